@@ -1,0 +1,35 @@
+"""kcextract: Vietnamese khuyến công reports -> figures with provenance -> checks.
+
+The library is the product; the CLI (``kcextract ...``) is a thin shell over
+these verbs.
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from kcextract.figure import Figure  # noqa: E402
+
+
+def extract(text, source=None):
+    """Every figure (money, percent, count, project) in ``text``, with offsets into it."""
+    from kcextract.extract import extract_figures
+
+    return extract_figures(text, source=source)
+
+
+def extract_html(html, url=None):
+    """Figures of an HTML page's article text (offsets into that text, see ``extract --text``)."""
+    from kcextract.extract import extract_figures
+    from kcextract.htmltext import html_to_text
+
+    return extract_figures(html_to_text(html, url=url), source=url)
+
+
+def verify(text, source=None):
+    """Every arithmetic claim of ``text`` recomputed: a list of Check records."""
+    from kcextract.verify import verify_text
+
+    return verify_text(text, source=source)
+
+
+__all__ = ["Figure", "extract", "extract_html", "verify", "__version__"]

@@ -1,0 +1,34 @@
+"""The ``kcextract`` command line: a thin click shell over the library.
+
+Each verb lives in its own ``*_cmd.py`` module next to this file and lists its
+click commands in a module-level ``COMMANDS`` list; they are collected here in
+alphabetical module order, so adding a verb never means editing this file.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import click
+
+from kcextract import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kcextract")
+def cli():
+    """Turn Vietnamese khuyến công news and reports into checked numbers.
+
+    Pipeline: crawl -> extract -> verify (each verb also works on its own).
+    """
+
+
+def _register_commands() -> None:
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.endswith("_cmd"):
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            for command in getattr(module, "COMMANDS", []):
+                cli.add_command(command)
+
+
+_register_commands()

@@ -1,0 +1,82 @@
+"""The Figure record: one number found in a document, with its provenance.
+
+A figure keeps the text exactly as written next to its parsed value, and the
+character offsets of that text in the ORIGINAL document (not the normalised
+copy used for matching), so a user can always click back to where it came from.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from decimal import Decimal
+from typing import Optional
+
+KINDS = ("money", "percent", "count", "project")
+QUALIFIERS = ("exact", "approx", "under", "over", "at_least", "at_most")
+
+# The public output contract (issue 2): these columns, in this order.
+OUTPUT_FIELDS = (
+    "source", "kind", "text", "start", "end", "value", "value_max", "currency",
+    "unit", "qualifier", "of_total", "name", "sentence", "label", "period",
+)
+
+
+def _plain_number(value):
+    """Decimal -> int when whole, else float; None stays None (for JSON/CSV export)."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A money amount, percentage, count or named project found in a text.
+
+    ``value``/``value_max``/``of_total`` are Decimals (exact arithmetic for the
+    verifier); they become int/float only at export (:meth:`to_dict`).
+    """
+
+    kind: str
+    text: str
+    start: int
+    end: int
+    value: Optional[Decimal] = None
+    value_max: Optional[Decimal] = None
+    currency: Optional[str] = None
+    unit: Optional[str] = None
+    qualifier: str = "exact"
+    of_total: Optional[Decimal] = None
+    name: Optional[str] = None
+    sentence: str = ""
+    label: Optional[str] = None
+    period: Optional[str] = None
+    source: Optional[str] = None
+    # Provenance helpers (not in the output contract): where the sentence and
+    # the qualifier word stand in the original text.
+    sentence_start: int = 0
+    qualifier_start: Optional[int] = field(default=None, compare=False)
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown figure kind {self.kind!r}")
+        if self.qualifier not in QUALIFIERS:
+            raise ValueError(f"unknown qualifier {self.qualifier!r}")
+        if self.end - self.start != len(self.text):
+            raise ValueError(f"span {self.start}-{self.end} does not fit text {self.text!r}")
+
+    @property
+    def sentence_end(self) -> int:
+        return self.sentence_start + len(self.sentence)
+
+    def to_dict(self) -> dict:
+        """The public record (issue 2's contract), numbers as int/float."""
+        d = asdict(self)
+        out = {k: d[k] for k in OUTPUT_FIELDS}
+        for k in ("value", "value_max", "of_total"):
+            out[k] = _plain_number(out[k])
+        return out
+
+
+def figure_field_names() -> list[str]:
+    return [f.name for f in fields(Figure)]
