@@ -1,0 +1,542 @@
+"""The corpus: one SQLite file holding crawled documents, their attachments and the crawl log.
+
+Everything a crawl learns is written here and committed after every document, so a
+crawl killed mid-way loses nothing and resumes from the ``frontier`` table.  Raw
+HTML is kept zlib-compressed so a page can be re-parsed later without refetching.
+
+Tables: ``documents`` (one row per article), ``document_urls`` (every URL key known
+to lead to a stored document: aliases, redirects, rel=canonical), ``attachments``
+(PDF/Word files linked from an article, bytes included), ``crawl_log``, ``frontier``
+(the persistent queue), ``validators`` (ETag/Last-Modified of feeds and list pages),
+``near_duplicates`` + ``minhash_bands`` (syndicated copies, see
+:mod:`kcextract.crawl.dedup`).
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Iterator, Optional
+
+DEFAULT_DB = "kcextract.db"
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,                  -- where it was fetched from (after redirects)
+    canonical_url TEXT NOT NULL,        -- cleaned URL (rel=canonical when the page gives one)
+    url_key TEXT NOT NULL UNIQUE,       -- identity key of canonical_url, see crawl.urls.url_key
+    site TEXT NOT NULL,
+    title TEXT,
+    published TEXT,                     -- ISO 8601, local time of the publisher
+    fetched_at TEXT NOT NULL,           -- ISO 8601, UTC
+    http_status INTEGER,
+    etag TEXT,
+    last_modified TEXT,
+    content_type TEXT,
+    content_hash TEXT NOT NULL,         -- sha256 of the normalised text
+    raw_html BLOB,                      -- zlib-compressed bytes as received
+    text TEXT,
+    family TEXT,
+    warnings TEXT,                      -- JSON list of strings
+    duplicate_of INTEGER REFERENCES documents(id)
+);
+CREATE INDEX IF NOT EXISTS documents_site_published ON documents(site, published);
+CREATE INDEX IF NOT EXISTS documents_site_hash ON documents(site, content_hash);
+CREATE TABLE IF NOT EXISTS document_urls (
+    url_key TEXT PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    url TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS attachments (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER REFERENCES documents(id),   -- NULL: a file met where an article was expected
+    site TEXT,
+    url TEXT NOT NULL,
+    title TEXT,
+    kind TEXT,                          -- pdf, doc, docx, xls, xlsx, zip, rar, other
+    content_type TEXT,
+    size INTEGER,
+    status TEXT NOT NULL,               -- pending, ok, failed, skipped
+    reason TEXT,
+    content BLOB,                       -- the bytes, uncompressed (PDFs are compressed already)
+    fetched_at TEXT,
+    UNIQUE (document_id, url)
+);
+CREATE TABLE IF NOT EXISTS crawl_log (
+    id INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    site TEXT,
+    url TEXT,
+    event TEXT NOT NULL,
+    status INTEGER,
+    reason TEXT
+);
+CREATE INDEX IF NOT EXISTS crawl_log_site ON crawl_log(site, event);
+CREATE TABLE IF NOT EXISTS frontier (
+    id INTEGER PRIMARY KEY,
+    site TEXT NOT NULL,
+    url TEXT NOT NULL,
+    url_key TEXT NOT NULL,
+    kind TEXT NOT NULL,                 -- feed, sitemap, list, article
+    state TEXT NOT NULL DEFAULT 'pending',   -- pending, done, failed, skipped
+    tries INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    listed_date TEXT,                   -- date given by the feed/sitemap/list, if any
+    added_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (site, url_key)
+);
+CREATE INDEX IF NOT EXISTS frontier_state ON frontier(site, state, kind);
+CREATE TABLE IF NOT EXISTS validators (
+    url_key TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    checked_at TEXT
+);
+CREATE TABLE IF NOT EXISTS near_duplicates (
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    original_id INTEGER NOT NULL REFERENCES documents(id),
+    similarity REAL NOT NULL,
+    method TEXT NOT NULL,
+    PRIMARY KEY (document_id, original_id)
+);
+CREATE TABLE IF NOT EXISTS minhash (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id),
+    signature BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS minhash_bands (
+    band INTEGER NOT NULL,
+    bucket INTEGER NOT NULL,
+    document_id INTEGER NOT NULL REFERENCES documents(id)
+);
+CREATE INDEX IF NOT EXISTS minhash_bands_bucket ON minhash_bands(band, bucket);
+"""
+
+
+def utcnow() -> str:
+    """The current UTC time as ISO 8601 (seconds), the format of every *_at column."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def iso(value) -> Optional[str]:
+    """A date/datetime (or ISO string) as an ISO 8601 string; None stays None.
+
+    >>> iso(datetime(2023, 12, 7, 8, 52))
+    '2023-12-07T08:52:00'
+    >>> iso(None) is None
+    True
+    """
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat()
+
+
+def parse_iso(value: Optional[str]):
+    """The inverse of :func:`iso`: a datetime (date-only strings give midnight) or None."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def compress(data: Optional[bytes]) -> Optional[bytes]:
+    """Raw page bytes as stored (zlib level 6)."""
+    return None if data is None else zlib.compress(data, 6)
+
+
+def decompress(data: Optional[bytes]) -> Optional[bytes]:
+    """Stored page bytes back to what the server sent."""
+    return None if data is None else zlib.decompress(data)
+
+
+@dataclass
+class StoredDocument:
+    """One article of the corpus, as the extract/verify stages read it."""
+
+    id: int
+    url: str
+    canonical_url: str
+    site: str
+    title: Optional[str]
+    published: Optional[datetime]
+    text: str
+    fetched_at: Optional[str] = None
+    duplicate_of: Optional[int] = None
+    attachments: list = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """JSON-ready form (published as ISO 8601)."""
+        return {
+            "id": self.id,
+            "url": self.url,
+            "canonical_url": self.canonical_url,
+            "site": self.site,
+            "title": self.title,
+            "published": iso(self.published),
+            "fetched_at": self.fetched_at,
+            "duplicate_of": self.duplicate_of,
+            "text": self.text,
+            "attachments": self.attachments,
+        }
+
+
+def connect(db_path) -> sqlite3.Connection:
+    """Open (creating if needed) the corpus database at ``db_path`` with the schema in place."""
+    path = str(db_path)
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=30)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    if path != ":memory:":
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.executescript(SCHEMA)
+    conn.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+    )
+    conn.commit()
+    return conn
+
+
+def open_existing(db_path) -> sqlite3.Connection:
+    """Open a corpus that must already exist (readers: extract, verify, corpus list).
+
+    :raises FileNotFoundError: naming the path, when there is no such database.
+    """
+    if str(db_path) != ":memory:" and not Path(db_path).exists():
+        raise FileNotFoundError(f"{db_path}: no corpus database here (run `kcextract crawl` first)")
+    return connect(db_path)
+
+
+def _attachments_of(conn, document_id: int) -> list:
+    rows = conn.execute(
+        "SELECT url, title, kind, content_type, size, status, reason FROM attachments"
+        " WHERE document_id = ? ORDER BY id",
+        (document_id,),
+    )
+    return [dict(row) for row in rows]
+
+
+def _document(conn, row, with_attachments: bool) -> StoredDocument:
+    return StoredDocument(
+        id=row["id"],
+        url=row["url"],
+        canonical_url=row["canonical_url"],
+        site=row["site"],
+        title=row["title"],
+        published=parse_iso(row["published"]),
+        text=row["text"] or "",
+        fetched_at=row["fetched_at"],
+        duplicate_of=row["duplicate_of"],
+        attachments=_attachments_of(conn, row["id"]) if with_attachments else [],
+    )
+
+
+def iter_documents(
+    db_path,
+    site: Optional[str] = None,
+    include_duplicates: bool = False,
+    since: Optional[date] = None,
+    with_attachments: bool = False,
+) -> Iterator[StoredDocument]:
+    """Every stored article, oldest id first.
+
+    Near-duplicates (a syndicated copy of an article already stored, see
+    ``duplicate_of``) are left out unless ``include_duplicates``, so a dataset does
+    not count the same figures twice.
+
+    :param db_path: the corpus database (``kcextract.db`` by default).
+    :param site: only this site's documents.
+    :param since: only documents published on or after this date.
+    :raises FileNotFoundError: when ``db_path`` does not exist.
+    """
+    sql = "SELECT * FROM documents WHERE 1 = 1"
+    params: list = []
+    if site is not None:
+        sql += " AND site = ?"
+        params.append(site)
+    if not include_duplicates:
+        sql += " AND duplicate_of IS NULL"
+    if since is not None:
+        sql += " AND published >= ?"
+        params.append(since.isoformat())
+    sql += " ORDER BY id"
+    with closing(open_existing(db_path)) as conn:
+        for row in conn.execute(sql, params).fetchall():
+            yield _document(conn, row, with_attachments)
+
+
+def get_document(db_path, document_id: int) -> Optional[StoredDocument]:
+    """One document by id (None when absent), with its attachment list."""
+    with closing(open_existing(db_path)) as conn:
+        row = conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+        return None if row is None else _document(conn, row, True)
+
+
+def attachment_bytes(db_path, url: str) -> Optional[bytes]:
+    """The stored bytes of an attachment, by its URL (None when not fetched)."""
+    with closing(open_existing(db_path)) as conn:
+        row = conn.execute(
+            "SELECT content FROM attachments WHERE url = ? AND status = 'ok' ORDER BY id LIMIT 1", (url,)
+        ).fetchone()
+        return None if row is None else row["content"]
+
+
+def raw_html(db_path, document_id: int) -> Optional[bytes]:
+    """The page bytes exactly as fetched (decompressed)."""
+    with closing(open_existing(db_path)) as conn:
+        row = conn.execute("SELECT raw_html FROM documents WHERE id = ?", (document_id,)).fetchone()
+        return None if row is None else decompress(row["raw_html"])
+
+
+def log_event(conn, site, url, event, status=None, reason=None) -> None:
+    """Append one line to the crawl log (the caller commits)."""
+    conn.execute(
+        "INSERT INTO crawl_log (time, site, url, event, status, reason) VALUES (?, ?, ?, ?, ?, ?)",
+        (utcnow(), site, url, event, status, reason),
+    )
+
+
+def corpus_stats(db_path) -> dict:
+    """Documents per site and year, duplicates, attachments and failures, for ``corpus stats``."""
+    with closing(open_existing(db_path)) as conn:
+        per_year = [
+            dict(row)
+            for row in conn.execute(
+                "SELECT site, COALESCE(substr(published, 1, 4), 'undated') AS year,"
+                " COUNT(*) AS documents, SUM(duplicate_of IS NOT NULL) AS duplicates"
+                " FROM documents GROUP BY site, year ORDER BY site, year"
+            )
+        ]
+        failures = [
+            dict(row)
+            for row in conn.execute(
+                "SELECT site, kind, url, tries, last_error FROM frontier WHERE state = 'failed'"
+                " ORDER BY site, id"
+            )
+        ]
+        attachments = [
+            dict(row)
+            for row in conn.execute(
+                "SELECT COALESCE(site, '?') AS site, status, COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes"
+                " FROM attachments GROUP BY site, status ORDER BY site, status"
+            )
+        ]
+        pending = conn.execute("SELECT COUNT(*) FROM frontier WHERE state = 'pending'").fetchone()[0]
+        return {"per_year": per_year, "failures": failures, "attachments": attachments, "pending": pending}
+
+
+def last_crawls(db_path) -> dict:
+    """Site name -> time its last crawl ended (from the crawl log); {} when there is no database."""
+    if not Path(db_path).exists():
+        return {}
+    with closing(connect(db_path)) as conn:
+        rows = conn.execute(
+            "SELECT site, MAX(time) AS t FROM crawl_log WHERE event = 'crawl-end' GROUP BY site"
+        )
+        return {row["site"]: row["t"] for row in rows}
+
+
+def warnings_json(warnings) -> Optional[str]:
+    """A list of warning strings as stored in ``documents.warnings``."""
+    return json.dumps(list(warnings), ensure_ascii=False) if warnings else None
+
+
+# Frontier kinds in the order they are worked: articles first, so each page of a list is
+# followed by its articles before the next list page (bounded work under --max-pages),
+# then feeds, sitemaps and list pages, the issue's order of preference for discovery.
+KIND_ORDER = {"article": 0, "feed": 1, "sitemap": 2, "list": 3}
+
+
+class Corpus:
+    """Write access to the corpus for one crawl: the frontier, documents, attachments, log.
+
+    Every method leaves committing to the caller except :meth:`commit`, so the crawler
+    can make "store the document + mark its frontier row done" one transaction.
+    """
+
+    def __init__(self, db_path):
+        self.db_path = db_path
+        self.conn = connect(db_path)
+
+    def close(self) -> None:
+        """Commit and close."""
+        self.conn.commit()
+        self.conn.close()
+
+    def commit(self) -> None:
+        """Commit the current transaction."""
+        self.conn.commit()
+
+    # -- frontier -------------------------------------------------------------------
+    def enqueue(self, site, url, key, kind, listed_date=None, refresh=False) -> bool:
+        """Add a URL to the site's queue; True when it is new.
+
+        An existing row is left alone, except that ``refresh`` puts a finished list,
+        feed or sitemap page back to pending (a re-crawl re-reads its seeds), and a
+        URL skipped earlier (e.g. before --since) becomes pending again.
+        """
+        now = utcnow()
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO frontier (site, url, url_key, kind, listed_date, added_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (site, url, key, kind, iso(listed_date), now, now),
+        )
+        if cur.rowcount:
+            return True
+        if refresh and kind != "article":
+            self.conn.execute(
+                "UPDATE frontier SET state = 'pending', tries = 0, updated_at = ?"
+                " WHERE site = ? AND url_key = ? AND state != 'pending'",
+                (now, site, key),
+            )
+        self.conn.execute(
+            "UPDATE frontier SET state = 'pending', updated_at = ?,"
+            " listed_date = COALESCE(?, listed_date)"
+            " WHERE site = ? AND url_key = ? AND state = 'skipped'",
+            (now, iso(listed_date), site, key),
+        )
+        return False
+
+    def known(self, site, key) -> bool:
+        """True when the URL key is already queued for this site or leads to a stored document."""
+        if self.document_for_key(key) is not None:
+            return True
+        row = self.conn.execute(
+            "SELECT 1 FROM frontier WHERE site = ? AND url_key = ?", (site, key)
+        ).fetchone()
+        return row is not None
+
+    def next_pending(self, site):
+        """The next frontier row to work on (articles first), or None when the queue is empty."""
+        order = " ".join(f"WHEN '{kind}' THEN {rank}" for kind, rank in KIND_ORDER.items())
+        return self.conn.execute(
+            f"SELECT * FROM frontier WHERE site = ? AND state = 'pending'"
+            f" ORDER BY CASE kind {order} ELSE 9 END, id LIMIT 1",
+            (site,),
+        ).fetchone()
+
+    def mark(self, row_id, state, error=None) -> None:
+        """Set a frontier row's state (done, failed, skipped), counting the attempt."""
+        self.conn.execute(
+            "UPDATE frontier SET state = ?, last_error = ?, tries = tries + 1, updated_at = ? WHERE id = ?",
+            (state, error, utcnow(), row_id),
+        )
+
+    def retry_failed(self, site, max_tries) -> int:
+        """Put failed rows that have been tried fewer than ``max_tries`` times back to pending."""
+        cur = self.conn.execute(
+            "UPDATE frontier SET state = 'pending' WHERE site = ? AND state = 'failed' AND tries < ?",
+            (site, max_tries),
+        )
+        return cur.rowcount
+
+    # -- validators (conditional GET) ------------------------------------------------
+    def validators(self, key):
+        """(etag, last_modified) remembered for a URL key, or (None, None)."""
+        row = self.conn.execute(
+            "SELECT etag, last_modified FROM validators WHERE url_key = ?", (key,)
+        ).fetchone()
+        if row is None:
+            row = self.conn.execute(
+                "SELECT etag, last_modified FROM documents WHERE id ="
+                " (SELECT document_id FROM document_urls WHERE url_key = ?)",
+                (key,),
+            ).fetchone()
+        return (row["etag"], row["last_modified"]) if row else (None, None)
+
+    def remember_validators(self, key, etag, last_modified) -> None:
+        """Keep a response's ETag / Last-Modified for the next conditional GET."""
+        if etag or last_modified:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO validators (url_key, etag, last_modified, checked_at)"
+                " VALUES (?, ?, ?, ?)",
+                (key, etag, last_modified, utcnow()),
+            )
+
+    # -- documents -------------------------------------------------------------------
+    def document_for_key(self, key) -> Optional[int]:
+        """The id of the stored document a URL key leads to, if any."""
+        row = self.conn.execute("SELECT document_id FROM document_urls WHERE url_key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def document_with_hash(self, site, content_hash) -> Optional[int]:
+        """The id of a document of ``site`` with exactly this normalised text, if any."""
+        row = self.conn.execute(
+            "SELECT id FROM documents WHERE site = ? AND content_hash = ? ORDER BY id LIMIT 1",
+            (site, content_hash),
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def add_alias(self, key, document_id, url) -> None:
+        """Record that ``url`` (identity ``key``) leads to an already stored document."""
+        self.conn.execute(
+            "INSERT OR IGNORE INTO document_urls (url_key, document_id, url) VALUES (?, ?, ?)",
+            (key, document_id, url),
+        )
+
+    def insert_document(self, **row) -> int:
+        """Insert one document (columns of ``documents`` as keywords); returns its id."""
+        row.setdefault("fetched_at", utcnow())
+        row["raw_html"] = compress(row.get("raw_html"))
+        row["published"] = iso(row.get("published"))
+        row["warnings"] = warnings_json(row.get("warnings") or [])
+        columns = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        cur = self.conn.execute(f"INSERT INTO documents ({columns}) VALUES ({marks})", tuple(row.values()))
+        document_id = cur.lastrowid
+        self.add_alias(row["url_key"], document_id, row["canonical_url"])
+        return document_id
+
+    def update_validators_of_document(self, document_id, etag, last_modified) -> None:
+        """Refresh a stored document's ETag / Last-Modified after a 304."""
+        self.conn.execute(
+            "UPDATE documents SET etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified)"
+            " WHERE id = ?",
+            (etag, last_modified, document_id),
+        )
+
+    # -- attachments -------------------------------------------------------------------
+    def add_attachment(self, document_id, site, url, title=None, kind=None) -> None:
+        """Record an attachment link of a stored article, to be fetched (status pending)."""
+        self.conn.execute(
+            "INSERT OR IGNORE INTO attachments (document_id, site, url, title, kind, status)"
+            " VALUES (?, ?, ?, ?, ?, 'pending')",
+            (document_id, site, url, title, kind),
+        )
+
+    def pending_attachments(self, site) -> list:
+        """Attachment rows of ``site`` still waiting to be fetched."""
+        return self.conn.execute(
+            "SELECT * FROM attachments WHERE site = ? AND status = 'pending' ORDER BY id", (site,)
+        ).fetchall()
+
+    def finish_attachment(self, attachment_id, status, reason=None, content=None, content_type=None,
+                          kind=None, size=None) -> None:
+        """Store an attachment's outcome: its bytes when fetched, or the reason it failed."""
+        self.conn.execute(
+            "UPDATE attachments SET status = ?, reason = ?, content = ?, content_type = ?,"
+            " kind = COALESCE(?, kind), size = ?, fetched_at = ? WHERE id = ?",
+            (status, reason, content, content_type, kind, size, utcnow(), attachment_id),
+        )
+
+    def add_loose_file(self, site, url, kind, content_type, content) -> None:
+        """Keep a non-HTML file found where an article was expected (no parent document)."""
+        self.conn.execute(
+            "INSERT INTO attachments (document_id, site, url, kind, content_type, size, status, reason,"
+            " content, fetched_at) VALUES (NULL, ?, ?, ?, ?, ?, 'ok', 'not an HTML page', ?, ?)",
+            (site, url, kind, content_type, len(content), content, utcnow()),
+        )
+
+    def log(self, site, url, event, status=None, reason=None) -> None:
+        """Append to the crawl log."""
+        log_event(self.conn, site, url, event, status, reason)
