@@ -39,3 +39,10 @@ class FetchError(KcextractError):
     def __init__(self, url, reason, status=None):
         self.url, self.reason, self.status = url, reason, status
         super().__init__(f"{url}: {reason}")
+
+
+class DisallowedByRobots(FetchError):
+    """robots.txt forbids our user-agent to fetch this URL (never fetched, recorded as skipped)."""
+
+    def __init__(self, url):
+        super().__init__(url, "disallowed by robots.txt")
