@@ -1,0 +1,1 @@
+"""The crawler: polite fetching, discovery (feeds, sitemaps, list pages), resume, dedup."""

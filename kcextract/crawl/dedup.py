@@ -1,0 +1,182 @@
+"""Duplicates: the same article stored once, a syndicated copy linked to its original.
+
+Vietnamese khuyến công news is republished widely (a provincial SCT story reappears on
+arit.gov.vn, khuyencongonline.gov.vn, a newspaper), often with a different title, an
+added sign-off ("KConline", "Theo Báo Công Thương") or a trimmed lead.  Counting its
+figures once needs two tests:
+
+* exact: :func:`content_hash` of the normalised text (NFC, case-folded, whitespace
+  collapsed); the crawler stores a page of the same site with the same hash only once;
+* near: word 5-shingles, a 128-value MinHash signature indexed by 32 LSH bands of 4
+  rows, then the candidates' real shingle overlap.  A pair is a near-duplicate when
+  the Jaccard similarity is at least :data:`JACCARD_MIN` or one text holds at least
+  :data:`CONTAINMENT_MIN` of the other's shingles.  Both rows are kept; the later one
+  (later published, or later stored when the dates do not tell) gets ``duplicate_of``.
+"""
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import unicodedata
+from typing import Optional
+
+import numpy as np
+
+SHINGLE = 5
+PERMUTATIONS = 128
+BANDS = 32
+ROWS = PERMUTATIONS // BANDS
+JACCARD_MIN = 0.6
+CONTAINMENT_MIN = 0.85
+MIN_WORDS = 40          # shorter texts ("see the attached file") would match each other
+_PRIME = (1 << 31) - 1
+_rng = random.Random(20240601)
+_A = np.array([_rng.randrange(1, _PRIME) for _ in range(PERMUTATIONS)], dtype=np.uint64)
+_B = np.array([_rng.randrange(0, _PRIME) for _ in range(PERMUTATIONS)], dtype=np.uint64)
+_WORD = re.compile(r"\w+")
+
+
+def normalise(text: str) -> str:
+    """The text as compared: NFC, case-folded, whitespace collapsed.
+
+    NFC first, because cp1258 pages and some editors store tones as combining marks.
+
+    >>> normalise("Khuyến  Công\\n") == normalise(unicodedata.normalize("NFD", "khuyến công"))
+    True
+    """
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def words(text: str) -> list:
+    """The words of the normalised text (punctuation dropped)."""
+    return _WORD.findall(normalise(text))
+
+
+def content_hash(text: str) -> str:
+    """sha256 of the normalised text: equal for the same article however it was spaced or cased."""
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+
+
+def _hash31(token: str) -> int:
+    return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=4).digest(), "little") & _PRIME
+
+
+def shingles(text: str, size: int = SHINGLE) -> set:
+    """Hashed word ``size``-grams of the text (one shingle for a text shorter than ``size`` words)."""
+    tokens = words(text)
+    if len(tokens) < size:
+        return {_hash31(" ".join(tokens))} if tokens else set()
+    return {_hash31(" ".join(tokens[i:i + size])) for i in range(len(tokens) - size + 1)}
+
+
+def signature(shingle_set: set) -> np.ndarray:
+    """The MinHash signature (``PERMUTATIONS`` uint32 values) of a shingle set."""
+    x = np.fromiter(shingle_set, dtype=np.uint64, count=len(shingle_set))
+    # a < 2**31 and x < 2**31, so a*x + b stays below 2**63: no overflow in uint64.
+    values = (np.outer(_A, x) + _B[:, None]) % _PRIME
+    return values.min(axis=1).astype(np.uint32)
+
+
+def bands(sig: np.ndarray) -> list:
+    """(band, bucket) pairs for the LSH index; bucket is a signed 64-bit hash (SQLite INTEGER)."""
+    out = []
+    for band in range(BANDS):
+        chunk = sig[band * ROWS:(band + 1) * ROWS].tobytes()
+        out.append((band, int.from_bytes(hashlib.blake2b(chunk, digest_size=8).digest(), "little", signed=True)))
+    return out
+
+
+def similarity(a: set, b: set) -> tuple:
+    """(Jaccard, containment of the smaller in the larger) of two shingle sets."""
+    if not a or not b:
+        return 0.0, 0.0
+    common = len(a & b)
+    return common / len(a | b), common / min(len(a), len(b))
+
+
+def is_near_duplicate(text_a: str, text_b: str) -> bool:
+    """True when two texts are the same article by the thresholds above.
+
+    >>> base = " ".join(f"câu số {i} về khuyến công năm 2023 đạt kết quả tốt" for i in range(12))
+    >>> is_near_duplicate(base, "Theo KConline: " + base + " KConline")
+    True
+    >>> is_near_duplicate(base, base.replace("khuyến công", "nông nghiệp"))
+    False
+    """
+    if min(len(words(text_a)), len(words(text_b))) < MIN_WORDS:
+        return False
+    jaccard, containment = similarity(shingles(text_a), shingles(text_b))
+    return jaccard >= JACCARD_MIN or containment >= CONTAINMENT_MIN
+
+
+def _root(conn, document_id: int) -> int:
+    """Follow duplicate_of links to the original (bounded, in case of a bad cycle)."""
+    for _ in range(50):
+        row = conn.execute("SELECT duplicate_of FROM documents WHERE id = ?", (document_id,)).fetchone()
+        if row is None or row[0] is None:
+            return document_id
+        document_id = row[0]
+    return document_id
+
+
+def _earlier(a_published: Optional[str], a_id: int, b_published: Optional[str], b_id: int) -> bool:
+    """Is document a the original of the pair?  Earlier publication wins, then the earlier row."""
+    if a_published and b_published and a_published[:10] != b_published[:10]:
+        return a_published < b_published
+    return a_id < b_id
+
+
+def index_and_link(conn, document_id: int, text: str) -> Optional[tuple]:
+    """Index a just-stored document and link it to a near-duplicate already in the corpus.
+
+    Returns ``(duplicate_id, original_id, similarity)`` when a link was made, else None.
+    The caller commits.
+    """
+    tokens = words(text)
+    if len(tokens) < MIN_WORDS:
+        return None
+    own = shingles(text)
+    sig = signature(own)
+    own_bands = bands(sig)
+    candidates = set()
+    for band, bucket in own_bands:
+        for (other,) in conn.execute(
+            "SELECT document_id FROM minhash_bands WHERE band = ? AND bucket = ?", (band, bucket)
+        ):
+            if other != document_id:
+                candidates.add(other)
+    conn.execute("INSERT OR REPLACE INTO minhash (document_id, signature) VALUES (?, ?)",
+                 (document_id, sig.tobytes()))
+    conn.executemany("INSERT INTO minhash_bands (band, bucket, document_id) VALUES (?, ?, ?)",
+                     [(band, bucket, document_id) for band, bucket in own_bands])
+    best = None
+    for other in sorted(candidates):
+        row = conn.execute("SELECT text FROM documents WHERE id = ?", (other,)).fetchone()
+        if row is None or not row[0]:
+            continue
+        jaccard, containment = similarity(own, shingles(row[0]))
+        if jaccard >= JACCARD_MIN or containment >= CONTAINMENT_MIN:
+            score = max(jaccard, containment)
+            if best is None or score > best[1]:
+                best = (other, score, jaccard)
+    if best is None:
+        return None
+    other, score, jaccard = best
+    original = _root(conn, other)
+    mine = conn.execute("SELECT published FROM documents WHERE id = ?", (document_id,)).fetchone()[0]
+    theirs = conn.execute("SELECT published FROM documents WHERE id = ?", (original,)).fetchone()[0]
+    if _earlier(mine, document_id, theirs, original):
+        # The new page is the original (e.g. the source site was crawled after the copy).
+        conn.execute("UPDATE documents SET duplicate_of = ? WHERE duplicate_of = ?", (document_id, original))
+        conn.execute("UPDATE documents SET duplicate_of = ? WHERE id = ?", (document_id, original))
+        duplicate, original = original, document_id
+    else:
+        conn.execute("UPDATE documents SET duplicate_of = ? WHERE id = ?", (original, document_id))
+        duplicate = document_id
+    conn.execute(
+        "INSERT OR REPLACE INTO near_duplicates (document_id, original_id, similarity, method)"
+        " VALUES (?, ?, ?, ?)",
+        (duplicate, original, round(jaccard, 4), f"minhash-{SHINGLE}shingle"),
+    )
+    return duplicate, original, jaccard
