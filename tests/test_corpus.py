@@ -130,3 +130,18 @@ def test_duplicate_ids_are_rejected(tmp_path):
 def test_empty_directory_is_an_error(tmp_path):
     with pytest.raises(GoldError, match="no gold"):
         load_gold(tmp_path)
+
+
+# The quality gate (issue 2): the extractor on the seed corpus. Expected to fail until the
+# extractor is good enough; that is the point of a gate.
+GATE = {"money": 0.98, "percent": 0.98, "count": 0.98, "project": 0.9}
+
+
+def test_extractor_meets_the_quality_gate_on_the_seed_corpus():
+    import kcextract
+    from kcextract.evaluate import evaluate_corpus
+
+    result = evaluate_corpus(load_gold(CORPUS), kcextract.extract)
+    f1 = {kind: round(result.value[kind].f1, 3) for kind in GATE}
+    misses = [f"{e['doc']} {e['type']} {e['kind']} {e['text']!r}" for e in result.errors]
+    assert all(f1[k] >= GATE[k] for k in GATE), f"F1 {f1} below gate {GATE}; errors:\n" + "\n".join(misses)
