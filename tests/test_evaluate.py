@@ -202,3 +202,16 @@ def test_evaluate_command_names_a_broken_gold_file(tmp_path, monkeypatch):
 @pytest.mark.parametrize("kind", ["money", "percent", "count", "project"])
 def test_every_kind_has_a_row(kind):
     assert kind in score([], [])
+
+
+def test_score_checks_takes_the_verifiers_check_records():
+    from kcextract.verify.check import Check
+
+    start = TEXT.index("93,71%")
+    ok = Check(kind="ratio", status="ok", claim_text="93,71%", claim_start=start, claim_end=start + 6,
+               reported=Decimal("93.71"), expected=Decimal("93.71"))
+    unsure = Check(kind="share", status="unverifiable", claim_text="48 cơ sở", claim_start=TEXT.index("48 cơ sở"),
+                   claim_end=TEXT.index("48 cơ sở") + 8, reported=Decimal(48))
+    result = score_checks([ok, unsure], GOLD_CHECKS)
+    assert result.detection == Score(tp=1, fp=0, fn=1) and result.agree == 1
+    assert [c["claim_text"] for c in result.missed_errors] == ["48 cơ sở"]
