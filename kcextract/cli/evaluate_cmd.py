@@ -78,7 +78,10 @@ def evaluate(path, details, with_checks, fmt):
     except KcextractError as exc:
         raise click.ClickException(str(exc)) from None
     # Looked up at call time (not imported by name) so the verbs stay swappable.
-    result = evaluate_corpus(docs, kcextract.extract, kcextract.verify if with_checks else None)
+    try:
+        result = evaluate_corpus(docs, kcextract.extract, kcextract.verify if with_checks else None)
+    except ImportError as exc:  # the extractor or verifier module is missing or broken
+        raise click.ClickException(f"cannot run the extractor/verifier: {exc}") from exc
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(details=details), ensure_ascii=False, indent=2))
     else:
