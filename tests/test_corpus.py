@@ -145,3 +145,27 @@ def test_extractor_meets_the_quality_gate_on_the_seed_corpus():
     f1 = {kind: round(result.value[kind].f1, 3) for kind in GATE}
     misses = [f"{e['doc']} {e['type']} {e['kind']} {e['text']!r}" for e in result.errors]
     assert all(f1[k] >= GATE[k] for k in GATE), f"F1 {f1} below gate {GATE}; errors:\n" + "\n".join(misses)
+
+
+def _gold_as_figures(doc):
+    from decimal import Decimal
+
+    from kcextract.figure import Figure
+
+    return [Figure(kind=m["kind"], text=m["text"], start=m["start"], end=m["end"],
+                   value=None if m["value"] is None else Decimal(str(m["value"])),
+                   qualifier=m["qualifier"], of_total=m["of_total"] and Decimal(m["of_total"]))
+            for m in doc.mentions]
+
+
+def test_the_gold_itself_scores_perfectly_and_a_dropped_mention_is_missed():
+    from kcextract.evaluate import evaluate_corpus
+
+    docs = load_gold(CORPUS)
+    by_id = {d.id: _gold_as_figures(d) for d in docs}
+    perfect = evaluate_corpus(docs, lambda text, source=None: by_id[source])
+    assert all(s.f1 == 1.0 for s in perfect.value.values()) and not perfect.errors
+    by_id["003_c333191b0e993c06"] = by_id["003_c333191b0e993c06"][1:]
+    dropped = evaluate_corpus(docs, lambda text, source=None: by_id[source])
+    assert dropped.value["count"].fn == 1
+    assert [e["text"] for e in dropped.errors] == ["28 tỉnh, thành phố"]
