@@ -1,0 +1,219 @@
+"""Extract figures (money, percent, count, project) from Vietnamese text.
+
+The patterns of ``patterns/`` run over a normalised copy of the text in
+priority order; a span claimed by an earlier pattern (a blocker such as a date
+or a legal number, or a figure) cannot be claimed again.  Each match is turned
+into :class:`~kcextract.figure.Figure` records whose offsets point into the
+original text.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+from decimal import Decimal
+from typing import Optional
+
+import regex
+
+from kcextract.context import find_qualifier, label_after, label_before, period_for
+from kcextract.figure import Figure
+from kcextract.nouns import counted_noun
+from kcextract.numbers import parse_vn_number, spelled_to_int
+from kcextract.patterns import Lexicon, Pattern, load_patterns
+from kcextract.sentences import SentenceIndex
+from kcextract.textnorm import NormalisedText, normalise
+
+FIGURE_KINDS = ("money", "percent", "count")
+
+
+class _Claims:
+    """Non-overlapping spans already taken, kept sorted for bisection."""
+
+    def __init__(self):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)
+        return i > 0 and self.ends[i - 1] > start
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_left(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+
+
+@functools.lru_cache(maxsize=16)
+def _context_re(lexicon_list: str):
+    lex = load_patterns().lexicon
+    return regex.compile(r"(?<!\w)" + lex.alternation(lexicon_list) + r"(?!\w)", regex.IGNORECASE | regex.VERSION1)
+
+
+class _Document:
+    """One text being extracted: original, normalised copy, sentences, periods."""
+
+    def __init__(self, text: str, source: Optional[str]):
+        self.original = text
+        self.source = source
+        self.norm: NormalisedText = normalise(text)
+        self.sentences = SentenceIndex(self.norm.text)
+        self.periods: list[tuple[int, int, str]] = []
+
+    def span(self, start: int, end: int) -> tuple[int, int, str]:
+        o_start, o_end = self.norm.to_original(start, end)
+        return o_start, o_end, self.original[o_start:o_end]
+
+    def figure(self, kind: str, start: int, end: int, **fields) -> Figure:
+        """A Figure for the normalised span [start, end), with provenance and context."""
+        text = self.norm.text
+        s0, s1 = self.sentences.around(start)
+        o_start, o_end, surface = self.span(start, end)
+        os0, os1, sentence = self.span(s0, s1)
+        qualifier, q_start = fields.pop("qualifier", None) or find_qualifier(text, start)
+        if kind == "count":
+            label = label_after(text, end, s1, fields.get("unit"))
+        elif kind == "project":
+            label = None
+        else:
+            label = label_before(text, s0, start)
+        return Figure(
+            kind=kind, text=surface, start=o_start, end=o_end, qualifier=qualifier,
+            qualifier_start=self.norm.to_original(q_start, q_start)[0] if q_start is not None else None,
+            sentence=sentence, sentence_start=os0, label=label,
+            period=period_for(self.periods, (s0, s1), start) if kind != "project" else None,
+            source=self.source, **fields,
+        )
+
+
+def _scale(lex: Lexicon, word: Optional[str]) -> Decimal:
+    return Decimal(lex.meaning("SCALE", word)) if word else Decimal(1)
+
+
+def _money(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list[Figure]]:
+    g = m.groupdict()
+    if pattern.requires_context:
+        s0, _ = doc.sentences.around(m.start())
+        window = doc.norm.text[max(s0, m.start() - pattern.context_window):m.start()]
+        if not _context_re(pattern.requires_context).search(window):
+            return None
+    if g.get("scur"):
+        scale, currency = Decimal(lex.meaning("SCALE_CURRENCY", g["scur"])), "VND"
+    else:
+        scale = _scale(lex, g.get("scale"))
+        currency = lex.meaning("CURRENCY", g["cur"]) if g.get("cur") else pattern.currency
+    if currency is None:
+        return None
+    # Without a scale word an amount is in whole đồng/dollars: '24,000 USD' is 24000.
+    value = parse_vn_number(g["num"], prefer_integer=not g.get("scale") and not g.get("scur")) * scale
+    if g.get("num2"):
+        scale2 = _scale(lex, g["scale2"])
+        if scale2 >= scale:
+            return None  # '5 triệu 200 tỷ' is not one amount
+        value += parse_vn_number(g["num2"]) * scale2
+    figures = []
+    if g.get("lo"):
+        lo_scale = _scale(lex, g["loscale"]) if g.get("loscale") else scale
+        lo_value = parse_vn_number(g["lo"]) * lo_scale
+        if lo_value >= value:
+            return None  # '2019 - 2020 triệu' or a list, not a range
+        lo_end = m.end("loscale") if g.get("loscale") else m.end("lo")
+        figures.append(doc.figure("money", m.start("lo"), lo_end, value=lo_value, value_max=value,
+                                  currency=currency, unit=currency))
+        main_start = m.start("num")
+        qualifier = ("exact", None)
+    else:
+        main_start = m.start()
+        qualifier = None
+    figures.append(doc.figure("money", main_start, m.end(), value=value, currency=currency, unit=currency,
+                              **({"qualifier": qualifier} if qualifier else {})))
+    return figures
+
+
+def _percent(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list[Figure]]:
+    value = parse_vn_number(m.group("num"))
+    if m.groupdict().get("lo"):
+        lo = parse_vn_number(m.group("lo"))
+        if lo >= value:
+            return None
+        lo_end = m.start("lo") + len(m.group("lo"))
+        return [
+            doc.figure("percent", m.start("lo"), lo_end, value=lo, value_max=value, unit="%"),
+            doc.figure("percent", m.start("num"), m.end(), value=value, unit="%", qualifier=("exact", None)),
+        ]
+    return [doc.figure("percent", m.start(), m.end(), value=value, unit="%")]
+
+
+def _count(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list[Figure]]:
+    g = m.groupdict()
+    end = m.end()
+    if pattern.unit_by == "segmenter":
+        noun = counted_noun(g["rest"])
+        if noun is None:
+            return None
+        end = m.start("rest") + len(noun)
+        unit = noun
+    else:
+        unit = " ".join(g["unit"].split())
+    if g.get("spelled"):
+        try:
+            value = Decimal(spelled_to_int(g["spelled"]))
+        except ValueError:
+            return None
+    else:
+        value = parse_vn_number(g["num"], prefer_integer=True) * _scale(lex, g.get("scale"))
+    of_total = Decimal(int(g["den"])) if g.get("den") else None
+    if of_total is not None and value > of_total:
+        return None  # '15/10' is not a part of a whole
+    return [doc.figure("count", m.start(), end, value=value, unit=unit, of_total=of_total)]
+
+
+def _project(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list[Figure]]:
+    name = " ".join(m.group("name").split()).strip(" ,.;:")
+    if len(name) < 3:
+        return None
+    return [doc.figure("project", m.start(), m.end(), name=name, qualifier=("exact", None))]
+
+
+_BUILDERS = {"money": _money, "percent": _percent, "count": _count, "project": _project}
+
+
+def extract_figures(text: str, source: Optional[str] = None) -> list[Figure]:
+    """Every figure in ``text``, sorted by position, offsets into ``text`` itself.
+
+    >>> [(f.kind, f.text, f.value, f.qualifier) for f in extract_figures("hỗ trợ gần 6,7 tỷ đồng cho 48 cơ sở")]
+    [('money', '6,7 tỷ đồng', Decimal('6700000000.0'), 'under'), ('count', '48 cơ sở', Decimal('48'), 'exact')]
+    """
+    if not text:
+        return []
+    patterns = load_patterns()
+    doc = _Document(text, source)
+    norm = doc.norm.text
+    claims, projects = _Claims(), _Claims()
+    figures: list[Figure] = []
+    for pattern in patterns.patterns:
+        is_project = pattern.kind == "project"
+        taken = projects if is_project else claims
+        for m in pattern.regex.finditer(norm):
+            start, end = m.span()
+            if taken.overlaps(start, end):
+                continue
+            if pattern.kind in ("blocked", "period"):
+                taken.add(start, end)
+                if pattern.kind == "period":
+                    doc.periods.append((start, end, " ".join(m.group(0).split())))
+                    doc.periods.sort()
+                continue
+            try:
+                built = _BUILDERS[pattern.kind](doc, pattern, m, patterns.lexicon)
+            except ValueError:
+                built = None  # a shape the number grammar rejects: not a figure
+            if not built:
+                continue
+            # A segmented count ends after its noun, past the regex match
+            # (the noun is read from a look-ahead window).
+            if pattern.unit_by == "segmenter":
+                end = m.start("rest") + len(built[0].unit)
+            taken.add(start, end)
+            figures.extend(built)
+    figures.sort(key=lambda f: (f.start, f.end))
+    return figures

@@ -1,0 +1,128 @@
+"""Vietnamese number grammar: digits with '.' and ',' and spelled-out numerals.
+
+In Vietnamese, '.' groups thousands and ',' is the decimal mark
+(``7.456,43`` = 7456.43).  Reports also carry the odd English-formatted figure
+(``24,000 USD``, ``1.5 tỷ``); which reading applies is decided from the shape
+of the digits and, where the shape is ambiguous, from what the number counts
+(a caller's ``prefer_integer`` hint): it is never guessed per document.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import regex
+
+_VN_GROUPED = regex.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")      # 56.147 / 7.456,43
+_EN_GROUPED = regex.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")      # 1,234,567 / 1,234.5
+_VN_DECIMAL = regex.compile(r"\d+,\d+")                            # 93,71
+_EN_DECIMAL = regex.compile(r"\d+\.\d{1,2}")                       # 1.5 (a VN writer means 1,5)
+_PLAIN = regex.compile(r"\d+")
+
+
+def parse_vn_number(text: str, prefer_integer: bool = False) -> Decimal:
+    """Parse a number as written in a Vietnamese report.
+
+    ``prefer_integer`` settles the one ambiguous shape, a single ',' followed
+    by exactly three digits: ``1,250`` is 1.25 (Vietnamese decimal) unless the
+    thing counted cannot be fractional (people, đồng without a scale word).
+
+    >>> parse_vn_number("56.147")
+    Decimal('56147')
+    >>> parse_vn_number("7.456,43")
+    Decimal('7456.43')
+    >>> parse_vn_number("93,71")
+    Decimal('93.71')
+    >>> parse_vn_number("03")
+    Decimal('3')
+    >>> parse_vn_number("1.250.000")
+    Decimal('1250000')
+    >>> parse_vn_number("1,250")
+    Decimal('1.250')
+    >>> parse_vn_number("1,250", prefer_integer=True)
+    Decimal('1250')
+    >>> parse_vn_number("1,234,567.5")
+    Decimal('1234567.5')
+    >>> parse_vn_number("1.5")
+    Decimal('1.5')
+    >>> parse_vn_number("3/8")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a number: '3/8'
+    """
+    s = text.strip()
+    try:
+        if _PLAIN.fullmatch(s):
+            return Decimal(s)
+        if _VN_GROUPED.fullmatch(s):
+            return Decimal(s.replace(".", "").replace(",", "."))
+        if _EN_GROUPED.fullmatch(s):
+            # One comma + three digits is ambiguous: 1,250 tỷ (VN decimal) vs 1,250 người.
+            if s.count(",") == 1 and "." not in s and not prefer_integer:
+                return Decimal(s.replace(",", "."))
+            return Decimal(s.replace(",", ""))
+        if _VN_DECIMAL.fullmatch(s):
+            return Decimal(s.replace(",", "."))
+        if _EN_DECIMAL.fullmatch(s):
+            return Decimal(s)
+    except InvalidOperation:  # pragma: no cover - the shapes above are all valid
+        pass
+    raise ValueError(f"not a number: {text!r}")
+
+
+def decimals_written(text: str) -> int:
+    """How many decimals the writer gave (for tolerances): ``93,71`` -> 2, ``56.147`` -> 0.
+
+    >>> decimals_written("93,71"), decimals_written("56.147"), decimals_written("8")
+    (2, 0, 0)
+    """
+    s = text.strip()
+    if _VN_GROUPED.fullmatch(s) or _VN_DECIMAL.fullmatch(s):
+        return len(s.split(",")[1]) if "," in s else 0
+    if _EN_DECIMAL.fullmatch(s) or (_EN_GROUPED.fullmatch(s) and "." in s):
+        return len(s.split(".")[1])
+    return 0
+
+
+# Spelled-out numerals (counts in reports are small: 'ba đề án', 'hai mươi cơ sở').
+_UNITS = {"một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5,
+          "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9}
+
+
+def spelled_to_int(text: str) -> int:
+    """Value of a spelled-out number below one hundred.
+
+    >>> spelled_to_int("ba"), spelled_to_int("mười lăm"), spelled_to_int("hai mươi mốt")
+    (3, 15, 21)
+    >>> spelled_to_int("Hai mươi"), spelled_to_int("chín mươi tư")
+    (20, 94)
+    >>> spelled_to_int("mười")
+    10
+    >>> spelled_to_int("nhiều")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a spelled number: 'nhiều'
+    """
+    words = text.casefold().split()
+    if not words:
+        raise ValueError(f"not a spelled number: {text!r}")
+    if words[0] == "mười":
+        tens, rest = 1, words[1:]
+    elif len(words) >= 2 and words[1] == "mươi" and words[0] in _UNITS:
+        tens, rest = _UNITS[words[0]], words[2:]
+    else:
+        tens, rest = 0, words
+    if len(rest) > 1 or (rest and rest[0] not in _UNITS):
+        raise ValueError(f"not a spelled number: {text!r}")
+    if tens == 0 and rest and rest[0] in ("mốt", "lăm", "tư"):
+        raise ValueError(f"not a spelled number: {text!r}")
+    return tens * 10 + (_UNITS[rest[0]] if rest else 0)
+
+
+def format_vn(value, decimals: int = 0) -> str:
+    """Write a number the Vietnamese way: '.' for thousands, ',' for decimals.
+
+    >>> format_vn(Decimal("56147")), format_vn(23.0364, 2), format_vn(8, 1)
+    ('56.147', '23,04', '8,0')
+    """
+    s = f"{float(value):,.{decimals}f}"
+    return s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

@@ -1,0 +1,278 @@
+"""Load, expand and validate the pattern files in ``patterns/``.
+
+Patterns are data: a new phrasing is an entry in a YAML file, with examples
+that must and must not match.  Every file is validated when it is loaded (closed
+key sets, regexes that compile, examples that behave), and a bad edit fails at
+start-up with a :class:`PatternFileError` naming the file, entry and key.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import regex
+import yaml
+
+from kcextract.exceptions import PatternFileError
+
+PATTERN_DIR = Path(os.environ.get("KCEXTRACT_PATTERNS", Path(__file__).resolve().parent.parent / "patterns"))
+
+# The figure pattern files, in the order their entries are tried (within one
+# priority).  Blockers (dates, legal numbers, periods...) come first.
+FIGURE_FILES = ("blockers.yaml", "money.yaml", "percent.yaml", "count.yaml", "project.yaml")
+
+LEXICON_KEYS = {"values", "meaning", "note"}
+ENTRY_KEYS = {
+    "id", "kind", "priority", "regex", "note", "match", "no_match", "currency",
+    "unit_by", "requires_context", "context_window", "case_sensitive",
+}
+ENTRY_KINDS = {"money", "percent", "count", "project", "blocked", "period"}
+EXAMPLE_KEYS = {"text", "span"}
+
+_REF = regex.compile(r"(?<!\\p)(?<!\\P)\{([A-Z][A-Z_]+)\}")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Named word lists (``{NAME}`` in a regex) and the meaning of each entry."""
+
+    lists: dict
+    meanings: dict
+
+    def meaning(self, name: str, word: str):
+        """The value a list gives a word, matched without regard to case or spacing."""
+        table = self.meanings[name]
+        key = " ".join(word.split())
+        if key in table:
+            return table[key]
+        folded = key.casefold()
+        for entry, value in table.items():
+            if entry.casefold() == folded:
+                return value
+        raise KeyError(f"{word!r} is not in {name}")
+
+    def alternation(self, name: str) -> str:
+        words = sorted(set(self.lists[name]), key=len, reverse=True)
+        return "(?:" + "|".join(_word_regex(w) for w in words) + ")"
+
+
+def _word_regex(word: str) -> str:
+    return r"\s+".join(regex.escape(part) for part in word.split())
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One compiled pattern entry of a figure file."""
+
+    id: str
+    kind: str
+    priority: int
+    regex: "regex.Pattern"
+    source: str
+    note: str = ""
+    currency: Optional[str] = None
+    unit_by: Optional[str] = None
+    requires_context: Optional[str] = None
+    context_window: int = 80
+    match: tuple = ()
+    no_match: tuple = ()
+
+
+@dataclass(frozen=True)
+class PatternSet:
+    """Everything the extractor needs from ``patterns/``."""
+
+    lexicon: Lexicon
+    fragments: dict
+    patterns: tuple = field(default_factory=tuple)
+
+    def by_kind(self, kind: str) -> list:
+        return [p for p in self.patterns if p.kind == kind]
+
+
+def _fail(path, entry_id, key, reason):
+    raise PatternFileError(path, entry_id, key, reason)
+
+
+def _read_yaml(path: Path):
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        _fail(path, None, None, f"not valid YAML: {exc}")
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    data = _read_yaml(path) or {}
+    lists, meanings = {}, {}
+    for name, body in data.items():
+        if not isinstance(body, dict):
+            _fail(path, name, None, "a list must be a mapping with 'values' or 'meaning'")
+        unknown = set(body) - LEXICON_KEYS
+        if unknown:
+            _fail(path, name, sorted(unknown)[0], f"unknown key; allowed: {sorted(LEXICON_KEYS)}")
+        if ("values" in body) == ("meaning" in body):
+            _fail(path, name, "values", "give exactly one of 'values' or 'meaning'")
+        if "meaning" in body:
+            meanings[name] = {str(k): v for k, v in body["meaning"].items()}
+            lists[name] = list(meanings[name])
+        else:
+            if not isinstance(body["values"], list) or not body["values"]:
+                _fail(path, name, "values", "must be a non-empty list")
+            lists[name] = [str(v) for v in body["values"]]
+    return Lexicon(lists, meanings)
+
+
+def _expand(text: str, lexicon: Lexicon, fragments: dict, path, entry_id) -> str:
+    def repl(m):
+        name = m.group(1)
+        if name in fragments:
+            return "(?:" + fragments[name] + ")"
+        if name in lexicon.lists:
+            return lexicon.alternation(name)
+        _fail(path, entry_id, "regex", f"unknown reference {{{name}}}")
+
+    # Fragments may refer to lists and to earlier fragments.
+    for _ in range(5):
+        new = _REF.sub(repl, text)
+        if new == text:
+            break
+        text = new
+    return text
+
+
+def load_fragments(path: Path, lexicon: Lexicon) -> dict:
+    """Named regex pieces (``{NUMBER}``...), each checked against its examples."""
+    data = _read_yaml(path) or {}
+    fragments: dict = {}
+    for entry in data.get("fragments", []):
+        entry_id = entry.get("id")
+        unknown = set(entry) - {"id", "regex", "note", "match", "no_match"}
+        if unknown:
+            _fail(path, entry_id, sorted(unknown)[0], "unknown key")
+        source = _expand(entry["regex"], lexicon, fragments, path, entry_id)
+        try:
+            compiled = regex.compile(source, regex.VERBOSE | regex.VERSION1)
+        except regex.error as exc:
+            _fail(path, entry_id, "regex", f"does not compile: {exc}")
+        for example in entry.get("match", []):
+            if not compiled.fullmatch(example):
+                _fail(path, entry_id, "match", f"example {example!r} is not matched in full")
+        for example in entry.get("no_match", []):
+            if compiled.fullmatch(example):
+                _fail(path, entry_id, "no_match", f"example {example!r} is matched")
+        # Stored without VERBOSE so it can sit inside other patterns: strip the
+        # comments and layout now.
+        fragments[entry_id] = _strip_verbose(source)
+    return fragments
+
+
+def _strip_verbose(source: str) -> str:
+    """Turn a VERBOSE regex into a compact one (comments and layout removed)."""
+    out, i, in_class = [], 0, False
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            out.append(source[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+            out.append(ch)
+        elif ch == "[":
+            in_class = True
+            out.append(ch)
+        elif ch == "#":
+            while i < len(source) and source[i] != "\n":
+                i += 1
+            continue
+        elif not ch.isspace():
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _examples(path, entry_id, key, items) -> tuple:
+    result = []
+    for item in items or []:
+        if isinstance(item, str):
+            result.append({"text": item})
+        elif isinstance(item, dict):
+            unknown = set(item) - EXAMPLE_KEYS
+            if unknown:
+                _fail(path, entry_id, key, f"example has unknown key {sorted(unknown)[0]!r}")
+            result.append(item)
+        else:
+            _fail(path, entry_id, key, "an example is a string or {text, span}")
+    return tuple(result)
+
+
+def load_pattern_file(path: Path, lexicon: Lexicon, fragments: dict) -> list:
+    data = _read_yaml(path) or {}
+    if set(data) - {"patterns", "note"}:
+        _fail(path, None, sorted(set(data) - {"patterns", "note"})[0], "top level allows 'patterns' and 'note'")
+    result, seen = [], set()
+    for entry in data.get("patterns", []):
+        entry_id = entry.get("id")
+        if not entry_id:
+            _fail(path, None, "id", "every entry needs an id")
+        if entry_id in seen:
+            _fail(path, entry_id, "id", "duplicate id")
+        seen.add(entry_id)
+        unknown = set(entry) - ENTRY_KEYS
+        if unknown:
+            _fail(path, entry_id, sorted(unknown)[0], f"unknown key; allowed: {sorted(ENTRY_KEYS)}")
+        for key in ("kind", "regex", "priority"):
+            if key not in entry:
+                _fail(path, entry_id, key, "missing")
+        if entry["kind"] not in ENTRY_KINDS:
+            _fail(path, entry_id, "kind", f"must be one of {sorted(ENTRY_KINDS)}")
+        if entry.get("requires_context") and entry["requires_context"] not in lexicon.lists:
+            _fail(path, entry_id, "requires_context", "names no list of lexicon.yaml")
+        source = _expand(entry["regex"], lexicon, fragments, path, entry_id)
+        flags = regex.VERBOSE | regex.VERSION1
+        if not entry.get("case_sensitive"):
+            flags |= regex.IGNORECASE
+        try:
+            compiled = regex.compile(source, flags)
+        except regex.error as exc:
+            _fail(path, entry_id, "regex", f"does not compile: {exc}")
+        match = _examples(path, entry_id, "match", entry.get("match"))
+        no_match = _examples(path, entry_id, "no_match", entry.get("no_match"))
+        if not match:
+            _fail(path, entry_id, "match", "every pattern needs at least one example that matches")
+        for example in match:
+            found = [m.group(0) for m in compiled.finditer(example["text"])]
+            want = example.get("span", example["text"])
+            if want not in found:
+                _fail(path, entry_id, "match", f"example {example['text']!r}: wanted {want!r}, found {found}")
+        for example in no_match:
+            found = [m.group(0) for m in compiled.finditer(example["text"])]
+            if "span" in example and example["span"] in found or "span" not in example and found:
+                _fail(path, entry_id, "no_match", f"example {example['text']!r} is matched: {found}")
+        result.append(Pattern(
+            id=entry_id, kind=entry["kind"], priority=int(entry["priority"]), regex=compiled,
+            source=str(path), note=entry.get("note", ""), currency=entry.get("currency"),
+            unit_by=entry.get("unit_by"), requires_context=entry.get("requires_context"),
+            context_window=int(entry.get("context_window", 80)), match=match, no_match=no_match,
+        ))
+    return result
+
+
+@functools.lru_cache(maxsize=4)
+def load_patterns(directory: Optional[str] = None) -> PatternSet:
+    """Load and validate every pattern file (cached: the set is immutable)."""
+    base = Path(directory) if directory else PATTERN_DIR
+    if not base.is_dir():
+        raise PatternFileError(base, None, None, "pattern directory not found (set KCEXTRACT_PATTERNS)")
+    lexicon = load_lexicon(base / "lexicon.yaml")
+    fragments = load_fragments(base / "numbers.yaml", lexicon)
+    patterns = []
+    for name in FIGURE_FILES:
+        patterns.extend(load_pattern_file(base / name, lexicon, fragments))
+    patterns.sort(key=lambda p: p.priority)  # stable: file order within a priority
+    return PatternSet(lexicon, fragments, tuple(patterns))

@@ -1,0 +1,63 @@
+"""Split text into sentences with offsets, cheaply (no model over the document).
+
+A line break always ends a sentence (reports put list items and headings on
+lines of their own); inside a line, '.', '!', '?' or '…' ends one when white
+space and a capital letter, a digit, a quote or a dash follow, except after an
+abbreviation such as 'TP.' (lexicon.yaml SENTENCE_ABBREVIATION).
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+
+import regex
+
+from kcextract.patterns import load_patterns
+
+
+@functools.lru_cache(maxsize=1)
+def _boundary_re():
+    abbreviations = load_patterns().lexicon.lists["SENTENCE_ABBREVIATION"]
+    # Fixed-width look-behinds, one per abbreviation ('TP.' is not an end).
+    not_abbrev = "".join(f"(?<!(?<!\\w){regex.escape(a)}\\.)" for a in abbreviations)
+    return regex.compile(
+        r"\n[\s]*"                                                    # a line break
+        r"|" + not_abbrev + r"(?<![\s\d]\p{Lu})(?<=[.!?…])[\"”’)]*[ \t]+(?=[\p{Lu}\d“\"'(–-])"
+    )
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` of ``text``, white space trimmed.
+
+    >>> t = "Sở Công Thương TP. Hồ Chí Minh họp. Hội nghị đạt 93,71%.\\n– 02/10 đề án"
+    >>> [t[s:e] for s, e in split_sentences(t)]
+    ['Sở Công Thương TP. Hồ Chí Minh họp.', 'Hội nghị đạt 93,71%.', '– 02/10 đề án']
+    """
+    spans, pos = [], 0
+    for m in _boundary_re().finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    result = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            result.append((s, e))
+    return result
+
+
+class SentenceIndex:
+    """Find the sentence around an offset by bisection."""
+
+    def __init__(self, text: str):
+        self.spans = split_sentences(text)
+        self._starts = [s for s, _ in self.spans]
+
+    def around(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i < 0:
+            return (0, 0)
+        return self.spans[i]

@@ -1,0 +1,125 @@
+"""Normalise Vietnamese text for matching, keeping a map back to the original.
+
+Patterns run on a normalised copy (NFC, one tone-mark placement, plain spaces,
+no zero-width characters), but every offset a user sees must point into the
+ORIGINAL text, so :class:`NormalisedText` carries the map between the two.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Optional
+
+import regex
+
+# Same-length replacements: these never move an offset.
+#  - odd spaces (NBSP from NukeViet icons, thin/narrow spaces, ideographic space) -> space
+#  - U+01B0-lookalike 'ƣ' (U+01A3) that PDF extraction yields for 'ư'
+_SAME_LENGTH = str.maketrans({
+    "\u00a0": " ", "\u2007": " ", "\u2008": " ", "\u2009": " ", "\u200a": " ",
+    "\u202f": " ", "\u205f": " ", "\u3000": " ", "\u2002": " ", "\u2003": " ",
+    "\u2004": " ", "\u2005": " ", "\u2006": " ", "\t": " ",
+    "\u01a3": "\u01b0", "\u01a2": "\u01af",
+})
+
+# Characters dropped for matching (zero-width space/joiners, BOM, soft hyphen).
+_DROPPED = regex.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+# Old ("hoà", "thuỷ") vs new ("hòa", "thủy") tone placement: the tone moves
+# from the second vowel of oa/oe/uy to the first when the syllable ends there.
+# We match on the new placement; both are correct Vietnamese and both occur,
+# sometimes in one article.  Same length, so offsets do not move.
+_TONES = {"\u0300": "grave", "\u0301": "acute", "\u0303": "tilde", "\u0309": "hook", "\u0323": "dot"}
+
+
+def _old_to_new_table() -> dict:
+    table = {}
+    for first, second in (("o", "a"), ("o", "e"), ("u", "y"), ("O", "A"), ("O", "E"), ("U", "Y"),
+                          ("o", "A"), ("O", "a"), ("u", "Y"), ("U", "y")):
+        for mark in _TONES:
+            old = first + unicodedata.normalize("NFC", second + mark)
+            new = unicodedata.normalize("NFC", first + mark) + second
+            table[old] = new
+    return table
+
+
+_OLD_TO_NEW = _old_to_new_table()
+# Only at the end of a syllable: 'hoàn', 'toán', 'khuyến' keep their marks.
+_OLD_TONE_RE = regex.compile(
+    "(?<![qQ])(" + "|".join(sorted(_OLD_TO_NEW, key=len, reverse=True)) + r")(?!\p{L})"
+)
+
+
+@dataclass(frozen=True)
+class NormalisedText:
+    """A normalised copy of ``original`` and the map from its offsets back.
+
+    ``starts[i]``/``ends[i]`` are the original offsets of normalised char ``i``;
+    both are None when the normalisation kept every offset (the common case).
+    """
+
+    original: str
+    text: str
+    starts: Optional[list] = None
+    ends: Optional[list] = None
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised span ``[start, end)`` to the original text.
+
+        >>> n = normalise("Ho\u0300a Bi\u0300nh 5 t\u1ef7")
+        >>> n.text[:8], n.to_original(4, 8)
+        ('Hòa Bình', (5, 11))
+        """
+        if self.starts is None:
+            return start, end
+        if start >= end:
+            pos = self.starts[start] if start < len(self.starts) else len(self.original)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+
+def _fold_tones(text: str) -> str:
+    return _OLD_TONE_RE.sub(lambda m: _OLD_TO_NEW[m.group(1)], text)
+
+
+def normalise(original: str) -> NormalisedText:
+    """NFC, new tone placement, plain spaces, no zero-width characters.
+
+    >>> normalise("thu\u1ef7 \u0111i\u1ec7n\u00a0ho\u00e0").text
+    'thủy điện hòa'
+    >>> normalise("56.147\u200b tri\u1ec7u").to_original(0, 13)
+    (0, 14)
+    """
+    text = original.translate(_SAME_LENGTH)
+    if unicodedata.is_normalized("NFC", text) and not _DROPPED.search(text):
+        return NormalisedText(original, _fold_tones(text))
+    # Slow path: walk base characters with their combining marks, so each
+    # normalised character knows the original span it came from.
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        chunk = text[i:j]
+        if _DROPPED.fullmatch(chunk[0]):
+            chunk = chunk[1:]
+        piece = unicodedata.normalize("NFC", chunk)
+        for ch in piece:
+            out.append(ch)
+            starts.append(i)
+            ends.append(j)
+        i = j
+    folded = _fold_tones("".join(out))
+    return NormalisedText(original, folded, starts, ends)
+
+
+def match_key(text: str) -> str:
+    """A key for comparing phrases: normalised and case-folded.
+
+    >>> match_key("Sở Công thương") == match_key("SỞ CÔNG THƯƠNG")
+    True
+    """
+    return " ".join(normalise(text).text.casefold().split())
