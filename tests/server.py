@@ -168,10 +168,11 @@ def _handler_for(server: FixtureServer):
             if not file.is_file():
                 return self._send(404, b"<html><body>404 Not Found</body></html>", "text/html")
             body = file.read_bytes()
-            if file.suffix in TEXT_SUFFIXES:
+            suffix = Path(file.name.split("@", 1)[0]).suffix
+            if suffix in TEXT_SUFFIXES:
                 body = body.replace(b"{{BASE}}", server.base.encode())
-            content_type = CONTENT_TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] or \
-                "application/octet-stream"
+            content_type = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(file.name)[0] or \
+                ("text/html; charset=utf-8" if suffix == "" else "application/octet-stream")
             headers = {"ETag": '"' + hashlib.sha1(body).hexdigest()[:16] + '"', "Last-Modified": LAST_MODIFIED}
             sidecar = file.with_name(file.name + ".headers")
             if sidecar.exists():
