@@ -19,7 +19,11 @@ import yaml
 
 PHRASEBOOK_DIR = Path(__file__).parent / "phrasebook"
 
-CASE_KEYS = {"id", "text", "figures", "note"}
+CASE_KEYS = {"id", "text", "figures", "note", "form"}
+# "form: NFD" feeds the extractor the decomposed form of the passage (as some
+# CMSs and Mac-made documents deliver it); expected texts are decomposed too,
+# so the file itself stays readable and editor-proof.
+FORMS = {"NFC", "NFD"}
 FIGURE_KEYS = {"kind", "text", "value", "value_max", "currency", "unit",
                "qualifier", "of_total", "name"}
 KINDS = {"money", "percent", "count", "project"}
@@ -97,19 +101,19 @@ def _fold(s):
 
 
 def _digit_boundary_ok(text: str, start: int, end: int) -> bool:
-    """The span does not cut a number: no digit (or digit group like ``.250``) right before or after it.
+    """The span does not cut a number: no digit (or digit group like ``.250``, ``/10``) right before or after it.
 
-    So ``2`` is not found inside ``2016`` and ``50`` not inside ``1.250``.
+    So ``2`` is not found inside ``2016``, ``50`` not inside ``1.250``, ``10 đề án`` not inside ``02/10 đề án``.
     """
     before = text[start - 1] if start > 0 else ""
     before2 = text[start - 2] if start > 1 else ""
     after = text[end] if end < len(text) else ""
     after2 = text[end + 1] if end + 1 < len(text) else ""
-    if before.isdigit() or after.isdigit():
+    starts_with_digit = text[start].isdigit()
+    ends_with_digit = text[end - 1].isdigit()
+    if starts_with_digit and (before.isdigit() or (before in ".,/" and before2.isdigit())):
         return False
-    if before in ".," and before2.isdigit():
-        return False
-    if after in ".," and after2.isdigit():
+    if ends_with_digit and (after.isdigit() or (after in ".,/" and after2.isdigit())):
         return False
     return True
 
@@ -192,11 +196,18 @@ def load_file(path: Path, seen_ids: dict | None = None) -> list[Case]:
         passage = raw.get("text")
         if not isinstance(passage, str) or not passage.strip():
             raise PhrasebookError(f"{where}: text must be a non-empty string")
+        form = raw.get("form")
+        if form is not None:
+            if form not in FORMS:
+                raise PhrasebookError(f"{where}: form {form!r} not one of {sorted(FORMS)}")
+            passage = unicodedata.normalize(form, passage)
         figs = raw.get("figures")
         if not isinstance(figs, list):
             raise PhrasebookError(f"{where}: figures must be a list (use [] for none)")
         expected, cursor = [], 0
         for i, fig in enumerate(figs):
+            if form is not None and isinstance(fig, dict) and isinstance(fig.get("text"), str):
+                fig = dict(fig, text=unicodedata.normalize(form, fig["text"]))
             exp = _validate_figure(where, i, fig, passage, cursor)
             expected.append(exp)
             cursor = exp.end
@@ -339,6 +350,23 @@ def test_loader_locates_spans_in_order_and_skips_digits_inside_numbers(tmp_path)
     assert case.expected[0].start == case.text.index("từ 2") + 3
 
 
+def test_loader_nfd_form_decomposes_passage_and_expected_texts(tmp_path):
+    p = _write(tmp_path, """
+- id: nfd
+  form: NFD
+  text: "Kinh phí là 56.147 triệu đồng và 02/10 đề án, không phải 10 đề án."
+  figures:
+    - {kind: money, text: "56.147 triệu đồng", value: 56147000000}
+    - {kind: count, text: "02/10 đề án", value: 2, of_total: 10}
+    - {kind: count, text: "10 đề án", value: 10}
+""")
+    (case,) = load_file(p)
+    assert case.text == unicodedata.normalize("NFD", case.text) != unicodedata.normalize("NFC", case.text)
+    for e in case.expected:
+        assert case.text[e.start:e.end] == e.text
+    assert case.expected[2].start > case.expected[1].end
+
+
 @pytest.mark.parametrize("body, message", [
     ("- {id: a, text: 'x 5 cơ sở', figures: [], colour: red}", "unknown key"),
     ("- {id: a, text: 'x 5 cơ sở', figures: [{kind: count, text: '5 cơ sở', value: 5, colour: 1}]}",
@@ -353,6 +381,7 @@ def test_loader_locates_spans_in_order_and_skips_digits_inside_numbers(tmp_path)
      "qualifier"),
     ("- {id: a, text: 'x', figures: [], id: b}", "duplicate key"),
     ("- {id: A_1, text: 'x', figures: []}", "slug"),
+    ("- {id: a, form: NFKC, text: 'x', figures: []}", "form"),
 ])
 def test_loader_rejects_bad_files_naming_file_and_id(tmp_path, body, message):
     p = _write(tmp_path, body)
