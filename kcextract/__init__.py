@@ -12,14 +12,14 @@ from kcextract.figure import Figure  # noqa: E402
 
 def extract(text, source=None):
     """Every figure (money, percent, count, project) in ``text``, with offsets into it."""
-    from kcextract.extract import extract_figures
+    from kcextract.extractor import extract_figures
 
     return extract_figures(text, source=source)
 
 
 def extract_html(html, url=None):
     """Figures of an HTML page's article text (offsets into that text, see ``extract --text``)."""
-    from kcextract.extract import extract_figures
+    from kcextract.extractor import extract_figures
     from kcextract.htmltext import html_to_text
 
     return extract_figures(html_to_text(html, url=url), source=url)
