@@ -1,0 +1,433 @@
+"""The crawl loop: seeds -> frontier -> fetch -> parse -> store, one committed document at a time.
+
+A crawl of one site works its ``frontier`` rows (kept in the corpus database) until the
+queue is empty or ``max_pages`` pages were fetched.  Articles are worked before further
+list pages, so each list page is followed by its own articles.  Every stored document
+is committed together with its frontier row, so a crawl killed at any point restarts
+where it stopped: stored URLs are never fetched again, pending ones are.
+
+Stopping rules: a list page whose article links are all known already (stored or
+queued) is the last one followed; so is a list page whose dated items are all older
+than ``since``.  Feed, sitemap and list seeds are re-read on every crawl with a
+conditional GET, so an unchanged seed costs one 304.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable, Optional
+
+from kcextract.crawl import dedup
+from kcextract.crawl.discovery import Link, before, parse_feed, parse_list, parse_sitemap
+from kcextract.crawl.fetcher import Fetcher, Response
+from kcextract.crawl.urls import canonical_url, url_key
+from kcextract.exceptions import DisallowedByRobots, FetchError, SourceError
+from kcextract.store import Corpus
+
+MAX_TRIES = 3                 # a URL failing this many crawls in a row is left alone
+HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
+FILE_KINDS = {
+    "application/pdf": "pdf",
+    "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/zip": "zip",
+    "application/x-rar-compressed": "rar",
+    "application/vnd.rar": "rar",
+}
+
+
+@dataclass
+class CrawlReport:
+    """What one crawl of one site did; ``failures`` lists (url, reason) of this run."""
+
+    site: str
+    fetched: int = 0
+    stored: int = 0
+    aliases: int = 0
+    near_duplicates: int = 0
+    not_modified: int = 0
+    skipped: int = 0
+    failed: int = 0
+    attachments: int = 0
+    stopped_at_max_pages: bool = False
+    failures: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed."""
+        return self.failed == 0
+
+    def summary(self) -> str:
+        """One line for the log and the CLI."""
+        text = (f"{self.stored} stored, {self.aliases} already known under another URL, "
+                f"{self.near_duplicates} near-duplicates, {self.not_modified} not modified, "
+                f"{self.skipped} skipped, {self.failed} failed, {self.attachments} attachments, "
+                f"{self.fetched} pages fetched")
+        if self.stopped_at_max_pages:
+            text += " (stopped at --max-pages; the rest stays queued)"
+        return text
+
+
+def _file_kind(resp: Response) -> Optional[str]:
+    """The attachment kind of a non-HTML response, None when it looks like a web page."""
+    from kcextract.htmltext import attachment_kind
+
+    if resp.content_type in FILE_KINDS:
+        return FILE_KINDS[resp.content_type]
+    if resp.content.startswith(b"%PDF"):
+        return "pdf"
+    if resp.content_type in HTML_TYPES or resp.content_type.endswith("+xml") or "xml" in resp.content_type:
+        return None
+    return attachment_kind(resp.final_url)
+
+
+class Crawler:
+    """Crawls one site into the corpus.
+
+    :param corpus: the open :class:`~kcextract.store.Corpus`.
+    :param fetcher: a :class:`~kcextract.crawl.fetcher.Fetcher` (shared across sites: it keeps per-host clocks).
+    :param site: a :class:`kcextract.sites.Site`.
+    :param since: skip articles published before this date, and stop paging past them.
+    :param max_pages: fetch at most this many pages (feeds, sitemaps, lists, articles) in this run.
+    :param on_progress: ``on_progress(event, url, report)`` after every frontier row.
+    :param on_stored: ``on_stored(document_id, url)`` after every committed document.
+    """
+
+    def __init__(self, corpus: Corpus, fetcher: Fetcher, site, since: Optional[date] = None,
+                 max_pages: Optional[int] = None, on_progress: Optional[Callable] = None,
+                 on_stored: Optional[Callable] = None):
+        self.corpus = corpus
+        self.fetcher = fetcher
+        self.site = site
+        self.since = since
+        self.max_pages = max_pages
+        self.on_progress = on_progress or (lambda *args: None)
+        self.on_stored = on_stored or (lambda *args: None)
+        self.report = CrawlReport(site.name)
+        self._found: set = set()   # URL keys first discovered during this run
+
+    # -- the loop -----------------------------------------------------------------------
+    def run(self) -> CrawlReport:
+        """Crawl until the site's queue is empty or ``max_pages`` is reached; returns the report."""
+        name = self.site.name
+        self.corpus.log(name, self.site.base_url, "crawl-start",
+                        reason=f"since={self.since} max_pages={self.max_pages}")
+        self.corpus.retry_failed(name, MAX_TRIES)
+        self._seed()
+        self.corpus.commit()
+        for attachment in self.corpus.pending_attachments(name):
+            self._fetch_attachment(attachment)
+        while True:
+            row = self.corpus.next_pending(name)
+            if row is None:
+                break
+            if self.max_pages is not None and self.report.fetched >= self.max_pages:
+                self.report.stopped_at_max_pages = True
+                break
+            handler = {"article": self._article, "feed": self._feed,
+                       "sitemap": self._sitemap, "list": self._list}.get(row["kind"], self._unknown)
+            handler(row)
+            self.corpus.commit()
+            self.on_progress(row["kind"], row["url"], self.report)
+        self.corpus.log(name, self.site.base_url, "crawl-end", reason=self.report.summary())
+        self.corpus.commit()
+        return self.report
+
+    def _seed(self) -> None:
+        name = self.site.name
+        seeds = [(u, "feed") for u in self.site.feed_urls()]
+        seeds += [(u, "sitemap") for u in self.site.sitemap_urls()]
+        if self.fetcher.obey_robots:
+            try:
+                seeds += [(u, "sitemap") for u in self.fetcher.robots_for(self.site.base_url).sitemaps]
+            except Exception as exc:  # robots problems are reported by the fetcher, never fatal here
+                self.corpus.log(name, self.site.base_url, "robots-error", reason=str(exc))
+        seeds += [(u, "list") for u in self.site.start_urls]
+        for url, kind in seeds:
+            url = canonical_url(url, self.site.base_url + "/")
+            self.corpus.enqueue(name, url, url_key(url), kind, refresh=True)
+
+    def _unknown(self, row) -> None:
+        self.corpus.mark(row["id"], "failed", f"unknown frontier kind {row['kind']!r}")
+
+    # -- fetching with outcome bookkeeping ------------------------------------------------
+    def _get(self, row, conditional: bool) -> Optional[Response]:
+        """Fetch a frontier row's URL; on failure record why and return None."""
+        etag = last_modified = None
+        if conditional:
+            etag, last_modified = self.corpus.validators(row["url_key"])
+        self.report.fetched += 1
+        try:
+            resp = self.fetcher.fetch(row["url"], etag=etag, last_modified=last_modified)
+        except DisallowedByRobots as exc:
+            self._skip(row, exc.reason, "robots-disallowed")
+            return None
+        except FetchError as exc:
+            self._fail(row, exc.reason, exc.status, "fetch-failed")
+            return None
+        if resp.not_modified:
+            self.report.not_modified += 1
+            self.corpus.log(self.site.name, row["url"], "not-modified", 304)
+            self.corpus.mark(row["id"], "done")
+            return None
+        return resp
+
+    def _fail(self, row, reason, status=None, event="failed") -> None:
+        self.report.failed += 1
+        self.report.failures.append((row["url"], reason))
+        self.corpus.log(self.site.name, row["url"], event, status, reason)
+        self.corpus.mark(row["id"], "failed", reason)
+
+    def _skip(self, row, reason, event="skipped") -> None:
+        self.report.skipped += 1
+        self.corpus.log(self.site.name, row["url"], event, None, reason)
+        self.corpus.mark(row["id"], "skipped", reason)
+
+    def _decode(self, row, resp: Response) -> Optional[str]:
+        from kcextract.encoding import decode_bytes
+
+        try:
+            return decode_bytes(resp.content, source=resp.final_url,
+                                declared=resp.charset or getattr(self.site, "encoding", None))
+        except SourceError as exc:
+            self._fail(row, f"cannot decode the page: {exc.reason}", resp.status, "decode-failed")
+            return None
+
+    # -- discovery rows ----------------------------------------------------------------------
+    def _add_links(self, links, check_pattern: bool) -> tuple:
+        """Queue in-scope article links; returns (new, known, dated, old) counts.
+
+        "new" counts links first met in this run, "known" links stored or queued by an
+        earlier crawl: a list page with no new link is where an incremental crawl stops.
+        """
+        new = known = dated = old = 0
+        for link in links:
+            url = canonical_url(link.url, self.site.base_url + "/")
+            if not self.site.in_scope(url):
+                continue
+            if check_pattern and (self.site.article_url_pattern or self.site.family.article_url_pattern) \
+                    and not self.site.is_article_url(url):
+                continue
+            if link.date is not None:
+                dated += 1
+            if before(link.date, self.since):
+                old += 1
+                continue
+            key = url_key(url)
+            if key in self._found:
+                new += 1            # found earlier in this run (e.g. in the feed): still news
+            elif self.corpus.known(self.site.name, key):
+                known += 1          # known from an earlier crawl: where incremental paging stops
+                # a URL skipped earlier (e.g. by an older --since) may come back
+                self.corpus.enqueue(self.site.name, url, key, "article", link.date)
+            else:
+                self.corpus.enqueue(self.site.name, url, key, "article", link.date)
+                self._found.add(key)
+                new += 1
+        return new, known, dated, old
+
+    def _feed(self, row) -> None:
+        resp = self._get(row, conditional=True)
+        if resp is None:
+            return
+        try:
+            links = parse_feed(resp.content, resp.final_url)
+        except SourceError as exc:
+            return self._fail(row, exc.reason, resp.status, "parse-failed")
+        self.corpus.remember_validators(row["url_key"], resp.etag, resp.last_modified)
+        new, known, _, old = self._add_links(links, check_pattern=False)
+        self.corpus.log(self.site.name, row["url"], "feed", resp.status,
+                        f"{len(links)} entries: {new} new, {known} known, {old} before --since")
+        self.corpus.mark(row["id"], "done")
+
+    def _sitemap(self, row) -> None:
+        resp = self._get(row, conditional=True)
+        if resp is None:
+            return
+        try:
+            kind, links = parse_sitemap(resp.content, resp.final_url)
+        except SourceError as exc:
+            return self._fail(row, exc.reason, resp.status, "parse-failed")
+        self.corpus.remember_validators(row["url_key"], resp.etag, resp.last_modified)
+        if kind == "index":
+            for link in links:
+                if before(link.date, self.since):
+                    continue
+                url = canonical_url(link.url, resp.final_url)
+                if self.site.in_scope(url):
+                    self.corpus.enqueue(self.site.name, url, url_key(url), "sitemap", refresh=True)
+            detail = f"sitemap index: {len(links)} sitemaps"
+        else:
+            new, known, _, old = self._add_links(links, check_pattern=True)
+            detail = f"{len(links)} URLs: {new} new, {known} known, {old} before --since"
+        self.corpus.log(self.site.name, row["url"], "sitemap", resp.status, detail)
+        self.corpus.mark(row["id"], "done")
+
+    def _list(self, row) -> None:
+        resp = self._get(row, conditional=True)
+        if resp is None:
+            return
+        html = self._decode(row, resp)
+        if html is None:
+            return
+        try:
+            links, next_url = parse_list(html, resp.final_url, self.site)
+        except Exception as exc:  # a page parser bug must not stop the crawl; record it
+            return self._fail(row, f"cannot parse the list page: {exc.__class__.__name__}: {exc}",
+                              resp.status, "parse-failed")
+        self.corpus.remember_validators(row["url_key"], resp.etag, resp.last_modified)
+        new, known, dated, old = self._add_links(links, check_pattern=False)
+        reason = f"{len(links)} links: {new} new, {known} known, {old} before --since"
+        if next_url:
+            if new == 0 and links:
+                reason += "; not paging further: every article here is known"
+            elif dated and old == dated:
+                reason += f"; not paging further: every dated item is before {self.since}"
+            else:
+                nxt = canonical_url(next_url, resp.final_url)
+                if self.site.in_scope(nxt):
+                    self.corpus.enqueue(self.site.name, nxt, url_key(nxt), "list", refresh=new > 0)
+                    reason += f"; next page {nxt}"
+        self.corpus.log(self.site.name, row["url"], "list", resp.status, reason)
+        self.corpus.mark(row["id"], "done")
+
+    # -- articles --------------------------------------------------------------------------
+    def _article(self, row) -> None:
+        name = self.site.name
+        key = row["url_key"]
+        if self.corpus.document_for_key(key) is not None:
+            self.corpus.mark(row["id"], "done")
+            return
+        if before(_listed(row), self.since):
+            return self._skip(row, f"listed before --since {self.since}", "before-since")
+        resp = self._get(row, conditional=False)
+        if resp is None:
+            return
+        final_url = canonical_url(resp.final_url)
+        final_key = url_key(final_url)
+        existing = self.corpus.document_for_key(final_key)
+        if existing is not None:
+            return self._alias(row, existing, "redirects to a stored document")
+        kind = _file_kind(resp)
+        if kind is not None:
+            self.corpus.add_loose_file(name, final_url, kind, resp.content_type, resp.content)
+            self.report.attachments += 1
+            return self._skip(row, f"not an HTML page ({resp.content_type or 'no type'}): kept as a {kind} file",
+                              "not-html")
+        html = self._decode(row, resp)
+        if html is None:
+            return
+        from kcextract.htmltext import parse_article
+
+        try:
+            article = parse_article(html, final_url, site=self.site)
+        except Exception as exc:  # malformed beyond repair, or a parser bug: record, go on
+            return self._fail(row, f"cannot parse the article: {exc.__class__.__name__}: {exc}",
+                              resp.status, "parse-failed")
+        if before(article.published, self.since):
+            return self._skip(row, f"published {article.published:%Y-%m-%d}, before --since {self.since}",
+                              "before-since")
+        if not article.text.strip() and not article.attachments:
+            return self._fail(row, "no article text found on the page", resp.status, "no-text")
+        canonical = final_url
+        if article.canonical_url:
+            declared = canonical_url(article.canonical_url, final_url)
+            if self.site.in_scope(declared):
+                canonical = declared
+        canonical_key = url_key(canonical)
+        existing = self.corpus.document_for_key(canonical_key)
+        if existing is not None:
+            return self._alias(row, existing, f"rel=canonical {canonical} is stored", final_key)
+        content_hash = dedup.content_hash(article.text)
+        existing = self.corpus.document_with_hash(name, content_hash)
+        if existing is not None and article.text.strip():
+            self.corpus.add_alias(canonical_key, existing, canonical)
+            return self._alias(row, existing, "same text as a stored document", final_key)
+        document_id = self.corpus.insert_document(
+            url=final_url, canonical_url=canonical, url_key=canonical_key, site=name,
+            title=article.title, published=article.published, http_status=resp.status,
+            etag=resp.etag, last_modified=resp.last_modified, content_type=resp.content_type,
+            content_hash=content_hash, raw_html=resp.content, text=article.text,
+            family=article.family, warnings=article.warnings,
+        )
+        self.corpus.add_alias(key, document_id, row["url"])
+        self.corpus.add_alias(final_key, document_id, final_url)
+        self._found.update((key, final_key, canonical_key))
+        for attachment in article.attachments:
+            self.corpus.add_attachment(document_id, name, canonical_url(attachment.url, final_url),
+                                       attachment.title, attachment.kind)
+        link = dedup.index_and_link(self.corpus.conn, document_id, article.text)
+        if link is not None:
+            duplicate, original, similarity = link
+            self.report.near_duplicates += 1
+            self.corpus.log(name, final_url, "near-duplicate", None,
+                            f"document {duplicate} repeats document {original} (Jaccard {similarity:.2f})")
+        self.corpus.log(name, final_url, "stored", resp.status, article.title)
+        self.corpus.mark(row["id"], "done")
+        self.corpus.commit()
+        self.report.stored += 1
+        self.on_stored(document_id, final_url)
+        for attachment in self.corpus.pending_attachments(name):
+            self._fetch_attachment(attachment)
+
+    def _alias(self, row, document_id, why, *more_keys) -> None:
+        self.corpus.add_alias(row["url_key"], document_id, row["url"])
+        for key in more_keys:
+            self.corpus.add_alias(key, document_id, row["url"])
+        self.report.aliases += 1
+        self.corpus.log(self.site.name, row["url"], "alias", None, f"{why} (document {document_id})")
+        self.corpus.mark(row["id"], "done")
+
+    def _fetch_attachment(self, attachment) -> None:
+        url = attachment["url"]
+        try:
+            resp = self.fetcher.fetch(url)
+        except DisallowedByRobots as exc:
+            self.corpus.finish_attachment(attachment["id"], "skipped", exc.reason)
+            self.corpus.commit()
+            return
+        except FetchError as exc:
+            self.corpus.finish_attachment(attachment["id"], "failed", exc.reason)
+            self.corpus.log(self.site.name, url, "attachment-failed", exc.status, exc.reason)
+            self.report.failed += 1
+            self.report.failures.append((url, exc.reason))
+            self.corpus.commit()
+            return
+        kind = _file_kind(resp)
+        if kind is None:
+            reason = f"expected a file, got {resp.content_type or 'an untyped'} page"
+            self.corpus.finish_attachment(attachment["id"], "failed", reason, None, resp.content_type,
+                                          size=len(resp.content))
+            self.corpus.log(self.site.name, url, "attachment-failed", resp.status, reason)
+            self.report.failed += 1
+            self.report.failures.append((url, reason))
+        else:
+            self.corpus.finish_attachment(attachment["id"], "ok", None, resp.content, resp.content_type,
+                                          kind if kind != "other" else None, len(resp.content))
+            self.report.attachments += 1
+        self.corpus.commit()
+
+
+def _listed(row):
+    from kcextract.store import parse_iso
+
+    return parse_iso(row["listed_date"])
+
+
+def crawl_site(db_path, site, fetcher: Optional[Fetcher] = None, since: Optional[date] = None,
+               max_pages: Optional[int] = None, delay: Optional[float] = None, **hooks) -> CrawlReport:
+    """Crawl one site into the corpus at ``db_path`` (the library entry point of ``kcextract crawl``).
+
+    ``delay`` (seconds) applies when no ``fetcher`` is given; default: the site's own
+    ``delay`` or 1 s.
+    """
+    if fetcher is None:
+        chosen = delay if delay is not None else (site.delay if site.delay is not None else 1.0)
+        fetcher = Fetcher(delay=chosen)
+    corpus = Corpus(db_path)
+    try:
+        return Crawler(corpus, fetcher, site, since=since, max_pages=max_pages, **hooks).run()
+    finally:
+        corpus.close()
