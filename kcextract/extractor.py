@@ -105,11 +105,14 @@ def _money(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list[F
         return None
     # Without a scale word an amount is in whole đồng/dollars: '24,000 USD' is 24000.
     value = parse_vn_number(g["num"], prefer_integer=not g.get("scale") and not g.get("scur")) * scale
-    if g.get("num2"):
-        scale2 = _scale(lex, g["scale2"])
-        if scale2 >= scale:
-            return None  # '5 triệu 200 tỷ' is not one amount
-        value += parse_vn_number(g["num2"]) * scale2
+    previous = scale
+    for num_key, scale_key in (("num2", "scale2"), ("num3", "scale3")):
+        if g.get(num_key):
+            part_scale = _scale(lex, g[scale_key])
+            if part_scale >= previous:
+                return None  # '5 triệu 200 tỷ' is not one amount
+            value += parse_vn_number(g[num_key]) * part_scale
+            previous = part_scale
     figures = []
     if g.get("lo"):
         lo_scale = _scale(lex, g["loscale"]) if g.get("loscale") else scale
@@ -135,7 +138,7 @@ def _percent(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list
         lo = parse_vn_number(m.group("lo"))
         if lo >= value:
             return None
-        lo_end = m.start("lo") + len(m.group("lo"))
+        lo_end = m.end("lopct") if m.group("lopct") else m.end("lo")
         return [
             doc.figure("percent", m.start("lo"), lo_end, value=lo, value_max=value, unit="%"),
             doc.figure("percent", m.start("num"), m.end(), value=value, unit="%", qualifier=("exact", None)),
@@ -164,6 +167,12 @@ def _count(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list[F
     of_total = Decimal(int(g["den"])) if g.get("den") else None
     if of_total is not None and value > of_total:
         return None  # '15/10' is not a part of a whole
+    if g.get("lo"):
+        lo = parse_vn_number(g["lo"], prefer_integer=True)
+        if lo >= value:
+            return None
+        return [doc.figure("count", m.start("lo"), m.end("lo"), value=lo, value_max=value, unit=unit),
+                doc.figure("count", m.start("num"), end, value=value, unit=unit, qualifier=("exact", None))]
     return [doc.figure("count", m.start(), end, value=value, unit=unit, of_total=of_total)]
 
 
@@ -215,5 +224,15 @@ def extract_figures(text: str, source: Optional[str] = None) -> list[Figure]:
                 end = m.start("rest") + len(built[0].unit)
             taken.add(start, end)
             figures.extend(built)
+    figures = _outside_project_names(figures)
     figures.sort(key=lambda f: (f.start, f.end))
     return figures
+
+
+def _outside_project_names(figures: list[Figure]) -> list[Figure]:
+    """Drop numbers that are part of a project's name ('Đề án “Hỗ trợ 05 cơ sở …”')."""
+    names = [(f.start, f.end) for f in figures if f.kind == "project"]
+    if not names:
+        return figures
+    return [f for f in figures
+            if f.kind == "project" or not any(s <= f.start and f.end <= e for s, e in names)]
