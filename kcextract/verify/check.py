@@ -1,0 +1,162 @@
+"""The Check record: one arithmetic claim of a document, recomputed, with its evidence.
+
+Also the Vietnamese number formatting used in explanations (``23,04%``,
+``56.147 triệu``): a reader checks the explanation against the page, so it is
+written the way the page writes numbers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Optional
+
+CHECK_KINDS = ("ratio", "share", "growth", "difference", "sum", "count_list")
+STATUSES = ("ok", "fail", "unverifiable")
+
+# The public output contract (issue 3): these columns, in this order.
+CHECK_FIELDS = (
+    "source", "kind", "status", "consistent", "claim_text", "claim_start", "claim_end",
+    "reported", "expected", "operands", "explanation",
+)
+
+
+def _plain(value):
+    """Decimal -> int when whole, else float (JSON/CSV export)."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Operand:
+    """A figure used in a recomputation, with its offsets in the original text."""
+
+    text: str
+    start: int
+    end: int
+    value: Optional[Decimal]
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "start": self.start, "end": self.end, "value": _plain(self.value)}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One claim (``23,23%``) recomputed from other figures of the same document.
+
+    ``status`` is ``ok``, ``fail`` (operands unambiguous and the arithmetic does
+    not hold) or ``unverifiable`` (an operand is missing or ambiguous).
+    """
+
+    kind: str
+    status: str
+    claim_text: str
+    claim_start: int
+    claim_end: int
+    reported: Decimal
+    expected: Optional[Decimal] = None
+    operands: tuple = field(default_factory=tuple)
+    explanation: str = ""
+    source: Optional[str] = None
+
+    def __post_init__(self):
+        if self.kind not in CHECK_KINDS:
+            raise ValueError(f"unknown check kind {self.kind!r}")
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown check status {self.status!r}")
+
+    @property
+    def consistent(self) -> Optional[bool]:
+        return {"ok": True, "fail": False}.get(self.status)
+
+    def to_dict(self) -> dict:
+        """The public record (issue 3's contract), numbers as int/float."""
+        return {
+            "source": self.source, "kind": self.kind, "status": self.status,
+            "consistent": self.consistent, "claim_text": self.claim_text,
+            "claim_start": self.claim_start, "claim_end": self.claim_end,
+            "reported": _plain(self.reported), "expected": _plain(self.expected),
+            "operands": [o.to_dict() for o in self.operands],
+            "explanation": self.explanation,
+        }
+
+
+def format_vn(value: Decimal, decimals: int = 0) -> str:
+    """A number the Vietnamese way: '.' groups thousands, ',' marks decimals.
+
+    >>> format_vn(Decimal("56147"))
+    '56.147'
+    >>> format_vn(Decimal("23.0358"), 2)
+    '23,04'
+    >>> format_vn(Decimal("-8.007"), 1)
+    '-8,0'
+    >>> format_vn(Decimal("1234567.5"), 1)
+    '1.234.567,5'
+    """
+    q = Decimal(1).scaleb(-decimals)
+    v = Decimal(value).quantize(q, rounding=ROUND_HALF_UP)
+    sign = "-" if v < 0 else ""
+    whole, _, frac = f"{abs(v):f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    out = sign + ".".join(groups)
+    return out + ("," + frac if decimals > 0 else "")
+
+
+def format_auto(value: Decimal, max_decimals: int = 2) -> str:
+    """Vietnamese format with only the decimals the value needs (up to ``max_decimals``).
+
+    >>> format_auto(Decimal("3.60")), format_auto(Decimal("1.55")), format_auto(Decimal("63"))
+    ('3,6', '1,55', '63')
+    """
+    for d in range(max_decimals + 1):
+        if Decimal(value).quantize(Decimal(1).scaleb(-d)) == Decimal(value):
+            return format_vn(value, d)
+    return format_vn(value, max_decimals)
+
+
+_SCALE_NAMES = ((Decimal(10) ** 9, "tỷ"), (Decimal(10) ** 6, "triệu"), (Decimal(10) ** 3, "nghìn"))
+
+
+def scale_of(text: str) -> tuple[Decimal, str]:
+    """The scale word a money figure is written in, and its multiplier.
+
+    >>> scale_of("56.147 triệu đồng")
+    (Decimal('1000000'), 'triệu')
+    >>> scale_of("2,52 tỉ đồng")
+    (Decimal('1000000000'), 'tỷ')
+    >>> scale_of("24.000 USD")
+    (Decimal('1'), '')
+    """
+    low = text.lower()
+    for mult, name in _SCALE_NAMES:
+        words = ("tỷ", "tỉ") if name == "tỷ" else (("nghìn", "ngàn") if name == "nghìn" else (name,))
+        if any(w in low for w in words):
+            return mult, name
+    return Decimal(1), ""
+
+
+def format_in_scale(value: Decimal, mult: Decimal, name: str, max_decimals: int = 3) -> str:
+    """A money value written in a given scale: ``format_in_scale(56147000000, 10**6, 'triệu')``.
+
+    >>> format_in_scale(Decimal("56147000000"), Decimal(10) ** 6, "triệu")
+    '56.147 triệu'
+    >>> format_in_scale(Decimal("3600000000"), Decimal(10) ** 9, "tỷ")
+    '3,6 tỷ'
+    """
+    text = format_auto(Decimal(value) / mult, max_decimals)
+    return f"{text} {name}" if name else text
+
+
+def round_expected(value: Decimal, decimals: int) -> Decimal:
+    """The recomputed number rounded to ``decimals`` (half up, like a report would).
+
+    >>> round_expected(Decimal("93.71416"), 2)
+    Decimal('93.71')
+    """
+    return Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)

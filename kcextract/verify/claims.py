@@ -1,0 +1,131 @@
+"""Reading claims: a reported figure, the cue before it and the base it names.
+
+``…, đạt 93,71% so với kế hoạch năm (59.913 triệu đồng)`` is a ratio claim on
+``93,71%`` with the explicit base ``59.913 triệu đồng``; ``nhiều hơn 82 cơ sở so
+với giai đoạn 2018-2020`` is a difference claim on ``82 cơ sở`` with no stated base.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Optional
+
+import regex
+
+from kcextract.verify.context import AMOUNT_KINDS, Context, compatible
+
+# A period named after "so với" (the time the base figure belongs to).
+_PERIOD = regex.compile(
+    r"(?:năm|giai\s+đoạn|thời\s+kỳ|kỳ|quý\s+\w+|tháng\s+\d+)\s+\d{4}(?:\s*[-–]\s*\d{4})?"
+    r"|cùng\s+kỳ(?:\s+năm\s+(?:trước|\d{4}))?", regex.IGNORECASE)
+_SO_VOI = regex.compile(r"(?<!\p{L})so\s+với(?!\p{L})", regex.IGNORECASE)
+
+
+@dataclass
+class Claim:
+    """A reported figure and the relation its cue states."""
+
+    relation: str            # ratio, share, growth, difference, multiple
+    direction: Optional[str]
+    start: int               # the reported number as written
+    end: int
+    text: str
+    reported: Decimal
+    cue_start: int
+    fig: Optional[int] = None          # index of the reported figure (None for 'gấp N lần')
+    base: Optional[int] = None         # index of an explicitly stated base
+    period: Optional[str] = None       # 'so với <period>' when stated
+    comparative: bool = False          # cue ends in 'hơn' (nhiều hơn, ít hơn …)
+
+
+def _clause_end(ctx: Context, pos: int) -> int:
+    """Where the clause that continues after ``pos`` ends (',' ';' ')' or the sentence)."""
+    _, s_end = ctx.layout.sentence(pos)
+    m = regex.compile(r"[,;)]|\s(?:và|nhưng)\s").search(ctx.text, pos, s_end)
+    return m.start() if m else s_end
+
+
+def find_base(ctx: Context, pos: int) -> Optional[int]:
+    """The figure a claim ending at ``pos`` is computed on, when the text names it:
+    in the parenthesis after it or after 'so với' / 'trên tổng số' in the same clause."""
+    _, s_end = ctx.layout.sentence(pos)
+    i = ctx.first_figure_after(pos, s_end)
+    if i is None:
+        return None
+    f = ctx.figures[i]
+    if f.kind not in AMOUNT_KINDS:
+        return None
+    between = ctx.text[pos:f.start]
+    for cue in ctx.cues.role("base"):
+        if cue.pattern.search(between):
+            return i
+    return None
+
+
+def _period_after(ctx: Context, pos: int) -> Optional[str]:
+    end = _clause_end(ctx, pos)
+    m = _SO_VOI.search(ctx.text, pos, end)
+    if not m:
+        return None
+    p = _PERIOD.search(ctx.text, m.end(), end)
+    if p and not ctx.text[m.end():p.start()].strip(" ,"):
+        return " ".join(p.group(0).split())
+    if p:
+        return " ".join(p.group(0).split())
+    return None
+
+
+def read_claims(ctx: Context) -> list[Claim]:
+    """Every claim of the document, with explicit bases marked in ``ctx.bases``."""
+    claims = []
+    text = ctx.text
+    for i, f in enumerate(ctx.figures):
+        if f.value is None or f.kind == "project":
+            continue
+        lay = ctx.layout
+        before_start = max(lay.clause_start(f.start), f.start - 80)
+        par = lay.paren(f.start)
+        if par and par[0] + 1 > before_start:
+            before_start = par[0] + 1
+        hit = ctx.cues.claim_before(text[before_start:f.start])
+        if not hit:
+            continue
+        cue, m = hit
+        cue_start = before_start + m.start()
+        # 'nhiều hơn 82': the 'hơn' belongs to the cue, it is not the qualifier 'more than'.
+        comparative = bool(regex.search(r"(?:nhiều|ít|cao|thấp)\s+hơn", m.group(0)))
+        if f.kind == "percent":
+            relation = {"ratio": "ratio", "share": "share", "change": "growth"}[cue.relation]
+        elif f.kind in AMOUNT_KINDS and cue.relation == "change":
+            # An amount after tăng/giảm is a difference only when compared to something.
+            if not comparative and not _SO_VOI.search(text, f.end, _clause_end(ctx, f.end)):
+                continue
+            relation = "difference"
+        else:
+            continue
+        claim = Claim(relation, cue.direction, f.start, f.end, f.text, Decimal(f.value),
+                      cue_start, fig=i, comparative=comparative)
+        claim.base = find_base(ctx, f.end)
+        if relation == "difference":
+            b = claim.base
+            if b is not None and not compatible(ctx.figures[b], f):
+                claim.base = None
+            ctx.bases.add(i)
+        if relation in ("growth", "difference"):
+            claim.period = _period_after(ctx, f.end)
+        if claim.base is not None:
+            ctx.bases.add(claim.base)
+        claims.append(claim)
+    for cue in ctx.cues.role("multiple"):
+        for m in cue.pattern.finditer(text):
+            g = "n" if m.group("n") else "w"
+            word = m.group(g)
+            value = (Decimal(word.replace(",", ".")) if g == "n"
+                     else Decimal(str(cue.values[word.lower()])))
+            claim = Claim("multiple", None, m.start(g), m.end(g), word, value, m.start())
+            claim.base = find_base(ctx, m.end())
+            claim.period = _period_after(ctx, m.end())
+            if claim.base is not None:
+                ctx.bases.add(claim.base)
+            claims.append(claim)
+    return sorted(claims, key=lambda c: c.start)

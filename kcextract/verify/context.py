@@ -1,0 +1,122 @@
+"""One document being verified: its text, figures, layout and the shared bookkeeping
+(which figures are already used as bases, so they are never taken for a subject or a part).
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Optional
+
+from kcextract.figure import Figure
+from kcextract.verify.check import (Operand, format_auto, format_in_scale, format_vn,
+                                    scale_of)
+from kcextract.verify.cues import Cues, load_cues
+from kcextract.verify.layout import Layout
+from kcextract.verify.tolerance import Interval, interval, precision_unit
+
+AMOUNT_KINDS = ("money", "count")
+
+
+def unit_key(fig: Figure) -> str:
+    """What a figure measures, for comparing like with like: currency or counted noun."""
+    if fig.kind == "money":
+        return (fig.currency or "VND").upper()
+    if fig.kind == "percent":
+        return "%"
+    return " ".join((fig.unit or "").lower().split())
+
+
+def compatible(a: Figure, b: Figure) -> bool:
+    """Same kind and same unit: money in the same currency, counts of the same thing
+    (``cơ sở`` and ``cơ sở CNNT`` agree; ``lượt cơ sở`` is another thing)."""
+    if a.kind != b.kind:
+        return False
+    ua, ub = unit_key(a), unit_key(b)
+    if a.kind != "count" or not ua or not ub:
+        return ua == ub or a.kind == "count"
+    return ua == ub or ua.startswith(ub + " ") or ub.startswith(ua + " ")
+
+
+def fig_interval(fig: Figure, ignore_qualifier: bool = False) -> Interval:
+    """The values a figure can stand for (its written precision and its qualifier)."""
+    unit = precision_unit(fig.text, fig.value)
+    qualifier = "exact" if ignore_qualifier else fig.qualifier
+    return interval(Decimal(fig.value), unit, qualifier, exact_integers=(fig.kind == "count"))
+
+
+def operand(fig: Figure) -> Operand:
+    return Operand(fig.text, fig.start, fig.end, fig.value)
+
+
+def amount_text(figs: list[Figure], value: Optional[Decimal] = None, with_unit: bool = False,
+                max_decimals: int = 3):
+    """Numbers of ``figs`` (and optionally a computed ``value``) in one common scale,
+    the way the report writes them: ``(['23.436', '101.735'], '23.436 triệu')``."""
+    first = figs[0]
+    if first.kind != "money":
+        nums = [format_auto(Decimal(f.value), 2) for f in figs]
+        extra = None if value is None else format_auto(Decimal(value), min(2, max_decimals))
+        unit = f" {first.unit}" if (with_unit and first.unit) else ""
+        return nums, (None if extra is None else extra + unit)
+    mult, name = scale_of(first.text)
+    same = all(scale_of(f.text)[1] == name for f in figs)
+    nums = [format_in_scale(Decimal(f.value), mult, "" if same else name) for f in figs]
+    extra = None
+    if value is not None:
+        extra = format_in_scale(Decimal(value), mult, name, max_decimals)
+        if with_unit and first.currency == "USD":
+            extra += " USD"
+        elif with_unit:
+            extra += " đồng"
+    return nums, extra
+
+
+def pct(value: Decimal, decimals: int) -> str:
+    return format_vn(value, decimals) + "%"
+
+
+class Context:
+    """Text + figures + layout of one document, and what has been used for what."""
+
+    def __init__(self, text: str, figures: list[Figure], source=None, cues: Cues = None):
+        self.text = text
+        self.source = source
+        self.figures = sorted(figures, key=lambda f: (f.start, f.end))
+        self.layout = Layout(text)
+        self.cues = cues or load_cues()
+        self.bases: set[int] = set()       # figures that are bases or change amounts
+        self.part_of: dict[int, int] = {}  # part figure index -> total figure index (sums)
+
+    def index(self, fig: Figure) -> int:
+        return self.figures.index(fig)
+
+    def figures_in(self, start: int, end: int, kinds=None) -> list[int]:
+        return [i for i, f in enumerate(self.figures)
+                if start <= f.start and f.end <= end and (kinds is None or f.kind in kinds)]
+
+    def first_figure_after(self, pos: int, end: int) -> Optional[int]:
+        for i, f in enumerate(self.figures):
+            if f.start >= pos:
+                return i if f.end <= end else None
+        return None
+
+    def subjects_before(self, pos: int, like: Optional[Figure] = None,
+                        kinds=AMOUNT_KINDS) -> list[int]:
+        """Figures a claim at ``pos`` can be about, nearest first: amounts in the same
+        clause (or, for a claim in parentheses, just before them), not used as bases,
+        not inside another parenthesis, compatible with ``like`` when given."""
+        lay = self.layout
+        par = lay.paren(pos)
+        anchor = par[0] if par else pos
+        start = lay.clause_start(anchor)
+        out = []
+        for i in self.figures_in(start, pos, kinds):
+            f = self.figures[i]
+            if i in self.bases or lay.in_quote(f.start):
+                continue
+            fp = lay.paren(f.start)
+            if fp is not None and fp != par:
+                continue
+            if like is not None and not compatible(f, like):
+                continue
+            out.append(i)
+        return sorted(out, key=lambda i: -self.figures[i].end)

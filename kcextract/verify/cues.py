@@ -1,0 +1,157 @@
+"""The relation cues of ``patterns/relations.yaml``, validated and compiled once.
+
+The words by which a report states a relation (đạt, chiếm, tăng, trong đó, gồm …)
+are data, each with examples; a bad edit fails at load with a message naming the
+file, the entry and the key, not later with a wrong check.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import regex
+import yaml
+
+from kcextract.exceptions import PatternFileError
+
+PATTERNS_DIR = Path(__file__).resolve().parents[2] / "patterns"
+RELATIONS_FILE = PATTERNS_DIR / "relations.yaml"
+
+KEYS = {"id", "role", "relation", "direction", "regex", "values", "note", "match", "no_match"}
+REQUIRED = {"id", "role", "regex", "note", "match"}
+ROLES = {"qualifier", "claim", "base", "parts", "total", "list", "partial", "multiple"}
+RELATIONS = {"ratio", "share", "change", "multiple"}
+DIRECTIONS = {"up", "down"}
+FLAGS = regex.VERBOSE | regex.IGNORECASE | regex.V1
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One compiled cue entry."""
+
+    id: str
+    role: str
+    pattern: regex.Pattern
+    relation: Optional[str] = None
+    direction: Optional[str] = None
+    values: dict = field(default_factory=dict)
+    note: str = ""
+
+
+class Cues:
+    """All cues of a relations file, by role, in file order."""
+
+    def __init__(self, entries: list[Cue]):
+        self.entries = entries
+
+    def role(self, role: str) -> list[Cue]:
+        return [c for c in self.entries if c.role == role]
+
+    def first(self, role: str) -> Cue:
+        return self.role(role)[0]
+
+    def claim_before(self, text: str) -> Optional[tuple[Cue, regex.Match]]:
+        """The claim cue the text ends with (first in file order), if any.
+
+        >>> cue, m = load_cues().claim_before("tổng kinh phí là 56.147 triệu đồng, đạt ")
+        >>> cue.relation, m.group(0).strip()
+        ('ratio', 'đạt')
+        >>> load_cues().claim_before("hỗ trợ ") is None
+        True
+        """
+        for cue in self.role("claim"):
+            m = cue.pattern.search(text)
+            if m:
+                return cue, m
+        return None
+
+    def any_match(self, role: str, text: str) -> Optional[regex.Match]:
+        """The first match in ``text`` of any cue of ``role``."""
+        for cue in self.role(role):
+            m = cue.pattern.search(text)
+            if m:
+                return m
+        return None
+
+
+def _fail(path, entry_id, key, reason):
+    raise PatternFileError(path, entry_id, key, reason)
+
+
+def parse_relations(data, path=RELATIONS_FILE) -> Cues:
+    """Validate a loaded relations document and compile it (examples are run too)."""
+    if not isinstance(data, dict) or set(data) != {"relations"} or not isinstance(data["relations"], list):
+        _fail(path, None, "relations", "the file must hold one key 'relations' with a list of entries")
+    raw = data["relations"]
+    qualifier = ""
+    seen = set()
+    entries = []
+    for i, entry in enumerate(raw):
+        if not isinstance(entry, dict):
+            _fail(path, f"#{i}", None, "an entry must be a mapping")
+        eid = entry.get("id", f"#{i}")
+        for key in entry:
+            if key not in KEYS:
+                _fail(path, eid, key, f"unknown key (allowed: {', '.join(sorted(KEYS))})")
+        for key in REQUIRED:
+            if key not in entry:
+                _fail(path, eid, key, "missing")
+        if eid in seen:
+            _fail(path, eid, "id", "duplicate id")
+        seen.add(eid)
+        role = entry["role"]
+        if role not in ROLES:
+            _fail(path, eid, "role", f"unknown role {role!r} (allowed: {', '.join(sorted(ROLES))})")
+        relation = entry.get("relation")
+        if role in ("claim", "multiple") and relation not in RELATIONS:
+            _fail(path, eid, "relation", f"a {role} cue needs a relation in {sorted(RELATIONS)}")
+        direction = entry.get("direction")
+        if relation == "change" and direction not in DIRECTIONS:
+            _fail(path, eid, "direction", "a change cue needs direction up or down")
+        for key in ("match", "no_match"):
+            if key in entry and not (isinstance(entry[key], list)
+                                     and all(isinstance(x, str) for x in entry[key])):
+                _fail(path, eid, key, "must be a list of strings")
+        values = entry.get("values") or {}
+        if not isinstance(values, dict):
+            _fail(path, eid, "values", "must be a mapping of word to number")
+        source = entry["regex"]
+        if not isinstance(source, str):
+            _fail(path, eid, "regex", "must be a string")
+        if "<<qualifier>>" in source:
+            if not qualifier:
+                _fail(path, eid, "regex", "<<qualifier>> used before the qualifier entry")
+            source = source.replace("<<qualifier>>", qualifier)
+        try:
+            pattern = regex.compile(source, FLAGS)
+        except regex.error as exc:
+            _fail(path, eid, "regex", f"does not compile: {exc}")
+        if role == "qualifier":
+            qualifier = f"(?:{source.strip()})"
+        for example in entry.get("match", []):
+            if not pattern.search(example):
+                _fail(path, eid, "match", f"the regex misses its example {example!r}")
+        for example in entry.get("no_match", []):
+            m = pattern.search(example)
+            if m and m.group(0).strip():
+                _fail(path, eid, "no_match", f"the regex finds {m.group(0)!r} in {example!r}")
+        entries.append(Cue(eid, role, pattern, relation, direction,
+                           {str(k): v for k, v in values.items()}, entry["note"]))
+    return Cues(entries)
+
+
+def load_relations(path) -> Cues:
+    """Read, validate and compile a relations YAML file."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise PatternFileError(path, None, None, f"not valid YAML: {exc}") from exc
+    return parse_relations(data, path)
+
+
+@lru_cache(maxsize=None)
+def load_cues() -> Cues:
+    """The project's relation cues (cached; the compiled set is never mutated)."""
+    return load_relations(RELATIONS_FILE)

@@ -1,0 +1,146 @@
+"""Count-of-a-list claims: a count followed by the list of what it counts.
+
+``13/28 tỉnh, thành phố …, bao gồm: Nghệ An, Thanh Hóa, …`` must list 13 names;
+``04/10 đề án … bao gồm: đề án “…”; đề án “…”; …`` four đề án.  Items are split on
+';' (or, when there is none, on ',' and 'và'), never inside quotes or parentheses.
+A list fails only when its cue is a word (gồm, bao gồm …), it stands in one
+sentence, holds no figures and does not say it is partial (như, …, và các …).
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import regex
+
+from kcextract.verify.check import Check, Operand
+from kcextract.verify.context import Context, compatible, operand
+from kcextract.verify.layout import BULLET
+
+_SPLIT_MAJOR = regex.compile(r";")
+_SPLIT_MINOR = regex.compile(r",|\s(?:và|hoặc)\s")
+_STRIP = " \t.;:,–-—…"
+
+
+def _items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
+    """Item spans of the list written in [start, end)."""
+    masked = ctx.layout.masked(start, end)
+
+    def split(lo, hi, rx):
+        out, pos = [], lo
+        for m in rx.finditer(masked, lo - start, hi - start):
+            out.append((pos, start + m.start()))
+            pos = start + m.end()
+        out.append((pos, hi))
+        return out
+
+    def clean(spans):
+        res = []
+        for a, b in spans:
+            seg = ctx.text[a:b]
+            lead = len(seg) - len(seg.lstrip(_STRIP))
+            trail = len(seg) - len(seg.rstrip(_STRIP))
+            if b - trail > a + lead:
+                res.append((a + lead, b - trail))
+        return res
+
+    items = clean(split(start, end, _SPLIT_MAJOR))
+    if len(items) == 1:
+        items = clean(split(items[0][0], items[0][1], _SPLIT_MINOR))
+    return items
+
+
+def _bullet_block(ctx: Context, after: int) -> tuple[int, int]:
+    """The run of bullet lines right after position ``after`` (a list under 'gồm:')."""
+    pos, first, last = after, None, None
+    while pos < len(ctx.text):
+        s, e = ctx.layout.line(pos)
+        line = ctx.text[s:e]
+        if not line.strip():
+            pos = e + 1
+            continue
+        if not BULLET.match(line):
+            break
+        first = s if first is None else first
+        last = e
+        pos = e + 1
+    return (first, last) if first is not None else (after, after)
+
+
+def find_lists(ctx: Context) -> list[Check]:
+    """A count_list check for every count directly followed by the list it counts."""
+    checks = []
+    lay = ctx.layout
+    list_cue = ctx.cues.first("list").pattern
+    partial = ctx.cues.first("partial").pattern
+    for i, f in enumerate(ctx.figures):
+        if f.kind != "count" or f.value is None or i in ctx.bases or lay.in_quote(f.start):
+            continue
+        s0, s1 = lay.sentence(f.start)
+        paren = regex.match(r"[ \t]*\(", ctx.text[f.end:s1])
+        word_cue, bullets = False, False
+        if paren:
+            span = next(((o, c) for o, c in lay.parens if o == f.end + paren.end() - 1), None)
+            if span is None:
+                continue
+            items = [it for it in _items(ctx, span[0] + 1, span[1])]
+            if ";" not in lay.masked(span[0] + 1, span[1]):
+                continue                                  # a remark, not a list
+            cue_text, list_start, list_end = "", span[0] + 1, span[1]
+        else:
+            m = list_cue.search(ctx.text, f.end, s1)
+            if not m:
+                continue
+            between = ctx.text[f.end:m.start()]
+            word_cue = ":" not in m.group(0) or bool(regex.search(r"\p{L}", m.group(0)))
+            limit = 160 if word_cue else 40
+            if ";" in between or len(between) > limit:
+                continue
+            if any(compatible(ctx.figures[j], f) or ctx.figures[j].kind == "money"
+                   for j in ctx.figures_in(f.end, m.start()) if ctx.figures[j].kind != "percent"):
+                continue                                  # the cue belongs to a later figure
+            cue_text = between
+            list_start = m.end()
+            line_end = lay.line(m.end())[1]
+            if ctx.text[list_start:line_end].strip(" \t:"):
+                list_end = s1
+            else:
+                bullets = True
+                list_start, list_end = _bullet_block(ctx, line_end + 1)
+                if list_start == list_end:
+                    continue
+            if bullets:
+                items = []
+                pos = list_start
+                while pos < list_end:
+                    s, e = lay.line(pos)
+                    b = BULLET.match(ctx.text[s:e])
+                    if b and ctx.text[s + b.end():e].strip():
+                        items.append((s + b.end(), e))
+                    pos = e + 1
+            else:
+                items = _items(ctx, list_start, list_end)
+        if len(items) < 2:
+            continue
+        inner = ctx.figures_in(list_start, list_end)
+        if any(compatible(ctx.figures[j], f) or ctx.figures[j].kind == "money" for j in inner):
+            continue                                      # parts with amounts: a sum, not a list
+        n = len(items)
+        listed = [ctx.text[a:b] for a, b in items]
+        shown = ", ".join(x if len(x) <= 30 else x[:28] + "…" for x in listed[:3])
+        if n > 3:
+            shown += f", … ({n} mục)"
+        explanation = f"Danh sách liệt kê {n} mục: {shown}; báo cáo ghi {f.text}"
+        masked_list = lay.masked(list_start, list_end)
+        is_partial = bool(partial.search(lay.masked(f.end, max(f.end, list_start - 1)))
+                          or partial.search(masked_list))
+        if Decimal(n) == Decimal(f.value):
+            status = "ok"
+        elif word_cue and not bullets and not paren and not is_partial:
+            status = "fail"
+        else:
+            status = "unverifiable"
+            explanation += " (danh sách có thể không đầy đủ hoặc không tách được chắc chắn)"
+        ops = (operand(f),) + tuple(Operand(ctx.text[a:b], a, b, None) for a, b in items)
+        checks.append(Check("count_list", status, f.text, f.start, f.end, Decimal(f.value),
+                            Decimal(n), ops, explanation, ctx.source))
+    return checks

@@ -1,0 +1,168 @@
+"""Ratio, share, growth and multiple claims: a percentage (or 'gấp N lần') recomputed
+from the figure it is about and the figure it is computed on.
+
+ratio   ``X, đạt P% so với kế hoạch (Y)``      P = X / Y × 100
+share   ``X, chiếm P% tổng … (Y)``             P = X / Y × 100
+growth  ``X, tăng P% so với … (Y)``            P = (X / Y − 1) × 100  (giảm: 1 − X / Y)
+multiple ``X, gấp N lần … (Y)``                N = X / Y  (reported as kind 'growth')
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Optional
+
+import regex
+
+from kcextract.verify.check import Check, format_auto, round_expected
+from kcextract.verify.claims import Claim
+from kcextract.verify.context import (Context, amount_text, compatible, fig_interval,
+                                      operand, pct)
+from kcextract.verify.tolerance import (decimals_written, divide, interval, overlaps,
+                                        scale)
+
+_NUM = regex.compile(r"\d+(?:[.,]\d+)*")
+HUNDRED = Decimal(100)
+
+
+def by_period(ctx: Context, claim: Claim, subject: int) -> Optional[int]:
+    """The earlier figure a 'so với <period>' comparison points to, when the document
+    states exactly one value of the same thing for that period elsewhere."""
+    if not claim.period or claim.period.lower().startswith("cùng kỳ"):
+        return None
+    s = ctx.figures[subject]
+    lay = ctx.layout
+    own_start = lay.clause_start(s.start)
+    period = claim.period.lower().replace("–", "-").replace(" ", "")
+    found = {}
+    for i, f in enumerate(ctx.figures):
+        if i == subject or i in ctx.bases or i == claim.fig or not compatible(f, s):
+            continue
+        if lay.clause_start(f.start) == own_start and lay.sentence(f.start) == lay.sentence(s.start):
+            continue
+        # The period must be named around the candidate: in its clause up to it, or just after it.
+        tail = regex.split(r"[;(),]", ctx.text[f.end:f.end + 30])[0]
+        context = ctx.text[lay.clause_start(f.start):f.end] + tail
+        words = (f.period or "").lower().replace("–", "-").replace(" ", "")
+        if period in words or period in context.lower().replace("–", "-").replace(" ", ""):
+            found.setdefault(f.value, i)
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _percent_decimals(text: str) -> int:
+    tokens = _NUM.findall(text)
+    return max(2, decimals_written(tokens[-1]) if tokens else 0)
+
+
+def _compute(relation: str, direction: Optional[str], x, y):
+    """(interval, point) of the recomputed number for operand intervals/points x, y."""
+    q_iv = divide(x[0], y[0])
+    q = Decimal(x[1]) / Decimal(y[1])
+    if relation in ("ratio", "share"):
+        return scale(q_iv, HUNDRED), q * HUNDRED
+    if relation == "multiple":
+        return q_iv, q
+    if direction == "down":
+        return scale(q_iv, -HUNDRED, HUNDRED), HUNDRED - q * HUNDRED
+    return scale(q_iv, HUNDRED, -HUNDRED), q * HUNDRED - HUNDRED
+
+
+def _formula(relation, direction, a, b, e, r, unit):
+    if relation == "multiple":
+        return f"{a} / {b} = {e} lần, báo cáo ghi gấp {r} lần"
+    if relation == "growth" and direction == "down":
+        return f"1 − {a} / {b} = {e}{unit}, báo cáo ghi giảm {r}{unit}"
+    if relation == "growth":
+        return f"{a} / {b} − 1 = {e}{unit}, báo cáo ghi tăng {r}{unit}"
+    return f"{a} / {b} = {e}{unit}, báo cáo ghi {r}{unit}"
+
+
+def _implied(relation, direction, reported: Decimal, x: Decimal) -> Optional[Decimal]:
+    """The base the claim implies: X / (P/100) for a ratio, X / (1 ± P/100) for growth."""
+    try:
+        if relation in ("ratio", "share"):
+            return x * HUNDRED / reported
+        if relation == "multiple":
+            return x / reported
+        factor = (HUNDRED - reported) if direction == "down" else (HUNDRED + reported)
+        return x * HUNDRED / factor
+    except ArithmeticError:
+        return None
+
+
+_BASE_NAME = {"ratio": "kế hoạch (mốc so sánh)", "share": "tổng số", "growth": "số liệu so sánh",
+              "multiple": "số liệu so sánh"}
+
+
+def evaluate(ctx: Context, claim: Claim) -> Check:
+    """The check of one ratio/share/growth/multiple claim."""
+    kind = "growth" if claim.relation == "multiple" else claim.relation
+    if claim.fig is not None:
+        rfig = ctx.figures[claim.fig]
+        rep_iv = fig_interval(rfig, ignore_qualifier=claim.comparative)
+        decimals = _percent_decimals(rfig.text)
+        unit = "%"
+    else:
+        d = decimals_written(claim.text) if claim.text[:1].isdigit() else 0
+        step = Decimal(1).scaleb(-d)
+        rep_iv = interval(claim.reported, step)
+        decimals = max(2, d)
+        unit = ""
+    r_txt = format_auto(claim.reported, 3)
+
+    def check(status, expected=None, ops=(), explanation=""):
+        return Check(kind, status, claim.text, claim.start, claim.end, claim.reported,
+                     expected, tuple(operand(ctx.figures[i]) for i in ops), explanation,
+                     ctx.source)
+
+    explicit = claim.base is not None
+    base = claim.base
+    if explicit:
+        subjects = ctx.subjects_before(claim.cue_start, like=ctx.figures[base])
+    else:
+        subjects = ctx.subjects_before(claim.cue_start)
+        if subjects:
+            s = subjects[0]
+            if claim.relation == "share" and s in ctx.part_of:
+                base = ctx.part_of[s]            # 'chiếm P% kinh phí toàn vùng': the total above
+            elif claim.relation in ("growth", "multiple"):
+                base = by_period(ctx, claim, s)
+            subjects = [s]
+    if not subjects:
+        return check("unverifiable", explanation=(
+            f"không xác định được số liệu mà {r_txt}{unit} được tính cho"))
+    if base is None:
+        x = ctx.figures[subjects[0]]
+        implied = _implied(claim.relation, claim.direction, claim.reported, Decimal(x.value))
+        _, imp = amount_text([x], implied, with_unit=True, max_decimals=0)
+        where = f" ({claim.period})" if claim.period else ""
+        name = _BASE_NAME[claim.relation]
+        tail = f"; {name} ngầm định ≈ {imp}" if imp else ""
+        return check("unverifiable", ops=[subjects[0]], explanation=(
+            f"Bài không nêu {name}{where} của {x.text}{tail}"))
+
+    b = ctx.figures[base]
+    b_iv = (fig_interval(b), Decimal(b.value))
+    tried = []
+    for s in subjects:
+        x = ctx.figures[s]
+        if Decimal(b.value) == 0:
+            continue
+        iv, point = _compute(claim.relation, claim.direction, (fig_interval(x), x.value),
+                             b_iv)
+        expected = round_expected(point, decimals)
+        nums, _ = amount_text([x, b])
+        e_txt = format_auto(expected, decimals) if unit == "" else \
+            pct(expected, decimals)[:-1]
+        explanation = _formula(claim.relation, claim.direction, nums[0], nums[1], e_txt,
+                               r_txt, unit)
+        tried.append((s, expected, explanation))
+        if overlaps(rep_iv, iv):
+            return check("ok", expected, [s, base], explanation)
+    if not tried:
+        return check("unverifiable", explanation="mẫu số bằng 0")
+    s, expected, explanation = tried[0]
+    if explicit and len(subjects) == 1:
+        return check("fail", expected, [s, base], explanation)
+    why = ("nhiều số liệu có thể là tử số" if len(subjects) > 1
+           else f"{_BASE_NAME[claim.relation]} được suy ra, không nêu trực tiếp")
+    return check("unverifiable", expected, [s, base], f"{explanation} ({why})")

@@ -1,0 +1,245 @@
+"""Sum claims: a total and its listed parts.
+
+``tổng kinh phí gần 3,6 tỷ đồng, trong đó ngân sách tỉnh hỗ trợ 2 tỷ đồng, đối ứng …
+gần 1,6 tỷ đồng`` → 2 + 1,6 = 3,6 ✓.  Parts may follow in the same sentence, in the
+next sentences or list items ("Trong đó:" at the end of a line), or the total may be
+a labelled ``Tổng số …: 145 cơ sở`` followed by its categories.  Parts are the
+figures of the same unit that are not bases of other claims; the first run of ≥ 2
+parts whose sum matches the total is the breakdown.  A breakdown that never
+matches fails only when it is explicit (a parts cue) and confined to one sentence
+and the parts exceed the total; fewer parts than the total may just be a partial
+list ("trong đó" often names only the main items), so that is unverifiable.
+Fractions of one whole (``02/10 … 04/10 … 02/10 … 02/10``) must add up to the whole.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Optional
+
+import regex
+
+from kcextract.verify.check import Check, format_auto
+from kcextract.verify.context import (AMOUNT_KINDS, Context, amount_text, compatible,
+                                      fig_interval, operand, unit_key)
+from kcextract.verify.tolerance import add, overlaps
+
+MAX_LINES = 8          # a "Trong đó:" breakdown is looked for in the next lines only
+_HEADING = regex.compile(r"^\s*(?:\d+\s*\.\s*\p{Lu}|[IVX]+\.\s)")
+
+
+@dataclass
+class SumGroup:
+    total: int
+    parts: list
+    check: Check
+
+
+def _eligible(ctx: Context, i: int) -> bool:
+    f = ctx.figures[i]
+    return (f.kind in AMOUNT_KINDS and f.value is not None and i not in ctx.bases
+            and not ctx.layout.in_quote(f.start))
+
+
+def _reported_text(ctx: Context, f) -> str:
+    if f.qualifier_start is not None and f.qualifier_start < f.start:
+        return ctx.text[f.qualifier_start:f.end]
+    return f.text
+
+
+def _evaluate(ctx: Context, total: int, parts: list[int], may_fail: bool,
+              quiet: bool) -> Optional[SumGroup]:
+    """First prefix (≥ 2 parts) whose sum matches ``total``; else fail/unverifiable/None."""
+    t = ctx.figures[total]
+    t_iv = fig_interval(t)
+    acc = (Decimal(0), Decimal(0))
+    point = Decimal(0)
+    chosen = None
+    for k, i in enumerate(parts, 1):
+        acc = add(acc, fig_interval(ctx.figures[i]))
+        point += Decimal(ctx.figures[i].value)
+        if k >= 2 and overlaps(acc, t_iv):
+            chosen = parts[:k]
+            break
+    used = chosen or parts
+    if len(used) < 2:
+        return None
+    figs = [ctx.figures[i] for i in used]
+    s = sum(Decimal(f.value) for f in figs)
+    nums, e = amount_text(figs + [t], s, with_unit=True)
+    r = _reported_text(ctx, t)
+    explanation = f"{' + '.join(nums[:-1])} = {e}, báo cáo ghi {r}"
+    status = "ok"
+    if not chosen:
+        if quiet:
+            return None
+        if may_fail and acc[0] is not None and t_iv[1] is not None and acc[0] > t_iv[1]:
+            status = "fail"
+        else:
+            status = "unverifiable"
+            explanation += " (các phần liệt kê có thể chưa đầy đủ)"
+    check = Check("sum", status, t.text, t.start, t.end, Decimal(t.value), s,
+                  tuple(operand(f) for f in [t] + figs), explanation, ctx.source)
+    return SumGroup(total, used, check)
+
+
+def _previous_sentence(ctx: Context, pos: int) -> tuple[int, int]:
+    i = pos - 1
+    while i > 0 and ctx.text[i] in " \t\n":
+        i -= 1
+    return ctx.layout.sentence(max(i, 0))
+
+
+def _scope_lines(ctx: Context, after: int) -> int:
+    """End of the block of lines after ``after`` that a 'Trong đó:' breakdown may span."""
+    pos, seen = after, 0
+    while pos < len(ctx.text) and seen < MAX_LINES:
+        start, end = ctx.layout.line(pos)
+        if ctx.text[start:end].strip():
+            if seen and _HEADING.match(ctx.text[start:end]):
+                return start
+            seen += 1
+        pos = end + 1
+    return min(pos, len(ctx.text))
+
+
+def cue_groups(ctx: Context) -> list[SumGroup]:
+    """Breakdowns introduced by a parts cue (trong đó, cụ thể, bao gồm …)."""
+    groups = []
+    lay = ctx.layout
+    for cue in ctx.cues.role("parts"):
+        for m in cue.pattern.finditer(ctx.text):
+            c = m.start()
+            if lay.in_quote(c):
+                continue
+            s0, s1 = lay.sentence(c)
+            if ctx.text[s0:c].strip(" \t-–•+*"):
+                region = (s0, c)                      # total earlier in the same sentence
+            else:
+                region = _previous_sentence(ctx, s0)  # "…là 56.147 triệu đồng. Trong đó:"
+            if ctx.text[m.end():s1].strip(" \t:"):
+                sentence_end = s1                     # parts follow in this sentence (and paragraph)
+                scope_end = lay.line(c)[1]
+            else:                                     # "Trong đó:" ends its line: parts below
+                sentence_end = None
+                scope_end = _scope_lines(ctx, lay.line(c)[1] + 1)
+            totals = {}
+            for i in ctx.figures_in(*region, kinds=AMOUNT_KINDS):
+                if _eligible(ctx, i) and lay.paren(ctx.figures[i].start) is None:
+                    totals[unit_key(ctx.figures[i])] = i      # nearest of each unit wins
+            for total in totals.values():
+                t = ctx.figures[total]
+                parts = [i for i in ctx.figures_in(m.end(), scope_end, kinds=AMOUNT_KINDS)
+                         if _eligible(ctx, i) and compatible(ctx.figures[i], t)]
+                g = _evaluate(ctx, total, parts, may_fail=False, quiet=False)
+                if g and g.check.status != "ok" and sentence_end is not None:
+                    # Only a breakdown confined to its sentence, with no nested 'trong đó',
+                    # is explicit enough to fail.
+                    in_sentence = [i for i in parts if ctx.figures[i].end <= sentence_end]
+                    nested = any(p.pattern.search(ctx.text, m.end(), sentence_end)
+                                 for p in ctx.cues.role("parts"))
+                    g = _evaluate(ctx, total, in_sentence, may_fail=not nested, quiet=False) or g
+                if g:
+                    groups.append(g)
+    return groups
+
+
+def _label(ctx: Context, pos: int) -> str:
+    """The words before a figure that say what it is: back to the last ';' of its sentence."""
+    s0, _ = ctx.layout.sentence(pos)
+    start = max(s0, pos - 120, ctx.text.rfind(";", 0, pos) + 1)
+    return ctx.text[start:pos]
+
+
+def labelled_groups(ctx: Context, taken: set) -> list[SumGroup]:
+    """A figure labelled as a total (``Tổng số cơ sở …: 145 cơ sở``) followed, in its
+    sentence, by parts that add up to it; reported only when they do."""
+    groups = []
+    for i, t in enumerate(ctx.figures):
+        if i in taken or not _eligible(ctx, i) or ctx.layout.paren(t.start):
+            continue
+        label = _label(ctx, t.start)
+        if not ctx.cues.any_match("total", label):
+            continue
+        between = [j for j in ctx.figures_in(t.start - len(label), t.start, kinds=AMOUNT_KINDS)
+                   if j != i and compatible(ctx.figures[j], t)]
+        if between:            # the 'tổng' names an earlier figure of the same unit
+            continue
+        _, s1 = ctx.layout.sentence(t.start)
+        parts = [j for j in ctx.figures_in(t.end, s1, kinds=AMOUNT_KINDS)
+                 if _eligible(ctx, j) and compatible(ctx.figures[j], t)]
+        g = _evaluate(ctx, i, parts, may_fail=False, quiet=True)
+        if g and g.check.status == "ok":
+            groups.append(g)
+    return groups
+
+
+def fraction_groups(ctx: Context) -> list[SumGroup]:
+    """Fractions of one whole listed together (``02/10 … 04/10 … 02/10 … 02/10 đề án``)
+    must add up to it: ok when they do, unverifiable otherwise (categories may overlap)."""
+    runs, current = [], []
+    for i, f in enumerate(ctx.figures):
+        if f.kind != "count" or f.of_total is None or f.value is None:
+            continue
+        if current:
+            prev = ctx.figures[current[-1]]
+            gap = ctx.text[prev.end:f.start]
+            if (f.of_total != prev.of_total or not compatible(f, prev)
+                    or gap.count("\n") > 4 or len(gap) > 1500):
+                runs.append(current)
+                current = []
+        current.append(i)
+    if current:
+        runs.append(current)
+    groups = []
+    for run in runs:
+        if len(run) < 2:
+            continue
+        first = ctx.figures[run[0]]
+        whole = Decimal(first.of_total)
+        total = sum(Decimal(ctx.figures[i].value) for i in run)
+        # The whole as stated in words before the list ("được giao thực hiện 10 đề án"), if any.
+        stated = None
+        window_start = max(0, first.start - 600)
+        for j in ctx.figures_in(window_start, first.start, kinds=("count",)):
+            g = ctx.figures[j]
+            if g.of_total is None and g.value == whole and compatible(g, first):
+                stated = j
+        if stated is not None:
+            claim = ctx.figures[stated]
+            c_text, c_start, c_end = claim.text, claim.start, claim.end
+        else:
+            k = first.text.index("/") + 1
+            digits = regex.match(r"\d+", first.text[k:]).group(0)
+            c_text, c_start, c_end = digits, first.start + k, first.start + k + len(digits)
+        parts = " + ".join(ctx.figures[i].text.split()[0] for i in run)
+        explanation = (f"{parts} = {format_auto(total)}/{format_auto(whole)}, "
+                       f"báo cáo ghi tổng số {format_auto(whole)}")
+        status = "ok" if total == whole else "unverifiable"
+        if status != "ok":
+            explanation += " (các nhóm có thể chồng lấn hoặc chưa đủ)"
+        ops = tuple(operand(ctx.figures[i]) for i in ([stated] if stated is not None else []) + run)
+        check = Check("sum", status, c_text, c_start, c_end, whole, total, ops, explanation,
+                      ctx.source)
+        groups.append(SumGroup(stated if stated is not None else run[0], run, check))
+    return groups
+
+
+def find_sums(ctx: Context) -> list[SumGroup]:
+    """Every sum group; the parts of each matching breakdown are recorded in ``ctx.part_of``
+    (a share with no stated base is then computed on their total)."""
+    groups = cue_groups(ctx)
+    taken = {g.total for g in groups}
+    groups += labelled_groups(ctx, taken)
+    for g in groups:
+        if g.check.status == "ok":
+            for p in g.parts:
+                ctx.part_of.setdefault(p, g.total)
+    groups += fraction_groups(ctx)
+    seen, out = set(), []
+    for g in groups:
+        key = (g.check.claim_start, tuple(g.parts))
+        if key not in seen:
+            seen.add(key)
+            out.append(g)
+    return out

@@ -1,0 +1,175 @@
+"""How precisely a report wrote a number, as an interval of values it can stand for.
+
+A figure written ``93,71%`` stands for anything that rounds to it (93,705–93,715);
+``8 %`` for 7,5–8,5; ``gần 3,6 tỷ`` ("nearly 3,6 tỷ") for 3,55–3,6; ``hơn 730``
+("more than 730") has no upper end.  The verifier compares intervals, never bare
+numbers, so rounding the report did on purpose is never taken for an error.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Optional, Tuple
+
+import regex
+
+Interval = Tuple[Optional[Decimal], Optional[Decimal]]   # None = unbounded
+
+_NUMBER = regex.compile(r"\d+(?:[.,]\d+)*")
+_VN_GROUPED = regex.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+# Scale words that multiply the number written before them ("56.147 triệu").
+_SCALES = (("nghìn", 3), ("ngàn", 3), ("triệu", 6), ("tỷ", 9), ("tỉ", 9))
+_POWERS = {Decimal(10) ** k: k for k in range(-4, 13)}
+
+
+def decimals_written(token: str) -> int:
+    """Digits after the decimal mark of a number written the Vietnamese way.
+
+    '.' groups thousands and ',' marks decimals; a lone '.' not followed by a
+    group of three digits is an English decimal point (``1.5 tỷ``).
+
+    >>> decimals_written("93,71"), decimals_written("56.147"), decimals_written("8")
+    (2, 0, 0)
+    >>> decimals_written("7.456,43"), decimals_written("1.5")
+    (2, 1)
+    """
+    if "," in token and not regex.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", token):
+        return len(token.rsplit(",", 1)[1])
+    if "," in token:                       # English grouping 24,000 (or 1,234.5)
+        return len(token.rsplit(".", 1)[1]) if "." in token else 0
+    if "." in token and not _VN_GROUPED.fullmatch(token):
+        return len(token.rsplit(".", 1)[1])
+    return 0
+
+
+def _token_value(token: str) -> Decimal:
+    if _VN_GROUPED.fullmatch(token) or ("," in token and "." not in token
+                                        and not regex.fullmatch(r"\d{1,3}(?:,\d{3})+", token)):
+        return Decimal(token.replace(".", "").replace(",", "."))
+    return Decimal(token.replace(",", ""))
+
+
+def _tidy(d: Decimal) -> Decimal:
+    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+
+
+def precision_unit(text: str, value: Decimal) -> Decimal:
+    """The value of one unit in the last digit the report wrote, in the figure's own units.
+
+    >>> precision_unit("56.147 triệu đồng", Decimal("56147000000"))
+    Decimal('1000000')
+    >>> precision_unit("2,52 tỉ đồng", Decimal("2520000000"))
+    Decimal('10000000')
+    >>> precision_unit("93,71%", Decimal("93.71"))
+    Decimal('0.01')
+    >>> precision_unit("5 tỷ 200 triệu đồng", Decimal("5200000000"))
+    Decimal('1000000')
+    >>> precision_unit("145 cơ sở", Decimal("145"))
+    Decimal('1')
+    """
+    return _tidy(_precision_unit(text, value))
+
+
+def _precision_unit(text: str, value: Decimal) -> Decimal:
+    """Unrounded worker of :func:`precision_unit`."""
+    tokens = _NUMBER.findall(text)
+    if not tokens or value is None:
+        return Decimal(1)
+    last = tokens[-1]
+    step = Decimal(10) ** -decimals_written(last)
+    if len(tokens) == 1 or "/" in text:
+        try:
+            written = _token_value(last if len(tokens) == 1 else tokens[0])
+        except ArithmeticError:
+            return step
+        if written and "/" not in text:
+            ratio = (Decimal(value) / written).normalize()
+            for power in _POWERS:
+                if ratio == power:
+                    return step * power
+        return step
+    after = text[text.rfind(last) + len(last):].lower()
+    for word, k in _SCALES:
+        if regex.match(rf"\s*{word}\b", after):
+            return step * Decimal(10) ** k
+    return step
+
+
+def interval(value: Decimal, unit: Decimal, qualifier: str = "exact",
+             exact_integers: bool = False) -> Interval:
+    """The values a written number can stand for, given its precision and qualifier.
+
+    ``exact_integers``: a count of things (``145 cơ sở``) is not rounded.
+
+    >>> interval(Decimal("93.71"), Decimal("0.01"))
+    (Decimal('93.705'), Decimal('93.715'))
+    >>> interval(Decimal("3.6"), Decimal("0.1"), "under")
+    (Decimal('3.55'), Decimal('3.6'))
+    >>> interval(Decimal("730"), Decimal("1"), "over")
+    (Decimal('730'), None)
+    >>> interval(Decimal("145"), Decimal("1"), exact_integers=True)
+    (Decimal('145'), Decimal('145'))
+    """
+    half = Decimal(0) if exact_integers else unit / 2
+    if qualifier == "under":           # gần, chưa đến, dưới: just under what is written
+        return (value - unit / 2 if not exact_integers else value - unit, value)
+    if qualifier == "over":            # hơn, trên
+        return (value, None)
+    if qualifier == "at_least":
+        return (value, None)
+    if qualifier == "at_most":
+        return (None, value)
+    if qualifier == "approx":          # khoảng, ước, xấp xỉ: a full unit either way
+        return (value - unit, value + unit)
+    return (value - half, value + half)
+
+
+def overlaps(a: Interval, b: Interval, slack: Decimal = Decimal("1e-9")) -> bool:
+    """Whether two intervals share a value (None ends are unbounded).
+
+    >>> overlaps((Decimal(1), Decimal(2)), (Decimal("2.0000000001"), None))
+    True
+    >>> overlaps((Decimal(1), Decimal(2)), (Decimal(3), Decimal(4)))
+    False
+    """
+    lo = max((x for x in (a[0], b[0]) if x is not None), default=None)
+    hi = min((x for x in (a[1], b[1]) if x is not None), default=None)
+    if lo is None or hi is None:
+        return True
+    scale = max(abs(lo), abs(hi), Decimal(1))
+    return lo <= hi + slack * scale
+
+
+def add(a: Interval, b: Interval) -> Interval:
+    """Sum of two intervals.
+
+    >>> add((Decimal(1), Decimal(2)), (Decimal(3), None))
+    (Decimal('4'), None)
+    """
+    lo = None if a[0] is None or b[0] is None else a[0] + b[0]
+    hi = None if a[1] is None or b[1] is None else a[1] + b[1]
+    return (lo, hi)
+
+
+def divide(a: Interval, b: Interval) -> Interval:
+    """Quotient of two intervals of positive numbers (an unbounded end stays unbounded).
+
+    >>> divide((Decimal(1), Decimal(2)), (Decimal(4), Decimal(5)))
+    (Decimal('0.2'), Decimal('0.5'))
+    """
+    lo = None if a[0] is None or b[1] is None or b[1] == 0 else a[0] / b[1]
+    if a[1] is None or b[0] is None or b[0] <= 0:
+        hi = None
+    else:
+        hi = a[1] / b[0]
+    return (lo, hi)
+
+
+def scale(a: Interval, factor: Decimal, offset: Decimal = Decimal(0)) -> Interval:
+    """``a * factor + offset`` (a negative factor swaps the ends).
+
+    >>> scale((Decimal(1), Decimal(2)), Decimal(-100), Decimal(100))
+    (Decimal('-100'), Decimal('0'))
+    """
+    lo = None if a[0] is None else a[0] * factor + offset
+    hi = None if a[1] is None else a[1] * factor + offset
+    return (lo, hi) if factor >= 0 else (hi, lo)
