@@ -105,7 +105,9 @@ class Layout:
         so separators inside them do not split a list (same length as the slice)."""
         chars = list(self.text[start:end])
         for o, c in self.quotes + self.parens:
-            for k in range(max(o, start), min(c + 1, end)):
+            if o < start or c >= end:
+                continue                      # only brackets wholly inside the slice
+            for k in range(o, c + 1):
                 if self.text[k] != "\n":
                     chars[k - start] = "_"
         return "".join(chars)

@@ -49,21 +49,68 @@ def _items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
     return items
 
 
-def _bullet_block(ctx: Context, after: int) -> tuple[int, int]:
-    """The run of bullet lines right after position ``after`` (a list under 'gồm:')."""
-    pos, first, last = after, None, None
+def _bullet_block(ctx: Context, after: int) -> tuple[int, int, list]:
+    """The run of bullet lines right after position ``after`` (a list under 'gồm:'),
+    and its items; a line starting in lower case continues the item above it."""
+    pos, first, last, items = after, None, None, []
     while pos < len(ctx.text):
         s, e = ctx.layout.line(pos)
         line = ctx.text[s:e]
         if not line.strip():
             pos = e + 1
             continue
-        if not BULLET.match(line):
+        b = BULLET.match(line)
+        if b and line[b.end():].strip():
+            items.append((s + b.end(), e))
+        elif items and line.lstrip()[:1].islower():
+            items[-1] = (items[-1][0], e)
+        else:
             break
         first = s if first is None else first
         last = e
         pos = e + 1
-    return (first, last) if first is not None else (after, after)
+    return (first, last, items) if first is not None else (after, after, [])
+
+
+def _head(ctx: Context, span) -> str:
+    """The first word pair of a list item, lower-cased ('đề án' of 'Đề án “…”')."""
+    return " ".join(ctx.text[span[0]:span[1]].lower().split()[:2])
+
+
+def announced_lists(ctx: Context, done: set) -> list[Check]:
+    """'… thực hiện 03 đề án … Kết quả thực hiện từng đề án như sau:' then bullet items
+    each starting with the counted noun: the items are counted against the count.
+    Only confirmed (ok) or unverifiable: the count is a sentence or more away."""
+    checks = []
+    lay = ctx.layout
+    announce = regex.compile(r"(?<!\p{L})(?:như\s+sau|sau\s+đây)\s*:\s*$", regex.IGNORECASE)
+    for ls in lay.line_starts:
+        le = lay.line(ls)[1]
+        m = announce.search(ctx.text, ls, le)
+        if not m:
+            continue
+        start, end, items = _bullet_block(ctx, le + 1)
+        if len(items) < 2 or len({_head(ctx, it) for it in items}) != 1:
+            continue
+        head = _head(ctx, items[0])
+        counts = [i for i in ctx.figures_in(ls, m.start(), kinds=("count",))
+                  if (ctx.figures[i].unit or "").lower() == head and i not in ctx.bases]
+        if not counts or counts[-1] in done:
+            continue
+        f = ctx.figures[counts[-1]]
+        n = len(items)
+        status = "ok" if Decimal(n) == Decimal(f.value) else "unverifiable"
+        listed = [ctx.text[a:b] for a, b in items]
+        explanation = (f"Danh sách liệt kê {n} mục: {_shown(listed)}; báo cáo ghi {f.text}")
+        checks.append(Check("count_list", status, f.text, f.start, f.end, Decimal(f.value),
+                            Decimal(n), tuple(Operand(ctx.text[a:b], a, b, None) for a, b in items),
+                            explanation, ctx.source))
+    return checks
+
+
+def _shown(listed: list[str]) -> str:
+    shown = ", ".join(x if len(x) <= 30 else x[:28] + "…" for x in listed[:3])
+    return shown + (f", … ({len(listed)} mục)" if len(listed) > 3 else "")
 
 
 def find_lists(ctx: Context) -> list[Check]:
@@ -105,19 +152,8 @@ def find_lists(ctx: Context) -> list[Check]:
                 list_end = s1
             else:
                 bullets = True
-                list_start, list_end = _bullet_block(ctx, line_end + 1)
-                if list_start == list_end:
-                    continue
-            if bullets:
-                items = []
-                pos = list_start
-                while pos < list_end:
-                    s, e = lay.line(pos)
-                    b = BULLET.match(ctx.text[s:e])
-                    if b and ctx.text[s + b.end():e].strip():
-                        items.append((s + b.end(), e))
-                    pos = e + 1
-            else:
+                list_start, list_end, items = _bullet_block(ctx, line_end + 1)
+            if not bullets:
                 items = _items(ctx, list_start, list_end)
         if len(items) < 2:
             continue
@@ -126,10 +162,7 @@ def find_lists(ctx: Context) -> list[Check]:
             continue                                      # parts with amounts: a sum, not a list
         n = len(items)
         listed = [ctx.text[a:b] for a, b in items]
-        shown = ", ".join(x if len(x) <= 30 else x[:28] + "…" for x in listed[:3])
-        if n > 3:
-            shown += f", … ({n} mục)"
-        explanation = f"Danh sách liệt kê {n} mục: {shown}; báo cáo ghi {f.text}"
+        explanation = f"Danh sách liệt kê {n} mục: {_shown(listed)}; báo cáo ghi {f.text}"
         masked_list = lay.masked(list_start, list_end)
         is_partial = bool(partial.search(lay.masked(f.end, max(f.end, list_start - 1)))
                           or partial.search(masked_list))
@@ -140,7 +173,8 @@ def find_lists(ctx: Context) -> list[Check]:
         else:
             status = "unverifiable"
             explanation += " (danh sách có thể không đầy đủ hoặc không tách được chắc chắn)"
-        ops = (operand(f),) + tuple(Operand(ctx.text[a:b], a, b, None) for a, b in items)
+        ops = tuple(Operand(ctx.text[a:b], a, b, None) for a, b in items)
         checks.append(Check("count_list", status, f.text, f.start, f.end, Decimal(f.value),
                             Decimal(n), ops, explanation, ctx.source))
-    return checks
+    done = {c.claim_start for c in checks}
+    return checks + [c for c in announced_lists(ctx, set()) if c.claim_start not in done]
