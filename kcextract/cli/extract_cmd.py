@@ -1,0 +1,65 @@
+"""``kcextract extract``: every figure of the given documents, with provenance."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from kcextract.figure import OUTPUT_FIELDS
+from kcextract.inputs import iter_documents
+from kcextract.output import FORMATS, RecordWriter
+
+TABLE_COLUMNS = ("source", "kind", "text", "value", "unit", "qualifier", "of_total", "label", "period")
+
+
+@click.command()
+@click.argument("inputs", nargs=-1)
+@click.option("--db", "db", default=None, metavar="PATH",
+              help="Also read every article of a crawled corpus database (see 'kcextract crawl').")
+@click.option("--site", default=None, help="With --db: only this site's articles.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True,
+              help="jsonl: one figure per line; csv: same columns; table: readable in a terminal.")
+@click.option("--text", "show_text", is_flag=True,
+              help="Print the text that offsets point into (for HTML: the extracted article text) instead of figures.")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["money", "percent", "count", "project"]),
+              help="Only figures of this kind (repeatable).")
+def extract(inputs, db, site, fmt, show_text, kinds):
+    """Extract money, percent, count and project figures from Vietnamese text.
+
+    INPUTS are .txt or .html files, directories (read recursively) or '-' for
+    standard input. Offsets (start, end) point into the original text of a
+    .txt file, or into the extracted article text of an HTML page
+    (print it with --text). Exit status is 1 when a document could not be
+    read; the others are still processed.
+
+    Example:
+
+        kcextract extract corpus/ --format jsonl > figures.jsonl
+    """
+    from kcextract.extractor import extract_figures
+
+    if not inputs and db is None:
+        raise click.UsageError("give at least one file, directory or '-', or --db PATH")
+    problems = []
+
+    def report(problem):
+        problems.append(problem)
+        click.echo(f"Error: {problem}", err=True)
+
+    if show_text:
+        for doc in iter_documents(inputs, db=db, on_problem=report, site=site):
+            click.echo(f"==> {doc.source} <==")
+            click.echo(doc.text)
+    else:
+        writer = RecordWriter(fmt, OUTPUT_FIELDS, table_columns=TABLE_COLUMNS, title="Figures")
+        for doc in iter_documents(inputs, db=db, on_problem=report, site=site):
+            for figure in extract_figures(doc.text, source=doc.source):
+                if not kinds or figure.kind in kinds:
+                    writer.write(figure.to_dict())
+        writer.close()
+    if problems:
+        click.echo(f"{len(problems)} document(s) could not be read.", err=True)
+        sys.exit(1)
+
+
+COMMANDS = [extract]

@@ -1,0 +1,66 @@
+"""Write records (figures, checks) as JSON Lines, CSV or a readable table.
+
+One writer for every command, so ``--format`` means the same everywhere.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from typing import IO, Iterable, Optional, Sequence
+
+FORMATS = ("jsonl", "csv", "table")
+
+
+class RecordWriter:
+    """Stream records out; JSONL and CSV are written as they come, a table at the end."""
+
+    def __init__(self, fmt: str, columns: Sequence[str], stream: Optional[IO[str]] = None,
+                 table_columns: Optional[Sequence[str]] = None, title: Optional[str] = None):
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        self.fmt, self.columns = fmt, list(columns)
+        self.table_columns = list(table_columns or columns)
+        self.stream = stream or sys.stdout
+        self.title = title
+        self._rows: list[dict] = []
+        self._csv = None
+        if fmt == "csv":
+            self._csv = csv.DictWriter(self.stream, fieldnames=self.columns, extrasaction="ignore")
+            self._csv.writeheader()
+
+    def write(self, record: dict) -> None:
+        if self.fmt == "jsonl":
+            self.stream.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        elif self.fmt == "csv":
+            self._csv.writerow({k: _cell(record.get(k)) for k in self.columns})
+        else:
+            self._rows.append(record)
+
+    def write_all(self, records: Iterable[dict]) -> None:
+        for record in records:
+            self.write(record)
+
+    def close(self) -> None:
+        if self.fmt != "table":
+            self.stream.flush()
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=self.title, show_lines=False)
+        for column in self.table_columns:
+            table.add_column(column, overflow="fold")
+        for row in self._rows:
+            table.add_row(*(_cell(row.get(c)) for c in self.table_columns))
+        # In a pipe or a file there is no terminal width to respect: keep rows on one line.
+        width = None if getattr(self.stream, "isatty", lambda: False)() else 220
+        Console(file=self.stream, width=width).print(table)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)

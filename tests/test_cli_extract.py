@@ -1,0 +1,86 @@
+"""``kcextract extract`` through the real CLI: formats, inputs, bad input and exit status."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kcextract.cli import cli
+from kcextract.figure import OUTPUT_FIELDS
+
+SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
+SEED_000 = SEEDS / "000_b484966547e25757.txt"
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, list(args), input=input)
+
+
+def test_jsonl_one_figure_per_line_with_the_contract_columns():
+    result = run("extract", str(SEED_000), "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert records and all(list(r) == list(OUTPUT_FIELDS) for r in records)
+    text = SEED_000.read_bytes().decode("utf-8")
+    first = next(r for r in records if r["text"] == "56.147 triệu đồng")
+    assert first["value"] == 56147000000 and first["currency"] == "VND"
+    assert text[first["start"]:first["end"]] == first["text"] and first["source"] == str(SEED_000)
+
+
+def test_csv_has_the_same_columns():
+    result = run("extract", str(SEED_000), "--format", "csv", "--kind", "percent")
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == list(OUTPUT_FIELDS)
+    assert {r["kind"] for r in rows} == {"percent"} and "23,23%" in {r["text"] for r in rows}
+
+
+def test_directory_is_read_recursively_and_stdin_works(tmp_path):
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    (nested / "x.txt").write_text("Tỉnh hỗ trợ 48 cơ sở.", encoding="utf-8")
+    (tmp_path / "notes.bin").write_bytes(b"\x00\x01")
+    result = run("extract", str(tmp_path))
+    assert result.exit_code == 0
+    assert [json.loads(l)["text"] for l in result.stdout.splitlines()] == ["48 cơ sở"]
+    result = run("extract", "-", input="kinh phí 600 triệu đồng".encode())
+    assert json.loads(result.stdout)["value"] == 600000000 and json.loads(result.stdout)["source"] == "-"
+
+
+def test_bad_inputs_are_named_and_the_rest_is_still_processed(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(b"Kinh ph\xed 5 t\xf0 \x81\x8d\x90 \x00\x00\x00")
+    good = tmp_path / "good.txt"
+    good.write_text("hỗ trợ 12 cơ sở", encoding="utf-8")
+    result = run("extract", str(empty), str(broken), str(tmp_path / "missing.txt"), str(good))
+    assert result.exit_code == 1
+    assert f"Error: {empty}: empty document" in result.stderr
+    assert f"Error: {broken}:" in result.stderr
+    assert f"Error: {tmp_path / 'missing.txt'}: no such file or directory" in result.stderr
+    assert [json.loads(l)["text"] for l in result.stdout.splitlines()] == ["12 cơ sở"]
+
+
+def test_html_offsets_point_into_the_text_that_extract_text_prints(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><article><h1>Tin</h1><p>Tỉnh bố trí 2.000 triệu đồng cho 15 cơ sở.</p>"
+                    "</article><footer>Lượt xem: 30</footer></body></html>", encoding="utf-8")
+    text_out = run("extract", str(page), "--text").stdout
+    article_text = text_out.split("\n", 1)[1].rstrip("\n")
+    for record in map(json.loads, run("extract", str(page)).stdout.splitlines()):
+        assert article_text[record["start"]:record["end"]] == record["text"]
+
+
+def test_table_format_is_readable():
+    result = run("extract", str(SEED_000), "--format", "table", "--kind", "money")
+    assert result.exit_code == 0 and "Figures" in result.stdout
+    assert "56.147 triệu đồng" in result.stdout and "tổng kinh phí khuyến công" in result.stdout
+
+
+def test_no_input_is_a_usage_error():
+    result = run("extract")
+    assert result.exit_code == 2 and "give at least one file" in result.output

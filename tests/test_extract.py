@@ -1,0 +1,140 @@
+"""The extractor on real text: values, offsets into the original, context, traps.
+
+Sentences come from the seed articles (corpus/seeds/) unless marked otherwise.
+"""
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import kcextract
+from kcextract import extract
+
+SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
+
+
+def one(text, kind=None):
+    figures = [f for f in extract(text) if kind is None or f.kind == kind]
+    assert len(figures) == 1, figures
+    return figures[0]
+
+
+@pytest.mark.parametrize("text, surface, value, currency, qualifier", [
+    ("tổng kinh phí khuyến công thực hiện năm 2016 là 56.147 triệu đồng, đạt", "56.147 triệu đồng", 56147000000, "VND", "exact"),
+    ("với số tiền hỗ trợ gần 6,7 tỷ đồng.", "6,7 tỷ đồng", 6700000000, "VND", "under"),
+    ("doanh thu ước đạt 7.456,43 triệu đồng, đạt 61,3% kế hoạch", "7.456,43 triệu đồng", 7456430000, "VND", "approx"),
+    ("hàng năm bố trí ít nhất 5.000 triệu đồng để thực hiện", "5.000 triệu đồng", 5000000000, "VND", "at_least"),
+    ("giao thực hiện 03 đề án, kinh phí 600 triệu đồng.", "600 triệu đồng", 600000000, "VND", "exact"),
+    ("kinh phí 600 triệu.", "600 triệu", 600000000, "VND", "exact"),
+    ("Tổng kinh phí là 1 tỷ 200 triệu đồng.", "1 tỷ 200 triệu đồng", 1200000000, "VND", "exact"),
+    ("xuất khẩu đạt 24.000 USD.", "24.000 USD", 24000, "USD", "exact"),
+    ("tổng vốn 2,52 tỉ đồng.", "2,52 tỉ đồng", 2520000000, "VND", "exact"),
+])
+def test_money(text, surface, value, currency, qualifier):
+    f = one(text, "money")
+    assert (f.text, f.value, f.currency, f.unit, f.qualifier) == (surface, Decimal(value), currency, currency, qualifier)
+    assert text[f.start:f.end] == surface
+
+
+def test_money_range_gives_two_figures_as_the_annotation_guide_says():
+    text = "mức hỗ trợ từ 50 đến 100 triệu đồng/cơ sở"
+    low, high = extract(text)
+    assert (low.text, low.value, low.value_max) == ("50", Decimal(50000000), Decimal(100000000))
+    assert (high.text, high.value, high.value_max) == ("100 triệu đồng", Decimal(100000000), None)
+
+
+@pytest.mark.parametrize("text, surface, value, unit, of_total, qualifier", [
+    ("hoàn thành hỗ trợ 48 cơ sở công nghiệp nông thôn", "48 cơ sở", 48, "cơ sở", None, "exact"),
+    ("hỗ trợ gần 99 lượt cơ sở công nghiệp nông thôn tham gia hội chợ", "99 lượt cơ sở", 99, "lượt cơ sở", None, "under"),
+    ("tập huấn cho hơn 730 người với kinh phí", "730 người", 730, "người", None, "over"),
+    ("– 02/10 đề án đã hoàn thành gồm:", "02/10 đề án", 2, "đề án", 10, "exact"),
+    ("địa bàn triển khai: 13/28 tỉnh, thành phố khu vực phía Bắc", "13/28 tỉnh, thành phố", 13, "tỉnh, thành phố", 28, "exact"),
+    ("Cục CNĐP cũng đề ra 12 giải pháp chính để hoàn thành", "12 giải pháp", 12, "giải pháp", None, "exact"),
+    ("Trung tâm được giao ba đề án khuyến công.", "ba đề án", 3, "đề án", None, "exact"),
+    ("145 cơ sở (chiếm 26,7% trên tổng số 236 cơ sở được hỗ trợ", "236 cơ sở", 236, "cơ sở", None, "exact"),
+])
+def test_counts(text, surface, value, unit, of_total, qualifier):
+    figures = [f for f in extract(text) if f.kind == "count"]
+    f = figures[-1]
+    assert (f.text, f.value, f.unit, f.qualifier) == (surface, Decimal(value), unit, qualifier)
+    assert f.of_total == (Decimal(of_total) if of_total else None)
+
+
+def test_comparative_hon_is_a_difference_not_a_qualifier():
+    f = one("nhiều hơn 82 cơ sở so với giai đoạn 2018-2020")
+    assert (f.text, f.qualifier) == ("82 cơ sở", "exact")
+
+
+@pytest.mark.parametrize("text", [
+    "Chiều ngày 3/8, Cục Công nghiệp địa phương tổ chức hội nghị.",
+    "Nghị định 45/2012/NĐ-CP ngày 21/5/2012 của Chính phủ về Khuyến công",
+    "Quyết định 36/2015/QĐ-UBND ngày 07/9/2015",
+    "Hội nghị lần thứ VIII năm 2017 đánh giá 6 tháng đầu năm 2017.",
+    "Qua 05 năm triển khai, giai đoạn 2021-2023",
+    "1.Kết quả đạt được",
+    "Lượt xem: 202\n\nThống kê truy cập\n\nĐang truy cập:457\n\nTổng truy cập: 18409948",
+    "Views Today : 3\nViews This Month : 3439\nTotal views : 26549",
+    "Thứ nhất: Tăng cường rà soát. Điều 1. Phê duyệt.",
+    "Các đề án này được giao nhiệm vụ từ tháng 5/2018.",
+])
+def test_not_figures(text):
+    assert extract(text) == []
+
+
+def test_offsets_point_into_the_original_even_when_it_is_nfd_with_odd_spaces():
+    nfc = "Tổng kinh phí hỗ trợ gần 6,7 tỷ đồng cho 48 cơ sở thủy sản."
+    original = unicodedata.normalize("NFD", nfc).replace(" 6,7", "\u00a06,7").replace("48 ", "48\u200b ")
+    figures = extract(original)
+    assert [f.kind for f in figures] == ["money", "count"]
+    for f in figures:
+        assert original[f.start:f.end] == f.text
+    assert unicodedata.normalize("NFC", figures[0].text) == "6,7 tỷ đồng"
+    assert figures[0].qualifier == "under" and figures[1].value == 48
+
+
+def test_old_tone_placement_is_matched_like_the_new():
+    old = "Trung tâm hỗ trợ khoảng 20 cơ sở ở Hoà Bình."
+    f = one(old, "count")
+    assert (f.text, f.qualifier) == ("20 cơ sở", "approx")
+
+
+def test_context_label_period_and_sentence():
+    text = (SEEDS / "000_b484966547e25757.txt").read_text(encoding="utf-8")
+    f = next(f for f in extract(text, source="seed-000") if f.text == "56.147 triệu đồng")
+    assert f.label == "tổng kinh phí khuyến công" and f.period == "năm 2016"
+    assert f.sentence.startswith("- Theo báo cáo đánh giá") and f.sentence.endswith("(59.913 triệu đồng).")
+    assert text[f.sentence_start:f.sentence_start + len(f.sentence)] == f.sentence
+    assert f.source == "seed-000"
+
+
+def test_projects_quoted_and_unopened():
+    text = (SEEDS / "002_ad25474bd4a68f57.txt").read_text(encoding="utf-8")
+    names = [f.name for f in extract(text) if f.kind == "project"]
+    assert "Hỗ trợ ứng dụng máy móc thiết bị trong chế biến nông lâm sản" in names
+    assert "hỗ trợ ứng dụng máy móc thiết bị trong sản xuất gạch không nung silicat" in names
+    assert "Nguồn" not in names
+
+
+def test_every_seed_figure_keeps_provenance():
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_bytes().decode("utf-8")
+        for f in extract(text, source=str(path)):
+            assert text[f.start:f.end] == f.text
+            assert f.text in f.sentence
+            record = f.to_dict()
+            assert list(record) == list(kcextract.figure.OUTPUT_FIELDS)
+
+
+def test_empty_text_gives_no_figures():
+    assert extract("") == [] and extract("   \n") == []
+
+
+def test_extract_html_uses_the_article_text():
+    html = ("<html><body><nav>Trang chủ | Lượt xem: 99</nav><article><h1>Tin</h1>"
+            "<p>Năm 2023, tỉnh hỗ trợ 12 cơ sở với tổng kinh phí 1.250 triệu đồng.</p></article></body></html>")
+    figures = kcextract.extract_html(html, url="http://127.0.0.1/tin.html")
+    assert [(f.kind, f.text) for f in figures] == [("count", "12 cơ sở"), ("money", "1.250 triệu đồng")]
+    assert all(f.source == "http://127.0.0.1/tin.html" for f in figures)

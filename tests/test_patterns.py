@@ -1,0 +1,84 @@
+"""Every example in patterns/*.yaml, run as its own test; and the validator's own errors.
+
+The loader already refuses a pattern file whose examples misbehave; these tests
+make each example visible by id (``pattern-id: text``) so a failure names it.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kcextract.exceptions import PatternFileError
+from kcextract.patterns import PATTERN_DIR, load_patterns
+
+PATTERNS = load_patterns().patterns
+MATCH = [(p, ex) for p in PATTERNS for ex in p.match]
+NO_MATCH = [(p, ex) for p in PATTERNS for ex in p.no_match]
+
+
+def _id(item):
+    pattern, example = item
+    return f"{pattern.id}: {example['text'][:50]}"
+
+
+@pytest.mark.parametrize("item", MATCH, ids=[_id(i) for i in MATCH])
+def test_pattern_matches_its_example(item):
+    pattern, example = item
+    found = [m.group(0) for m in pattern.regex.finditer(example["text"])]
+    assert example.get("span", example["text"]) in found
+
+
+@pytest.mark.parametrize("item", NO_MATCH, ids=[_id(i) for i in NO_MATCH])
+def test_pattern_rejects_its_counter_example(item):
+    pattern, example = item
+    found = [m.group(0) for m in pattern.regex.finditer(example["text"])]
+    if "span" in example:
+        assert example["span"] not in found
+    else:
+        assert found == []
+
+
+def test_every_figure_pattern_has_examples_both_ways_or_a_reason():
+    kinds = {p.kind for p in PATTERNS}
+    assert {"money", "percent", "count", "project", "blocked", "period"} <= kinds
+    assert len(MATCH) >= 60 and len(NO_MATCH) >= 40
+
+
+def _copy_patterns(tmp_path: Path) -> Path:
+    target = tmp_path / "patterns"
+    shutil.copytree(PATTERN_DIR, target)
+    return target
+
+
+def _edit(path: Path, change):
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change, key, message", [
+    (lambda d: d["patterns"][0].update(colour="red"), "colour", "unknown key"),
+    (lambda d: d["patterns"][0].update(regex="(unclosed"), "regex", "does not compile"),
+    (lambda d: d["patterns"][0]["match"].append("không có số nào"), "match", "wanted"),
+    (lambda d: d["patterns"][0]["no_match"].append("là 1 tỷ 200 triệu đồng"), "no_match", "is matched"),
+    (lambda d: d["patterns"][0].update(regex="(?P<num>{NUMBR})"), "regex", "unknown reference"),
+    (lambda d: d["patterns"][1].update(id=d["patterns"][0]["id"]), "id", "duplicate id"),
+])
+def test_validator_names_file_entry_and_key(tmp_path, change, key, message):
+    directory = _copy_patterns(tmp_path)
+    _edit(directory / "money.yaml", change)
+    with pytest.raises(PatternFileError) as info:
+        load_patterns.__wrapped__(str(directory))
+    error = info.value
+    assert error.path.endswith("money.yaml") and error.key == key
+    assert message in str(error) and "money-" in str(error)
+
+
+def test_lexicon_rejects_unknown_keys(tmp_path):
+    directory = _copy_patterns(tmp_path)
+    _edit(directory / "lexicon.yaml", lambda d: d["SCALE"].update(example="x"))
+    with pytest.raises(PatternFileError, match="lexicon.yaml: entry 'SCALE', key 'example'"):
+        load_patterns.__wrapped__(str(directory))
