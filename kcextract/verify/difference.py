@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kcextract.verify.check import Check, format_auto
+from kcextract.verify.check import Check
 from kcextract.verify.claims import Claim
 from kcextract.verify.context import Context, amount_text, fig_interval, operand
 from kcextract.verify.ratio_share_growth import by_period
@@ -23,9 +23,10 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
     word = "nhiều hơn" if up else "ít hơn"
 
     def check(status, expected=None, ops=(), explanation=""):
+        shown = "" if expected is None else amount_text([n], expected, with_unit=True)[1]
         return Check("difference", status, claim.text, claim.start, claim.end, claim.reported,
                      expected, tuple(operand(ctx.figures[i]) for i in ops), explanation,
-                     ctx.source)
+                     ctx.source, shown)
 
     subjects = [i for i in ctx.subjects_before(claim.cue_start, like=n) if i != claim.fig]
     if not subjects:
@@ -60,4 +61,3 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
     return check("unverifiable", point, [s, base], explanation + " (số liệu so sánh được suy ra)")
 
 
-__all__ = ["evaluate", "format_auto"]

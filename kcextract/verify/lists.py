@@ -104,7 +104,7 @@ def announced_lists(ctx: Context, done: set) -> list[Check]:
         explanation = (f"Danh sách liệt kê {n} mục: {_shown(listed)}; báo cáo ghi {f.text}")
         checks.append(Check("count_list", status, f.text, f.start, f.end, Decimal(f.value),
                             Decimal(n), tuple(Operand(ctx.text[a:b], a, b, None) for a, b in items),
-                            explanation, ctx.source))
+                            explanation, ctx.source, str(n)))
     return checks
 
 
@@ -175,6 +175,6 @@ def find_lists(ctx: Context) -> list[Check]:
             explanation += " (danh sách có thể không đầy đủ hoặc không tách được chắc chắn)"
         ops = tuple(Operand(ctx.text[a:b], a, b, None) for a, b in items)
         checks.append(Check("count_list", status, f.text, f.start, f.end, Decimal(f.value),
-                            Decimal(n), ops, explanation, ctx.source))
+                            Decimal(n), ops, explanation, ctx.source, str(n)))
     done = {c.claim_start for c in checks}
     return checks + [c for c in announced_lists(ctx, set()) if c.claim_start not in done]

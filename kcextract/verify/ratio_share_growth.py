@@ -110,9 +110,11 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
     r_txt = format_auto(claim.reported, 3)
 
     def check(status, expected=None, ops=(), explanation=""):
+        shown = "" if expected is None else (
+            pct(expected, decimals) if unit else format_auto(expected, decimals) + " lần")
         return Check(kind, status, claim.text, claim.start, claim.end, claim.reported,
                      expected, tuple(operand(ctx.figures[i]) for i in ops), explanation,
-                     ctx.source)
+                     ctx.source, shown)
 
     explicit = claim.base is not None
     base = claim.base

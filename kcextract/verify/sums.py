@@ -79,7 +79,7 @@ def _evaluate(ctx: Context, total: int, parts: list[int], may_fail: bool,
             status = "unverifiable"
             explanation += " (các phần liệt kê có thể chưa đầy đủ)"
     check = Check("sum", status, t.text, t.start, t.end, Decimal(t.value), s,
-                  tuple(operand(f) for f in [t] + figs), explanation, ctx.source)
+                  tuple(operand(f) for f in figs), explanation, ctx.source, e)
     return SumGroup(total, used, check)
 
 
@@ -218,9 +218,9 @@ def fraction_groups(ctx: Context) -> list[SumGroup]:
         status = "ok" if total == whole else "unverifiable"
         if status != "ok":
             explanation += " (các nhóm có thể chồng lấn hoặc chưa đủ)"
-        ops = tuple(operand(ctx.figures[i]) for i in ([stated] if stated is not None else []) + run)
+        ops = tuple(operand(ctx.figures[i]) for i in run)
         check = Check("sum", status, c_text, c_start, c_end, whole, total, ops, explanation,
-                      ctx.source)
+                      ctx.source, format_auto(total))
         groups.append(SumGroup(stated if stated is not None else run[0], run, check))
     return groups
 

@@ -1,0 +1,95 @@
+"""``kcextract verify``: recompute every arithmetic claim of the given documents."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from kcextract.inputs import iter_documents
+from kcextract.output import FORMATS, RecordWriter
+from kcextract.verify.check import CHECK_FIELDS
+
+SYMBOL = {"ok": "✓", "fail": "✗", "unverifiable": "?"}
+
+
+def _table(rows: list, stream) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Checks", show_lines=False)
+    for name, justify in (("", "center"), ("kind", "left"), ("reported", "left"),
+                          ("expected", "right"), ("explanation", "left"), ("source", "left")):
+        table.add_column(name, justify=justify, overflow="fold")
+    for check in rows:
+        r = check.to_dict()
+        style = {"fail": "red", "ok": "green"}.get(r["status"], "yellow")
+        expected = check.expected_text or ("" if r["expected"] is None else str(r["expected"]))
+        table.add_row(f"[{style}]{SYMBOL[r['status']]}[/]", r["kind"], r["claim_text"], expected,
+                      r["explanation"], f"{r['source']}:{r['claim_start']}")
+    counts = {s: sum(1 for c in rows if c.status == s) for s in SYMBOL}
+    console = Console(file=stream, width=max(120, Console().width))
+    console.print(table)
+    console.print(f"{counts['ok']} ✓  {counts['fail']} ✗  {counts['unverifiable']} ?")
+
+
+@click.command()
+@click.argument("inputs", nargs=-1)
+@click.option("--db", "db", default=None, metavar="PATH",
+              help="Also verify every article of a crawled corpus database (see 'kcextract crawl').")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="table: ✓/✗ with reported and recomputed values; jsonl: one check per line; csv: same columns.")
+@click.option("--only-failures", is_flag=True, help="Only the claims that do not add up.")
+@click.option("--all", "show_all", is_flag=True,
+              help="Also list claims that cannot be checked (an operand is missing or ambiguous).")
+def verify(inputs, db, fmt, only_failures, show_all):
+    """Recompute the arithmetic claims of Vietnamese reports and say whether they hold.
+
+    Every claim that can be recomputed from other figures of the same document
+    is checked: ratios to plan (đạt P% kế hoạch), shares (chiếm P%), growth
+    (tăng/giảm P%, gấp N lần), differences (nhiều hơn N), totals and their
+    parts (trong đó …) and counted lists (gồm: …). A claim is reported as
+    failing only when its operands are unambiguous.
+
+    INPUTS are .txt or .html files, directories (read recursively) or '-' for
+    standard input. Exit status: 0 when every checked claim holds, 1 when a
+    claim fails, 2 when an input could not be read (the others are still checked).
+
+    Example:
+
+        kcextract verify corpus/ --format table
+        kcextract verify article.txt --only-failures
+        kcextract verify corpus/ --format jsonl > checks.jsonl
+    """
+    from kcextract.verify import verify_text
+
+    if not inputs and db is None:
+        raise click.UsageError("give at least one file, directory or '-', or --db PATH")
+    problems, failed, rows = [], False, []
+
+    def report(problem):
+        problems.append(problem)
+        click.echo(f"Error: {problem}", err=True)
+
+    writer = None if fmt == "table" else RecordWriter(fmt, CHECK_FIELDS)
+    for doc in iter_documents(inputs, db=db, on_problem=report):
+        for check in verify_text(doc.text, source=doc.source):
+            failed = failed or check.status == "fail"
+            if only_failures and check.status != "fail":
+                continue
+            if check.status == "unverifiable" and not show_all:
+                continue
+            if writer is None:
+                rows.append(check)
+            else:
+                writer.write(check.to_dict())
+    if writer is None:
+        _table(rows, sys.stdout)
+    else:
+        writer.close()
+    if problems:
+        click.echo(f"{len(problems)} document(s) could not be read.", err=True)
+        sys.exit(2)
+    sys.exit(1 if failed else 0)
+
+
+COMMANDS = [verify]
