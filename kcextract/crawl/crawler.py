@@ -165,7 +165,11 @@ class Crawler:
             self._skip(row, exc.reason, "robots-disallowed")
             return None
         except FetchError as exc:
-            self._fail(row, exc.reason, exc.status, "fetch-failed")
+            if exc.status in (404, 410) and row["kind"] in ("feed", "sitemap"):
+                # feed/sitemap URLs come from the family's templates: many sites have none
+                self._skip(row, f"no {row['kind']} here ({exc.reason})", "no-" + row["kind"])
+            else:
+                self._fail(row, exc.reason, exc.status, "fetch-failed")
             return None
         if resp.not_modified:
             self.report.not_modified += 1
@@ -196,13 +200,14 @@ class Crawler:
             return None
 
     # -- discovery rows ----------------------------------------------------------------------
-    def _add_links(self, links, check_pattern: bool) -> tuple:
-        """Queue in-scope article links; returns (new, known, dated, old) counts.
+    def _add_links(self, links, check_pattern: bool) -> dict:
+        """Queue in-scope article links; returns counts by outcome.
 
-        "new" counts links first met in this run, "known" links stored or queued by an
-        earlier crawl: a list page with no new link is where an incremental crawl stops.
+        ``queued``: new URLs; ``again``: already met earlier in this run (e.g. in the feed);
+        ``known``: stored or queued by an earlier crawl; ``old``: dated before --since;
+        ``dated``: links that carried a date at all.
         """
-        new = known = dated = old = 0
+        counts = dict(queued=0, again=0, known=0, old=0, dated=0, total=0)
         for link in links:
             url = canonical_url(link.url, self.site.base_url + "/")
             if not self.site.in_scope(url):
@@ -210,23 +215,29 @@ class Crawler:
             if check_pattern and (self.site.article_url_pattern or self.site.family.article_url_pattern) \
                     and not self.site.is_article_url(url):
                 continue
+            counts["total"] += 1
             if link.date is not None:
-                dated += 1
+                counts["dated"] += 1
             if before(link.date, self.since):
-                old += 1
+                counts["old"] += 1
                 continue
             key = url_key(url)
             if key in self._found:
-                new += 1            # found earlier in this run (e.g. in the feed): still news
+                counts["again"] += 1
             elif self.corpus.known(self.site.name, key):
-                known += 1          # known from an earlier crawl: where incremental paging stops
-                # a URL skipped earlier (e.g. by an older --since) may come back
+                counts["known"] += 1
+                # a URL skipped earlier (e.g. by an older --since) becomes pending again
                 self.corpus.enqueue(self.site.name, url, key, "article", link.date)
             else:
                 self.corpus.enqueue(self.site.name, url, key, "article", link.date)
                 self._found.add(key)
-                new += 1
-        return new, known, dated, old
+                counts["queued"] += 1
+        return counts
+
+    @staticmethod
+    def _describe(counts: dict, what: str) -> str:
+        return (f"{counts['total']} {what}: {counts['queued']} queued, {counts['again']} met earlier in this run, "
+                f"{counts['known']} known from earlier crawls, {counts['old']} before --since")
 
     def _feed(self, row) -> None:
         resp = self._get(row, conditional=True)
@@ -237,9 +248,8 @@ class Crawler:
         except SourceError as exc:
             return self._fail(row, exc.reason, resp.status, "parse-failed")
         self.corpus.remember_validators(row["url_key"], resp.etag, resp.last_modified)
-        new, known, _, old = self._add_links(links, check_pattern=False)
-        self.corpus.log(self.site.name, row["url"], "feed", resp.status,
-                        f"{len(links)} entries: {new} new, {known} known, {old} before --since")
+        counts = self._add_links(links, check_pattern=False)
+        self.corpus.log(self.site.name, row["url"], "feed", resp.status, self._describe(counts, "entries"))
         self.corpus.mark(row["id"], "done")
 
     def _sitemap(self, row) -> None:
@@ -260,8 +270,7 @@ class Crawler:
                     self.corpus.enqueue(self.site.name, url, url_key(url), "sitemap", refresh=True)
             detail = f"sitemap index: {len(links)} sitemaps"
         else:
-            new, known, _, old = self._add_links(links, check_pattern=True)
-            detail = f"{len(links)} URLs: {new} new, {known} known, {old} before --since"
+            detail = self._describe(self._add_links(links, check_pattern=True), "article URLs")
         self.corpus.log(self.site.name, row["url"], "sitemap", resp.status, detail)
         self.corpus.mark(row["id"], "done")
 
@@ -278,18 +287,22 @@ class Crawler:
             return self._fail(row, f"cannot parse the list page: {exc.__class__.__name__}: {exc}",
                               resp.status, "parse-failed")
         self.corpus.remember_validators(row["url_key"], resp.etag, resp.last_modified)
-        new, known, dated, old = self._add_links(links, check_pattern=False)
-        reason = f"{len(links)} links: {new} new, {known} known, {old} before --since"
+        counts = self._add_links(links, check_pattern=False)
+        reason = self._describe(counts, "links")
         if next_url:
-            if new == 0 and links:
-                reason += "; not paging further: every article here is known"
-            elif dated and old == dated:
+            nxt = canonical_url(next_url, resp.final_url)
+            fresh = counts["queued"] + counts["again"]
+            if counts["dated"] and counts["old"] == counts["dated"]:
                 reason += f"; not paging further: every dated item is before {self.since}"
-            else:
-                nxt = canonical_url(next_url, resp.final_url)
-                if self.site.in_scope(nxt):
-                    self.corpus.enqueue(self.site.name, nxt, url_key(nxt), "list", refresh=new > 0)
+            elif self.site.in_scope(nxt):
+                # Incremental stop: when every link here is known from an earlier crawl, the
+                # next page is re-read only if it was never reached (first crawl, or a crawl
+                # interrupted before getting there); a page with fresh links re-reads it.
+                queued = self.corpus.enqueue(self.site.name, nxt, url_key(nxt), "list", refresh=fresh > 0)
+                if fresh or queued:
                     reason += f"; next page {nxt}"
+                else:
+                    reason += "; not paging further: every article here is known from an earlier crawl"
         self.corpus.log(self.site.name, row["url"], "list", resp.status, reason)
         self.corpus.mark(row["id"], "done")
 

@@ -74,11 +74,10 @@ def parse_feed(data: bytes, url: str) -> list:
         if not href:
             continue
         when = None
-        for key in ("published_parsed", "updated_parsed"):
-            stamp = entry.get(key)
-            if stamp:
-                when = datetime.fromtimestamp(calendar.timegm(stamp), tz=timezone.utc)
-                break
+        # ask for updated_parsed only when the entry has one (feedparser warns otherwise)
+        stamp = entry.get("published_parsed") or ("updated" in entry and entry.get("updated_parsed"))
+        if stamp:
+            when = datetime.fromtimestamp(calendar.timegm(stamp), tz=timezone.utc)
         links.append(Link(href.strip(), when, entry.get("title")))
     return links
 
