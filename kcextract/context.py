@@ -18,7 +18,7 @@ def _qualifier_re():
     lex = load_patterns().lexicon
     return regex.compile(
         r"(?:^|(?<=[^\w]))(?P<q>" + lex.alternation("QUALIFIER") + r")\s*$",
-        regex.IGNORECASE | regex.VERSION1,
+        regex.IGNORECASE | regex.VERSION0,
     )
 
 
@@ -26,7 +26,7 @@ def _qualifier_re():
 def _not_qualifier_before_re():
     lex = load_patterns().lexicon
     return regex.compile(r"(?:^|(?<=[^\w]))" + lex.alternation("NOT_QUALIFIER_BEFORE") + r"\s*$",
-                         regex.IGNORECASE | regex.VERSION1)
+                         regex.IGNORECASE | regex.VERSION0)
 
 
 def find_qualifier(text: str, start: int) -> tuple[str, Optional[int]]:
@@ -53,7 +53,7 @@ def find_qualifier(text: str, start: int) -> tuple[str, Optional[int]]:
 @functools.lru_cache(maxsize=1)
 def _label_re():
     lex = load_patterns().lexicon
-    return regex.compile(r"(?<!\w)" + lex.alternation("LABEL_HEAD") + r"(?!\w)", regex.IGNORECASE | regex.VERSION1)
+    return regex.compile(r"(?<!\w)" + lex.alternation("LABEL_HEAD") + r"(?!\w)", regex.IGNORECASE | regex.VERSION0)
 
 
 @functools.lru_cache(maxsize=1)

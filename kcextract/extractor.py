@@ -46,7 +46,7 @@ class _Claims:
 @functools.lru_cache(maxsize=16)
 def _context_re(lexicon_list: str):
     lex = load_patterns().lexicon
-    return regex.compile(r"(?<!\w)" + lex.alternation(lexicon_list) + r"(?!\w)", regex.IGNORECASE | regex.VERSION1)
+    return regex.compile(r"(?<!\w)" + lex.alternation(lexicon_list) + r"(?!\w)", regex.IGNORECASE | regex.VERSION0)
 
 
 class _Document:

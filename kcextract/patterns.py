@@ -155,7 +155,7 @@ def load_fragments(path: Path, lexicon: Lexicon) -> dict:
             _fail(path, entry_id, sorted(unknown)[0], "unknown key")
         source = _expand(entry["regex"], lexicon, fragments, path, entry_id)
         try:
-            compiled = regex.compile(source, regex.VERBOSE | regex.VERSION1)
+            compiled = regex.compile(source, regex.VERBOSE | regex.VERSION0)
         except regex.error as exc:
             _fail(path, entry_id, "regex", f"does not compile: {exc}")
         for example in entry.get("match", []):
@@ -234,7 +234,9 @@ def load_pattern_file(path: Path, lexicon: Lexicon, fragments: dict) -> list:
         if entry.get("requires_context") and entry["requires_context"] not in lexicon.lists:
             _fail(path, entry_id, "requires_context", "names no list of lexicon.yaml")
         source = _expand(entry["regex"], lexicon, fragments, path, entry_id)
-        flags = regex.VERBOSE | regex.VERSION1
+        # VERSION0: simple case folding, several times faster than VERSION1's full
+        # folding and the same for Vietnamese (no letter folds to two).
+        flags = regex.VERBOSE | regex.VERSION0
         if not entry.get("case_sensitive"):
             flags |= regex.IGNORECASE
         try:
