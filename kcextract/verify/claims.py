@@ -36,6 +36,7 @@ class Claim:
     base: Optional[int] = None         # index of an explicitly stated base
     period: Optional[str] = None       # 'so với <period>' when stated
     comparative: bool = False          # cue ends in 'hơn' (nhiều hơn, ít hơn …)
+    cue: str = ""                      # the cue words as written ('tăng', 'ít hơn')
 
 
 def _clause_end(ctx: Context, pos: int) -> int:
@@ -104,7 +105,8 @@ def read_claims(ctx: Context) -> list[Claim]:
         else:
             continue
         claim = Claim(relation, cue.direction, f.start, f.end, f.text, Decimal(f.value),
-                      cue_start, fig=i, comparative=comparative)
+                      cue_start, fig=i, comparative=comparative,
+                      cue=" ".join(m.group(0).split()))
         claim.base = find_base(ctx, f.end)
         if relation == "difference":
             b = claim.base

@@ -20,7 +20,7 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
     n = ctx.figures[claim.fig]
     rep_iv = fig_interval(n, ignore_qualifier=claim.comparative)
     up = claim.direction != "down"
-    word = "nhiều hơn" if up else "ít hơn"
+    word = claim.cue or ("nhiều hơn" if up else "ít hơn")
 
     def check(status, expected=None, ops=(), explanation=""):
         shown = "" if expected is None else amount_text([n], expected, with_unit=True)[1]

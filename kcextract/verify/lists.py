@@ -142,6 +142,8 @@ def find_lists(ctx: Context) -> list[Check]:
             limit = 160 if word_cue else 40
             if ";" in between or len(between) > limit:
                 continue
+            if not word_cue and partial.search(lay.masked(f.end, m.start())):
+                continue                                  # '12 giải pháp, trong đó …:' is a subset
             if any(compatible(ctx.figures[j], f) or ctx.figures[j].kind == "money"
                    for j in ctx.figures_in(f.end, m.start()) if ctx.figures[j].kind != "percent"):
                 continue                                  # the cue belongs to a later figure

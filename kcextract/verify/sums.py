@@ -54,13 +54,15 @@ def _evaluate(ctx: Context, total: int, parts: list[int], may_fail: bool,
     t_iv = fig_interval(t)
     acc = (Decimal(0), Decimal(0))
     point = Decimal(0)
-    chosen = None
+    chosen, best = None, None
     for k, i in enumerate(parts, 1):
         acc = add(acc, fig_interval(ctx.figures[i]))
         point += Decimal(ctx.figures[i].value)
         if k >= 2 and overlaps(acc, t_iv):
-            chosen = parts[:k]
-            break
+            # Rounded parts ('2 tỷ') make several prefixes possible: the closest sum wins.
+            distance = abs(point - Decimal(t.value))
+            if best is None or distance <= best:
+                chosen, best = parts[:k], distance
     used = chosen or parts
     if len(used) < 2:
         return None

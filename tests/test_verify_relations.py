@@ -1,0 +1,153 @@
+"""The verifier on realistic phrasings beyond the seeds (how it generalises).
+
+Each row: a sentence as a report would write it, the figure spans the extractor
+gives for it, and the (kind, claim, status, expected) the verifier must return.
+Figures come from explicit spans (tests/test_verify_support.py), so these rows
+pin the verifier's reading, not the extractor's.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kcextract.verify import verify_text
+from kcextract.verify.tolerance import interval, precision_unit
+from test_verify_support import figs
+
+D = Decimal
+
+# name, text, figure spans, [(kind, claim_text, status, expected)]
+CASES = [
+    ("giảm X% holds",
+     "Kinh phí khuyến công năm 2019 là 4.600 triệu đồng, giảm 8% so với năm 2018 (5.000 triệu đồng).",
+     ["4.600 triệu đồng", "8%", "5.000 triệu đồng"], [("growth", "8%", "ok", D("8.00"))]),
+    ("giảm X% wrong",
+     "Kinh phí khuyến công năm 2019 là 4.600 triệu đồng, giảm 12% so với năm 2018 (5.000 triệu đồng).",
+     ["4.600 triệu đồng", "12%", "5.000 triệu đồng"], [("growth", "12%", "fail", D("8.00"))]),
+    ("vượt X% kế hoạch",
+     "Giá trị giải ngân đạt 6,3 tỷ đồng, vượt 5% so với kế hoạch (6 tỷ đồng).",
+     ["6,3 tỷ đồng", "5%", "6 tỷ đồng"], [("growth", "5%", "ok", D("5.00"))]),
+    ("gấp N lần holds",
+     "Kinh phí khuyến công địa phương năm 2020 đạt 5 tỷ đồng, gấp 2,5 lần so với năm 2016 (2 tỷ đồng).",
+     ["5 tỷ đồng", "2 tỷ đồng"], [("growth", "2,5", "ok", D("2.50"))]),
+    ("gấp N lần wrong",
+     "Kinh phí năm 2020 đạt 4.000 triệu đồng, gấp 4 lần so với năm 2016 (1.600 triệu đồng).",
+     ["4.000 triệu đồng", "1.600 triệu đồng"], [("growth", "4", "fail", D("2.50"))]),
+    ("trên tổng số N inline",
+     "Số cơ sở được hỗ trợ là 45 cơ sở, chiếm 37,5% trên tổng số 120 cơ sở đăng ký.",
+     ["45 cơ sở", "37,5%", "120 cơ sở"], [("share", "37,5%", "ok", D("37.50"))]),
+    ("qualified claim: gần 94%",
+     "Tổng vốn giải ngân gần 9,4 tỷ đồng, đạt gần 94% kế hoạch năm (10 tỷ đồng).",
+     ["gần 9,4 tỷ đồng", "gần 94%", "10 tỷ đồng"], [("ratio", "94%", "ok", D("94.00"))]),
+    ("trong đó, tỷ and triệu mixed",
+     "Tổng kinh phí thực hiện là 1,2 tỷ đồng, trong đó kinh phí khuyến công quốc gia 800 triệu đồng, "
+     "kinh phí khuyến công địa phương 400 triệu đồng.",
+     ["1,2 tỷ đồng", "800 triệu đồng", "400 triệu đồng"], [("sum", "1,2 tỷ đồng", "ok", D("1200000000"))]),
+    ("trong đó, parts exceed the total",
+     "Tổng kinh phí thực hiện là 1,2 tỷ đồng, trong đó kinh phí khuyến công quốc gia 800 triệu đồng, "
+     "kinh phí khuyến công địa phương 500 triệu đồng.",
+     ["1,2 tỷ đồng", "800 triệu đồng", "500 triệu đồng"], [("sum", "1,2 tỷ đồng", "fail", D("1300000000"))]),
+    ("trong đó, parts short of the total (may be partial)",
+     "Tổng kinh phí thực hiện là 1,2 tỷ đồng, trong đó kinh phí khuyến công quốc gia 500 triệu đồng, "
+     "kinh phí đào tạo 300 triệu đồng.",
+     ["1,2 tỷ đồng", "500 triệu đồng", "300 triệu đồng"], [("sum", "1,2 tỷ đồng", "unverifiable", D("800000000"))]),
+    ("gần total, parts over list items",
+     "Dự án có tổng kinh phí gần 3,6 tỷ đồng, trong đó:\n- Ngân sách tỉnh hỗ trợ 2 tỷ đồng;\n"
+     "- Doanh nghiệp đối ứng gần 1,6 tỷ đồng.\nDự án hoàn thành năm 2019.",
+     ["gần 3,6 tỷ đồng", "2 tỷ đồng", "gần 1,6 tỷ đồng"], [("sum", "3,6 tỷ đồng", "ok", D("3600000000"))]),
+    ("Cụ thể: counts and money of the same breakdown",
+     "Năm 2018, tỉnh được giao 16 đề án với tổng kinh phí 5 tỷ đồng. Cụ thể, 7 đề án đào tạo nghề với "
+     "kinh phí 1,5 tỷ đồng, 4 đề án trình diễn kỹ thuật 2 tỷ đồng, 1 đề án hội chợ 0,5 tỷ đồng, "
+     "2 đề án thương hiệu 0,6 tỷ đồng và 2 đề án tư vấn 0,4 tỷ đồng.",
+     ["16 đề án", "5 tỷ đồng", "7 đề án", "1,5 tỷ đồng", "4 đề án", "2 tỷ đồng", "1 đề án", "0,5 tỷ đồng",
+      "2 đề án", "0,6 tỷ đồng", "2 đề án", "0,4 tỷ đồng"],
+     [("sum", "16 đề án", "ok", D(16)), ("sum", "5 tỷ đồng", "ok", D("5000000000"))]),
+    ("difference checked where the earlier figure is stated",
+     "Năm 2016, Trung tâm hỗ trợ 52 cơ sở công nghiệp nông thôn. Năm 2017, Trung tâm hỗ trợ 60 cơ sở, "
+     "tăng 8 cơ sở so với năm 2016.",
+     ["52 cơ sở", "60 cơ sở", "8 cơ sở"], [("difference", "8 cơ sở", "ok", D(8))]),
+    ("difference against an inferred earlier figure never fails",
+     "Năm 2016, Trung tâm hỗ trợ 52 cơ sở công nghiệp nông thôn. Năm 2017, Trung tâm hỗ trợ 60 cơ sở, "
+     "tăng 10 cơ sở so với năm 2016.",
+     ["52 cơ sở", "60 cơ sở", "10 cơ sở"], [("difference", "10 cơ sở", "unverifiable", D(8))]),
+    ("difference with the earlier figure in parentheses",
+     "Năm 2017 hỗ trợ 60 cơ sở, nhiều hơn 10 cơ sở so với năm 2016 (52 cơ sở).",
+     ["60 cơ sở", "10 cơ sở", "52 cơ sở"], [("difference", "10 cơ sở", "fail", D(8))]),
+    ("difference with no earlier figure: implied only",
+     "Năm 2017 hỗ trợ 60 cơ sở, ít hơn 5 cơ sở so với năm 2016.",
+     ["60 cơ sở", "5 cơ sở"], [("difference", "5 cơ sở", "unverifiable", None)]),
+    ("ambiguous numerator is unverifiable, never a failure",
+     "Trung tâm đã hỗ trợ 20 cơ sở dệt may và 15 cơ sở cơ khí, đạt 50% kế hoạch (60 cơ sở).",
+     ["20 cơ sở", "15 cơ sở", "50%", "60 cơ sở"], [("ratio", "50%", "unverifiable", D("25.00"))]),
+    ("ambiguous numerator, one reading holds",
+     "Trung tâm đã hỗ trợ 20 cơ sở dệt may và 15 cơ sở cơ khí, đạt 33,33% kế hoạch (60 cơ sở).",
+     ["20 cơ sở", "15 cơ sở", "33,33%", "60 cơ sở"], [("ratio", "33,33%", "ok", D("33.33"))]),
+    ("units that do not agree are never compared",
+     "Doanh thu xuất khẩu đạt 24.000 USD, chiếm 20% tổng doanh thu (2,4 tỷ đồng).",
+     ["24.000 USD", "20%", "2,4 tỷ đồng"], [("share", "20%", "unverifiable", None)]),
+    ("share of an unstated whole",
+     "Chương trình năm 2019 có 120 cơ sở tham gia, chiếm 30% tổng số cơ sở trên địa bàn.",
+     ["120 cơ sở", "30%"], [("share", "30%", "unverifiable", None)]),
+    ("count list too short",
+     "Năm 2019, Trung tâm thực hiện 03 đề án gồm: đề án “Đào tạo nghề mây tre”; "
+     "đề án “Hỗ trợ máy móc chế biến chè”.",
+     ["03 đề án"], [("count_list", "03 đề án", "fail", D(2))]),
+    ("count list that says it is partial",
+     "Chương trình triển khai tại 05 tỉnh, gồm: Nghệ An, Thanh Hóa và các tỉnh khác.",
+     ["05 tỉnh"], [("count_list", "05 tỉnh", "unverifiable", D(3))]),
+    ("count list over bullet lines",
+     "Năm 2020 có 3 sản phẩm được công nhận, gồm:\n- Chè Shan tuyết\n- Miến dong\n- Gốm Phù Lãng\n"
+     "Các sản phẩm được hỗ trợ quảng bá.",
+     ["3 sản phẩm"], [("count_list", "3 sản phẩm", "ok", D(3))]),
+    ("a subset ('trong đó … :') is not a count claim",
+     "Cục đề ra 12 giải pháp chính, trong đó cần tập trung thực hiện: đẩy mạnh tuyên truyền; "
+     "tăng cường kiểm tra.",
+     ["12 giải pháp"], []),
+    ("no relation word, no check",
+     "Số lượng CTV năm 2016 là 17 CTV đến năm 2017 là 20 CTV.",
+     ["17 CTV", "20 CTV"], []),
+]
+
+
+@pytest.mark.parametrize("name,text,spans,expected", CASES, ids=[c[0] for c in CASES])
+def test_phrasings(name, text, spans, expected):
+    checks = verify_text(text, figures=figs(text, *spans))
+    got = [(c.kind, c.claim_text, c.status, c.expected) for c in checks]
+    assert got == expected
+    for c in checks:
+        assert text[c.claim_start:c.claim_end] == c.claim_text
+        assert c.explanation
+
+
+def test_explanations_read_like_the_report():
+    text = "Tổng kinh phí thực hiện là 1,2 tỷ đồng, trong đó KCQG 800 triệu đồng, KCĐP 400 triệu đồng."
+    (check,) = verify_text(text, figures=figs(text, "1,2 tỷ đồng", "800 triệu đồng", "400 triệu đồng"))
+    assert check.explanation == "800 triệu + 400 triệu = 1.200 triệu đồng, báo cáo ghi 1,2 tỷ đồng"
+    text = "Năm 2017 hỗ trợ 60 cơ sở, ít hơn 5 cơ sở so với năm 2016."
+    (check,) = verify_text(text, figures=figs(text, "60 cơ sở", "5 cơ sở"))
+    assert check.explanation.endswith("ngầm định 60 + 5 = 65 cơ sở")
+
+
+def test_check_record_follows_the_contract():
+    text = "Kinh phí là 4.600 triệu đồng, giảm 12% so với năm 2018 (5.000 triệu đồng)."
+    (check,) = verify_text(text, source="a.txt", figures=figs(text, "4.600 triệu đồng", "12%", "5.000 triệu đồng"))
+    record = check.to_dict()
+    assert list(record) == ["source", "kind", "status", "consistent", "claim_text", "claim_start",
+                            "claim_end", "reported", "expected", "operands", "explanation"]
+    assert record["consistent"] is False and record["reported"] == 12 and record["expected"] == 8.0
+    assert record["operands"][0] == {"text": "4.600 triệu đồng", "start": 12, "end": 28,
+                                     "value": 4600000000}
+
+
+@pytest.mark.parametrize("text,value,qualifier,lo,hi", [
+    ("93,71%", "93.71", "exact", "93.705", "93.715"),     # the precision the report wrote
+    ("8 %", "8", "exact", "7.5", "8.5"),
+    ("61,3%", "61.3", "exact", "61.25", "61.35"),
+    ("3,6 tỷ đồng", "3600000000", "under", "3550000000", "3600000000"),   # gần 3,6 tỷ
+    ("730 người", "730", "over", "730", None),                            # hơn 730: a lower bound
+])
+def test_tolerance_follows_the_written_precision(text, value, qualifier, lo, hi):
+    v = D(value)
+    got = interval(v, precision_unit(text, v), qualifier)
+    assert got == (D(lo), None if hi is None else D(hi))
