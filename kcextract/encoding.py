@@ -135,6 +135,28 @@ def _convert_legacy_segments(text: str) -> str:
     return "".join(parts)
 
 
+_VIETNAMESE_LETTERS = frozenset(
+    "àáâãèéêìíòóôõùúýăđĩũơư" "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĐĨŨƠƯ" + "".join(chr(c) for c in range(0x1EA0, 0x1EFA))
+)
+
+
+_COMMON_PUNCT = frozenset("“”‘’–—…•°₫€©\u00a0")
+
+
+def foreign_letters(text: str) -> int:
+    """Count non-ASCII characters Vietnamese prose does not use (× ¸ µ « Ò, stray combining marks).
+
+    Used to choose between readings of single-byte data: real Vietnamese scores near 0.
+
+    >>> foreign_letters("Ninh Bình, Đắk Lắk – 30°C"), foreign_letters("Ninh B×nh ¸o"), foreign_letters("Khuyõn c«ng")
+    (0, 2, 1)
+    """
+    return sum(
+        1 for ch in text
+        if not ch.isascii() and ch not in _VIETNAMESE_LETTERS and ch not in _COMMON_PUNCT
+    )
+
+
 def looks_like_mojibake(text: str) -> bool:
     """True if ``text`` looks like UTF-8 Vietnamese that was read as Latin-1/windows-1252.
 
@@ -246,11 +268,13 @@ def decode_bytes(data: bytes, source: str, declared: str | None = None) -> str:
         if codec != "utf-8" and utf8 is not None and not data.isascii() and looks_like_mojibake(text):
             continue  # a false declaration: the bytes are UTF-8
         if codec in ("cp1258", "cp1252", "latin_1", "iso8859-1"):
-            # Single-byte candidates: legacy font text reads best as Latin-1 then converted.
+            # Single-byte candidates: TCVN3/VNI font text also decodes without error, so keep
+            # whichever reading leaves fewer letters that are not Vietnamese (× ¸ µ « ...).
             latin = data.decode("latin-1")
-            scores = legacy_scores(latin)
-            if max(scores.values()) >= 3 and not _VIETNAMESE_UNICODE.search(text if codec != "cp1258" else ""):
-                return _finish(_convert_legacy_segments(latin), source, "latin-1", 0)
+            if max(legacy_scores(latin).values()) >= 3:
+                converted = _convert_legacy_segments(latin)
+                if foreign_letters(converted) < foreign_letters(unicodedata.normalize("NFC", text)):
+                    return _finish(converted, source, "latin-1", 0)
         return _finish(text, source, codec, 0)
 
     codec, exc = first_error if first_error else ("utf-8", None)

@@ -124,10 +124,32 @@ def _date_near(title_el: Tag, body_el: Tag | None) -> tuple[dt.datetime | None, 
             if not re.search(r"\d", text):
                 continue
             parent_text = _text_of(node.parent)
-            candidate = parse_vn_date(parent_text if len(parent_text) < 160 else text)
+            line = parent_text if len(parent_text) <= 120 else text
+            if len(line) > 120:  # a sentence of the lead ("Ngày 06/11/2020, tại Hà Nội, ..."), not a byline
+                continue
+            candidate = parse_vn_date(line)
             if candidate is not None:
                 return candidate, f"date next to the title ({direction})"
     return None, ""
+
+
+def _selected_date(soup, sel: Selectors) -> dt.datetime | None:
+    """Date from the site's/family's date selectors (trusted as written), then the generic
+    preset's (skipping header clocks: a page-wide "today" above the title is not the date)."""
+    own = sel.get("date")
+    for selector in own + tuple(s for s in sel.get("date", with_generic=True) if s not in own):
+        trusted = selector in own and sel.family.name != "generic"
+        try:
+            elements = soup.select(selector)
+        except Exception:
+            continue
+        for el in elements:
+            if not trusted and el.name != "meta" and _ancestors_match(el, _CLOCK_CONTAINER):
+                continue
+            value = _date_from_element(el)
+            if value:
+                return value
+    return None
 
 
 def _meta_date(soup: BeautifulSoup) -> dt.datetime | None:
@@ -259,17 +281,57 @@ def _canonical(soup, base: str) -> str | None:
     return None
 
 
-def _drop_leading_repeats(text: str, title: str) -> str:
-    """Remove paragraphs at the top that only repeat the title or a date line."""
+_META_LABEL = re.compile(
+    r"^(?:ngày\s+đăng(?:\s+bài)?|đăng\s+ngày|đăng\s+lúc|cập\s+nhật(?:\s+lúc)?|ngày|update[d]?|posted|"
+    r"thời\s+gian|thứ\s+\w+|chủ\s+nhật|\d)|ngày\s+đăng|cập\s+nhật|đăng\s+lúc|lượt\s+xem|tác\s+giả",
+    re.I,
+)
+
+
+def _is_meta_line(paragraph: str) -> bool:
+    """A short byline/date line ("Ngày đăng: 15/05/2019 09:30 | Lượt xem: 412", "27/12/2023").
+
+    >>> _is_meta_line("Thời sự - Ngày đăng : 08:22, 04/05/2011"), _is_meta_line("27/12/2023")
+    (True, True)
+    >>> _is_meta_line("Ngày 06/11/2020, tại Hà Nội, Trung tâm tổ chức Hội nghị đánh giá kết quả khuyến công.")
+    False
+    """
+    if len(paragraph) > 80 or parse_vn_date(paragraph) is None:
+        return False
+    return bool(_META_LABEL.search(paragraph.strip(" :-|(")) or "|" in paragraph)
+
+
+def _strip_page_chrome(text: str, title: str, before_title: str) -> str:
+    """Remove leading paragraphs that repeat the title, give the date/byline, or were printed
+    above the title (masthead, header clock: generic extraction sometimes keeps them);
+    then drop any later paragraph that repeats an earlier one word for word (print pages
+    print the sapo twice)."""
     paragraphs = text.split("\n\n")
     key = title.casefold()
-    while paragraphs and (
-        paragraphs[0].casefold() == key
-        or (len(paragraphs[0]) < 60 and parse_vn_date(paragraphs[0]) is not None
-            and not re.search(r"[a-zà-ỹ]{3,}\s+[a-zà-ỹ]{3,}\s+[a-zà-ỹ]{3,}", paragraphs[0].lower()))
-    ):
-        paragraphs.pop(0)
-    return "\n\n".join(paragraphs)
+    head = 0
+    while head < len(paragraphs) and head < 4:
+        p = paragraphs[head]
+        if p.casefold() == key or _is_meta_line(p) or (len(p) < 200 and p in before_title):
+            paragraphs.pop(head)
+            continue
+        head += 1
+    seen, kept = set(), []
+    for p in paragraphs:
+        if len(p) >= 40 and p in seen:
+            continue
+        seen.add(p)
+        kept.append(p)
+    return "\n\n".join(kept)
+
+
+def _text_before(title_el: Tag | None) -> str:
+    """Everything printed above the title, as one normalised string."""
+    if title_el is None:
+        return ""
+    parts = [normalize_inline(str(s)).strip() for s in title_el.previous_elements
+             if isinstance(s, NavigableString) and s.parent is not None
+             and s.parent.name not in ("script", "style", "title", "noscript")]
+    return " ".join(p for p in reversed(parts) if p)
 
 
 def parse_article(html: str, url: str, site: Site | None = None) -> Article:
@@ -293,13 +355,7 @@ def parse_article(html: str, url: str, site: Site | None = None) -> Article:
     body = _find_body(soup, sel)
     attachments = _attachments(soup, body, sel, base)
 
-    published = None
-    for el in select_all(soup, sel.get("date", with_generic=True)):
-        if _ancestors_match(el, _CLOCK_CONTAINER) and el.name != "meta":
-            continue
-        published = _date_from_element(el)
-        if published:
-            break
+    published = _selected_date(soup, sel)
     if published is None and title_el is not None:
         published, _ = _date_near(title_el, body)
     if published is None:
@@ -332,7 +388,7 @@ def parse_article(html: str, url: str, site: Site | None = None) -> Article:
         if body is not None or family.name != "generic":
             warnings.append(f"body selectors of {family.name!r} found no text; used {how}")
         text = clean_text(generic)
-    text = _drop_leading_repeats(text, title)
+    text = _strip_page_chrome(text, title, _text_before(title_el))
     if not text:
         warnings.append("no article text found")
     return Article(
