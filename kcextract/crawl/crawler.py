@@ -111,6 +111,20 @@ class Crawler:
     # -- the loop -----------------------------------------------------------------------
     def run(self) -> CrawlReport:
         """Crawl until the site's queue is empty or ``max_pages`` is reached; returns the report."""
+        previous = self.fetcher.on_event
+
+        def on_fetch_event(event, url, status, reason):
+            # retries, backoffs and robots.txt trouble go to the crawl log too
+            self.corpus.log(self.site.name, url, event, status, reason)
+            previous(event, url, status, reason)
+
+        self.fetcher.on_event = on_fetch_event
+        try:
+            return self._run()
+        finally:
+            self.fetcher.on_event = previous
+
+    def _run(self) -> CrawlReport:
         name = self.site.name
         self.corpus.log(name, self.site.base_url, "crawl-start",
                         reason=f"since={self.since} max_pages={self.max_pages}")

@@ -1,0 +1,234 @@
+"""``kcextract sites``, ``kcextract crawl`` and ``kcextract corpus stats|list``: collecting the corpus."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kcextract import store
+from kcextract.exceptions import KcextractError, SiteConfigError
+
+DB_HELP = f"corpus database (SQLite; default ./{store.DEFAULT_DB})"
+
+
+def _db_option(func):
+    return click.option("--db", "db", default=store.DEFAULT_DB, show_default=True,
+                        type=click.Path(dir_okay=False), help=DB_HELP)(func)
+
+
+def _sites_dir_option(func):
+    return click.option("--sites-dir", type=click.Path(file_okay=False, exists=True), default=None,
+                        help="directory of site TOML files (default: the repository's scrapers/)")(func)
+
+
+def _parse_date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2017-01-01") from None
+
+
+def _load_sites(sites_dir):
+    from kcextract.sites import load_sites
+
+    try:
+        return load_sites(sites_dir)
+    except SiteConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.command("sites")
+@_sites_dir_option
+@_db_option
+def sites_cmd(sites_dir, db):
+    """List the known sites: name, province, CMS family, verified, last crawl.
+
+    \b
+    Example:
+        kcextract sites
+    """
+    sites = _load_sites(sites_dir)
+    last = store.last_crawls(db)
+    table = Table(title=f"{len(sites)} site(s)", title_justify="left")
+    for name in ("name", "province", "cms", "verified", "base URL", "last crawl"):
+        table.add_column(name)
+    for name, site in sorted(sites.items()):
+        table.add_row(name, site.province or "", site.cms, "yes" if site.verified else "no",
+                      site.base_url, last.get(name, "never"))
+    Console(width=160).print(table)
+
+
+@click.command("crawl")
+@click.option("--site", "site_names", multiple=True, metavar="NAME", help="a known site (repeatable)")
+@click.option("--all", "all_sites", is_flag=True, help="every known site, one after the other")
+@click.option("--site-file", "site_files", multiple=True, type=click.Path(dir_okay=False, exists=True),
+              help="a site described in your own TOML file (repeatable)")
+@click.option("--since", callback=_parse_date, metavar="YYYY-MM-DD",
+              help="skip articles published before this date and stop paging past them")
+@click.option("--max-pages", type=click.IntRange(min=1), default=None,
+              help="fetch at most this many pages per site in this run (the rest stays queued)")
+@click.option("--delay", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="seconds between two requests to one host (default: the site's, else 1; "
+                   "robots.txt Crawl-delay wins when longer)")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
+              help="seconds to wait for a server")
+@_sites_dir_option
+@_db_option
+def crawl_cmd(site_names, all_sites, site_files, since, max_pages, delay, timeout, sites_dir, db):
+    """Crawl sites into the corpus database, politely and resumably.
+
+    robots.txt is obeyed, one request at a time per host; 429/503 answers are backed
+    off (Retry-After honoured); seeds are re-read with conditional GET; a crawl that was
+    interrupted continues where it stopped.  Failures are listed with URL and reason,
+    the crawl goes on, and the exit status is 1 when anything failed.
+
+    \b
+    Example:
+        kcextract crawl --site daklak --since 2017-01-01
+        kcextract crawl --all --max-pages 200
+        kcextract crawl --site-file my-site.toml --db corpus.db
+    """
+    from kcextract.crawl.crawler import Crawler
+    from kcextract.crawl.fetcher import DEFAULT_DELAY, Fetcher
+    from kcextract.sites import load_site
+
+    chosen = []
+    if site_names or all_sites:
+        known = _load_sites(sites_dir)
+        if all_sites:
+            chosen.extend(known[name] for name in sorted(known))
+        for name in site_names:
+            if name not in known:
+                raise click.ClickException(
+                    f"unknown site {name!r}; known sites: {', '.join(sorted(known)) or 'none'}"
+                    " (see `kcextract sites`, or describe it in a file and use --site-file)")
+            chosen.append(known[name])
+    for path in site_files:
+        try:
+            chosen.append(load_site(path))
+        except SiteConfigError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if not chosen:
+        raise click.UsageError("say what to crawl: --site NAME, --all or --site-file FILE")
+
+    console = Console(stderr=True)
+    failed = 0
+    corpus = store.Corpus(db)
+    fetchers: dict = {}
+    try:
+        for site in chosen:
+            site_delay = delay if delay is not None else (site.delay if site.delay is not None else DEFAULT_DELAY)
+            fetcher = fetchers.setdefault(site_delay, Fetcher(delay=site_delay, timeout=timeout))
+            with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
+                          TextColumn("{task.completed} pages · {task.fields[status]}"), TimeElapsedColumn(),
+                          console=console, transient=True, disable=not console.is_terminal) as progress:
+                task = progress.add_task(site.name, total=max_pages, status="starting")
+
+                def on_progress(kind, url, report, task=task, progress=progress):
+                    progress.update(task, completed=report.fetched,
+                                    status=f"{report.stored} stored, {report.failed} failed")
+
+                try:
+                    report = Crawler(corpus, fetcher, site, since=since, max_pages=max_pages,
+                                     on_progress=on_progress).run()
+                except KcextractError as exc:
+                    console.print(f"[red]{site.name}: {exc}[/red]")
+                    failed += 1
+                    continue
+            console.print(f"{site.name}: {report.summary()}")
+            for url, reason in report.failures:
+                console.print(f"  failed: {url}: {reason}", markup=False, highlight=False)
+            failed += report.failed
+    finally:
+        corpus.close()
+    if failed:
+        console.print(f"{failed} failure(s); they are recorded in {db} (see `kcextract corpus stats`)")
+        raise SystemExit(1)
+
+
+@click.group("corpus")
+def corpus_cmd():
+    """Look at the crawled corpus: counts, failures, documents."""
+
+
+@corpus_cmd.command("stats")
+@_db_option
+def corpus_stats_cmd(db):
+    """Documents per site and year, attachments, and the URLs that failed with their reason.
+
+    \b
+    Example:
+        kcextract corpus stats --db kcextract.db
+    """
+    try:
+        stats = store.corpus_stats(db)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    console = Console(width=200)
+    table = Table(title="Documents per site and year", title_justify="left")
+    for name in ("site", "year", "documents", "near-duplicates"):
+        table.add_column(name, justify="left" if name in ("site", "year") else "right")
+    total = 0
+    for row in stats["per_year"]:
+        table.add_row(row["site"], row["year"], str(row["documents"]), str(row["duplicates"]))
+        total += row["documents"]
+    table.add_row("all", "", str(total), str(sum(r["duplicates"] for r in stats["per_year"])), style="bold")
+    console.print(table)
+    if stats["attachments"]:
+        att = Table(title="Attachments", title_justify="left")
+        for name in ("site", "status", "files", "bytes"):
+            att.add_column(name)
+        for row in stats["attachments"]:
+            att.add_row(row["site"], row["status"], str(row["n"]), str(row["bytes"]))
+        console.print(att)
+    console.print(f"{stats['pending']} URL(s) still queued")
+    console.print(f"{len(stats['failures'])} failure(s)")
+    for row in stats["failures"]:
+        console.print(f"  {row['site']} {row['kind']} {row['url']}: {row['last_error']} (tries: {row['tries']})",
+                      markup=False, highlight=False)
+
+
+@corpus_cmd.command("list")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
+@click.option("--site", default=None, help="only this site")
+@click.option("--since", callback=_parse_date, metavar="YYYY-MM-DD", help="only documents published since")
+@click.option("--include-duplicates", is_flag=True, help="also list near-duplicate (syndicated) copies")
+@_db_option
+def corpus_list_cmd(fmt, site, since, include_duplicates, db):
+    """One line per stored document: url, site, title, published, text, attachments.
+
+    \b
+    Example:
+        kcextract corpus list --format jsonl > corpus.jsonl
+    """
+    try:
+        documents = store.iter_documents(db, site=site, include_duplicates=include_duplicates,
+                                         since=since, with_attachments=True)
+        if fmt == "jsonl":
+            for doc in documents:
+                record = {
+                    "url": doc.url, "canonical_url": doc.canonical_url, "site": doc.site, "title": doc.title,
+                    "published": store.iso(doc.published), "text": doc.text,
+                    "attachments": [{k: a[k] for k in ("url", "kind", "size", "status")} for a in doc.attachments],
+                    "duplicate_of": doc.duplicate_of,
+                }
+                click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            table = Table()
+            for name in ("id", "site", "published", "title", "url"):
+                table.add_column(name)
+            for doc in documents:
+                table.add_row(str(doc.id), doc.site, doc.published.strftime("%Y-%m-%d") if isinstance(
+                    doc.published, datetime) else "", doc.title or "", doc.url)
+            Console(width=200).print(table)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+COMMANDS = [sites_cmd, crawl_cmd, corpus_cmd]
