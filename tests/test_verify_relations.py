@@ -93,6 +93,12 @@ CASES = [
      "Năm 2019, Trung tâm thực hiện 03 đề án gồm: đề án “Đào tạo nghề mây tre”; "
      "đề án “Hỗ trợ máy móc chế biến chè”.",
      ["03 đề án"], [("count_list", "03 đề án", "fail", D(2))]),
+    ("names holding 'và' are not split into two items",
+     "Hội nghị có 2 đơn vị phối hợp gồm: Trung tâm Khuyến công và Xúc tiến thương mại, Sở Công Thương.",
+     ["2 đơn vị"], [("count_list", "2 đơn vị", "ok", D(2))]),
+    ("a ',' list that does not match is doubtful, not a failure",
+     "Hội nghị có 4 đơn vị phối hợp gồm: Trung tâm Khuyến công và Xúc tiến thương mại, Sở Công Thương.",
+     ["4 đơn vị"], [("count_list", "4 đơn vị", "unverifiable", D(3))]),
     ("count list that says it is partial",
      "Chương trình triển khai tại 05 tỉnh, gồm: Nghệ An, Thanh Hóa và các tỉnh khác.",
      ["05 tỉnh"], [("count_list", "05 tỉnh", "unverifiable", D(3))]),
@@ -151,3 +157,11 @@ def test_tolerance_follows_the_written_precision(text, value, qualifier, lo, hi)
     v = D(value)
     got = interval(v, precision_unit(text, v), qualifier)
     assert got == (D(lo), None if hi is None else D(hi))
+
+
+def test_kcextract_verify_stays_callable_after_the_subpackage_is_imported():
+    import kcextract
+    import kcextract.verify.check  # noqa: F401  (rebinds the name kcextract.verify)
+
+    text = "Năm 2019 có 3 sản phẩm được công nhận, gồm: chè, miến dong và gốm."
+    assert [c.status for c in kcextract.verify(text)] == ["ok"]

@@ -8,6 +8,8 @@ operand is unambiguous) or ``unverifiable``.
 """
 from __future__ import annotations
 
+import sys
+import types
 from typing import Iterable, Optional
 
 from kcextract.verify.check import CHECK_FIELDS, CHECK_KINDS, Check, Operand
@@ -48,5 +50,16 @@ def verify_text(text: str, source: Optional[str] = None,
             best[key] = c
     return sorted(best.values(), key=lambda c: (c.claim_start, c.kind))
 
+
+class _CallableModule(types.ModuleType):
+    """Importing this subpackage rebinds the name ``kcextract.verify`` (the public
+    function) to the module, as any submodule import does; a call on the module does
+    what the function does, so ``kcextract.verify(text)`` works in either state."""
+
+    def __call__(self, text, source=None):
+        return verify_text(text, source=source)
+
+
+sys.modules[__name__].__class__ = _CallableModule
 
 __all__ = ["Check", "Operand", "CHECK_FIELDS", "CHECK_KINDS", "verify_text"]
