@@ -367,27 +367,26 @@ def parse_article(html: str, url: str, site: Site | None = None) -> Article:
         warnings.append("date from htmldate (last resort)" if published else "no date found")
 
     text = ""
+    lead = ""
+    for el in select_all(soup, sel.get("lead", with_generic=True)):
+        if body is None or (body not in el.parents and el not in body.parents and el is not body):
+            lead = clean_text(element_text(el))
+            break
     if body is not None:
-        lead = ""
-        for el in select_all(soup, sel.get("lead")):
-            if body not in el.parents and el not in body.parents and el is not body:
-                lead = element_text(el)
-                break
         for selector in sel.get("remove"):
             try:
                 for junk in body.select(selector):
                     junk.decompose()
             except Exception:
                 continue
-        text = element_text(body)
-        if lead and lead[:80] not in text:
-            text = lead + "\n\n" + text
-        text = clean_text(text)
+        text = clean_text(element_text(body))
     if len(text) < 80:
         generic, how = _generic_text(html, BeautifulSoup(html, "lxml"), url)
         if body is not None or family.name != "generic":
             warnings.append(f"body selectors of {family.name!r} found no text; used {how}")
         text = clean_text(generic)
+    if lead and lead[:80] not in text:
+        text = lead + "\n\n" + text if text else lead
     text = _strip_page_chrome(text, title, _text_before(title_el))
     if not text:
         warnings.append("no article text found")
