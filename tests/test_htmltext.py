@@ -239,3 +239,29 @@ def test_cut_after_spares_an_early_mention():
 
 def test_invisible_characters_and_nbsp():
     assert clean_text("Kinh\u00a0phí\u200b 1.250\ufeff triệu\u00a0 đồng") == "Kinh phí 1.250 triệu đồng"
+
+
+SEEDS = Path(__file__).parent.parent / "corpus" / "seeds"
+
+
+def test_seed_pages_lose_their_counters_and_related_blocks():
+    # Real stored page texts: the Bình Dương page ends in counters, the Bắc Kạn one in
+    # "BÀI VIẾT CÙNG CHUYÊN MỤC" and a WordPress view counter.
+    binhduong = clean_text((SEEDS / "000_b484966547e25757.txt").read_text(encoding="utf-8"))
+    assert binhduong.endswith("Đại điện Trung tâm Khuyến công và Tư vấn PTCN Bình Dương tham dự Hội nghị")
+    assert "tổng kinh phí khuyến công thực hiện năm 2016 của 20 tỉnh, thành phố khu vực phía Nam là 56.147 triệu đồng" in binhduong
+    for junk in ("Truy cập nội dung luôn", "Lượt xem", "Thống kê truy cập", "Đang truy cập", "Tổng truy cập"):
+        assert junk not in binhduong
+    backan = clean_text((SEEDS / "002_ad25474bd4a68f57.txt").read_text(encoding="utf-8"))
+    assert backan.endswith("(Nông Thị Thảo) Sở Công Thương")
+    for junk in ("Chia sẻ", "BÀI VIẾT CÙNG CHUYÊN MỤC", "Views Today", "Total views", "004727", "Skip to content"):
+        assert junk not in backan
+
+
+def test_empty_and_bare_pages_do_not_crash():
+    empty = parse_article("", "http://127.0.0.1:8080/x")
+    assert (empty.title, empty.published, empty.text) == ("", None, "")
+    assert "no article text found" in empty.warnings
+    assert parse_list_page("", "http://127.0.0.1:8080/").items == []
+    assert html_to_text("<html><body><h1>T</h1><p>Kinh phí 1.250 triệu đồng cho 12 cơ sở.</p></body></html>") == \
+        "Kinh phí 1.250 triệu đồng cho 12 cơ sở."
