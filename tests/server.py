@@ -183,8 +183,12 @@ def _handler_for(server: FixtureServer):
                             content_type = value.strip()
                         else:
                             headers[name.strip()] = value.strip()
-            if self.headers.get("If-None-Match") == headers["ETag"] or \
-                    self.headers.get("If-Modified-Since") == LAST_MODIFIED:
+            # RFC 9110 §13.2.2: If-None-Match, when sent, decides alone
+            if "If-None-Match" in self.headers:
+                fresh = self.headers["If-None-Match"] == headers["ETag"]
+            else:
+                fresh = self.headers.get("If-Modified-Since") == LAST_MODIFIED
+            if fresh:
                 return self._send(304, b"", None, headers)
             self._send(200, body, content_type, headers)
 

@@ -239,3 +239,30 @@ def test_crawl_killed_midway_resumes_without_loss_duplicates_or_refetch(tmp_path
     assert hits.pop(1671) + hits_1671_other == 1
     assert set(hits.values()) == {1}
     assert pdf_hits == 1
+
+
+def test_refresh_revalidates_stored_articles_and_updates_a_changed_one(tmp_path):
+    import shutil
+
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURES / "nukeviet", root)
+    db = tmp_path / "c.db"
+    from server import FixtureServer
+
+    with FixtureServer(root) as server:
+        site = nukeviet_site(tmp_path, server)
+        crawl(db, site)
+        ids = {d.url: d.id for d in store.iter_documents(db)}
+        page = root / NV[1662].lstrip("/")
+        html = page.read_text(encoding="utf-8")
+        changed = html.replace("<p>&nbsp;</p>", "<p>Đính chính: số liệu cập nhật ngày 10/10/2023.</p>", 1)
+        assert changed != html
+        page.write_text(changed, encoding="utf-8")
+        server.reset_hits()
+        report = crawl(db, site, refresh=True)
+        conditional = [h for path, h in server.requests if path == NV[1644]]
+    assert report.updated == 1 and report.not_modified >= 6
+    assert conditional and "If-None-Match" in conditional[0]
+    after = {d.url: d for d in store.iter_documents(db)}
+    assert {url: d.id for url, d in after.items()} == ids              # same rows, nothing duplicated
+    assert "Đính chính: số liệu cập nhật" in after[server.url(NV[1662])].text

@@ -78,9 +78,11 @@ def sites_cmd(sites_dir, db):
                    "robots.txt Crawl-delay wins when longer)")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
               help="seconds to wait for a server")
+@click.option("--refresh", is_flag=True,
+              help="re-check stored articles with a conditional GET and update the ones that changed")
 @_sites_dir_option
 @_db_option
-def crawl_cmd(site_names, all_sites, site_files, since, max_pages, delay, timeout, sites_dir, db):
+def crawl_cmd(site_names, all_sites, site_files, since, max_pages, delay, timeout, refresh, sites_dir, db):
     """Crawl sites into the corpus database, politely and resumably.
 
     robots.txt is obeyed, one request at a time per host; 429/503 answers are backed
@@ -136,7 +138,7 @@ def crawl_cmd(site_names, all_sites, site_files, since, max_pages, delay, timeou
 
                 try:
                     report = Crawler(corpus, fetcher, site, since=since, max_pages=max_pages,
-                                     on_progress=on_progress).run()
+                                     on_progress=on_progress, refresh=refresh).run()
                 except KcextractError as exc:
                     console.print(f"[red]{site.name}: {exc}[/red]")
                     failed += 1

@@ -51,6 +51,7 @@ class CrawlReport:
     skipped: int = 0
     failed: int = 0
     attachments: int = 0
+    updated: int = 0
     stopped_at_max_pages: bool = False
     failures: list = field(default_factory=list)
 
@@ -63,7 +64,8 @@ class CrawlReport:
         """One line for the log and the CLI."""
         text = (f"{self.stored} stored, {self.aliases} already known under another URL, "
                 f"{self.near_duplicates} near-duplicates, {self.not_modified} not modified, "
-                f"{self.skipped} skipped, {self.failed} failed, {self.attachments} attachments, "
+                f"{self.updated} updated, {self.skipped} skipped, {self.failed} failed, "
+                f"{self.attachments} attachments, "
                 f"{self.fetched} pages fetched")
         if self.stopped_at_max_pages:
             text += " (stopped at --max-pages; the rest stays queued)"
@@ -93,11 +95,13 @@ class Crawler:
     :param max_pages: fetch at most this many pages (feeds, sitemaps, lists, articles) in this run.
     :param on_progress: ``on_progress(event, url, report)`` after every frontier row.
     :param on_stored: ``on_stored(document_id, url)`` after every committed document.
+    :param refresh: first re-check every stored article of the site with a conditional GET
+        (ETag / Last-Modified): a 304 costs nothing, a changed page updates its row in place.
     """
 
     def __init__(self, corpus: Corpus, fetcher: Fetcher, site, since: Optional[date] = None,
                  max_pages: Optional[int] = None, on_progress: Optional[Callable] = None,
-                 on_stored: Optional[Callable] = None):
+                 on_stored: Optional[Callable] = None, refresh: bool = False):
         self.corpus = corpus
         self.fetcher = fetcher
         self.site = site
@@ -105,6 +109,7 @@ class Crawler:
         self.max_pages = max_pages
         self.on_progress = on_progress or (lambda *args: None)
         self.on_stored = on_stored or (lambda *args: None)
+        self.refresh = refresh
         self.report = CrawlReport(site.name)
         self._found: set = set()   # URL keys first discovered during this run
 
@@ -133,6 +138,8 @@ class Crawler:
         self.corpus.commit()
         for attachment in self.corpus.pending_attachments(name):
             self._fetch_attachment(attachment)
+        if self.refresh:
+            self._refresh_documents()
         while True:
             row = self.corpus.next_pending(name)
             if row is None:
@@ -399,6 +406,60 @@ class Crawler:
         for attachment in self.corpus.pending_attachments(name):
             self._fetch_attachment(attachment)
 
+    def _refresh_documents(self) -> None:
+        """Revalidate the site's stored articles (conditional GET); update the ones that changed."""
+        from kcextract.htmltext import parse_article
+
+        name = self.site.name
+        stored = self.corpus.conn.execute(
+            "SELECT id, url, etag, last_modified, content_hash FROM documents WHERE site = ? ORDER BY id",
+            (name,)).fetchall()
+        for doc in stored:
+            if self.max_pages is not None and self.report.fetched >= self.max_pages:
+                self.report.stopped_at_max_pages = True
+                return
+            self.report.fetched += 1
+            try:
+                resp = self.fetcher.fetch(doc["url"], etag=doc["etag"], last_modified=doc["last_modified"])
+                if resp.not_modified:
+                    self.report.not_modified += 1
+                    self.corpus.log(name, doc["url"], "not-modified", 304)
+                    continue
+                html = self._decode_or_raise(resp)
+                article = parse_article(html, canonical_url(resp.final_url), site=self.site)
+            except DisallowedByRobots as exc:
+                self.corpus.log(name, doc["url"], "robots-disallowed", None, exc.reason)
+                continue
+            except (FetchError, SourceError) as exc:
+                self.report.failed += 1
+                self.report.failures.append((doc["url"], exc.reason))
+                self.corpus.log(name, doc["url"], "refresh-failed", getattr(exc, "status", None), exc.reason)
+                continue
+            finally:
+                self.corpus.commit()
+            content_hash = dedup.content_hash(article.text)
+            if content_hash == doc["content_hash"]:
+                self.corpus.update_validators_of_document(doc["id"], resp.etag, resp.last_modified)
+                self.corpus.log(name, doc["url"], "unchanged", resp.status)
+            else:
+                from kcextract.store import compress, iso, utcnow
+
+                self.corpus.conn.execute(
+                    "UPDATE documents SET title = ?, published = COALESCE(?, published), text = ?,"
+                    " raw_html = ?, content_hash = ?, fetched_at = ?, http_status = ?, etag = ?,"
+                    " last_modified = ? WHERE id = ?",
+                    (article.title, iso(article.published), article.text, compress(resp.content), content_hash,
+                     utcnow(), resp.status, resp.etag, resp.last_modified, doc["id"]))
+                self.report.updated += 1
+                self.corpus.log(name, doc["url"], "updated", resp.status, "the page changed since it was stored")
+            self.corpus.commit()
+
+    def _decode_or_raise(self, resp: Response) -> str:
+        from kcextract.encoding import decode_bytes
+
+        return decode_bytes(resp.content, source=resp.final_url,
+                            declared=resp.charset or getattr(self.site, "encoding", None))
+
     def _alias(self, row, document_id, why, *more_keys) -> None:
         self.corpus.add_alias(row["url_key"], document_id, row["url"])
         for key in more_keys:
@@ -444,7 +505,8 @@ def _listed(row):
 
 
 def crawl_site(db_path, site, fetcher: Optional[Fetcher] = None, since: Optional[date] = None,
-               max_pages: Optional[int] = None, delay: Optional[float] = None, **hooks) -> CrawlReport:
+               max_pages: Optional[int] = None, delay: Optional[float] = None, refresh: bool = False,
+               **hooks) -> CrawlReport:
     """Crawl one site into the corpus at ``db_path`` (the library entry point of ``kcextract crawl``).
 
     ``delay`` (seconds) applies when no ``fetcher`` is given; default: the site's own
@@ -455,6 +517,6 @@ def crawl_site(db_path, site, fetcher: Optional[Fetcher] = None, since: Optional
         fetcher = Fetcher(delay=chosen)
     corpus = Corpus(db_path)
     try:
-        return Crawler(corpus, fetcher, site, since=since, max_pages=max_pages, **hooks).run()
+        return Crawler(corpus, fetcher, site, since=since, max_pages=max_pages, refresh=refresh, **hooks).run()
     finally:
         corpus.close()
