@@ -27,7 +27,7 @@ def extract_html(html, url=None):
 
 def verify(text, source=None):
     """Every arithmetic claim of ``text`` recomputed: a list of Check records."""
-    from kcextract.verify import verify_text
+    from kcextract.verifier import verify_text
 
     return verify_text(text, source=source)
 

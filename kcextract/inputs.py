@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from kcextract.exceptions import SourceError
 
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
+TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 
 

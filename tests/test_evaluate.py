@@ -205,7 +205,7 @@ def test_every_kind_has_a_row(kind):
 
 
 def test_score_checks_takes_the_verifiers_check_records():
-    from kcextract.verify.check import Check
+    from kcextract.verifier.check import Check
 
     start = TEXT.index("93,71%")
     ok = Check(kind="ratio", status="ok", claim_text="93,71%", claim_start=start, claim_end=start + 6,

@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 from kcextract.exceptions import PatternFileError
-from kcextract.verify.cues import RELATIONS_FILE, load_relations, parse_relations
+from kcextract.verifier.cues import RELATIONS_FILE, load_relations, parse_relations
 
 RAW = yaml.safe_load(RELATIONS_FILE.read_text(encoding="utf-8"))
 CUES = load_relations(RELATIONS_FILE)

@@ -9,7 +9,7 @@ import shutil
 from click.testing import CliRunner
 
 from kcextract.cli import cli
-from kcextract.verify.check import CHECK_FIELDS
+from kcextract.verifier.check import CHECK_FIELDS
 from test_verify_support import SEEDS
 
 SEED_000 = str(next(SEEDS.glob("000_*.txt")))

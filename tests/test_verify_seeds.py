@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kcextract import verify
-from kcextract.verify import verify_text
+from kcextract.verifier import verify_text
 from test_verify_support import SEEDS, figs, seed
 
 GOLD = Path(__file__).resolve().parents[1] / "corpus" / "gold"

@@ -7,7 +7,7 @@ import click
 
 from kcextract.inputs import iter_documents
 from kcextract.output import FORMATS, RecordWriter
-from kcextract.verify.check import CHECK_FIELDS
+from kcextract.verifier.check import CHECK_FIELDS
 
 SYMBOL = {"ok": "✓", "fail": "✗", "unverifiable": "?"}
 
@@ -60,7 +60,7 @@ def verify(inputs, db, fmt, only_failures, show_all):
         kcextract verify article.txt --only-failures
         kcextract verify corpus/ --format jsonl > checks.jsonl
     """
-    from kcextract.verify import verify_text
+    from kcextract.verifier import verify_text
 
     if not inputs and db is None:
         raise click.UsageError("give at least one file, directory or '-', or --db PATH")

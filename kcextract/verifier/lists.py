@@ -12,9 +12,9 @@ from decimal import Decimal
 
 import regex
 
-from kcextract.verify.check import Check, Operand
-from kcextract.verify.context import Context, compatible, operand
-from kcextract.verify.layout import BULLET
+from kcextract.verifier.check import Check, Operand
+from kcextract.verifier.context import Context, compatible, operand
+from kcextract.verifier.layout import BULLET
 
 _SPLIT_MAJOR = regex.compile(r";")
 _SPLIT_MINOR = regex.compile(r",|\s(?:và|hoặc)\s")

@@ -13,11 +13,11 @@ from typing import Optional
 
 import regex
 
-from kcextract.verify.check import Check, format_auto, round_expected
-from kcextract.verify.claims import Claim
-from kcextract.verify.context import (Context, amount_text, compatible, fig_interval,
+from kcextract.verifier.check import Check, format_auto, round_expected
+from kcextract.verifier.claims import Claim
+from kcextract.verifier.context import (Context, amount_text, compatible, fig_interval,
                                       operand, pct)
-from kcextract.verify.tolerance import (decimals_written, divide, interval, overlaps,
+from kcextract.verifier.tolerance import (decimals_written, divide, interval, overlaps,
                                         scale)
 
 _NUM = regex.compile(r"\d+(?:[.,]\d+)*")

@@ -19,10 +19,10 @@ from typing import Optional
 
 import regex
 
-from kcextract.verify.check import Check, format_auto
-from kcextract.verify.context import (AMOUNT_KINDS, Context, amount_text, compatible,
+from kcextract.verifier.check import Check, format_auto
+from kcextract.verifier.context import (AMOUNT_KINDS, Context, amount_text, compatible,
                                       fig_interval, operand, unit_key)
-from kcextract.verify.tolerance import add, overlaps
+from kcextract.verifier.tolerance import add, overlaps
 
 MAX_LINES = 8          # a "Trong đó:" breakdown is looked for in the next lines only
 _HEADING = regex.compile(r"^\s*(?:\d+\s*\.\s*\p{Lu}|[IVX]+\.\s)")

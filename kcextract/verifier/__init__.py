@@ -8,16 +8,14 @@ operand is unambiguous) or ``unverifiable``.
 """
 from __future__ import annotations
 
-import sys
-import types
 from typing import Iterable, Optional
 
-from kcextract.verify.check import CHECK_FIELDS, CHECK_KINDS, Check, Operand
-from kcextract.verify.claims import read_claims
-from kcextract.verify.context import Context
-from kcextract.verify import difference, ratio_share_growth
-from kcextract.verify.lists import find_lists
-from kcextract.verify.sums import find_sums
+from kcextract.verifier.check import CHECK_FIELDS, CHECK_KINDS, Check, Operand
+from kcextract.verifier.claims import read_claims
+from kcextract.verifier.context import Context
+from kcextract.verifier import difference, ratio_share_growth
+from kcextract.verifier.lists import find_lists
+from kcextract.verifier.sums import find_sums
 
 _RANK = {"ok": 0, "fail": 1, "unverifiable": 2}
 
@@ -50,16 +48,5 @@ def verify_text(text: str, source: Optional[str] = None,
             best[key] = c
     return sorted(best.values(), key=lambda c: (c.claim_start, c.kind))
 
-
-class _CallableModule(types.ModuleType):
-    """Importing this subpackage rebinds the name ``kcextract.verify`` (the public
-    function) to the module, as any submodule import does; a call on the module does
-    what the function does, so ``kcextract.verify(text)`` works in either state."""
-
-    def __call__(self, text, source=None):
-        return verify_text(text, source=source)
-
-
-sys.modules[__name__].__class__ = _CallableModule
 
 __all__ = ["Check", "Operand", "CHECK_FIELDS", "CHECK_KINDS", "verify_text"]

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kcextract.verify.check import Check
-from kcextract.verify.claims import Claim
-from kcextract.verify.context import Context, amount_text, fig_interval, operand
-from kcextract.verify.ratio_share_growth import by_period
-from kcextract.verify.tolerance import overlaps, scale, add
+from kcextract.verifier.check import Check
+from kcextract.verifier.claims import Claim
+from kcextract.verifier.context import Context, amount_text, fig_interval, operand
+from kcextract.verifier.ratio_share_growth import by_period
+from kcextract.verifier.tolerance import overlaps, scale, add
 
 
 def evaluate(ctx: Context, claim: Claim) -> Check:

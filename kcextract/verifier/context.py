@@ -7,11 +7,11 @@ from decimal import Decimal
 from typing import Optional
 
 from kcextract.figure import Figure
-from kcextract.verify.check import (Operand, format_auto, format_in_scale, format_vn,
+from kcextract.verifier.check import (Operand, format_auto, format_in_scale, format_vn,
                                     scale_of)
-from kcextract.verify.cues import Cues, load_cues
-from kcextract.verify.layout import Layout
-from kcextract.verify.tolerance import Interval, interval, precision_unit
+from kcextract.verifier.cues import Cues, load_cues
+from kcextract.verifier.layout import Layout
+from kcextract.verifier.tolerance import Interval, interval, precision_unit
 
 AMOUNT_KINDS = ("money", "count")
 
