@@ -199,3 +199,14 @@ def _robots_500(get, server):
 @pytest.mark.parametrize("value, seconds", [("0", 0.0), ("120", 120.0), (" 7 ", 7.0), ("", None), ("-1", None)])
 def test_retry_after_values(value, seconds):
     assert retry_after_seconds(value) == seconds
+
+
+def test_a_sites_own_delay_applies_to_its_host_only():
+    sleep = RecordingSleep()
+    with serve("nukeviet", robots="User-agent: *\nDisallow:\n") as server:
+        fetcher = test_fetcher(sleep=sleep)
+        fetcher.host_delays[server.base.split("//")[1]] = 1.5
+        fetcher.fetch(server.url("/vi/news/rss/"))
+        fetcher.fetch(server.url("/sitemap.xml"))
+    assert fetcher.host_delay(server.base) == 1.5 and fetcher.host_delay("http://other.vn/") == 0
+    assert len(sleep.waits) == 2 and all(1.4 < w <= 1.5 for w in sleep.waits)

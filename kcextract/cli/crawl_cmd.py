@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 import click
 from rich.console import Console
@@ -122,11 +123,12 @@ def crawl_cmd(site_names, all_sites, site_files, since, max_pages, delay, timeou
     console = Console(stderr=True)
     failed = 0
     corpus = store.Corpus(db)
-    fetchers: dict = {}
+    # one fetcher for the whole run: its per-host clocks keep the delay between sites sharing a host
+    fetcher = Fetcher(delay=delay if delay is not None else DEFAULT_DELAY, timeout=timeout)
     try:
         for site in chosen:
-            site_delay = delay if delay is not None else (site.delay if site.delay is not None else DEFAULT_DELAY)
-            fetcher = fetchers.setdefault(site_delay, Fetcher(delay=site_delay, timeout=timeout))
+            if delay is None and site.delay is not None:
+                fetcher.host_delays[urlsplit(site.base_url).netloc.lower()] = site.delay
             with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
                           TextColumn("{task.completed} pages · {task.fields[status]}"), TimeElapsedColumn(),
                           console=console, transient=True, disable=not console.is_terminal) as progress:

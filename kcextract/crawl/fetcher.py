@@ -152,6 +152,7 @@ class Fetcher:
         self.sleep = sleep
         self.clock = clock
         self.on_event = on_event or (lambda *args: None)
+        self.host_delays: dict[str, float] = {}   # per-host overrides of ``delay`` (a site's own delay)
         self._robots: dict[str, RobotsTxt] = {}
         self._next_ok: dict[str, float] = {}
         self._penalty: dict[str, float] = {}
@@ -163,7 +164,7 @@ class Fetcher:
         host = host_of(url)
         robots = self._robots.get(host)
         crawl_delay = robots.crawl_delay if robots is not None and robots.crawl_delay else 0.0
-        return max(self.delay, crawl_delay, self._penalty.get(host, 0.0))
+        return max(self.host_delays.get(host, self.delay), crawl_delay, self._penalty.get(host, 0.0))
 
     def _wait_turn(self, url: str) -> None:
         wait = self._next_ok.get(host_of(url), 0.0) - self.clock()
