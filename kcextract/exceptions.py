@@ -46,3 +46,7 @@ class DisallowedByRobots(FetchError):
 
     def __init__(self, url):
         super().__init__(url, "disallowed by robots.txt")
+
+
+class UnreadableNumberWarning(UserWarning):
+    """A number matched a figure pattern but could not be read; names the source, line and column."""

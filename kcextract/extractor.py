@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import bisect
 import functools
+import warnings
 from decimal import Decimal
-from typing import Optional
+from typing import Callable, Optional
 
 import regex
 
 from kcextract.context import find_qualifier, label_after, label_before, period_for
+from kcextract.exceptions import UnreadableNumberWarning
 from kcextract.figure import Figure
 from kcextract.nouns import counted_noun
 from kcextract.numbers import parse_vn_number, spelled_to_int
@@ -186,8 +188,19 @@ def _project(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list
 _BUILDERS = {"money": _money, "percent": _percent, "count": _count, "project": _project}
 
 
-def extract_figures(text: str, source: Optional[str] = None) -> list[Figure]:
+def _place(text: str, offset: int) -> str:
+    """'line:column' (1-based) of an offset, for messages a person can follow."""
+    line = text.count("\n", 0, offset) + 1
+    return f"{line}:{offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
+
+
+def extract_figures(text: str, source: Optional[str] = None,
+                    on_problem: Optional[Callable[[str], None]] = None) -> list[Figure]:
     """Every figure in ``text``, sorted by position, offsets into ``text`` itself.
+
+    A number that matches a pattern but cannot be read is skipped and reported
+    (source, line:column, the text) to ``on_problem``, or as an
+    :class:`UnreadableNumberWarning` when no callback is given.
 
     >>> [(f.kind, f.text, f.value, f.qualifier) for f in extract_figures("hỗ trợ gần 6,7 tỷ đồng cho 48 cơ sở")]
     [('money', '6,7 tỷ đồng', Decimal('6700000000.0'), 'under'), ('count', '48 cơ sở', Decimal('48'), 'exact')]
@@ -214,8 +227,15 @@ def extract_figures(text: str, source: Optional[str] = None) -> list[Figure]:
                 continue
             try:
                 built = _BUILDERS[pattern.kind](doc, pattern, m, patterns.lexicon)
-            except ValueError:
-                built = None  # a shape the number grammar rejects: not a figure
+            except ValueError as exc:
+                o_start, _, surface = doc.span(start, end)
+                message = (f"{source or '<text>'}:{_place(text, o_start)}: could not read the number in "
+                           f"{surface!r} ({exc}); skipped")
+                if on_problem is not None:
+                    on_problem(message)
+                else:
+                    warnings.warn(message, UnreadableNumberWarning, stacklevel=2)
+                built = None
             if not built:
                 continue
             # A segmented count ends after its noun, past the regex match

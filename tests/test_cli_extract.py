@@ -84,3 +84,38 @@ def test_table_format_is_readable():
 def test_no_input_is_a_usage_error():
     result = run("extract")
     assert result.exit_code == 2 and "give at least one file" in result.output
+
+
+def test_an_unreadable_number_is_reported_with_source_and_place(tmp_path, monkeypatch):
+    """The number grammar only matches readable shapes; if a reading still fails
+    (here forced for one number), the message names file, line and column, the
+    other figures are kept and the exit status says something went wrong."""
+    import kcextract.extractor as extractor
+
+    real = extractor.parse_vn_number
+
+    def fussy(text, prefer_integer=False):
+        if text == "7.456,43":
+            raise ValueError(f"not a number: {text!r}")
+        return real(text, prefer_integer=prefer_integer)
+
+    monkeypatch.setattr(extractor, "parse_vn_number", fussy)
+    doc = tmp_path / "report.txt"
+    doc.write_text("Dòng một.\nDoanh thu ước đạt 7.456,43 triệu đồng, hỗ trợ 12 cơ sở.", encoding="utf-8")
+    result = run("extract", str(doc))
+    assert result.exit_code == 1
+    assert f"Error: {doc}:2:19: could not read the number in '7.456,43 triệu đồng'" in result.stderr
+    assert [json.loads(l)["text"] for l in result.stdout.splitlines()] == ["12 cơ sở"]
+
+
+def test_the_python_api_warns_instead(monkeypatch):
+    import warnings
+
+    import kcextract.extractor as extractor
+    from kcextract.exceptions import UnreadableNumberWarning
+
+    monkeypatch.setattr(extractor, "parse_vn_number", lambda *a, **k: (_ for _ in ()).throw(ValueError("bad")))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert extractor.extract_figures("hỗ trợ 12 cơ sở", source="a.txt") == []
+    assert any(issubclass(w.category, UnreadableNumberWarning) and "a.txt:1:8" in str(w.message) for w in caught)

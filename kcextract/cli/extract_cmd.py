@@ -30,7 +30,8 @@ def extract(inputs, db, site, fmt, show_text, kinds):
     standard input. Offsets (start, end) point into the original text of a
     .txt file, or into the extracted article text of an HTML page
     (print it with --text). Exit status is 1 when a document could not be
-    read; the others are still processed.
+    read or a number in it could not be parsed; everything else is still
+    processed.
 
     Example:
 
@@ -46,6 +47,10 @@ def extract(inputs, db, site, fmt, show_text, kinds):
         problems.append(problem)
         click.echo(f"Error: {problem}", err=True)
 
+    def report_number(message):
+        problems.append(message)
+        click.echo(f"Error: {message}", err=True)
+
     if show_text:
         for doc in iter_documents(inputs, db=db, on_problem=report, site=site):
             click.echo(f"==> {doc.source} <==")
@@ -53,12 +58,12 @@ def extract(inputs, db, site, fmt, show_text, kinds):
     else:
         writer = RecordWriter(fmt, OUTPUT_FIELDS, table_columns=TABLE_COLUMNS, title="Figures")
         for doc in iter_documents(inputs, db=db, on_problem=report, site=site):
-            for figure in extract_figures(doc.text, source=doc.source):
+            for figure in extract_figures(doc.text, source=doc.source, on_problem=report_number):
                 if not kinds or figure.kind in kinds:
                     writer.write(figure.to_dict())
         writer.close()
     if problems:
-        click.echo(f"{len(problems)} document(s) could not be read.", err=True)
+        click.echo(f"{len(problems)} problem(s): see the messages above; everything else was extracted.", err=True)
         sys.exit(1)
 
 
