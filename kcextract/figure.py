@@ -20,7 +20,7 @@ OUTPUT_FIELDS = (
 )
 
 
-def _plain_number(value):
+def plain_number(value):
     """Decimal -> int when whole, else float; None stays None (for JSON/CSV export)."""
     if value is None:
         return None
@@ -74,7 +74,7 @@ class Figure:
         d = asdict(self)
         out = {k: d[k] for k in OUTPUT_FIELDS}
         for k in ("value", "value_max", "of_total"):
-            out[k] = _plain_number(out[k])
+            out[k] = plain_number(out[k])
         return out
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
+from kcextract.figure import plain_number
+
 CHECK_KINDS = ("ratio", "share", "growth", "difference", "sum", "count_list")
 STATUSES = ("ok", "fail", "unverifiable")
 
@@ -18,15 +20,6 @@ CHECK_FIELDS = (
     "source", "kind", "status", "consistent", "claim_text", "claim_start", "claim_end",
     "reported", "expected", "operands", "explanation",
 )
-
-
-def _plain(value):
-    """Decimal -> int when whole, else float (JSON/CSV export)."""
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
 
 
 @dataclass(frozen=True)
@@ -39,7 +32,7 @@ class Operand:
     value: Optional[Decimal]
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "start": self.start, "end": self.end, "value": _plain(self.value)}
+        return {"text": self.text, "start": self.start, "end": self.end, "value": plain_number(self.value)}
 
 
 @dataclass(frozen=True)
@@ -79,7 +72,7 @@ class Check:
             "source": self.source, "kind": self.kind, "status": self.status,
             "consistent": self.consistent, "claim_text": self.claim_text,
             "claim_start": self.claim_start, "claim_end": self.claim_end,
-            "reported": _plain(self.reported), "expected": _plain(self.expected),
+            "reported": plain_number(self.reported), "expected": plain_number(self.expected),
             "operands": [o.to_dict() for o in self.operands],
             "explanation": self.explanation,
         }
