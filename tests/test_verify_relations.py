@@ -168,3 +168,21 @@ def test_public_verbs_stay_callable_after_their_modules_are_imported():
 
     text = "Năm 2019 có 3 sản phẩm được công nhận, gồm: chè, miến dong và gốm."
     assert [c.status for c in kcextract.verify(text)] == ["ok"]
+
+
+def test_a_breakdown_after_a_sentence_with_several_totals_is_no_false_alarm():
+    """'Cụ thể: …' follows a sentence that holds a total AND its parts: which one the
+    list breaks down is ambiguous, so a mismatch is unverifiable, never a failure."""
+    text = ("Trung tâm triển khai 25 đề án với tổng kinh phí hỗ trợ 4.870 triệu đồng. Trong đó, kinh phí "
+            "khuyến công quốc gia 1.800 triệu đồng, kinh phí khuyến công địa phương 3.070 triệu đồng.\n"
+            "Cụ thể: hỗ trợ 18 cơ sở ứng dụng máy móc thiết bị với kinh phí 3.150 triệu đồng; xây dựng "
+            "02 mô hình trình diễn kỹ thuật với kinh phí 900 triệu đồng; tổ chức 04 lớp đào tạo nghề.")
+    checks = verify_text(text)
+    assert [c.status for c in checks if c.kind == "sum" and c.claim_text == "4.870 triệu đồng"] == ["ok"]
+    assert not [c for c in checks if c.status == "fail"]
+
+
+def test_a_breakdown_in_its_own_sentence_that_overshoots_still_fails():
+    text = "Tổng kinh phí là 3,6 tỷ đồng, trong đó ngân sách tỉnh 2,5 tỷ đồng, vốn đối ứng 1,6 tỷ đồng."
+    [check] = [c for c in verify_text(text) if c.kind == "sum"]
+    assert check.status == "fail" and check.claim_text == "3,6 tỷ đồng"

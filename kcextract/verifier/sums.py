@@ -125,10 +125,16 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
             else:                                     # "Trong đó:" ends its line: parts below
                 sentence_end = None
                 scope_end = _scope_lines(ctx, lay.line(c)[1] + 1)
-            totals = {}
+            totals, candidates = {}, {}
             for i in ctx.figures_in(*region, kinds=AMOUNT_KINDS):
                 if _eligible(ctx, i) and lay.paren(ctx.figures[i].start) is None:
-                    totals[unit_key(ctx.figures[i])] = i      # nearest of each unit wins
+                    key = unit_key(ctx.figures[i])
+                    totals[key] = i                           # nearest of each unit wins
+                    candidates[key] = candidates.get(key, 0) + 1
+            # A failure needs an unambiguous total: in the cue's own sentence and the only
+            # figure of its unit there ('Cụ thể: …' after a sentence holding a total and
+            # its parts could be breaking down either).
+            same_sentence = region == (s0, c)
             for total in totals.values():
                 t = ctx.figures[total]
                 parts = [i for i in ctx.figures_in(m.end(), scope_end, kinds=AMOUNT_KINDS)
@@ -140,7 +146,9 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                     in_sentence = [i for i in parts if ctx.figures[i].end <= sentence_end]
                     nested = any(p.pattern.search(ctx.text, m.end(), sentence_end)
                                  for p in ctx.cues.role("parts"))
-                    g = _evaluate(ctx, total, in_sentence, may_fail=not nested, quiet=False) or g
+                    unambiguous = same_sentence and candidates[unit_key(t)] == 1
+                    g = _evaluate(ctx, total, in_sentence, may_fail=unambiguous and not nested,
+                                  quiet=False) or g
                 if g:
                     groups.append(g)
     return groups
