@@ -266,3 +266,41 @@ def test_refresh_revalidates_stored_articles_and_updates_a_changed_one(tmp_path)
     after = {d.url: d for d in store.iter_documents(db)}
     assert {url: d.id for url, d in after.items()} == ids              # same rows, nothing duplicated
     assert "Đính chính: số liệu cập nhật" in after[server.url(NV[1662])].text
+
+
+def test_crawl_process_killed_with_sigkill_resumes_without_refetching_what_it_stored(tmp_path):
+    """A real `kcextract crawl` process, killed -9 after two documents, then run again."""
+    import signal
+    import subprocess
+    import time
+
+    from conftest_crawl import write_site
+
+    db = tmp_path / "c.db"
+    with serve("nukeviet") as server:
+        site_file = write_site(tmp_path, server, "nv", "nukeviet", ["/vi/news/hoat-dong-khuyen-cong/"])
+        command = [sys.executable, "-m", "kcextract", "crawl", "--site-file", str(site_file), "--db", str(db)]
+        process = subprocess.Popen(command + ["--delay", "0.3"], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        stored_before_kill = []
+        while time.monotonic() < deadline and process.poll() is None:
+            if db.exists():
+                try:
+                    stored_before_kill = [r["url"] for r in rows(db, "SELECT url FROM documents")]
+                except Exception:        # the database is being created
+                    stored_before_kill = []
+                if len(stored_before_kill) >= 2:
+                    break
+            time.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        assert 2 <= len(stored_before_kill) < 7, "the crawl finished before it could be killed"
+        stored_at_kill = [r["url"] for r in rows(db, "SELECT url FROM documents")]
+        finished = subprocess.run(command + ["--delay", "0"], capture_output=True, text=True, timeout=60)
+        hits = {url: server.hit_count(url.replace(server.base, "")) for url in stored_at_kill}
+    assert finished.returncode == 0, finished.stderr
+    docs = rows(db, "SELECT url, url_key FROM documents")
+    assert len(docs) == 7 and len({d["url_key"] for d in docs}) == 7
+    assert set(stored_at_kill) <= {d["url"] for d in docs}
+    assert set(hits.values()) == {1}            # nothing stored before the kill was fetched again

@@ -20,7 +20,7 @@ from typing import Callable, Optional
 from kcextract.crawl import dedup
 from kcextract.crawl.discovery import Link, before, parse_feed, parse_list, parse_sitemap
 from kcextract.crawl.fetcher import Fetcher, Response
-from kcextract.crawl.urls import canonical_url, url_key
+from kcextract.crawl.urls import canonical_url, same_site, url_key
 from kcextract.exceptions import DisallowedByRobots, FetchError, SourceError
 from kcextract.store import Corpus
 
@@ -168,7 +168,15 @@ class Crawler:
         seeds += [(u, "list") for u in self.site.start_urls]
         for url, kind in seeds:
             url = canonical_url(url, self.site.base_url + "/")
+            if kind == "sitemap" and not self._in_scope(url):
+                continue        # robots.txt may list sitemaps of other hosts
             self.corpus.enqueue(name, url, url_key(url), kind, refresh=True)
+
+    def _in_scope(self, url: str) -> bool:
+        """On the site's hosts (or a www./beta./oldweb./amp. mirror of its host) and not denied."""
+        if self.site.in_scope(url):
+            return True
+        return same_site(url, self.site.base_url) and not self.site.is_denied(url)
 
     def _unknown(self, row) -> None:
         self.corpus.mark(row["id"], "failed", f"unknown frontier kind {row['kind']!r}")
@@ -231,7 +239,7 @@ class Crawler:
         counts = dict(queued=0, again=0, known=0, old=0, dated=0, total=0)
         for link in links:
             url = canonical_url(link.url, self.site.base_url + "/")
-            if not self.site.in_scope(url):
+            if not self._in_scope(url):
                 continue
             if check_pattern and (self.site.article_url_pattern or self.site.family.article_url_pattern) \
                     and not self.site.is_article_url(url):
@@ -287,7 +295,7 @@ class Crawler:
                 if before(link.date, self.since):
                     continue
                 url = canonical_url(link.url, resp.final_url)
-                if self.site.in_scope(url):
+                if self._in_scope(url):
                     self.corpus.enqueue(self.site.name, url, url_key(url), "sitemap", refresh=True)
             detail = f"sitemap index: {len(links)} sitemaps"
         else:
@@ -315,7 +323,7 @@ class Crawler:
             fresh = counts["queued"] + counts["again"]
             if counts["dated"] and counts["old"] == counts["dated"]:
                 reason += f"; not paging further: every dated item is before {self.since}"
-            elif self.site.in_scope(nxt):
+            elif self._in_scope(nxt):
                 # Incremental stop: when every link here is known from an earlier crawl, the
                 # next page is re-read only if it was never reached (first crawl, or a crawl
                 # interrupted before getting there); a page with fresh links re-reads it.
@@ -368,7 +376,7 @@ class Crawler:
         canonical = final_url
         if article.canonical_url:
             declared = canonical_url(article.canonical_url, final_url)
-            if self.site.in_scope(declared):
+            if self._in_scope(declared):
                 canonical = declared
         canonical_key = url_key(canonical)
         existing = self.corpus.document_for_key(canonical_key)
