@@ -186,3 +186,13 @@ def test_a_breakdown_in_its_own_sentence_that_overshoots_still_fails():
     text = "Tổng kinh phí là 3,6 tỷ đồng, trong đó ngân sách tỉnh 2,5 tỷ đồng, vốn đối ứng 1,6 tỷ đồng."
     [check] = [c for c in verify_text(text) if c.kind == "sum"]
     assert check.status == "fail" and check.claim_text == "3,6 tỷ đồng"
+
+
+def test_a_share_of_a_figure_stated_just_before_is_confirmed_never_failed():
+    text = ("Doanh thu năm 2023 đạt 1.250 tỷ đồng, tăng 25% so với năm 2022 (1.000 tỷ đồng). "
+            "Lợi nhuận đạt 150 tỷ đồng, chiếm 12% doanh thu.")
+    share = next(c for c in verify_text(text) if c.claim_text == "12%")
+    assert share.status == "ok" and [o.text for o in share.operands] == ["150 tỷ đồng", "1.250 tỷ đồng"]
+    wrong = text.replace("chiếm 12%", "chiếm 15%")
+    share = next(c for c in verify_text(wrong) if c.claim_text == "15%")
+    assert share.status == "unverifiable"          # an unnamed base is no evidence of an error

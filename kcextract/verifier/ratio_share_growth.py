@@ -93,6 +93,34 @@ _BASE_NAME = {"ratio": "kế hoạch (mốc so sánh)", "share": "tổng số", 
               "multiple": "số liệu so sánh"}
 
 
+def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, decimals, unit, r_txt):
+    """A base the report does not point at, but that the claim fits exactly.
+
+    'Doanh thu đạt 1.250 tỷ đồng … Lợi nhuận 150 tỷ đồng, chiếm 12% doanh thu': the
+    share is computed on a figure stated just before.  A figure of the same unit in the
+    claim's sentence or the one before it that makes the claim hold confirms it (the
+    nearest wins); one that does not is no evidence of an error, so this never fails.
+    """
+    x = ctx.figures[subject]
+    lay = ctx.layout
+    s0, _ = lay.sentence(x.start)
+    p0, _ = lay.sentence(max(s0 - 2, 0)) if s0 > 1 else (s0, s0)
+    for i in reversed(ctx.figures_in(p0, claim.start)):
+        b = ctx.figures[i]
+        if (i == subject or i == claim.fig or not compatible(b, x) or not b.value
+                or (claim.relation in ("ratio", "share") and b.value < x.value)):
+            continue
+        iv, point = _compute(claim.relation, claim.direction, (fig_interval(x), x.value),
+                             (fig_interval(b), Decimal(b.value)))
+        if overlaps(rep_iv, iv):
+            expected = round_expected(point, decimals)
+            nums, _ = amount_text([x, b])
+            e_txt = format_auto(expected, decimals) if unit == "" else pct(expected, decimals)[:-1]
+            return subject, i, expected, _formula(claim.relation, claim.direction, nums[0], nums[1],
+                                                  e_txt, r_txt, unit)
+    return None
+
+
 def evaluate(ctx: Context, claim: Claim) -> Check:
     """The check of one ratio/share/growth/multiple claim."""
     kind = "growth" if claim.relation == "multiple" else claim.relation
@@ -133,6 +161,10 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
         return check("unverifiable", explanation=(
             f"không xác định được số liệu mà {r_txt}{unit} được tính cho"))
     if base is None:
+        confirmed = _confirm_with_nearby_base(ctx, claim, subjects[0], rep_iv, decimals, unit, r_txt)
+        if confirmed is not None:
+            s, base_i, expected, explanation = confirmed
+            return check("ok", expected, [s, base_i], explanation)
         x = ctx.figures[subjects[0]]
         implied = _implied(claim.relation, claim.direction, claim.reported, Decimal(x.value))
         _, imp = amount_text([x], implied, with_unit=True, max_decimals=0)
