@@ -98,27 +98,33 @@ def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, 
 
     'Doanh thu đạt 1.250 tỷ đồng … Lợi nhuận 150 tỷ đồng, chiếm 12% doanh thu': the
     share is computed on a figure stated just before.  A figure of the same unit in the
-    claim's sentence or the one before it that makes the claim hold confirms it (the
-    nearest wins); one that does not is no evidence of an error, so this never fails.
+    claim's sentence or the one before it that makes the claim hold confirms it, when it
+    is the only one that does and is not already the base of another claim (the
+    '(1.000 tỷ đồng)' of a growth).  A base that does not fit is no evidence of an
+    error, so this never fails.
     """
     x = ctx.figures[subject]
     lay = ctx.layout
     s0, _ = lay.sentence(x.start)
     p0, _ = lay.sentence(max(s0 - 2, 0)) if s0 > 1 else (s0, s0)
-    for i in reversed(ctx.figures_in(p0, claim.start)):
+    fits = []
+    for i in ctx.figures_in(p0, claim.start):
         b = ctx.figures[i]
-        if (i == subject or i == claim.fig or not compatible(b, x) or not b.value
+        if (i == subject or i == claim.fig or i in ctx.bases or not compatible(b, x) or not b.value
                 or (claim.relation in ("ratio", "share") and b.value < x.value)):
             continue
         iv, point = _compute(claim.relation, claim.direction, (fig_interval(x), x.value),
                              (fig_interval(b), Decimal(b.value)))
         if overlaps(rep_iv, iv):
-            expected = round_expected(point, decimals)
-            nums, _ = amount_text([x, b])
-            e_txt = format_auto(expected, decimals) if unit == "" else pct(expected, decimals)[:-1]
-            return subject, i, expected, _formula(claim.relation, claim.direction, nums[0], nums[1],
-                                                  e_txt, r_txt, unit)
-    return None
+            fits.append((i, point))
+    if len(fits) != 1:
+        return None
+    i, point = fits[0]
+    expected = round_expected(point, decimals)
+    nums, _ = amount_text([x, ctx.figures[i]])
+    e_txt = format_auto(expected, decimals) if unit == "" else pct(expected, decimals)[:-1]
+    return subject, i, expected, _formula(claim.relation, claim.direction, nums[0], nums[1],
+                                          e_txt, r_txt, unit)
 
 
 def evaluate(ctx: Context, claim: Claim) -> Check:
