@@ -52,6 +52,8 @@ def sites_cmd(sites_dir, db):
 
     \b
     Example:
+
+    \b
         kcextract sites
     """
     sites = _load_sites(sites_dir)
@@ -93,6 +95,8 @@ def crawl_cmd(site_names, all_sites, site_files, since, max_pages, delay, timeou
 
     \b
     Example:
+
+    \b
         kcextract crawl --site daklak --since 2017-01-01
         kcextract crawl --all --max-pages 200
         kcextract crawl --site-file my-site.toml --db corpus.db
@@ -168,6 +172,8 @@ def corpus_stats_cmd(db):
 
     \b
     Example:
+
+    \b
         kcextract corpus stats --db kcextract.db
     """
     try:
@@ -209,6 +215,8 @@ def corpus_list_cmd(fmt, site, since, include_duplicates, db):
 
     \b
     Example:
+
+    \b
         kcextract corpus list --format jsonl > corpus.jsonl
     """
     try:

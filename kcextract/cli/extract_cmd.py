@@ -35,6 +35,7 @@ def extract(inputs, db, site, fmt, show_text, kinds):
 
     Example:
 
+    \b
         kcextract extract corpus/ --format jsonl > figures.jsonl
     """
     from kcextract.extractor import extract_figures

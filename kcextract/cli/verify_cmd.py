@@ -56,6 +56,7 @@ def verify(inputs, db, fmt, only_failures, show_all):
 
     Example:
 
+    \b
         kcextract verify corpus/ --format table
         kcextract verify article.txt --only-failures
         kcextract verify corpus/ --format jsonl > checks.jsonl
