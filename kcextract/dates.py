@@ -1,6 +1,6 @@
 """Dates as Vietnamese publishers print them, read with explicit regexes kept as data.
 
-The formats (``kcextract/data/date_formats.yaml``) are all day-first except ISO and
+The formats (``patterns/dates.yaml``) are all day-first except ISO and
 English month-first. Results are naive datetimes in Vietnam time (UTC+7, no DST):
 an explicit offset is converted to +07:00 and then dropped, so dates from pages,
 feeds and microdata compare directly.
@@ -28,11 +28,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 
-DATA_FILE = Path(__file__).parent / "data" / "date_formats.yaml"
+from kcextract.patterns import PATTERN_DIR
+
+DATA_FILE = PATTERN_DIR / "dates.yaml"
 VN_OFFSET = dt.timedelta(hours=7)
 
 MONTH_NAMES = {
@@ -52,7 +53,7 @@ MONTH_NAMES = {
 
 @dataclass(frozen=True)
 class DateFormat:
-    """One entry of date_formats.yaml: a compiled regex and its examples."""
+    """One entry of patterns/dates.yaml: a compiled regex and its examples."""
 
     id: str
     regex: re.Pattern
@@ -73,7 +74,7 @@ class DateMatch:
 
 @lru_cache(maxsize=None)
 def date_formats() -> tuple[DateFormat, ...]:
-    """The formats of date_formats.yaml, compiled once, in file order."""
+    """The formats of patterns/dates.yaml, compiled once, in file order."""
     raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
     formats = []
     for entry in raw["formats"]:

@@ -1,4 +1,4 @@
-"""parse_vn_date: every example of kcextract/data/date_formats.yaml, plus the seen formats of sites.md §2.5."""
+"""parse_vn_date: every example of patterns/dates.yaml, plus the seen formats of sites.md §2.5."""
 from __future__ import annotations
 
 import datetime as dt

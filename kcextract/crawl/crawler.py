@@ -18,7 +18,7 @@ from datetime import date
 from typing import Callable, Optional
 
 from kcextract.crawl import dedup
-from kcextract.crawl.discovery import Link, before, parse_feed, parse_list, parse_sitemap
+from kcextract.crawl.discovery import before, parse_feed, parse_list, parse_sitemap
 from kcextract.crawl.fetcher import Fetcher, Response
 from kcextract.crawl.urls import canonical_url, same_site, url_key
 from kcextract.exceptions import DisallowedByRobots, FetchError, SourceError

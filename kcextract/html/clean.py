@@ -23,8 +23,9 @@ import yaml
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
 from kcextract.exceptions import PatternFileError
+from kcextract.patterns import PATTERN_DIR
 
-BOILERPLATE_FILE = Path(__file__).resolve().parent.parent.parent / "patterns" / "boilerplate.yaml"
+BOILERPLATE_FILE = PATTERN_DIR / "boilerplate.yaml"
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote center dd details dialog dir div dl dt fieldset figcaption figure "

@@ -15,9 +15,9 @@ import regex
 import yaml
 
 from kcextract.exceptions import PatternFileError
+from kcextract.patterns import PATTERN_DIR
 
-PATTERNS_DIR = Path(__file__).resolve().parents[2] / "patterns"
-RELATIONS_FILE = PATTERNS_DIR / "relations.yaml"
+RELATIONS_FILE = PATTERN_DIR / "relations.yaml"
 
 KEYS = {"id", "role", "relation", "direction", "regex", "values", "note", "match", "no_match"}
 REQUIRED = {"id", "role", "regex", "note", "match"}

@@ -13,7 +13,7 @@ from decimal import Decimal
 import regex
 
 from kcextract.verifier.check import Check, Operand
-from kcextract.verifier.context import Context, compatible, operand
+from kcextract.verifier.context import Context, compatible
 from kcextract.verifier.layout import BULLET
 
 _SPLIT_MAJOR = regex.compile(r";")
@@ -161,7 +161,6 @@ def find_lists(ctx: Context) -> list[Check]:
             if any(compatible(ctx.figures[j], f) or ctx.figures[j].kind == "money"
                    for j in ctx.figures_in(f.end, m.start()) if ctx.figures[j].kind != "percent"):
                 continue                                  # the cue belongs to a later figure
-            cue_text = between
             list_start = m.end()
             line_end = lay.line(m.end())[1]
             if ctx.text[list_start:line_end].strip(" \t:"):
