@@ -146,7 +146,7 @@ def find_lists(ctx: Context) -> list[Check]:
             items = [it for it in _items(ctx, span[0] + 1, span[1])]
             if ";" not in lay.masked(span[0] + 1, span[1]):
                 continue                                  # a remark, not a list
-            cue_text, list_start, list_end = "", span[0] + 1, span[1]
+            list_start, list_end = span[0] + 1, span[1]
         else:
             m = list_cue.search(ctx.text, f.end, s1)
             if not m:
