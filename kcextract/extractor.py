@@ -91,6 +91,13 @@ def _scale(lex: Lexicon, word: Optional[str]) -> Decimal:
     return Decimal(lex.meaning("SCALE", word)) if word else Decimal(1)
 
 
+def _number(g: dict, suffix: str, prefer_integer: bool = False) -> Decimal:
+    """The value of group ``num<suffix>`` (digits) or ``spelled<suffix>`` (words)."""
+    if g.get("spelled" + suffix):
+        return Decimal(spelled_to_int(g["spelled" + suffix]))
+    return parse_vn_number(g["num" + suffix], prefer_integer=prefer_integer)
+
+
 def _money(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list[Figure]]:
     g = m.groupdict()
     if pattern.requires_context:
@@ -106,14 +113,14 @@ def _money(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list[F
     if currency is None:
         return None
     # Without a scale word an amount is in whole đồng/dollars: '24,000 USD' is 24000.
-    value = parse_vn_number(g["num"], prefer_integer=not g.get("scale") and not g.get("scur")) * scale
+    value = _number(g, "", prefer_integer=not g.get("scale") and not g.get("scur")) * scale
     previous = scale
-    for num_key, scale_key in (("num2", "scale2"), ("num3", "scale3")):
-        if g.get(num_key):
-            part_scale = _scale(lex, g[scale_key])
+    for suffix in ("2", "3"):
+        if g.get("num" + suffix) or g.get("spelled" + suffix):
+            part_scale = _scale(lex, g["scale" + suffix])
             if part_scale >= previous:
                 return None  # '5 triệu 200 tỷ' is not one amount
-            value += parse_vn_number(g[num_key]) * part_scale
+            value += _number(g, suffix) * part_scale
             previous = part_scale
     figures = []
     if g.get("lo"):
@@ -159,13 +166,9 @@ def _count(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list[F
         unit = noun
     else:
         unit = " ".join(g["unit"].split())
-    if g.get("spelled"):
-        try:
-            value = Decimal(spelled_to_int(g["spelled"]))
-        except ValueError:
-            return None
-    else:
-        value = parse_vn_number(g["num"], prefer_integer=True) * _scale(lex, g.get("scale"))
+    if g.get("spelled") and g["spelled"].casefold() == "một":
+        return None  # 'một cơ sở' is 'a facility', not a reported count
+    value = _number(g, "", prefer_integer=True) * _scale(lex, g.get("scale"))
     of_total = Decimal(int(g["den"])) if g.get("den") else None
     if of_total is not None and value > of_total:
         return None  # '15/10' is not a part of a whole

@@ -83,39 +83,64 @@ def decimals_written(text: str) -> int:
     return 0
 
 
-# Spelled-out numerals (counts in reports are small: 'ba đề án', 'hai mươi cơ sở').
+# Spelled-out numerals: 'ba đề án', 'hai mươi cơ sở', 'hơn hai trăm cơ sở',
+# 'khoảng hai mươi nghìn lao động', and amounts in words ('Ba tỷ, tám trăm triệu đồng').
 _UNITS = {"một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5,
           "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9}
+# 'mốt' (1), 'lăm' (5) and 'tư' (4) only stand after a tens word: 'hai mươi mốt',
+# 'mười lăm', 'năm mươi tư'; 'linh'/'lẻ' fill an empty tens place ('một trăm linh năm').
+_AFTER_TENS_ONLY = {"mốt", "lăm", "tư"}
 
 
 def spelled_to_int(text: str) -> int:
-    """Value of a spelled-out number below one hundred.
+    """Value of a spelled-out Vietnamese number (below a million; scale words
+    such as triệu and tỷ are read by the money patterns).
 
     >>> spelled_to_int("ba"), spelled_to_int("mười lăm"), spelled_to_int("hai mươi mốt")
     (3, 15, 21)
-    >>> spelled_to_int("Hai mươi"), spelled_to_int("chín mươi tư")
-    (20, 94)
-    >>> spelled_to_int("mười")
-    10
+    >>> spelled_to_int("Hai mươi"), spelled_to_int("chín mươi tư"), spelled_to_int("mười")
+    (20, 94, 10)
+    >>> spelled_to_int("hai trăm"), spelled_to_int("một trăm linh năm"), spelled_to_int("hai mươi nghìn")
+    (200, 105, 20000)
+    >>> spelled_to_int("ba nghìn hai trăm năm mươi"), spelled_to_int("tám trăm")
+    (3250, 800)
     >>> spelled_to_int("nhiều")
     Traceback (most recent call last):
     ...
     ValueError: not a spelled number: 'nhiều'
+    >>> spelled_to_int("lăm")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a spelled number: 'lăm'
     """
     words = text.casefold().split()
-    if not words:
+    total, group, last, previous = 0, 0, 0, None
+    for word in words:
+        if word in _UNITS:
+            if word in _AFTER_TENS_ONLY and previous not in ("mươi", "mười"):
+                raise ValueError(f"not a spelled number: {text!r}")
+            last = _UNITS[word]
+            group += last
+        elif word == "mười":
+            last = 0
+            group += 10
+        elif word == "mươi" and last:
+            group += last * 9          # 'hai' + 'mươi': 2 becomes 20
+            last = 0
+        elif word == "trăm" and last:
+            group += last * 99         # 'hai' + 'trăm': 2 becomes 200
+            last = 0
+        elif word in ("linh", "lẻ") and previous == "trăm":
+            pass
+        elif word in ("nghìn", "ngàn") and group:
+            total += group * 1000
+            group, last = 0, 0
+        else:
+            raise ValueError(f"not a spelled number: {text!r}")
+        previous = word
+    if not words or (total == 0 and group == 0):
         raise ValueError(f"not a spelled number: {text!r}")
-    if words[0] == "mười":
-        tens, rest = 1, words[1:]
-    elif len(words) >= 2 and words[1] == "mươi" and words[0] in _UNITS:
-        tens, rest = _UNITS[words[0]], words[2:]
-    else:
-        tens, rest = 0, words
-    if len(rest) > 1 or (rest and rest[0] not in _UNITS):
-        raise ValueError(f"not a spelled number: {text!r}")
-    if tens == 0 and rest and rest[0] in ("mốt", "lăm", "tư"):
-        raise ValueError(f"not a spelled number: {text!r}")
-    return tens * 10 + (_UNITS[rest[0]] if rest else 0)
+    return total + group
 
 
 def format_vn(value, decimals: int = 0) -> str:

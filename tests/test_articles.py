@@ -20,10 +20,9 @@ SYNTHETIC = "synthetic: written for kcextract's blind test set, not a real artic
 
 # Value-level F1 floors over the whole set (micro-averaged over documents).
 FLOORS = {"money": 0.90, "percent": 0.90, "count": 0.90, "project": 0.80}
-# Below its floor today (see README, "Current scores"): the extractor reads an unquoted 'đề án …' ending at
-# the closing quote of a quoted SPEECH as a project, and misses two unquoted 'Chương trình …' names.
-# strict: once the extractor clears the floor this XPASS fails, so the marker gets removed.
-KNOWN_BELOW_FLOOR = {"project"}
+# Kinds below their floor today (strict xfail: once the extractor clears it, the XPASS fails and the
+# entry is removed).  Empty since the project fixes of the lead's blind-set round.
+KNOWN_BELOW_FLOOR: set = set()
 
 
 @pytest.fixture(scope="module")
