@@ -23,6 +23,7 @@ from kcextract.nouns import counted_noun
 from kcextract.numbers import parse_vn_number, spelled_to_int
 from kcextract.patterns import Lexicon, Pattern, load_patterns
 from kcextract.sentences import SentenceIndex
+from kcextract.tables import find_table_cells
 from kcextract.textnorm import NormalisedText, normalise
 
 FIGURE_KINDS = ("money", "percent", "count")
@@ -215,6 +216,15 @@ def extract_figures(text: str, source: Optional[str] = None,
     norm = doc.norm.text
     claims, projects = _Claims(), _Claims()
     figures: list[Figure] = []
+    # Table cells first: a bare number under 'Kinh phí (triệu đồng)' is money, and no
+    # pattern (not even the bare-year blocker) may read it otherwise.
+    for cell in find_table_cells(norm):
+        column = cell.column
+        number = norm[cell.start:cell.end]
+        value = parse_vn_number(number, prefer_integer=column.kind == "count" or column.scale == 1)
+        figures.append(doc.figure(column.kind, cell.start, cell.end, value=value * column.scale,
+                                  currency=column.currency, unit=column.unit))
+        claims.add(cell.start, cell.end)
     for pattern in patterns.patterns:
         is_project = pattern.kind == "project"
         taken = projects if is_project else claims

@@ -1,0 +1,171 @@
+"""Numbers in flattened tables, which take their unit from the column header.
+
+Reports pasted or scraped as text keep their tables as rows of cells::
+
+    STT | Nội dung | Kinh phí (triệu đồng)
+    1 | Đào tạo nghề cho 105 lao động | 285
+
+A cell holding nothing but a number is a figure whose unit is the one its
+column header names in brackets ('Kinh phí (triệu đồng)'), or the table's
+'ĐVT: triệu đồng' line; a column without a unit ('STT', 'Năm') gives nothing.
+Rows may be separated by blank lines (HTML tables become one paragraph a
+row) and a row with fewer cells than the header is aligned from the right
+(empty leading cells vanish in HTML-to-text).  The unit words are the
+lexicon's (SCALE, CURRENCY, SCALE_CURRENCY, COUNT_UNIT, TABLE_UNIT_LABEL).
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Optional
+
+import regex
+
+from kcextract.patterns import load_patterns
+
+SEPARATORS = ("|", "\t")
+
+
+@dataclass(frozen=True)
+class ColumnUnit:
+    """What the numbers of a column are: kind, multiplier, currency, counted noun."""
+
+    kind: str
+    scale: Decimal = Decimal(1)
+    currency: Optional[str] = None
+    unit: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class TableCell:
+    """A number alone in a cell, its span in the text and its column's unit."""
+
+    start: int
+    end: int
+    column: ColumnUnit
+
+
+@functools.lru_cache(maxsize=1)
+def _regexes():
+    ps = load_patterns()
+    lex = ps.lexicon
+    flags = regex.IGNORECASE | regex.VERSION0
+    return {
+        "money": regex.compile(rf"(?P<scale>{lex.alternation('SCALE')})?\.?\s*(?P<cur>{lex.alternation('CURRENCY')})",
+                               flags),
+        "scur": regex.compile(lex.alternation("SCALE_CURRENCY"), flags),
+        "count": regex.compile(rf"(?:số\s+(?:lượng\s+)?)?(?P<unit>(?:lượt\s+)?{lex.alternation('COUNT_UNIT')})", flags),
+        "label": regex.compile(rf"(?:{lex.alternation('TABLE_UNIT_LABEL')})\s*:\s*(?P<unit>[^|\t\n)]+)", flags),
+        "number": regex.compile(ps.fragments["NUMBER"], regex.VERSION0),
+    }
+
+
+def column_unit(words: str) -> Optional[ColumnUnit]:
+    """The unit a header names, or None.
+
+    >>> column_unit("triệu đồng")
+    ColumnUnit(kind='money', scale=Decimal('1000000'), currency='VND', unit='VND')
+    >>> column_unit("%").kind, column_unit("người").unit, column_unit("Ghi chú")
+    ('percent', 'người', None)
+    """
+    words = " ".join(words.split()).strip(" .:")
+    if not words:
+        return None
+    r = _regexes()
+    lex = load_patterns().lexicon
+    if words == "%":
+        return ColumnUnit("percent", unit="%")
+    m = r["money"].fullmatch(words)
+    if m:
+        scale = Decimal(lex.meaning("SCALE", m.group("scale"))) if m.group("scale") else Decimal(1)
+        currency = lex.meaning("CURRENCY", m.group("cur"))
+        return ColumnUnit("money", scale, currency, currency)
+    if r["scur"].fullmatch(words):
+        return ColumnUnit("money", Decimal(lex.meaning("SCALE_CURRENCY", words)), "VND", "VND")
+    m = r["count"].fullmatch(words)
+    if m:
+        return ColumnUnit("count", unit=" ".join(m.group("unit").split()))
+    return None
+
+
+def _header_unit(cell: str) -> Optional[ColumnUnit]:
+    """'Kinh phí (triệu đồng)' -> money in millions; 'Số người' -> count of người."""
+    brackets = regex.findall(r"\(([^()]*)\)", cell)
+    if brackets:
+        return column_unit(brackets[-1])
+    m = _regexes()["label"].search(cell)
+    if m:
+        return column_unit(m.group("unit"))
+    return column_unit(cell) if cell.strip().lower().startswith("số ") else None
+
+
+def _cells(line: str, offset: int) -> list[tuple[int, int]]:
+    """Cell spans of a row line (offsets into the whole text)."""
+    sep = "|" if line.count("|") >= line.count("\t") else "\t"
+    spans, pos = [], 0
+    for part in line.split(sep):
+        spans.append((offset + pos, offset + pos + len(part)))
+        pos += len(part) + 1
+    if line.strip().startswith(sep):          # '| Tổng cộng | 3.460': no cell before the first bar
+        spans = spans[1:]
+    return spans
+
+
+def _rows(text: str):
+    """Blocks of consecutive row lines (blank lines between rows allowed)."""
+    block, pos = [], 0
+    for line in text.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        if any(line.count(s) >= 1 for s in SEPARATORS) and len(line.strip()) > 1:
+            block.append((line, start))
+        elif line.strip():
+            if len(block) >= 2:
+                yield block
+            block = []
+    if len(block) >= 2:
+        yield block
+
+
+def find_table_cells(text: str) -> list[TableCell]:
+    """Every number alone in a table cell whose column names a unit.
+
+    >>> t = "STT | Nội dung | Kinh phí (triệu đồng)\\n1 | Đào tạo nghề | 285\\n | Tổng cộng | 3.460"
+    >>> [(t[c.start:c.end], c.column.kind, c.column.scale) for c in find_table_cells(t)]
+    [('285', 'money', Decimal('1000000')), ('3.460', 'money', Decimal('1000000'))]
+    """
+    r = _regexes()
+    found = []
+    for block in _rows(text):
+        header_line, header_start = block[0]
+        header = _cells(header_line, header_start)
+        units = [_header_unit(text[s:e]) for s, e in header]
+        before = text[max(0, header_start - 200):header_start]
+        table_unit = None
+        m = None
+        for m in r["label"].finditer(before):
+            pass
+        if m is not None:
+            table_unit = column_unit(m.group("unit"))
+        if table_unit is not None:
+            units = [u or (table_unit if not _is_index(text[s:e]) else None) for u, (s, e) in zip(units, header)]
+        if not any(units):
+            continue
+        for line, start in block[1:]:
+            cells = _cells(line, start)
+            shift = max(0, len(header) - len(cells))
+            for k, (s, e) in enumerate(cells):
+                column = units[k + shift] if k + shift < len(units) else None
+                if column is None:
+                    continue
+                raw = text[s:e]
+                stripped = raw.strip()
+                if stripped and r["number"].fullmatch(stripped):
+                    lead = len(raw) - len(raw.lstrip())
+                    found.append(TableCell(s + lead, s + lead + len(stripped), column))
+    return found
+
+
+def _is_index(header_cell: str) -> bool:
+    return header_cell.strip().lower() in ("stt", "tt", "số tt", "số thứ tự", "năm", "mã", "mã số")

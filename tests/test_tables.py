@@ -1,0 +1,37 @@
+"""Numbers in flattened tables take the unit their column header names."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kcextract import extract
+
+REPORT = """Bảng 1. Kết quả thực hiện năm 2023
+STT | Nội dung | Số cơ sở | Kinh phí (triệu đồng) | Tỷ lệ (%)
+1 | Hỗ trợ máy móc thiết bị | 6 | 2.040 | 58,96
+2 | Đào tạo nghề cho 105 lao động | 3 | 285 | 8,24
+ | Tổng cộng | 9 | 3.460 | 100
+"""
+
+
+def test_cells_take_the_header_unit_and_other_columns_give_nothing():
+    figures = [(f.kind, f.text, f.value, f.unit) for f in extract(REPORT)]
+    assert ("money", "2.040", Decimal(2040000000), "VND") in figures
+    assert ("money", "3.460", Decimal(3460000000), "VND") in figures       # right-aligned short row
+    assert ("percent", "58,96", Decimal("58.96"), "%") in figures
+    assert ("count", "6", Decimal(6), "cơ sở") in figures
+    assert ("count", "105 lao động", Decimal(105), "lao động") in figures  # text inside a cell still works
+    assert not [f for f in figures if f[1] in ("1", "2")]                  # the STT column
+    assert not [f for f in figures if f[1] == "2023"]
+
+
+def test_table_unit_line_and_html_style_rows_separated_by_blank_lines():
+    text = ("Đơn vị tính: triệu đồng\n\nNăm | Kế hoạch | Thực hiện\n\n2022 | 3.000 | 2.850\n\n"
+            "2023 | 3.200 | 3.100\n")
+    figures = [(f.text, f.value) for f in extract(text)]
+    assert ("2.850", Decimal(2850000000)) in figures and ("3.200", Decimal(3200000000)) in figures
+    assert not [f for f in figures if f[0] in ("2022", "2023")]      # the 'Năm' column has no unit
+
+
+def test_a_page_menu_with_bars_is_not_a_table():
+    text = "Trang chủ | Giới thiệu | Tin tức\nCập nhật: 07/12/2023 08:52 | Lượt xem: 1.234\nCỡ chữ: A- A A+ | In bài"
+    assert extract(text) == []
