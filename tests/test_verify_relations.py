@@ -196,3 +196,32 @@ def test_a_share_of_a_figure_stated_just_before_is_confirmed_never_failed():
     wrong = text.replace("chiếm 12%", "chiếm 15%")
     share = next(c for c in verify_text(wrong) if c.claim_text == "15%")
     assert share.status == "unverifiable"          # an unnamed base is no evidence of an error
+
+
+def test_a_base_named_by_its_counted_unit_can_fail():
+    """'chiếm 17,4% số lượt cơ sở tham quan': one earlier figure counts 'lượt cơ sở'."""
+    text = ("Trung tâm tổ chức hội nghị trình diễn, thu hút 860 lượt người tham quan, trong đó có 312 lượt "
+            "cơ sở CNNT đến học hỏi. Sau khi tham quan, 46 cơ sở đã đầu tư nhân rộng, chiếm 17,4% số lượt "
+            "cơ sở tham quan.")
+    check = next(c for c in verify_text(text) if c.claim_text == "17,4%")
+    assert check.status == "fail" and [o.text for o in check.operands] == ["46 cơ sở", "312 lượt cơ sở"]
+
+
+def test_a_list_of_named_projects_after_an_amount_is_still_counted():
+    text = ("Năm 2023 Trung tâm thực hiện 04 đề án với tổng kinh phí 2.150 triệu đồng, gồm: Đề án “Hỗ trợ "
+            "máy sấy nhãn”; Đề án “Hỗ trợ máy làm tương”; Đề án “Xây dựng mô hình bao bì giấy”.")
+    [check] = [c for c in verify_text(text) if c.kind == "count_list"]
+    assert check.status == "fail" and check.expected == 3 and check.claim_text == "04 đề án"
+
+
+def test_a_claim_inside_a_speech_is_read_with_its_subject():
+    text = ("Ông Hùng chia sẻ: “Doanh thu năm 2023 đạt 5,8 tỷ đồng, tăng 32% so với năm 2021 "
+            "(4,4 tỷ đồng); cơ sở có 25 lao động”.")
+    check = next(c for c in verify_text(text) if c.claim_text == "32%")
+    assert check.status == "ok"
+
+
+def test_range_ends_are_not_claims():
+    text = ("Giá trị một dây chuyền từ 1 đến 3 tỷ đồng, nên phần hỗ trợ chỉ chiếm khoảng 10-30% tổng vốn "
+            "đầu tư, trong khi tổng kinh phí là 38,6 tỷ đồng.")
+    assert [c for c in verify_text(text) if c.claim_text in ("10", "30%")] == []

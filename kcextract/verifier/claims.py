@@ -80,8 +80,15 @@ def read_claims(ctx: Context) -> list[Claim]:
     """Every claim of the document, with explicit bases marked in ``ctx.bases``."""
     claims = []
     text = ctx.text
+    # Both ends of a range ('khoảng 10-30% tổng vốn') state a span, not a claim to recompute.
+    in_range = set()
     for i, f in enumerate(ctx.figures):
-        if f.value is None or f.kind == "project":
+        if f.value_max is not None:
+            in_range.add(i)
+            in_range.update(j for j in range(i + 1, min(i + 2, len(ctx.figures)))
+                            if ctx.figures[j].value == f.value_max)
+    for i, f in enumerate(ctx.figures):
+        if f.value is None or f.kind == "project" or i in in_range:
             continue
         lay = ctx.layout
         before_start = max(lay.clause_start(f.start), f.start - 80)

@@ -103,15 +103,18 @@ class Context:
                         kinds=AMOUNT_KINDS) -> list[int]:
         """Figures a claim at ``pos`` can be about, nearest first: amounts in the same
         clause (or, for a claim in parentheses, just before them), not used as bases,
-        not inside another parenthesis, compatible with ``like`` when given."""
+        not inside another parenthesis or quotation, compatible with ``like`` when given."""
         lay = self.layout
         par = lay.paren(pos)
         anchor = par[0] if par else pos
         start = lay.clause_start(anchor)
+        quote = lay.quote(pos)
         out = []
         for i in self.figures_in(start, pos, kinds):
             f = self.figures[i]
-            if i in self.bases or lay.in_quote(f.start):
+            # A quoted figure is a subject only for a claim in the same quotation
+            # (a speech: '“… doanh thu đạt 5,8 tỷ đồng, tăng 32% so với năm 2021 …”').
+            if i in self.bases or (lay.in_quote(f.start) and lay.quote(f.start) != quote):
                 continue
             fp = lay.paren(f.start)
             if fp is not None and fp != par:

@@ -80,7 +80,11 @@ class Layout:
         return best
 
     def in_quote(self, pos: int) -> bool:
-        return any(o < pos < c for o, c in self.quotes)
+        return self.quote(pos) is not None
+
+    def quote(self, pos: int) -> Optional[tuple[int, int]]:
+        """The quoted span “…” holding ``pos``, if any."""
+        return next(((o, c) for o, c in self.quotes if o < pos < c), None)
 
     def clause_start(self, pos: int) -> int:
         """Start of the clause holding ``pos``: after the last ';' or ':' (not a time

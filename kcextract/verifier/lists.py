@@ -122,6 +122,11 @@ def announced_lists(ctx: Context, done: set) -> list[Check]:
     return checks
 
 
+def _starts_with(item: str, noun: str | None) -> bool:
+    """Whether a list item opens with the counted noun ('Đề án “…”' for 'đề án')."""
+    return bool(noun) and item.strip(" \t-–•+*").lower().startswith(noun.lower())
+
+
 def _shown(listed: list[str]) -> str:
     shown = ", ".join(x if len(x) <= 30 else x[:28] + "…" for x in listed[:3])
     return shown + (f", … ({len(listed)} mục)" if len(listed) > 3 else "")
@@ -138,7 +143,7 @@ def find_lists(ctx: Context) -> list[Check]:
             continue
         s0, s1 = lay.sentence(f.start)
         paren = regex.match(r"[ \t]*\(", ctx.text[f.end:s1])
-        word_cue, bullets, major = False, False, False
+        word_cue, bullets, major, needs_head = False, False, False, False
         if paren:
             span = next(((o, c) for o, c in lay.parens if o == f.end + paren.end() - 1), None)
             if span is None:
@@ -158,9 +163,12 @@ def find_lists(ctx: Context) -> list[Check]:
                 continue
             if not word_cue and partial.search(lay.masked(f.end, m.start())):
                 continue                                  # '12 giải pháp, trong đó …:' is a subset
-            if any(compatible(ctx.figures[j], f) or ctx.figures[j].kind == "money"
-                   for j in ctx.figures_in(f.end, m.start()) if ctx.figures[j].kind != "percent"):
+            between_figs = [j for j in ctx.figures_in(f.end, m.start()) if ctx.figures[j].kind != "percent"]
+            if any(compatible(ctx.figures[j], f) for j in between_figs):
                 continue                                  # the cue belongs to a later figure
+            # '04 đề án với tổng kinh phí 2.150 triệu đồng, gồm: Đề án “…”; …': an amount
+            # between is fine only when every item names the counted noun again.
+            needs_head = any(ctx.figures[j].kind == "money" for j in between_figs)
             list_start = m.end()
             line_end = lay.line(m.end())[1]
             if ctx.text[list_start:line_end].strip(" \t:"):
@@ -175,6 +183,8 @@ def find_lists(ctx: Context) -> list[Check]:
                     alt = _comma_items(ctx, list_start, list_end)
                     items = alt if len(alt) == f.value else items
         if len(items) < 2:
+            continue
+        if needs_head and not all(_starts_with(ctx.text[a:b], f.unit) for a, b in items):
             continue
         inner = ctx.figures_in(list_start, list_end)
         if any(compatible(ctx.figures[j], f) or ctx.figures[j].kind == "money" for j in inner):

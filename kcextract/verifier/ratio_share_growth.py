@@ -15,6 +15,7 @@ import regex
 
 from kcextract.verifier.check import Check, format_auto, round_expected
 from kcextract.verifier.claims import Claim
+from kcextract.verifier.named_base import resolve as resolve_named_base
 from kcextract.verifier.context import (Context, amount_text, compatible, fig_interval,
                                       operand, pct)
 from kcextract.verifier.tolerance import (decimals_written, divide, interval, overlaps,
@@ -103,28 +104,37 @@ def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, 
     '(1.000 tỷ đồng)' of a growth).  A base that does not fit is no evidence of an
     error, so this never fails.
     """
-    x = ctx.figures[subject]
     lay = ctx.layout
-    s0, _ = lay.sentence(x.start)
+    s0, _ = lay.sentence(ctx.figures[subject].start)
     p0, _ = lay.sentence(max(s0 - 2, 0)) if s0 > 1 else (s0, s0)
+    nearby = [i for i in ctx.figures_in(p0, claim.start) if i != claim.fig and i not in ctx.bases
+              and ctx.figures[i].kind in ("money", "count") and ctx.figures[i].value]
+    # The subject the clause points at first; other nearby figures only when the claim is
+    # written precisely enough ('14,6%', not '30%') for a chance fit to be unlikely.
+    precise = rep_iv[0] is not None and rep_iv[1] is not None and rep_iv[1] - rep_iv[0] <= Decimal("0.2")
+    subjects = [subject] + ([i for i in nearby if i != subject] if precise else [])
     fits = []
-    for i in ctx.figures_in(p0, claim.start):
-        b = ctx.figures[i]
-        if (i == subject or i == claim.fig or i in ctx.bases or not compatible(b, x) or not b.value
-                or (claim.relation in ("ratio", "share") and b.value < x.value)):
-            continue
-        iv, point = _compute(claim.relation, claim.direction, (fig_interval(x), x.value),
-                             (fig_interval(b), Decimal(b.value)))
-        if overlaps(rep_iv, iv):
-            fits.append((i, point))
+    for a in subjects:
+        x = ctx.figures[a]
+        for i in nearby:
+            b = ctx.figures[i]
+            if (i == a or not compatible(b, x)
+                    or (claim.relation in ("ratio", "share") and b.value < x.value)):
+                continue
+            iv, point = _compute(claim.relation, claim.direction, (fig_interval(x), x.value),
+                                 (fig_interval(b), Decimal(b.value)))
+            if overlaps(rep_iv, iv):
+                fits.append((a, i, point))
+        if fits:
+            break       # the pointed-at subject wins over a search among the others
     if len(fits) != 1:
         return None
-    i, point = fits[0]
+    a, i, point = fits[0]
     expected = round_expected(point, decimals)
-    nums, _ = amount_text([x, ctx.figures[i]])
+    nums, _ = amount_text([ctx.figures[a], ctx.figures[i]])
     e_txt = format_auto(expected, decimals) if unit == "" else pct(expected, decimals)[:-1]
-    return subject, i, expected, _formula(claim.relation, claim.direction, nums[0], nums[1],
-                                          e_txt, r_txt, unit)
+    return a, i, expected, _formula(claim.relation, claim.direction, nums[0], nums[1],
+                                    e_txt, r_txt, unit)
 
 
 def evaluate(ctx: Context, claim: Claim) -> Check:
@@ -166,6 +176,10 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
     if not subjects:
         return check("unverifiable", explanation=(
             f"không xác định được số liệu mà {r_txt}{unit} được tính cho"))
+    if base is None and claim.fig is not None:
+        named = resolve_named_base(ctx, claim.start, claim.end, subjects[0])
+        if named is not None:
+            base, explicit = named.index, named.unambiguous
     if base is None:
         confirmed = _confirm_with_nearby_base(ctx, claim, subjects[0], rep_iv, decimals, unit, r_txt)
         if confirmed is not None:
@@ -204,5 +218,5 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
     if explicit and len(subjects) == 1:
         return check("fail", expected, [s, base], explanation)
     why = ("nhiều số liệu có thể là tử số" if len(subjects) > 1
-           else f"{_BASE_NAME[claim.relation]} được suy ra, không nêu trực tiếp")
+           else f"{_BASE_NAME[claim.relation]} được suy ra từ lời văn, không chắc chắn")
     return check("unverifiable", expected, [s, base], f"{explanation} ({why})")

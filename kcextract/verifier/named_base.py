@@ -1,0 +1,108 @@
+"""The base a claim names in words rather than by a figure next to it.
+
+``giải ngân … đạt 2,6 tỷ đồng, chiếm 68,4% tổng giải ngân`` names its base by the
+words 'tổng giải ngân'; the figure they describe ('kinh phí đã giải ngân gần 3,2 tỷ
+đồng') stands a sentence or a paragraph earlier.  A base is resolved when one
+earlier figure of the right unit is described by the claim's words better than
+every other, or when the words name a counted unit ('số lượt cơ sở tham quan')
+that exactly one earlier figure has; only the latter is sure enough to report a
+mismatch as a failure (see :func:`resolve`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import regex
+
+from kcextract.verifier.context import Context, compatible, unit_key
+
+LOOK_BACK = 2500        # how far before the claim a named base may stand (characters)
+_WORD = regex.compile(r"[\p{L}\d]+")
+# Syllables that say nothing about which figure is meant.
+_NOISE = frozenset("""
+so với của các những là đạt đã được và tổng số trên cả toàn này đó thì mà với cho từ đến
+trong tại theo về như bằng hơn gần khoảng ước có chiếm tăng giảm kế hoạch mục tiêu
+""".split())
+
+
+@dataclass(frozen=True)
+class NamedBase:
+    """A resolved base: the figure's index and how sure the match is."""
+
+    index: int
+    unambiguous: bool
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _NOISE}
+
+
+def base_words(ctx: Context, claim_end: int) -> str:
+    """The words after a reported figure that name its base, to the end of the clause
+    ('tổng giải ngân' in '…, chiếm 68,4% tổng giải ngân. Sở …')."""
+    _, s_end = ctx.layout.sentence(claim_end)
+    m = regex.compile(r"[,;()]|\s(?:và|nhưng|còn|trong\s+đó)\s|\.(?!\d)").search(ctx.text, claim_end, s_end)
+    return ctx.text[claim_end:m.start() if m else s_end]
+
+
+def _described(ctx: Context, i: int) -> set[str]:
+    """The words that describe figure ``i``: its clause up to it, the words right after
+    it ('71 sản phẩm đăng ký tham gia'), its period; not its own unit, which every
+    candidate of that unit shares."""
+    f = ctx.figures[i]
+    start = max(ctx.layout.clause_start(f.start), f.start - 120)
+    after = ctx.text[f.end:f.end + 60]
+    stop = regex.search(r"[,;()]|\.(?!\d)", after)
+    words = _words(ctx.text[start:f.start]) | _words(after[:stop.start()] if stop else after)
+    if f.period:
+        words |= _words(f.period)
+    return words - _words(f.unit or "")
+
+
+def resolve(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Optional[NamedBase]:
+    """The earlier figure the words after the claim name as its base, if one stands out.
+
+    ``unambiguous`` is set only when the words name a counted unit that exactly one
+    earlier figure has ('chiếm 17,4% số lượt cơ sở tham quan' and one 'lượt cơ sở'
+    figure): only then may a mismatch be reported as a failure.  A base chosen by its
+    describing words ('tổng giải ngân' ~ 'kinh phí đã giải ngân') is good enough to
+    confirm a claim, never to accuse one: such words are too loose for that.
+    """
+    named = base_words(ctx, claim_end)
+    wanted = _words(named)
+    if not wanted:
+        return None
+    s = ctx.figures[subject]
+    lowered = " ".join(named.lower().split())
+    candidates = []
+    for i in ctx.figures_in(max(0, claim_start - LOOK_BACK), claim_start):
+        f = ctx.figures[i]
+        if (i == subject or i in ctx.bases or f.value is None or f.value <= 0
+                or ctx.layout.in_quote(f.start)):
+            continue
+        if f.kind != s.kind or (f.kind == "money" and not compatible(f, s)):
+            continue
+        candidates.append(i)
+    if not candidates:
+        return None
+    # A counted unit named in the words ('số lượt cơ sở tham quan') picks the figures that count it.
+    if s.kind == "count":
+        units = {unit_key(ctx.figures[i]) for i in candidates}
+        named_units = [u for u in units if u and regex.search(rf"(?<!\p{{L}}){regex.escape(u)}(?!\p{{L}})", lowered)]
+        if named_units:
+            longest = max(named_units, key=len)
+            with_unit = [i for i in candidates if unit_key(ctx.figures[i]) == longest]
+            if len(with_unit) == 1:
+                return NamedBase(with_unit[0], unambiguous=True)
+            candidates = with_unit
+        else:
+            candidates = [i for i in candidates if compatible(ctx.figures[i], s)]
+    scored = sorted(((len(wanted & _described(ctx, i)), i) for i in candidates), reverse=True)
+    if not scored or scored[0][0] == 0:
+        return None
+    best, index = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0
+    if best == runner_up:
+        return None
+    return NamedBase(index, unambiguous=False)
