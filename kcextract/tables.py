@@ -128,6 +128,50 @@ def _rows(text: str):
         yield block
 
 
+@dataclass(frozen=True)
+class Table:
+    """A flattened table: its rows (cell spans), the unit of each column, and its number cells."""
+
+    rows: tuple                      # tuple of rows, each a tuple of (start, end) cell spans
+    units: tuple                     # ColumnUnit or None per header column
+    cells: tuple                     # TableCell, in reading order
+
+    def column_of(self, row: int, cell: int) -> int:
+        """The header column a cell belongs to (short rows are aligned from the right)."""
+        return cell + max(0, len(self.rows[0]) - len(self.rows[row]))
+
+
+def find_tables(text: str) -> list[Table]:
+    """Every table block whose header names a unit for at least one column."""
+    r = _regexes()
+    tables = []
+    for block in _rows(text):
+        header_line, header_start = block[0]
+        header = _cells(header_line, header_start)
+        units = [_header_unit(text[s:e]) for s, e in header]
+        m = None
+        for m in r["label"].finditer(text[max(0, header_start - 200):header_start]):
+            pass
+        table_unit = column_unit(m.group("unit")) if m is not None else None
+        if table_unit is not None:
+            units = [u or (table_unit if not _is_index(text[s:e]) else None) for u, (s, e) in zip(units, header)]
+        if not any(units):
+            continue
+        rows = [tuple(header)] + [tuple(_cells(line, start)) for line, start in block[1:]]
+        cells = []
+        for row in rows[1:]:
+            shift = max(0, len(header) - len(row))
+            for k, (s, e) in enumerate(row):
+                column = units[k + shift] if k + shift < len(units) else None
+                raw = text[s:e]
+                stripped = raw.strip()
+                if column is not None and stripped and r["number"].fullmatch(stripped):
+                    lead = len(raw) - len(raw.lstrip())
+                    cells.append(TableCell(s + lead, s + lead + len(stripped), column))
+        tables.append(Table(tuple(rows), tuple(units), tuple(cells)))
+    return tables
+
+
 def find_table_cells(text: str) -> list[TableCell]:
     """Every number alone in a table cell whose column names a unit.
 
@@ -135,36 +179,7 @@ def find_table_cells(text: str) -> list[TableCell]:
     >>> [(t[c.start:c.end], c.column.kind, c.column.scale) for c in find_table_cells(t)]
     [('285', 'money', Decimal('1000000')), ('3.460', 'money', Decimal('1000000'))]
     """
-    r = _regexes()
-    found = []
-    for block in _rows(text):
-        header_line, header_start = block[0]
-        header = _cells(header_line, header_start)
-        units = [_header_unit(text[s:e]) for s, e in header]
-        before = text[max(0, header_start - 200):header_start]
-        table_unit = None
-        m = None
-        for m in r["label"].finditer(before):
-            pass
-        if m is not None:
-            table_unit = column_unit(m.group("unit"))
-        if table_unit is not None:
-            units = [u or (table_unit if not _is_index(text[s:e]) else None) for u, (s, e) in zip(units, header)]
-        if not any(units):
-            continue
-        for line, start in block[1:]:
-            cells = _cells(line, start)
-            shift = max(0, len(header) - len(cells))
-            for k, (s, e) in enumerate(cells):
-                column = units[k + shift] if k + shift < len(units) else None
-                if column is None:
-                    continue
-                raw = text[s:e]
-                stripped = raw.strip()
-                if stripped and r["number"].fullmatch(stripped):
-                    lead = len(raw) - len(raw.lstrip())
-                    found.append(TableCell(s + lead, s + lead + len(stripped), column))
-    return found
+    return [cell for table in find_tables(text) for cell in table.cells]
 
 
 def _is_index(header_cell: str) -> bool:

@@ -225,3 +225,26 @@ def test_range_ends_are_not_claims():
     text = ("Giá trị một dây chuyền từ 1 đến 3 tỷ đồng, nên phần hỗ trợ chỉ chiếm khoảng 10-30% tổng vốn "
             "đầu tư, trong khi tổng kinh phí là 38,6 tỷ đồng.")
     assert [c for c in verify_text(text) if c.claim_text in ("10", "30%")] == []
+
+
+TABLE = """Bảng 1. Kết quả thực hiện
+STT | Nội dung | Kinh phí (triệu đồng)
+1 | Đào tạo nghề cho 105 lao động | 285
+2 | Hỗ trợ 06 cơ sở ứng dụng máy móc thiết bị | 2.040
+3 | Xây dựng 01 mô hình trình diễn kỹ thuật | 450
+ | Tổng cộng | 2.775
+"""
+
+
+def test_a_table_total_row_is_checked_against_its_column():
+    [check] = [c for c in verify_text(TABLE) if c.kind == "sum"]
+    assert check.status == "ok" and check.claim_text == "2.775"
+    assert [o.text for o in check.operands] == ["285", "2.040", "450"]
+    [wrong] = [c for c in verify_text(TABLE.replace("2.775", "2.875")) if c.kind == "sum"]
+    assert wrong.status == "fail" and "285 + 2.040 + 450 = 2.775" in wrong.explanation
+
+
+def test_a_table_with_category_rows_never_fails():
+    grouped = TABLE.replace("1 | Đào tạo", "I | Đào tạo").replace("2.775", "2.875")
+    [check] = [c for c in verify_text(grouped) if c.kind == "sum"]
+    assert check.status == "unverifiable"

@@ -1,0 +1,77 @@
+"""A table's total row ('Tổng cộng', 'Tổng số', 'Cộng') against the column above it.
+
+A printed table states its structure, so a total that its column does not add up
+to is a failure, provided the rows above are all leaves: a table with category
+or subtotal rows ('I.', '1.1', 'Trong đó', another 'Cộng') may count some rows
+twice, and is then at most unverifiable.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import regex
+
+from kcextract.tables import find_tables
+from kcextract.numbers import parse_vn_number
+from kcextract.verifier.check import Check, format_auto
+from kcextract.verifier.context import Context, fig_interval, operand
+from kcextract.verifier.tolerance import add, overlaps
+
+_TOTAL_ROW = regex.compile(r"^\s*(?:tổng\s+cộng|tổng\s+số|tổng|cộng)\b", regex.IGNORECASE)
+_NOT_A_LEAF = regex.compile(r"^\s*(?:[IVX]+\.?|\d+\.\d+\.?|[a-zđ]\)|trong\s+đó\b|cộng\b|tổng\b)",
+                            regex.IGNORECASE)
+
+
+def find_table_sums(ctx: Context) -> list[Check]:
+    """One sum check per number in a total row of a table whose column names a unit."""
+    by_start = {f.start: i for i, f in enumerate(ctx.figures)}
+    checks = []
+    for table in find_tables(ctx.text):
+        first_row = 1
+        for r, row in enumerate(table.rows[1:], 1):
+            texts = [ctx.text[s:e] for s, e in row]
+            if not any(_TOTAL_ROW.match(t) for t in texts):
+                continue
+            # Leaves: no row above (between the previous total and this one) is a
+            # category or subtotal, judged on the cells that hold no values.
+            leaves = all(not _NOT_A_LEAF.match(ctx.text[s:e])
+                         for q in range(first_row, r) for kk, (s, e) in enumerate(table.rows[q])
+                         if table.units[table.column_of(q, kk)] is None)
+            for k, (s, e) in enumerate(row):
+                total_i = by_start.get(s + len(ctx.text[s:e]) - len(ctx.text[s:e].lstrip()))
+                column = table.column_of(r, k)
+                if total_i is None or table.units[column] is None:
+                    continue
+                parts = []
+                for q in range(first_row, r):
+                    for kk, (ps, pe) in enumerate(table.rows[q]):
+                        if table.column_of(q, kk) == column:
+                            lead = len(ctx.text[ps:pe]) - len(ctx.text[ps:pe].lstrip())
+                            if ps + lead in by_start:
+                                parts.append(by_start[ps + lead])
+                if len(parts) >= 2:
+                    checks.append(_check(ctx, total_i, parts, leaves))
+            first_row = r + 1
+    return checks
+
+
+def _check(ctx: Context, total_i: int, parts: list[int], leaves: bool) -> Check:
+    t = ctx.figures[total_i]
+    figs = [ctx.figures[i] for i in parts]
+    acc = (Decimal(0), Decimal(0))
+    for f in figs:
+        acc = add(acc, fig_interval(f))
+    s = sum(Decimal(f.value) for f in figs)
+    # Cells are written in the column's unit ('285' under 'triệu đồng'): say the sum the same way.
+    scale = Decimal(t.value) / parse_vn_number(t.text) if parse_vn_number(t.text) else Decimal(1)
+    e = format_auto(s / scale, 3)
+    explanation = f"{' + '.join(f.text for f in figs)} = {e}, bảng ghi tổng cộng {t.text}"
+    if overlaps(acc, fig_interval(t)):
+        status = "ok"
+    elif leaves:
+        status = "fail"
+    else:
+        status = "unverifiable"
+        explanation += " (bảng có dòng nhóm hoặc dòng cộng phụ)"
+    return Check("sum", status, t.text, t.start, t.end, Decimal(t.value), s,
+                 tuple(operand(f) for f in figs), explanation, ctx.source, e)
