@@ -18,8 +18,9 @@ from kcextract.verifier.context import Context, fig_interval, operand
 from kcextract.verifier.tolerance import add, overlaps
 
 _TOTAL_ROW = regex.compile(r"^\s*(?:tổng\s+cộng|tổng\s+số|tổng|cộng)\b", regex.IGNORECASE)
-_NOT_A_LEAF = regex.compile(r"^\s*(?:[IVX]+\.?|\d+\.\d+\.?|[a-zđ]\)|trong\s+đó\b|cộng\b|tổng\b)",
-                            regex.IGNORECASE)
+# A category or subtotal row: roman numerals 'I.', '1.1', 'a)', 'Trong đó', 'Cộng'.
+_NOT_A_LEAF = regex.compile(r"^\s*(?:(?-i:[IVX]+)\.?(?!\p{L})|\d+\.\d+\.?(?!\d)|[a-zđ]\)|trong\s+đó\b|cộng\b|tổng\b)",
+                            regex.IGNORECASE | regex.VERSION1)
 
 
 def find_table_sums(ctx: Context) -> list[Check]:
