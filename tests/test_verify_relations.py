@@ -248,3 +248,24 @@ def test_a_table_with_category_rows_never_fails():
     grouped = TABLE.replace("1 | Đào tạo", "I | Đào tạo").replace("2.775", "2.875")
     [check] = [c for c in verify_text(grouped) if c.kind == "sum"]
     assert check.status == "unverifiable"
+
+
+def test_a_parenthesis_that_splits_a_total_is_confirmed():
+    text = ("Năm 2024 tỉnh triển khai 19 đề án khuyến công (4 đề án khuyến công quốc gia, 15 đề án "
+            "khuyến công địa phương) với tổng kinh phí 4,7 tỷ đồng.")
+    [check] = [c for c in verify_text(text) if c.kind == "sum"]
+    assert check.status == "ok" and check.claim_text == "19 đề án"
+    assert [c for c in verify_text(text.replace("15 đề án", "16 đề án")) if c.kind == "sum"] == []
+
+
+def test_named_items_with_amounts_are_still_a_counted_list():
+    text = ("Năm 2021, Trung tâm thực hiện 02 mô hình: mô hình nước mắm lọc màng tại Quảng Ngãi, kinh phí "
+            "hỗ trợ 450 triệu đồng; mô hình sấy hải sản tại Quảng Nam, kinh phí hỗ trợ 480 triệu đồng.")
+    [check] = [c for c in verify_text(text) if c.kind == "count_list"]
+    assert check.status == "ok" and check.expected == 2
+
+
+def test_tuc_states_a_ratio():
+    text = "Trong 146 doanh nghiệp, có 30 doanh nghiệp được hỗ trợ, tức khoảng 20,5%."
+    check = next(c for c in verify_text(text) if c.claim_text == "20,5%")
+    assert check.status == "ok"

@@ -187,8 +187,12 @@ def find_lists(ctx: Context) -> list[Check]:
         if needs_head and not all(_starts_with(ctx.text[a:b], f.unit) for a, b in items):
             continue
         inner = ctx.figures_in(list_start, list_end)
-        if any(compatible(ctx.figures[j], f) or ctx.figures[j].kind == "money" for j in inner):
+        named_items = all(_starts_with(ctx.text[a:b], f.unit) for a, b in items)
+        if not named_items and any(compatible(ctx.figures[j], f) or ctx.figures[j].kind == "money"
+                                   for j in inner):
             continue                                      # parts with amounts: a sum, not a list
+        # ('02 mô hình: mô hình A …, 450 triệu đồng; mô hình B …': items that name the
+        # counted noun are the things counted, amounts or not.)
         n = len(items)
         listed = [ctx.text[a:b] for a, b in items]
         explanation = f"Danh sách liệt kê {n} mục: {_shown(listed)}; báo cáo ghi {f.text}"

@@ -184,6 +184,31 @@ def labelled_groups(ctx: Context, taken: set) -> list[SumGroup]:
     return groups
 
 
+def paren_groups(ctx: Context, taken: set) -> list[SumGroup]:
+    """A figure followed by a parenthesis that splits it: '19 đề án khuyến công (4 đề án
+    khuyến công quốc gia, 15 đề án khuyến công địa phương)'.  Reported only when the
+    parts add up (a parenthesis may also just give examples)."""
+    groups = []
+    lay = ctx.layout
+    for i, t in enumerate(ctx.figures):
+        if i in taken or not _eligible(ctx, i) or lay.paren(t.start) is not None:
+            continue
+        m = regex.match(r"[^()\d\n]{0,40}\(", ctx.text[t.end:t.end + 42])
+        if not m:
+            continue
+        span = next(((o, c) for o, c in lay.parens if o == t.end + m.end() - 1), None)
+        if span is None:
+            continue
+        inside = ctx.figures_in(span[0] + 1, span[1])
+        parts = [j for j in inside if _eligible(ctx, j) and compatible(ctx.figures[j], t)]
+        if len(parts) < 2 or len(parts) != len(inside):
+            continue
+        g = _evaluate(ctx, i, parts, may_fail=False, quiet=True)
+        if g and g.check.status == "ok" and len(g.parts) == len(parts):
+            groups.append(g)
+    return groups
+
+
 def fraction_groups(ctx: Context) -> list[SumGroup]:
     """Fractions of one whole listed together (``02/10 … 04/10 … 02/10 … 02/10 đề án``)
     must add up to it: ok when they do, unverifiable otherwise (categories may overlap)."""
@@ -241,6 +266,7 @@ def find_sums(ctx: Context) -> list[SumGroup]:
     groups = cue_groups(ctx)
     taken = {g.total for g in groups}
     groups += labelled_groups(ctx, taken)
+    groups += paren_groups(ctx, {g.total for g in groups})
     for g in groups:
         if g.check.status == "ok":
             for p in g.parts:
