@@ -5,6 +5,7 @@ lists of ``patterns/lexicon.yaml``.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 from typing import Optional
 
@@ -105,10 +106,24 @@ def label_after(text: str, end: int, sentence_end: int, unit: str) -> Optional[s
 
 
 def period_for(periods: list, sentence: tuple[int, int], start: int) -> Optional[str]:
-    """The period stated closest before the figure in its sentence, else the first after it."""
+    """The period stated closest before the figure in its sentence, else the first after it.
+
+    ``periods`` is sorted by start: (start, end, text) of each period expression.
+
+    >>> ps = [(0, 8, "năm 2016"), (40, 60, "6 tháng đầu năm 2017")]
+    >>> period_for(ps, (0, 70), 30), period_for(ps, (20, 70), 30), period_for(ps, (20, 35), 30)
+    ('năm 2016', '6 tháng đầu năm 2017', None)
+    """
     s0, s1 = sentence
-    before = [p for p in periods if s0 <= p[0] and p[1] <= start]
-    if before:
-        return before[-1][2]
-    after = [p for p in periods if p[0] >= start and p[1] <= s1]
-    return after[0][2] if after else None
+    i = bisect.bisect_right(periods, (start, float("inf"), ""))
+    for p in reversed(periods[max(0, i - 8):i]):     # the few periods just before the figure
+        if p[0] < s0:
+            break
+        if p[1] <= start:
+            return p[2]
+    for p in periods[i:i + 8]:
+        if p[0] >= s1:
+            break
+        if p[0] >= start and p[1] <= s1:
+            return p[2]
+    return None

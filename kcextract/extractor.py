@@ -235,8 +235,7 @@ def extract_figures(text: str, source: Optional[str] = None,
             if pattern.kind in ("blocked", "period"):
                 taken.add(start, end)
                 if pattern.kind == "period":
-                    doc.periods.append((start, end, " ".join(m.group(0).split())))
-                    doc.periods.sort()
+                    bisect.insort(doc.periods, (start, end, " ".join(m.group(0).split())))
                 continue
             try:
                 built = _BUILDERS[pattern.kind](doc, pattern, m, patterns.lexicon)
@@ -264,8 +263,13 @@ def extract_figures(text: str, source: Optional[str] = None,
 
 def _outside_project_names(figures: list[Figure]) -> list[Figure]:
     """Drop numbers that are part of a project's name ('Đề án “Hỗ trợ 05 cơ sở …”')."""
-    names = [(f.start, f.end) for f in figures if f.kind == "project"]
+    names = sorted((f.start, f.end) for f in figures if f.kind == "project")
     if not names:
         return figures
-    return [f for f in figures
-            if f.kind == "project" or not any(s <= f.start and f.end <= e for s, e in names)]
+    starts = [s for s, _ in names]
+
+    def inside(f: Figure) -> bool:
+        i = bisect.bisect_right(starts, f.start) - 1
+        return i >= 0 and f.end <= names[i][1]
+
+    return [f for f in figures if f.kind == "project" or not inside(f)]
