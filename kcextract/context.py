@@ -77,12 +77,19 @@ def _extend_phrase(words: list[str], limit: int = 6) -> list[str]:
     return kept
 
 
+_RESTATING_HEADS = frozenset(("tổng kinh phí", "kinh phí", "tổng số", "tổng cộng", "tổng vốn", "vốn"))
+_HEADING = regex.compile(r"[ \t\-–•+*]*(?P<label>[^:\n;,.]{3,40}?)[ \t]*:(?!\d)")
+
+
 def label_before(text: str, sentence_start: int, start: int) -> Optional[str]:
     """The last measuring phrase (LABEL_HEAD + modifiers) before ``start`` in its sentence.
 
     >>> s = "tổng kinh phí khuyến công thực hiện năm 2016 là 56.147 triệu đồng"
     >>> label_before(s, 0, s.index("56"))
     'tổng kinh phí khuyến công'
+    >>> s = "Kinh phí KCQG: Tổng kinh phí thực hiện là 23.436 triệu đồng"
+    >>> label_before(s, 0, s.index("23"))
+    'Kinh phí KCQG'
     """
     heads = list(_label_re().finditer(text, sentence_start, start))
     if not heads:
@@ -90,6 +97,13 @@ def label_before(text: str, sentence_start: int, start: int) -> Optional[str]:
     head = heads[-1]
     tail = text[head.end():start].split()
     extra = _extend_phrase(tail)
+    # A heading before a colon names what the line is about, and a bare 'tổng kinh phí'
+    # after it only restates it: 'Kinh phí KCQG: Tổng kinh phí thực hiện là 23.436 triệu
+    # đồng' -> 'Kinh phí KCQG'.  ('kế hoạch', 'tỷ lệ' … say something else: kept.)
+    heading = _HEADING.match(text, sentence_start, start)
+    if (heading and not extra and heads[0].start() < heading.end("label")
+            and head.group(0).casefold() in _RESTATING_HEADS):
+        return " ".join(heading.group("label").split())
     return " ".join([head.group(0)] + extra)
 
 
