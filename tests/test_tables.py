@@ -35,3 +35,9 @@ def test_table_unit_line_and_html_style_rows_separated_by_blank_lines():
 def test_a_page_menu_with_bars_is_not_a_table():
     text = "Trang chủ | Giới thiệu | Tin tức\nCập nhật: 07/12/2023 08:52 | Lượt xem: 1.234\nCỡ chữ: A- A A+ | In bài"
     assert extract(text) == []
+
+
+def test_tab_separated_rows_are_a_table_too():
+    text = "STT\tNội dung\tKinh phí (triệu đồng)\n1\tĐào tạo nghề\t285\n2\tHỗ trợ máy\t2.040\n"
+    assert [(f.text, f.value) for f in extract(text) if f.kind == "money"] == [
+        ("285", Decimal(285000000)), ("2.040", Decimal(2040000000))]
