@@ -115,6 +115,8 @@ def _money(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list[F
         return None
     # Without a scale word an amount is in whole đồng/dollars: '24,000 USD' is 24000.
     value = _number(g, "", prefer_integer=not g.get("scale") and not g.get("scur")) * scale
+    if g.get("half"):
+        value += scale / 2          # 'hai tỷ rưỡi': two and a half billion
     previous = scale
     for suffix in ("2", "3"):
         if g.get("num" + suffix) or g.get("spelled" + suffix):
@@ -143,7 +145,7 @@ def _money(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list[F
 
 
 def _percent(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list[Figure]]:
-    value = parse_vn_number(m.group("num"))
+    value = _number(m.groupdict(), "")
     if m.groupdict().get("lo"):
         lo = parse_vn_number(m.group("lo"))
         if lo >= value:

@@ -97,7 +97,10 @@ def _header_unit(cell: str) -> Optional[ColumnUnit]:
     m = _regexes()["label"].search(cell)
     if m:
         return column_unit(m.group("unit"))
-    return column_unit(cell) if cell.strip().lower().startswith("số ") else None
+    m = _regexes()["count"].match(cell.strip())
+    if cell.strip().lower().startswith("số ") and m and not regex.match(r"\w", cell.strip()[m.end():]):
+        return ColumnUnit("count", unit=" ".join(m.group("unit").split()))   # 'Số cơ sở thụ hưởng'
+    return None
 
 
 def _cells(line: str, offset: int) -> list[tuple[int, int]]:

@@ -119,3 +119,25 @@ def test_the_python_api_warns_instead(monkeypatch):
         warnings.simplefilter("always")
         assert extractor.extract_figures("hỗ trợ 12 cơ sở", source="a.txt") == []
     assert any(issubclass(w.category, UnreadableNumberWarning) and "a.txt:1:8" in str(w.message) for w in caught)
+
+
+def test_a_broken_pattern_file_is_a_clean_error_not_a_traceback(tmp_path, monkeypatch):
+    import shutil
+
+    from kcextract.patterns import PATTERN_DIR, load_patterns
+
+    broken = tmp_path / "patterns"
+    shutil.copytree(PATTERN_DIR, broken)
+    money = broken / "money.yaml"
+    money.write_text(money.read_text(encoding="utf-8").replace("id: money-currency\n",
+                                                               "id: money-currency\n    colour: red\n"),
+                     encoding="utf-8")
+    monkeypatch.setattr("kcextract.patterns.PATTERN_DIR", broken)
+    load_patterns.cache_clear()
+    try:
+        result = run("extract", str(SEED_000))
+    finally:
+        load_patterns.cache_clear()
+    assert result.exit_code == 1
+    assert "Error:" in result.output and "money.yaml: entry 'money-currency', key 'colour'" in result.output
+    assert "Traceback" not in result.output

@@ -269,3 +269,10 @@ def test_tuc_states_a_ratio():
     text = "Trong 146 doanh nghiệp, có 30 doanh nghiệp được hỗ trợ, tức khoảng 20,5%."
     check = next(c for c in verify_text(text) if c.claim_text == "20,5%")
     assert check.status == "ok"
+
+
+def test_the_last_item_joined_by_va_is_still_an_item():
+    text = ("Năm 2024 tỉnh thực hiện 04 đề án khuyến công quốc gia, gồm: đề án “Hỗ trợ máy sấy”; đề án "
+            "“Hỗ trợ máy ép”; đề án “Xây dựng mô hình” và đề án “Đào tạo nghề”.")
+    [check] = [c for c in verify_text(text) if c.kind == "count_list"]
+    assert check.status == "ok" and check.expected == 4

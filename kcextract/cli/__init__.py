@@ -14,7 +14,20 @@ import click
 from kcextract import __version__
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns kcextract's own errors (a malformed pattern or site file …) into a clean
+    'Error: …' line and exit status 1, instead of a traceback."""
+
+    def invoke(self, ctx):
+        from kcextract.exceptions import KcextractError
+
+        try:
+            return super().invoke(ctx)
+        except KcextractError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kcextract")
 def cli():
     """Turn Vietnamese khuyến công news and reports into checked numbers.

@@ -45,8 +45,21 @@ def _items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
 
     items = clean(split(start, end, _SPLIT_MAJOR))
     if len(items) == 1:
-        items = clean(split(items[0][0], items[0][1], _SPLIT_MINOR))
-    return items
+        return clean(split(items[0][0], items[0][1], _SPLIT_MINOR))
+    # 'đề án “A”; đề án “B”; đề án “C” và đề án “D”': the last two items are joined by
+    # 'và' instead of ';' — split there when what follows opens like the other items.
+    head = _head(ctx, items[0])
+    out = []
+    for a, b in items:
+        pos = a
+        for m in regex.finditer(r"\s(?:và|hoặc)\s", masked[a - start:b - start]):
+            cut = a + m.start()
+            after = a + m.end()
+            if head and _head(ctx, (after, b)) == head:
+                out.append((pos, cut))
+                pos = after
+        out.append((pos, b))
+    return clean(out)
 
 
 def _comma_items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
