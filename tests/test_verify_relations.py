@@ -276,3 +276,18 @@ def test_the_last_item_joined_by_va_is_still_an_item():
             "“Hỗ trợ máy ép”; đề án “Xây dựng mô hình” và đề án “Đào tạo nghề”.")
     [check] = [c for c in verify_text(text) if c.kind == "count_list"]
     assert check.status == "ok" and check.expected == 4
+
+
+def test_a_percentage_in_brackets_after_a_part_is_its_share_of_a_total_stated_before():
+    text = ("Cả nước triển khai 2.148 đề án khuyến công.\n\nXét theo vùng, miền núi phía Bắc dẫn đầu với "
+            "498 đề án, chiếm 23,2% tổng số đề án cả nước; tiếp đến là Đồng bằng sông Hồng với 421 đề án "
+            "(19,6%).")
+    check = next(c for c in verify_text(text) if c.claim_text == "19,6%")
+    assert check.status == "ok" and [o.text for o in check.operands] == ["421 đề án", "2.148 đề án"]
+
+
+def test_a_searched_base_must_fit_by_its_value_not_by_a_loose_tolerance():
+    text = ("Dây chuyền có giá hơn 1.5 tỷ đồng. Giá trị sản xuất ước đạt 6.200 tỷ đồng, tăng 12.5% so với "
+            "cùng kỳ.")
+    check = next(c for c in verify_text(text) if c.claim_text == "12.5%")
+    assert check.status == "unverifiable"

@@ -96,6 +96,10 @@ def read_claims(ctx: Context) -> list[Claim]:
         if par and par[0] + 1 > before_start:
             before_start = par[0] + 1
         hit = ctx.cues.claim_before(text[before_start:f.start])
+        if not hit and par and not text[par[0] + 1:f.start].strip():
+            # '421 đề án (19,6%)': the cue is the bracket itself, read with what precedes it.
+            before_start = max(lay.clause_start(par[0]), par[0] - 60)
+            hit = ctx.cues.claim_before(text[before_start:f.start])
         if not hit:
             continue
         cue, m = hit

@@ -94,6 +94,13 @@ _BASE_NAME = {"ratio": "kế hoạch (mốc so sánh)", "share": "tổng số", 
               "multiple": "số liệu so sánh"}
 
 
+def _point_fits(rep_iv, point) -> bool:
+    """The recomputed value itself lies in what the report wrote (a search for a base
+    must not lean on operand tolerances: 'ước đạt 6.200 tỷ' would then fit anything)."""
+    lo, hi = rep_iv
+    return (lo is None or point >= lo - Decimal("1e-9")) and (hi is None or point <= hi + Decimal("1e-9"))
+
+
 def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, decimals, unit, r_txt):
     """A base the report does not point at, but that the claim fits exactly.
 
@@ -123,10 +130,24 @@ def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, 
                 continue
             iv, point = _compute(claim.relation, claim.direction, (fig_interval(x), x.value),
                                  (fig_interval(b), Decimal(b.value)))
-            if overlaps(rep_iv, iv):
+            if _point_fits(rep_iv, point):
                 fits.append((a, i, point))
         if fits:
             break       # the pointed-at subject wins over a search among the others
+    if not fits and precise:
+        # '… với 421 đề án (19,6%)': the total may stand paragraphs before; for the
+        # pointed-at subject alone, a single figure of the document that fits a
+        # percentage written to a tenth or better is no coincidence.
+        x = ctx.figures[subject]
+        for i in ctx.figures_in(0, p0):
+            b = ctx.figures[i]
+            if (i in ctx.bases or b.kind != x.kind or not compatible(b, x) or not b.value
+                    or (claim.relation in ("ratio", "share") and b.value < x.value)):
+                continue
+            iv, point = _compute(claim.relation, claim.direction, (fig_interval(x), x.value),
+                                 (fig_interval(b), Decimal(b.value)))
+            if _point_fits(rep_iv, point):
+                fits.append((subject, i, point))
     if len(fits) != 1:
         return None
     a, i, point = fits[0]
