@@ -26,9 +26,6 @@ from kcextract.sentences import SentenceIndex
 from kcextract.tables import find_table_cells
 from kcextract.textnorm import NormalisedText, normalise
 
-FIGURE_KINDS = ("money", "percent", "count")
-
-
 class _Claims:
     """Non-overlapping spans already taken, kept sorted for bisection."""
 
@@ -71,8 +68,12 @@ class _Document:
         text = self.norm.text
         s0, s1 = self.sentences.around(start)
         o_start, o_end, surface = self.span(start, end)
-        os0, os1, sentence = self.span(s0, s1)
+        os0, _, sentence = self.span(s0, s1)
         qualifier, q_start = fields.pop("qualifier", None) or find_qualifier(text, start)
+        for key in ("value", "value_max"):
+            # 6,7 × 10⁹ is Decimal('6700000000.0'): show whole amounts as whole numbers.
+            if fields.get(key) is not None and fields[key] == fields[key].to_integral_value():
+                fields[key] = fields[key].to_integral_value()
         if kind == "count":
             label = label_after(text, end, s1, fields.get("unit"))
         elif kind == "project":
@@ -209,7 +210,7 @@ def extract_figures(text: str, source: Optional[str] = None,
     :class:`UnreadableNumberWarning` when no callback is given.
 
     >>> [(f.kind, f.text, f.value, f.qualifier) for f in extract_figures("hỗ trợ gần 6,7 tỷ đồng cho 48 cơ sở")]
-    [('money', '6,7 tỷ đồng', Decimal('6700000000.0'), 'under'), ('count', '48 cơ sở', Decimal('48'), 'exact')]
+    [('money', '6,7 tỷ đồng', Decimal('6700000000'), 'under'), ('count', '48 cơ sở', Decimal('48'), 'exact')]
     """
     if not text:
         return []
