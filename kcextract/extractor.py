@@ -228,10 +228,11 @@ def extract_figures(text: str, source: Optional[str] = None,
         figures.append(doc.figure(column.kind, cell.start, cell.end, value=value * column.scale,
                                   currency=column.currency, unit=column.unit))
         claims.add(cell.start, cell.end)
+    windows: dict = {}
     for pattern in patterns.patterns:
         is_project = pattern.kind == "project"
         taken = projects if is_project else claims
-        for m in pattern.regex.finditer(norm):
+        for m in _matches(pattern, norm, patterns.gates, windows):
             start, end = m.span()
             if taken.overlaps(start, end):
                 continue
@@ -262,6 +263,24 @@ def extract_figures(text: str, source: Optional[str] = None,
     figures = _outside_project_names(figures)
     figures.sort(key=lambda f: (f.start, f.end))
     return figures
+
+
+def _matches(pattern: Pattern, text: str, gates: dict, windows: dict):
+    """The pattern's matches in ``text``; a gated pattern is only run in the windows
+    around its gate's hits (computed once per document and gate)."""
+    if pattern.gate is None:
+        yield from pattern.regex.finditer(text)
+        return
+    gate = gates[pattern.gate]
+    if gate.id not in windows:
+        windows[gate.id] = gate.windows(text)
+    for lo, hi in windows[gate.id]:
+        if gate.anchored:
+            m = pattern.regex.match(text, lo, hi)
+            if m:
+                yield m
+        else:
+            yield from pattern.regex.finditer(text, lo, hi)
 
 
 def _outside_project_names(figures: list[Figure]) -> list[Figure]:

@@ -82,3 +82,27 @@ def test_lexicon_rejects_unknown_keys(tmp_path):
     _edit(directory / "lexicon.yaml", lambda d: d["SCALE"].update(example="x"))
     with pytest.raises(PatternFileError, match="lexicon.yaml: entry 'SCALE', key 'example'"):
         load_patterns.__wrapped__(str(directory))
+
+
+GATED = [(p, ex) for p in PATTERNS if p.gate for ex in p.match]
+
+
+@pytest.mark.parametrize("item", GATED, ids=[_id(i) for i in GATED])
+def test_a_gated_pattern_still_matches_its_examples_inside_the_gate_windows(item):
+    """A gate must never hide a match: every example of a gated pattern is found when
+    the pattern runs only in its gate's windows."""
+    pattern, example = item
+    gate = load_patterns().gates[pattern.gate]
+    text = example["text"]
+    if gate.anchored:
+        found = [m.group(0) for lo, hi in gate.windows(text) for m in [pattern.regex.match(text, lo, hi)] if m]
+    else:
+        found = [m.group(0) for lo, hi in gate.windows(text) for m in pattern.regex.finditer(text, lo, hi)]
+    assert example.get("span", example["text"]) in found
+
+
+def test_gates_reject_unknown_keys_and_names(tmp_path):
+    directory = _copy_patterns(tmp_path)
+    _edit(directory / "count.yaml", lambda d: next(e for e in d["patterns"] if e.get("gate")).update(gate="nope"))
+    with pytest.raises(PatternFileError, match="key 'gate': names no gate"):
+        load_patterns.__wrapped__(str(directory))
