@@ -11,10 +11,8 @@ from typing import Optional
 
 import regex
 
-# A sentence ends at . ! ? … followed by space and a capital, a digit, a bullet or a quote,
-# except after a short abbreviation written with a capital (TP. Hồ Chí Minh, ThS. …).
-_SENTENCE_END = regex.compile(r"(?<=[.!?…])[ \t]+(?=[\p{Lu}\d“\"'(\-–•])")
-_ABBREV = regex.compile(r"(?:^|\s)(?:\p{Lu}\p{L}{0,3}|[Tt]p|[Tt]x|tr|St)\.$")
+from kcextract.sentences import split_sentences
+
 BULLET = regex.compile(r"^[ \t]*(?:[-–—•+*▪●]|\d{1,2}[.)](?!\d)|[a-zđ][.)])[ \t]*")
 
 
@@ -24,12 +22,9 @@ class Layout:
     def __init__(self, text: str):
         self.text = text
         self.line_starts = [0] + [m.end() for m in regex.finditer(r"\n", text)]
-        starts = set(self.line_starts)
-        for m in _SENTENCE_END.finditer(text):
-            head = text[max(0, m.start() - 6):m.start()]
-            if _ABBREV.search(head):
-                continue
-            starts.add(m.end())
+        # The extractor's sentence splitter (abbreviations such as 'TP.' are data in
+        # patterns/lexicon.yaml), so figures and claims agree on what a sentence is.
+        starts = set(self.line_starts) | {s for s, _ in split_sentences(text)}
         self.sentence_starts = sorted(starts)
         self.parens = self._pairs("(", ")")
         self.quotes = self._quotes()
