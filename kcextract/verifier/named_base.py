@@ -10,20 +10,23 @@ mismatch as a failure (see :func:`resolve`).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Optional
 
 import regex
 
+from kcextract.patterns import load_patterns
 from kcextract.verifier.context import Context, compatible, unit_key
 
 LOOK_BACK = 2500        # how far before the claim a named base may stand (characters)
 _WORD = regex.compile(r"[\p{L}\d]+")
-# Syllables that say nothing about which figure is meant.
-_NOISE = frozenset("""
-so với của các những là đạt đã được và tổng số trên cả toàn này đó thì mà với cho từ đến
-trong tại theo về như bằng hơn gần khoảng ước có chiếm tăng giảm kế hoạch mục tiêu
-""".split())
+
+
+@functools.lru_cache(maxsize=1)
+def _noise() -> frozenset:
+    """Syllables that say nothing about which figure is meant (lexicon.yaml NAMED_BASE_NOISE)."""
+    return frozenset(w.casefold() for w in load_patterns().lexicon.lists["NAMED_BASE_NOISE"])
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class NamedBase:
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _NOISE}
+    return {w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _noise()}
 
 
 def base_words(ctx: Context, claim_end: int) -> str:
