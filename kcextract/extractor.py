@@ -130,6 +130,10 @@ def _money(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list[F
     if g.get("lo"):
         lo_scale = _scale(lex, g["loscale"]) if g.get("loscale") else scale
         lo_value = parse_vn_number(g["lo"]) * lo_scale
+        if lo_value >= value and not g.get("loscale"):
+            # 'từ 350.000 đến 1,2 triệu đồng': a lower end that the upper end's scale
+            # would make the larger is written in đồng.
+            lo_value = parse_vn_number(g["lo"], prefer_integer=True)
         if lo_value >= value:
             return None  # '2019 - 2020 triệu' or a list, not a range
         lo_end = m.end("loscale") if g.get("loscale") else m.end("lo")

@@ -58,6 +58,16 @@ def _regexes():
         "count": regex.compile(rf"(?:số\s+(?:lượng\s+)?)?(?P<unit>(?:lượt\s+)?{lex.alternation('COUNT_UNIT')})", flags),
         "label": regex.compile(rf"(?:{lex.alternation('TABLE_UNIT_LABEL')})\s*:\s*(?P<unit>[^|\t\n)]+)", flags),
         "number": regex.compile(ps.fragments["NUMBER"], regex.VERSION0),
+        # A header's unit columns, in order: 'Số đề án', 'Kinh phí (triệu đồng)', 'Tỷ lệ (%)'.
+        "unit_phrase": regex.compile(
+            rf"(?<!\w)số\s+(?:lượng\s+)?(?:lượt\s+)?{lex.alternation('COUNT_UNIT')}(?:\s+(?!số\b)(?-i:\p{{Ll}}+)){{0,3}}"
+            r"|(?<!\w)(?!số\b)(?:\p{L}+\s+){0,3}\p{L}+\s*\([^()]{1,20}\)", flags),
+        # The run of numbers a row ends with: ' 3 640 5'.
+        "trailing_numbers": regex.compile(r"(?:[ \t]+\d[\d.,]*)+[ \t]*$"),
+        # 'Kinh phí: 360' — a measuring label, a colon, a number and nothing after it.
+        "labelled_number": regex.compile(
+            rf"(?<!\w)(?:{lex.alternation('LABEL_HEAD')})[^\n:;.]{{0,30}}?:\s*(?P<num>{ps.fragments['NUMBER']})"
+            r"(?=\s*(?:[.;,)]|$))", flags | regex.MULTILINE),
     }
 
 
@@ -175,6 +185,73 @@ def find_tables(text: str) -> list[Table]:
     return tables
 
 
+DECLARED_SCOPE = 4000      # how far after an 'ĐVT: triệu đồng' line its unit still holds (characters)
+
+
+def declared_unit_cells(text: str) -> list[TableCell]:
+    """Labelled bare numbers under a unit declaration: an appendix that says
+    'ĐVT: triệu đồng' once, then lists 'Kinh phí: 360' … 'Tổng cộng: 2.480'.
+
+    >>> t = "ĐVT: triệu đồng\\n1. Đề án “Hỗ trợ máy sấy”. Kinh phí: 360\\nTổng cộng: 2.480\\nNăm 2023: 12"
+    >>> [(t[c.start:c.end], c.column.scale) for c in declared_unit_cells(t)]
+    [('360', Decimal('1000000')), ('2.480', Decimal('1000000'))]
+    """
+    r = _regexes()
+    found = []
+    declarations = list(r["label"].finditer(text))
+    for k, decl in enumerate(declarations):
+        column = column_unit(decl.group("unit"))
+        if column is None:
+            continue
+        end = declarations[k + 1].start() if k + 1 < len(declarations) else len(text)
+        for m in r["labelled_number"].finditer(text, decl.end(), min(end, decl.end() + DECLARED_SCOPE)):
+            found.append(TableCell(m.start("num"), m.end("num"), column))
+    return found
+
+
+def space_table_cells(text: str) -> list[TableCell]:
+    """Cells of a table flattened with single spaces, read from the right::
+
+        TT Địa phương Số đề án Kinh phí (triệu đồng) Số cơ sở thụ hưởng
+        1 TP. Quy Nhơn 3 640 5
+
+    Column borders are lost, but a header whose unit columns can be named in order
+    ('Số đề án', 'Kinh phí (triệu đồng)', 'Số cơ sở thụ hưởng') and rows that end in
+    exactly that many numbers give each trailing number its column's unit.
+
+    >>> t = "TT Địa phương Số đề án Kinh phí (triệu đồng)\\n1 TP. Quy Nhơn 3 640\\nTổng cộng 3 640\\n"
+    >>> [(t[c.start:c.end], c.column.kind) for c in space_table_cells(t)]
+    [('3', 'count'), ('640', 'money'), ('3', 'count'), ('640', 'money')]
+    """
+    r = _regexes()
+    found = []
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        lines.append((line, pos))
+        pos += len(line) + 1
+    k = 0
+    while k < len(lines):
+        line, start = lines[k]
+        units = [u for u in (_header_unit(m.group(0)) for m in r["unit_phrase"].finditer(line)) if u]
+        if len(units) < 2 or any(sep in line for sep in SEPARATORS):
+            k += 1
+            continue
+        rows = []
+        for row_line, row_start in lines[k + 1:]:
+            tail = r["trailing_numbers"].search(row_line)
+            numbers = list(r["number"].finditer(tail.group(0))) if tail else []
+            if len(numbers) != len(units) or not row_line[:tail.start()].strip():
+                break
+            rows.append((row_start + tail.start(), numbers))
+        if len(rows) >= 2:
+            for offset, numbers in rows:
+                for unit, m in zip(units, numbers):
+                    found.append(TableCell(offset + m.start(), offset + m.end(), unit))
+            k += len(rows)
+        k += 1
+    return found
+
+
 def find_table_cells(text: str) -> list[TableCell]:
     """Every number alone in a table cell whose column names a unit.
 
@@ -182,7 +259,11 @@ def find_table_cells(text: str) -> list[TableCell]:
     >>> [(t[c.start:c.end], c.column.kind, c.column.scale) for c in find_table_cells(t)]
     [('285', 'money', Decimal('1000000')), ('3.460', 'money', Decimal('1000000'))]
     """
-    return [cell for table in find_tables(text) for cell in table.cells]
+    cells = [cell for table in find_tables(text) for cell in table.cells]
+    for more in (declared_unit_cells(text), space_table_cells(text)):
+        taken = {c.start for c in cells}
+        cells += [c for c in more if c.start not in taken]
+    return cells
 
 
 def _is_index(header_cell: str) -> bool:

@@ -291,3 +291,10 @@ def test_a_searched_base_must_fit_by_its_value_not_by_a_loose_tolerance():
             "cùng kỳ.")
     check = next(c for c in verify_text(text) if c.claim_text == "12.5%")
     assert check.status == "unverifiable"
+
+
+def test_a_va_joined_last_item_is_split_on_the_items_shared_first_word():
+    text = ("Hội chợ được bố trí thành 5 khu trưng bày chính, gồm: khu sản phẩm OCOP; khu thủ công mỹ nghệ; "
+            "khu máy móc thiết bị; khu nông sản chế biến và khu ẩm thực vùng miền.")
+    [check] = [c for c in verify_text(text) if c.kind == "count_list"]
+    assert check.status == "ok" and check.expected == 5

@@ -48,14 +48,16 @@ def _items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
         return clean(split(items[0][0], items[0][1], _SPLIT_MINOR))
     # 'đề án “A”; đề án “B”; đề án “C” và đề án “D”': the last two items are joined by
     # 'và' instead of ';' — split there when what follows opens like the other items.
-    head = _head(ctx, items[0])
+    # The items' shared first word ('đề án “…”', 'khu ẩm thực …'), if they have one.
+    first_words = {_first_word(ctx, span) for span in items}
+    head = first_words.pop() if len(first_words) == 1 else None
     out = []
     for a, b in items:
         pos = a
         for m in regex.finditer(r"\s(?:và|hoặc)\s", masked[a - start:b - start]):
             cut = a + m.start()
             after = a + m.end()
-            if head and _head(ctx, (after, b)) == head:
+            if head and _first_word(ctx, (after, b)) == head:
                 out.append((pos, cut))
                 pos = after
         out.append((pos, b))
@@ -97,6 +99,11 @@ def _bullet_block(ctx: Context, after: int) -> tuple[int, int, list]:
         last = e
         pos = e + 1
     return (first, last, items) if first is not None else (after, after, [])
+
+
+def _first_word(ctx: Context, span) -> str:
+    words = ctx.text[span[0]:span[1]].strip(_STRIP).lower().split()
+    return words[0] if words else ""
 
 
 def _head(ctx: Context, span) -> str:
@@ -201,6 +208,8 @@ def find_lists(ctx: Context) -> list[Check]:
             continue
         inner = ctx.figures_in(list_start, list_end)
         named_items = all(_starts_with(ctx.text[a:b], f.unit) for a, b in items)
+        if not paren and not bullets and ":" not in m.group(0) and not named_items:
+            continue      # 'tối đa 02 gian hàng, bao gồm chi phí thuê …': 'including', not a list
         if not named_items and any(compatible(ctx.figures[j], f) or ctx.figures[j].kind == "money"
                                    for j in inner):
             continue                                      # parts with amounts: a sum, not a list
