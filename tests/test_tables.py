@@ -41,3 +41,20 @@ def test_tab_separated_rows_are_a_table_too():
     text = "STT\tNội dung\tKinh phí (triệu đồng)\n1\tĐào tạo nghề\t285\n2\tHỗ trợ máy\t2.040\n"
     assert [(f.text, f.value) for f in extract(text) if f.kind == "money"] == [
         ("285", Decimal(285000000)), ("2.040", Decimal(2040000000))]
+
+
+def test_an_appendix_that_declares_its_unit_once():
+    text = ("PHỤ LỤC DANH MỤC ĐỀ ÁN KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2022\nĐVT: triệu đồng\n\n"
+            "1. Đề án “Hỗ trợ máy sấy nho” - Đơn vị thụ hưởng: HTX Thảo Nguyên. Kinh phí: 360\n"
+            "2. Đề án “Hỗ trợ lò hơi tiết kiệm năng lượng”. Kinh phí: 350\nTổng cộng: 710\n")
+    money = [(f.text, f.value) for f in extract(text) if f.kind == "money"]
+    assert money == [("360", Decimal(360000000)), ("350", Decimal(350000000)), ("710", Decimal(710000000))]
+
+
+def test_a_table_flattened_with_spaces_is_read_from_the_right():
+    text = ("TT Địa phương Số đề án Kinh phí (triệu đồng) Số cơ sở thụ hưởng\n"
+            "1 TP. Quy Nhơn 3 640 5\n2 Thị xã An Nhơn 3 710 6\nTổng cộng 6 1.350 11\n")
+    figures = [(f.kind, f.text, f.unit) for f in extract(text)]
+    assert ("money", "1.350", "VND") in figures and ("count", "11", "cơ sở") in figures
+    assert ("count", "3", "đề án") in figures
+    assert not [f for f in figures if f[1] in ("1 TP", "2 Thị xã")]       # row numbers, not counts
