@@ -1,9 +1,12 @@
 """Split text into sentences with offsets, cheaply (no model over the document).
 
-A line break always ends a sentence (reports put list items and headings on
-lines of their own); inside a line, '.', '!', '?' or '…' ends one when white
-space and a capital letter, a digit, a quote or a dash follow, except after an
-abbreviation such as 'TP.' (lexicon.yaml SENTENCE_ABBREVIATION).
+A line break ends a sentence (reports put list items and headings on lines of
+their own) unless it is a hard wrap in the middle of one, as text converted
+from PDF or legal-document pages has it: a break after a word, before a word in
+lower case ('tổng kinh phí khuyến công' / 'địa phương') joins the two lines.
+Inside a line, '.', '!', '?' or '…' ends a sentence when white space and a
+capital letter, a digit, a quote or a dash follow, except after an abbreviation
+such as 'TP.' (lexicon.yaml SENTENCE_ABBREVIATION).
 """
 from __future__ import annotations
 
@@ -21,7 +24,9 @@ def _boundary_re():
     # Fixed-width look-behinds, one per abbreviation ('TP.' is not an end).
     not_abbrev = "".join(f"(?<!(?<!\\w){regex.escape(a)}\\.)" for a in abbreviations)
     return regex.compile(
-        r"\n[\s]*"                                                    # a line break
+        r"(?<![\p{L}\d,][ \t]*)\n[\s]*"                                # a line break after punctuation,
+        r"|\n[ \t]*\n[\s]*"                                          # a blank line,
+        r"|\n[\s]*(?![\p{Ll}])"                                       # or before anything but a lower-case word
         r"|" + not_abbrev + r"(?<![\s\d]\p{Lu})(?<=[.!?…])[\"”’)]*[ \t]+(?=[\p{Lu}\d“\"'(–-])"
     )
 
@@ -32,6 +37,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     >>> t = "Sở Công Thương TP. Hồ Chí Minh họp. Hội nghị đạt 93,71%.\\n– 02/10 đề án"
     >>> [t[s:e] for s, e in split_sentences(t)]
     ['Sở Công Thương TP. Hồ Chí Minh họp.', 'Hội nghị đạt 93,71%.', '– 02/10 đề án']
+    >>> t = "kinh phí khuyến công địa phương 4.475 triệu đồng,\\nchiếm 68,4% tổng kinh phí.\\nNăm 2024"
+    >>> [t[s:e] for s, e in split_sentences(t)]
+    ['kinh phí khuyến công địa phương 4.475 triệu đồng,\\nchiếm 68,4% tổng kinh phí.', 'Năm 2024']
     """
     spans, pos = [], 0
     for m in _boundary_re().finditer(text):

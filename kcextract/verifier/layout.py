@@ -24,7 +24,7 @@ class Layout:
         self.line_starts = [0] + [m.end() for m in regex.finditer(r"\n", text)]
         # The extractor's sentence splitter (abbreviations such as 'TP.' are data in
         # patterns/lexicon.yaml), so figures and claims agree on what a sentence is.
-        starts = set(self.line_starts) | {s for s, _ in split_sentences(text)}
+        starts = {0} | {s for s, _ in split_sentences(text)}
         self.sentence_starts = sorted(starts)
         self.parens = self._pairs("(", ")")
         self.quotes = self._quotes()
