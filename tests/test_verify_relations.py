@@ -298,3 +298,19 @@ def test_a_va_joined_last_item_is_split_on_the_items_shared_first_word():
             "khu máy móc thiết bị; khu nông sản chế biến và khu ẩm thực vùng miền.")
     [check] = [c for c in verify_text(text) if c.kind == "count_list"]
     assert check.status == "ok" and check.expected == 5
+
+
+def test_a_subject_named_by_words_from_the_sentence_before_confirms_a_share():
+    text = ("Đề án có tổng kinh phí 960 triệu đồng, trong đó kinh phí khuyến công địa phương 720 triệu đồng, "
+            "các cơ sở đối ứng 240 triệu đồng. Kinh phí khuyến công địa phương chiếm 75% tổng kinh phí đề án.")
+    check = next(c for c in verify_text(text) if c.claim_text == "75%")
+    assert check.status == "ok" and [o.text for o in check.operands] == ["720 triệu đồng", "960 triệu đồng"]
+    wrong = next(c for c in verify_text(text.replace("chiếm 75%", "chiếm 80%")) if c.claim_text == "80%")
+    assert wrong.status == "unverifiable"        # named by words only: never an accusation
+
+
+def test_the_same_base_written_twice_is_one_base():
+    text = ("Trong 126 cơ sở được khảo sát, có 58 cơ sở đã nhận hỗ trợ, chiếm 46,0%. Trong số 58 cơ sở này, "
+            "42 cơ sở (72,4%) đánh giá hiệu quả tốt.")
+    check = next(c for c in verify_text(text) if c.claim_text == "72,4%")
+    assert check.status == "ok"

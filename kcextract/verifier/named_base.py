@@ -109,3 +109,27 @@ def resolve(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Opt
     if best == runner_up:
         return None
     return NamedBase(index, unambiguous=False)
+
+
+def resolve_subject(ctx: Context, cue_start: int) -> Optional[int]:
+    """The earlier figure that the words before a claim's cue name, when their clause
+    holds no figure of its own ('Kinh phí khuyến công địa phương chiếm 75% …' after a
+    sentence that gave 'kinh phí khuyến công địa phương 720 triệu đồng').
+
+    The candidates are the amounts of the two sentences before; the one whose
+    describing words share the most with the claim's words wins, if it wins alone.
+    """
+    lay = ctx.layout
+    clause = ctx.text[lay.clause_start(cue_start):cue_start]
+    wanted = _words(clause)
+    if not wanted:
+        return None
+    s0, _ = lay.sentence(cue_start)
+    p0, _ = lay.sentence(max(s0 - 2, 0)) if s0 > 1 else (s0, s0)
+    p0, _ = lay.sentence(max(p0 - 2, 0)) if p0 > 1 else (p0, p0)
+    candidates = [i for i in ctx.figures_in(p0, cue_start, kinds=("money", "count"))
+                  if i not in ctx.bases and ctx.figures[i].value]
+    scored = sorted(((len(wanted & _described(ctx, i)), i) for i in candidates), reverse=True)
+    if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1]

@@ -16,6 +16,7 @@ import regex
 from kcextract.verifier.check import Check, format_auto, round_expected
 from kcextract.verifier.claims import Claim
 from kcextract.verifier.named_base import resolve as resolve_named_base
+from kcextract.verifier.named_base import resolve_subject as resolve_named_subject
 from kcextract.verifier.context import (Context, amount_text, compatible, fig_interval,
                                       operand, pct)
 from kcextract.verifier.tolerance import (decimals_written, divide, interval, overlaps,
@@ -101,7 +102,8 @@ def _point_fits(rep_iv, point) -> bool:
     return (lo is None or point >= lo - Decimal("1e-9")) and (hi is None or point <= hi + Decimal("1e-9"))
 
 
-def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, decimals, unit, r_txt):
+def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, decimals, unit, r_txt,
+                              base_hint: Optional[int] = None):
     """A base the report does not point at, but that the claim fits exactly.
 
     'Doanh thu đạt 1.250 tỷ đồng … Lợi nhuận 150 tỷ đồng, chiếm 12% doanh thu': the
@@ -116,6 +118,8 @@ def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, 
     p0, _ = lay.sentence(max(s0 - 2, 0)) if s0 > 1 else (s0, s0)
     nearby = [i for i in ctx.figures_in(p0, claim.start) if i != claim.fig and i not in ctx.bases
               and ctx.figures[i].kind in ("money", "count") and ctx.figures[i].value]
+    if base_hint is not None and base_hint not in nearby:
+        nearby.append(base_hint)
     # The subject the clause points at first; other nearby figures only when the claim is
     # written precisely enough ('14,6%', not '30%') for a chance fit to be unlikely.
     precise = rep_iv[0] is not None and rep_iv[1] is not None and rep_iv[1] - rep_iv[0] <= Decimal("0.2")
@@ -125,7 +129,7 @@ def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, 
         x = ctx.figures[a]
         for i in nearby:
             b = ctx.figures[i]
-            if (i == a or not compatible(b, x)
+            if (i == a or not compatible(b, x) or b.value == x.value   # equal figures prove nothing
                     or (claim.relation in ("ratio", "share") and b.value < x.value)):
                 continue
             iv, point = _compute(claim.relation, claim.direction, (fig_interval(x), x.value),
@@ -148,6 +152,11 @@ def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, 
                                  (fig_interval(b), Decimal(b.value)))
             if _point_fits(rep_iv, point):
                 fits.append((subject, i, point))
+    # The same figure written twice ('58 cơ sở …; Trong số 58 cơ sở này') is one base: keep the nearest.
+    by_value: dict = {}
+    for a, i, point in fits:
+        by_value[(a, ctx.figures[i].value)] = (a, i, point)
+    fits = list(by_value.values())
     if len(fits) != 1:
         return None
     a, i, point = fits[0]
@@ -194,6 +203,17 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
             elif claim.relation in ("growth", "multiple"):
                 base = by_period(ctx, claim, s)
             subjects = [s]
+    if not subjects and claim.fig is not None:
+        # 'Kinh phí khuyến công địa phương chiếm 75% tổng kinh phí đề án': the subject is
+        # named by words, its figure stands in an earlier sentence.  Good enough to
+        # confirm the claim, never to accuse it.
+        named = resolve_named_subject(ctx, claim.cue_start)
+        if named is not None:
+            confirmed = _confirm_with_nearby_base(ctx, claim, named, rep_iv, decimals, unit, r_txt,
+                                                  base_hint=base)
+            if confirmed is not None:
+                s, base_i, expected, explanation = confirmed
+                return check("ok", expected, [s, base_i], explanation)
     if not subjects:
         return check("unverifiable", explanation=(
             f"không xác định được số liệu mà {r_txt}{unit} được tính cho"))
