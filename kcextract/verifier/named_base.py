@@ -54,7 +54,10 @@ def _described(ctx: Context, i: int) -> set[str]:
     it ('71 sản phẩm đăng ký tham gia'), its period; not its own unit, which every
     candidate of that unit shares."""
     f = ctx.figures[i]
-    start = max(ctx.layout.clause_start(f.start), f.start - 120)
+    # Its own comma-separated part of the clause: in 'tổng kinh phí 960 triệu đồng, trong đó
+    # kinh phí khuyến công địa phương 720 triệu đồng, các cơ sở đối ứng 240 triệu đồng'
+    # each amount is described by the words since the last comma.
+    start = max(ctx.layout.clause_start(f.start), f.start - 120, ctx.text.rfind(",", 0, f.start) + 1)
     after = ctx.text[f.end:f.end + 60]
     stop = regex.search(r"[,;()]|\.(?!\d)", after)
     words = _words(ctx.text[start:f.start]) | _words(after[:stop.start()] if stop else after)
