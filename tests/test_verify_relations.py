@@ -314,3 +314,14 @@ def test_the_same_base_written_twice_is_one_base():
             "42 cơ sở (72,4%) đánh giá hiệu quả tốt.")
     check = next(c for c in verify_text(text) if c.claim_text == "72,4%")
     assert check.status == "ok"
+
+
+def test_a_closed_enumeration_that_falls_short_fails_an_open_one_does_not():
+    closed = ("Toàn tỉnh có 67 sản phẩm được công nhận, trong đó 11 sản phẩm cấp quốc gia, 23 sản phẩm cấp khu "
+              "vực và 32 sản phẩm cấp tỉnh.")
+    [check] = [c for c in verify_text(closed) if c.kind == "sum"]
+    assert check.status == "fail" and check.expected == 66
+    for open_list in (closed.replace("trong đó 11", "trong đó có 11"),          # 'among them are'
+                      closed.replace(" và 32", ", 32"),                          # no closing 'và'
+                      closed.replace("32 sản phẩm cấp tỉnh", "32 sản phẩm cấp tỉnh và các sản phẩm khác")):
+        assert [c.status for c in verify_text(open_list) if c.kind == "sum"] in ([], ["unverifiable"])

@@ -48,7 +48,7 @@ def _reported_text(ctx: Context, f) -> str:
 
 
 def _evaluate(ctx: Context, total: int, parts: list[int], may_fail: bool,
-              quiet: bool) -> Optional[SumGroup]:
+              quiet: bool, closed: bool = False) -> Optional[SumGroup]:
     """First prefix (≥ 2 parts) whose sum matches ``total``; else fail/unverifiable/None."""
     t = ctx.figures[total]
     t_iv = fig_interval(t)
@@ -77,6 +77,8 @@ def _evaluate(ctx: Context, total: int, parts: list[int], may_fail: bool,
             return None
         if may_fail and acc[0] is not None and t_iv[1] is not None and acc[0] > t_iv[1]:
             status = "fail"
+        elif may_fail and closed and acc[1] is not None and t_iv[0] is not None and acc[1] < t_iv[0]:
+            status = "fail"        # a closed enumeration ('A, B và C') that falls short
         else:
             status = "unverifiable"
             explanation += " (các phần liệt kê có thể chưa đầy đủ)"
@@ -148,10 +150,29 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                                  for p in ctx.cues.role("parts"))
                     unambiguous = same_sentence and candidates[unit_key(t)] == 1
                     g = _evaluate(ctx, total, in_sentence, may_fail=unambiguous and not nested,
-                                  quiet=False) or g
+                                  quiet=False, closed=_closed_enumeration(ctx, m, in_sentence)) or g
                 if g:
                     groups.append(g)
     return groups
+
+
+_CO_AFTER_CUE = regex.compile(r"\s*(?:có|gồm\s+có)\s", regex.IGNORECASE)
+
+
+def _closed_enumeration(ctx: Context, cue, parts: list[int]) -> bool:
+    """'…, trong đó 11 sản phẩm cấp quốc gia, 23 sản phẩm cấp khu vực và 32 sản phẩm cấp
+    tỉnh': three or more parts whose last is joined by 'và' name every part, so parts
+    that fall short of the total are an error.  Not after 'trong đó có' (among them
+    are …), nor with a word that says the list is partial (như, khác, chủ yếu, …)."""
+    if len(parts) < 3 or _CO_AFTER_CUE.match(ctx.text, cue.end()):
+        return False
+    last, before = ctx.figures[parts[-1]], ctx.figures[parts[-2]]
+    joint = ctx.text[before.end:last.start]
+    if not regex.search(r"\svà\s", joint) or "," in joint or ";" in joint:
+        return False
+    _, sentence_end = ctx.layout.sentence(last.start)
+    span = ctx.layout.masked(cue.end(), sentence_end)      # '… và các sản phẩm khác' may follow
+    return not any(p.pattern.search(span) for p in ctx.cues.role("partial"))
 
 
 def _label(ctx: Context, pos: int) -> str:
