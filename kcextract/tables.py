@@ -209,22 +209,23 @@ def declared_unit_cells(text: str) -> list[TableCell]:
     return found
 
 
-def space_table_cells(text: str) -> list[TableCell]:
-    """Cells of a table flattened with single spaces, read from the right::
+def space_tables(text: str) -> list[Table]:
+    """Tables flattened with single spaces, read from the right::
 
         TT Địa phương Số đề án Kinh phí (triệu đồng) Số cơ sở thụ hưởng
         1 TP. Quy Nhơn 3 640 5
 
     Column borders are lost, but a header whose unit columns can be named in order
     ('Số đề án', 'Kinh phí (triệu đồng)', 'Số cơ sở thụ hưởng') and rows that end in
-    exactly that many numbers give each trailing number its column's unit.
+    exactly that many numbers give each trailing number its column's unit.  Each row
+    is then (label, number, number, …); the header's first cell stands for the labels.
 
     >>> t = "TT Địa phương Số đề án Kinh phí (triệu đồng)\\n1 TP. Quy Nhơn 3 640\\nTổng cộng 3 640\\n"
-    >>> [(t[c.start:c.end], c.column.kind) for c in space_table_cells(t)]
+    >>> [(t[c.start:c.end], c.column.kind) for c in space_tables(t)[0].cells]
     [('3', 'count'), ('640', 'money'), ('3', 'count'), ('640', 'money')]
     """
     r = _regexes()
-    found = []
+    tables = []
     lines, pos = [], 0
     for line in text.split("\n"):
         lines.append((line, pos))
@@ -232,24 +233,28 @@ def space_table_cells(text: str) -> list[TableCell]:
     k = 0
     while k < len(lines):
         line, start = lines[k]
-        units = [u for u in (_header_unit(m.group(0)) for m in r["unit_phrase"].finditer(line)) if u]
-        if len(units) < 2 or any(sep in line for sep in SEPARATORS):
+        phrases = [(m, _header_unit(m.group(0))) for m in r["unit_phrase"].finditer(line)]
+        phrases = [(m, u) for m, u in phrases if u]
+        if len(phrases) < 2 or any(sep in line for sep in SEPARATORS):
             k += 1
             continue
+        units = [u for _, u in phrases]
         rows = []
         for row_line, row_start in lines[k + 1:]:
             tail = r["trailing_numbers"].search(row_line)
             numbers = list(r["number"].finditer(tail.group(0))) if tail else []
             if len(numbers) != len(units) or not row_line[:tail.start()].strip():
                 break
-            rows.append((row_start + tail.start(), numbers))
+            offset = row_start + tail.start()
+            rows.append(((row_start, offset),) + tuple((offset + m.start(), offset + m.end()) for m in numbers))
         if len(rows) >= 2:
-            for offset, numbers in rows:
-                for unit, m in zip(units, numbers):
-                    found.append(TableCell(offset + m.start(), offset + m.end(), unit))
+            header = ((start, start + phrases[0][0].start()),) + tuple(
+                (start + m.start(), start + m.end()) for m, _ in phrases)
+            cells = tuple(TableCell(s, e, u) for row in rows for (s, e), u in zip(row[1:], units))
+            tables.append(Table((header,) + tuple(rows), (None,) + tuple(units), cells))
             k += len(rows)
         k += 1
-    return found
+    return tables
 
 
 def find_table_cells(text: str) -> list[TableCell]:
@@ -260,7 +265,7 @@ def find_table_cells(text: str) -> list[TableCell]:
     [('285', 'money', Decimal('1000000')), ('3.460', 'money', Decimal('1000000'))]
     """
     cells = [cell for table in find_tables(text) for cell in table.cells]
-    for more in (declared_unit_cells(text), space_table_cells(text)):
+    for more in (declared_unit_cells(text), [c for t in space_tables(text) for c in t.cells]):
         taken = {c.start for c in cells}
         cells += [c for c in more if c.start not in taken]
     return cells

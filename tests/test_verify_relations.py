@@ -325,3 +325,22 @@ def test_a_closed_enumeration_that_falls_short_fails_an_open_one_does_not():
                       closed.replace(" và 32", ", 32"),                          # no closing 'và'
                       closed.replace("32 sản phẩm cấp tỉnh", "32 sản phẩm cấp tỉnh và các sản phẩm khác")):
         assert [c.status for c in verify_text(open_list) if c.kind == "sum"] in ([], ["unverifiable"])
+
+
+def test_a_percentage_column_is_checked_against_its_value_column_and_total():
+    table = ("STT\tNội dung\tKinh phí (triệu đồng)\tTỷ lệ (%)\n1\tHỗ trợ máy móc\t16.850\t53,61\n"
+             "2\tMô hình trình diễn\t3.600\t11,45\n3\tĐào tạo nghề\t10.980\t34,93\n\tTổng cộng\t31.430\t100\n")
+    shares = {c.claim_text: c.status for c in verify_text(table) if c.kind == "share"}
+    assert shares == {"53,61": "ok", "11,45": "ok", "34,93": "ok"}
+    wrong = verify_text(table.replace("53,61", "55,61"))
+    check = next(c for c in wrong if c.claim_text == "55,61")
+    assert check.status == "fail" and "16.850 / 31.430 = 53,61%" in check.explanation
+
+
+def test_an_appendix_total_against_its_lines():
+    text = ("ĐVT: triệu đồng\n1. Đề án “Hỗ trợ máy sấy nho”. Kinh phí: 360\n"
+            "2. Đề án “Hỗ trợ lò hơi”. Kinh phí: 350\nTổng cộng: 710\n")
+    [check] = [c for c in verify_text(text) if c.kind == "sum"]
+    assert check.status == "ok"
+    [wrong] = [c for c in verify_text(text.replace("710", "720")) if c.kind == "sum"]
+    assert wrong.status == "fail"
