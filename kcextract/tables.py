@@ -233,6 +233,10 @@ def space_tables(text: str) -> list[Table]:
     k = 0
     while k < len(lines):
         line, start = lines[k]
+        # Cheap test first: a header is followed by a row that ends in a number.
+        if k + 1 >= len(lines) or not lines[k + 1][0].rstrip()[-1:].isdigit() or len(line) > 200:
+            k += 1
+            continue
         phrases = [(m, _header_unit(m.group(0))) for m in r["unit_phrase"].finditer(line)]
         phrases = [(m, u) for m, u in phrases if u]
         if len(phrases) < 2 or any(sep in line for sep in SEPARATORS):

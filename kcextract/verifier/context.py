@@ -3,6 +3,7 @@
 """
 from __future__ import annotations
 
+import bisect
 from decimal import Decimal
 from typing import Optional
 
@@ -81,6 +82,7 @@ class Context:
         self.text = text
         self.source = source
         self.figures = sorted(figures, key=lambda f: (f.start, f.end))
+        self._starts = [f.start for f in self.figures]
         self.layout = Layout(text)
         self.cues = cues or load_cues()
         self.bases: set[int] = set()       # figures that are bases or change amounts
@@ -90,8 +92,11 @@ class Context:
         return self.figures.index(fig)
 
     def figures_in(self, start: int, end: int, kinds=None) -> list[int]:
-        return [i for i, f in enumerate(self.figures)
-                if start <= f.start and f.end <= end and (kinds is None or f.kind in kinds)]
+        """Indices of the figures lying within [start, end), in text order."""
+        lo = bisect.bisect_left(self._starts, start)
+        hi = bisect.bisect_left(self._starts, end)
+        return [i for i in range(lo, hi)
+                if self.figures[i].end <= end and (kinds is None or self.figures[i].kind in kinds)]
 
     def first_figure_after(self, pos: int, end: int) -> Optional[int]:
         for i, f in enumerate(self.figures):
