@@ -344,3 +344,17 @@ def test_an_appendix_total_against_its_lines():
     assert check.status == "ok"
     [wrong] = [c for c in verify_text(text.replace("710", "720")) if c.kind == "sum"]
     assert wrong.status == "fail"
+
+
+def test_a_plan_stated_in_the_same_sentence_is_the_base_of_dat_ke_hoach():
+    text = ("Năm 2023, kinh phí khuyến công địa phương được giao là 4.500 triệu đồng, chúng tôi đã giải ngân "
+            "4.185 triệu đồng, đạt 94% kế hoạch.")
+    check = next(c for c in verify_text(text) if c.claim_text == "94%")
+    assert check.status == "fail" and [o.text for o in check.operands] == ["4.185 triệu đồng", "4.500 triệu đồng"]
+    assert next(c for c in verify_text(text.replace("94%", "93%")) if c.claim_text == "93%").status == "ok"
+
+
+def test_the_plan_of_another_year_is_not_the_base():
+    text = ("Kế hoạch năm 2016 là 59.913 triệu đồng. Trong 6 tháng đầu năm 2017, kinh phí giải ngân 279 triệu "
+            "đồng (đạt 5,67% kế hoạch).")
+    assert [c.status for c in verify_text(text) if c.claim_text == "5,67%"] in ([], ["unverifiable"])

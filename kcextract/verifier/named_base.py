@@ -136,3 +136,42 @@ def resolve_subject(ctx: Context, cue_start: int) -> Optional[int]:
     if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     return scored[0][1]
+
+
+@functools.lru_cache(maxsize=1)
+def _plan_regexes():
+    lex = load_patterns().lexicon
+    flags = regex.IGNORECASE | regex.VERSION0
+    return (regex.compile(r"(?<!\w)" + lex.alternation("PLAN_CLAIM") + r"(?!\w)", flags),
+            regex.compile(r"(?<!\w)" + lex.alternation("PLAN_WORD") + r"(?!\w)", flags))
+
+
+def resolve_plan(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Optional[NamedBase]:
+    """'… được giao là 4.500 triệu đồng, … giải ngân 4.185 triệu đồng, đạt 94% kế hoạch':
+    a ratio to a plan whose plan is the one figure of the subject's unit, in the
+    claim's sentence or the one before, that a plan word (PLAN_WORD) describes.
+    One such figure is unambiguous; none or several give nothing."""
+    claim_words, plan_words = _plan_regexes()
+    if not claim_words.search(base_words(ctx, claim_end)):
+        return None
+    s = ctx.figures[subject]
+    lay = ctx.layout
+    s0, _ = lay.sentence(claim_start)
+    p0, _ = lay.sentence(max(s0 - 2, 0)) if s0 > 1 else (s0, s0)
+    plans = []
+    for i in ctx.figures_in(p0, claim_start):
+        f = ctx.figures[i]
+        if (i == subject or i in ctx.bases or not compatible(f, s) or not f.value
+                or lay.in_quote(f.start) != lay.in_quote(claim_start)
+                or _other_year(f.period, s.period)):
+            continue                  # another claim's base, or the plan of another year
+        start = max(lay.clause_start(f.start), f.start - 80, ctx.text.rfind(",", 0, f.start) + 1)
+        if plan_words.search(ctx.text, start, f.start):
+            plans.append(i)
+    return NamedBase(plans[0], unambiguous=True) if len(plans) == 1 else None
+
+
+def _other_year(a: Optional[str], b: Optional[str]) -> bool:
+    """Whether two stated periods name different years ('năm 2016' vs '6 tháng đầu năm 2017')."""
+    ya, yb = set(regex.findall(r"(?:19|20)\d\d", a or "")), set(regex.findall(r"(?:19|20)\d\d", b or ""))
+    return bool(ya and yb and not ya & yb)

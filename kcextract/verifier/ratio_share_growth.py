@@ -16,6 +16,7 @@ import regex
 from kcextract.verifier.check import Check, format_auto, round_expected
 from kcextract.verifier.claims import Claim
 from kcextract.verifier.named_base import resolve as resolve_named_base
+from kcextract.verifier.named_base import resolve_plan
 from kcextract.verifier.named_base import resolve_subject as resolve_named_subject
 from kcextract.verifier.context import (Context, amount_text, compatible, fig_interval,
                                       operand, pct)
@@ -217,6 +218,10 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
     if not subjects:
         return check("unverifiable", explanation=(
             f"không xác định được số liệu mà {r_txt}{unit} được tính cho"))
+    if base is None and claim.fig is not None and claim.relation == "ratio":
+        plan = resolve_plan(ctx, claim.start, claim.end, subjects[0])
+        if plan is not None:
+            base, explicit = plan.index, plan.unambiguous
     if base is None and claim.fig is not None:
         named = resolve_named_base(ctx, claim.start, claim.end, subjects[0])
         if named is not None:
