@@ -179,6 +179,16 @@ def _expand(text: str, lexicon: Lexicon, fragments: dict, path, entry_id) -> str
     return text
 
 
+def _check_examples(find, entry: dict, path, entry_id) -> None:
+    """Every `match` example is found by ``find`` (fullmatch or search), no `no_match` one is."""
+    for example in entry.get("match", []):
+        if not find(example):
+            _fail(path, entry_id, "match", f"example {example!r} is not matched")
+    for example in entry.get("no_match", []):
+        if find(example):
+            _fail(path, entry_id, "no_match", f"example {example!r} is matched")
+
+
 def load_fragments(path: Path, lexicon: Lexicon) -> dict:
     """Named regex pieces (``{NUMBER}``...), each checked against its examples."""
     data = _read_yaml(path) or {}
@@ -193,12 +203,7 @@ def load_fragments(path: Path, lexicon: Lexicon) -> dict:
             compiled = regex.compile(source, regex.VERBOSE | regex.VERSION0)
         except regex.error as exc:
             _fail(path, entry_id, "regex", f"does not compile: {exc}")
-        for example in entry.get("match", []):
-            if not compiled.fullmatch(example):
-                _fail(path, entry_id, "match", f"example {example!r} is not matched in full")
-        for example in entry.get("no_match", []):
-            if compiled.fullmatch(example):
-                _fail(path, entry_id, "no_match", f"example {example!r} is matched")
+        _check_examples(compiled.fullmatch, entry, path, entry_id)
         # Stored without VERBOSE so it can sit inside other patterns: strip the
         # comments and layout now.
         fragments[entry_id] = _strip_verbose(source)
@@ -260,12 +265,7 @@ def load_gates(path: Path, lexicon: Lexicon, fragments: dict) -> dict:
             compiled = regex.compile(source, regex.VERBOSE | regex.VERSION0 | regex.IGNORECASE)
         except regex.error as exc:
             _fail(path, entry_id, "regex", f"does not compile: {exc}")
-        for example in entry.get("match", []):
-            if not compiled.search(example):
-                _fail(path, entry_id, "match", f"example {example!r} is not found")
-        for example in entry.get("no_match", []):
-            if compiled.search(example):
-                _fail(path, entry_id, "no_match", f"example {example!r} is found")
+        _check_examples(compiled.search, entry, path, entry_id)
         gates[entry_id] = Gate(entry_id, compiled, int(entry.get("before", 0)), int(entry.get("after", 0)),
                                bool(entry.get("anchored", False)))
     return gates

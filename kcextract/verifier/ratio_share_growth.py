@@ -103,6 +103,23 @@ def _point_fits(rep_iv, point) -> bool:
     return (lo is None or point >= lo - Decimal("1e-9")) and (hi is None or point <= hi + Decimal("1e-9"))
 
 
+def _fitting_bases(ctx: Context, claim: Claim, a: int, candidates: list, rep_iv) -> list:
+    """(subject, base, recomputed value) for each candidate base that makes the claim
+    hold for subject ``a`` by its value (equal figures prove nothing)."""
+    x = ctx.figures[a]
+    fits = []
+    for i in candidates:
+        b = ctx.figures[i]
+        if (i == a or not compatible(b, x) or not b.value or b.value == x.value
+                or (claim.relation in ("ratio", "share") and b.value < x.value)):
+            continue
+        _, point = _compute(claim.relation, claim.direction, (fig_interval(x), x.value),
+                            (fig_interval(b), Decimal(b.value)))
+        if _point_fits(rep_iv, point):
+            fits.append((a, i, point))
+    return fits
+
+
 def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, decimals, unit, r_txt,
                               base_hint: Optional[int] = None):
     """A base the report does not point at, but that the claim fits exactly.
@@ -127,32 +144,15 @@ def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, 
     subjects = [subject] + ([i for i in nearby if i != subject] if precise else [])
     fits = []
     for a in subjects:
-        x = ctx.figures[a]
-        for i in nearby:
-            b = ctx.figures[i]
-            if (i == a or not compatible(b, x) or b.value == x.value   # equal figures prove nothing
-                    or (claim.relation in ("ratio", "share") and b.value < x.value)):
-                continue
-            iv, point = _compute(claim.relation, claim.direction, (fig_interval(x), x.value),
-                                 (fig_interval(b), Decimal(b.value)))
-            if _point_fits(rep_iv, point):
-                fits.append((a, i, point))
+        fits = _fitting_bases(ctx, claim, a, nearby, rep_iv)
         if fits:
             break       # the pointed-at subject wins over a search among the others
     if not fits and precise:
         # '… với 421 đề án (19,6%)': the total may stand paragraphs before; for the
         # pointed-at subject alone, a single figure of the document that fits a
         # percentage written to a tenth or better is no coincidence.
-        x = ctx.figures[subject]
-        for i in ctx.figures_in(0, p0):
-            b = ctx.figures[i]
-            if (i in ctx.bases or b.kind != x.kind or not compatible(b, x) or not b.value
-                    or (claim.relation in ("ratio", "share") and b.value < x.value)):
-                continue
-            iv, point = _compute(claim.relation, claim.direction, (fig_interval(x), x.value),
-                                 (fig_interval(b), Decimal(b.value)))
-            if _point_fits(rep_iv, point):
-                fits.append((subject, i, point))
+        earlier = [i for i in ctx.figures_in(0, p0) if i not in ctx.bases]
+        fits = _fitting_bases(ctx, claim, subject, earlier, rep_iv)
     # The same figure written twice ('58 cơ sở …; Trong số 58 cơ sở này') is one base: keep the nearest.
     by_value: dict = {}
     for a, i, point in fits:
