@@ -209,6 +209,16 @@ def declared_unit_cells(text: str) -> list[TableCell]:
     return found
 
 
+def _declared_unit(text: str, header_start: int) -> Optional[ColumnUnit]:
+    """The unit an 'ĐVT: …' line in the two lines above a header declares."""
+    above = text[max(0, header_start - 200):header_start]
+    lines = above.split("\n")[-3:]
+    m = None
+    for m in _regexes()["label"].finditer("\n".join(lines)):
+        pass
+    return column_unit(m.group("unit")) if m is not None else None
+
+
 def space_tables(text: str) -> list[Table]:
     """Tables flattened with single spaces, read from the right::
 
@@ -239,10 +249,19 @@ def space_tables(text: str) -> list[Table]:
             continue
         phrases = [(m, _header_unit(m.group(0))) for m in r["unit_phrase"].finditer(line)]
         phrases = [(m, u) for m, u in phrases if u]
-        if len(phrases) < 2 or any(sep in line for sep in SEPARATORS):
+        units = [u for _, u in phrases]
+        declared = _declared_unit(text, start)
+        if declared is not None and not any(ch.isdigit() for ch in line):
+            # 'ĐVT: triệu đồng' above 'TT Nội dung Kế hoạch Thực hiện Tỷ lệ (%)': the columns
+            # the header does not name a unit for are in the declared unit, counted from the
+            # right of the rows' trailing numbers.
+            tail = r["trailing_numbers"].search(lines[k + 1][0])
+            width = len(list(r["number"].finditer(tail.group(0)))) if tail else 0
+            if width > len(units):
+                units = [declared] * (width - len(units)) + units
+        if len(units) < 2 or any(sep in line for sep in SEPARATORS):
             k += 1
             continue
-        units = [u for _, u in phrases]
         rows = []
         for row_line, row_start in lines[k + 1:]:
             tail = r["trailing_numbers"].search(row_line)
@@ -252,8 +271,11 @@ def space_tables(text: str) -> list[Table]:
             offset = row_start + tail.start()
             rows.append(((row_start, offset),) + tuple((offset + m.start(), offset + m.end()) for m in numbers))
         if len(rows) >= 2:
-            header = ((start, start + phrases[0][0].start()),) + tuple(
-                (start + m.start(), start + m.end()) for m, _ in phrases)
+            # The header's cells: the label part, then one span per unit column (a column
+            # whose unit was declared rather than named shares the label's span).
+            label_end = start + (phrases[0][0].start() if phrases else len(line))
+            named = [(start + m.start(), start + m.end()) for m, _ in phrases]
+            header = ((start, label_end),) + tuple([(start, label_end)] * (len(units) - len(named)) + named)
             cells = tuple(TableCell(s, e, u) for row in rows for (s, e), u in zip(row[1:], units))
             tables.append(Table((header,) + tuple(rows), (None,) + tuple(units), cells))
             k += len(rows)

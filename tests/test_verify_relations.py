@@ -358,3 +358,30 @@ def test_the_plan_of_another_year_is_not_the_base():
     text = ("Kế hoạch năm 2016 là 59.913 triệu đồng. Trong 6 tháng đầu năm 2017, kinh phí giải ngân 279 triệu "
             "đồng (đạt 5,67% kế hoạch).")
     assert [c.status for c in verify_text(text) if c.claim_text == "5,67%"] in ([], ["unverifiable"])
+
+
+def test_a_rate_column_is_read_as_a_row_ratio_and_never_summed():
+    text = ("ĐVT: triệu đồng\nTT Nội dung Kế hoạch Thực hiện Tỷ lệ (%)\n1 Khuyến công quốc gia 2.400 2.316 96,5\n"
+            "2 Khuyến công địa phương 5.200 5.038 96,9\nTổng cộng 7.600 7.354 96,8\n")
+    checks = verify_text(text)
+    assert not [c for c in checks if c.status == "fail"]
+    ratios = {c.claim_text: c.status for c in checks if c.kind == "ratio"}
+    assert ratios == {"96,5": "ok", "96,9": "ok", "96,8": "ok"}
+    wrong = verify_text(text.replace("96,9", "97,9"))
+    assert next(c for c in wrong if c.claim_text == "97,9").status == "fail"
+
+
+def test_gom_with_semicolons_is_a_complete_breakdown():
+    text = ("Hội đồng đã lựa chọn 52 sản phẩm, gồm: 18 sản phẩm nhóm thủ công mỹ nghệ; 21 sản phẩm nhóm chế "
+            "biến nông sản; 7 sản phẩm nhóm cơ khí; 4 sản phẩm nhóm sản phẩm khác.")
+    [check] = [c for c in verify_text(text) if c.kind == "sum"]
+    assert check.status == "fail" and check.expected == 50
+
+
+def test_a_bullet_list_of_named_projects_can_fail():
+    text = ("Tỉnh được phê duyệt 05 đề án khuyến công quốc gia với tổng kinh phí 3.250 triệu đồng, gồm:\n\n"
+            "- Đề án “Hỗ trợ chế biến chè”, kinh phí 850 triệu đồng;\n- Đề án “Mô hình rượu ngô”, kinh phí 900 "
+            "triệu đồng;\n- Đề án “Hỗ trợ mật ong”, kinh phí 750 triệu đồng;\n- Đề án “Dệt thổ cẩm”, kinh phí 750 "
+            "triệu đồng.\n")
+    [check] = [c for c in verify_text(text) if c.kind == "count_list"]
+    assert check.status == "fail" and check.expected == 4

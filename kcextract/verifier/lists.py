@@ -223,8 +223,9 @@ def find_lists(ctx: Context) -> list[Check]:
                           or partial.search(masked_list))
         if Decimal(n) == Decimal(f.value):
             status = "ok"
-        elif word_cue and major and not is_partial:
-            # Only a list whose items are separated by ';' is split surely enough to fail.
+        elif word_cue and (major or (bullets and named_items)) and not is_partial:
+            # Only a list whose items are separated by ';', or bullet lines that each name
+            # the counted noun ('- Đề án “…”'), is split surely enough to fail.
             status = "fail"
         else:
             status = "unverifiable"

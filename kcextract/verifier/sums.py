@@ -161,14 +161,19 @@ _CO_AFTER_CUE = regex.compile(r"\s*(?:có|gồm\s+có)\s", regex.IGNORECASE)
 
 def _closed_enumeration(ctx: Context, cue, parts: list[int]) -> bool:
     """'…, trong đó 11 sản phẩm cấp quốc gia, 23 sản phẩm cấp khu vực và 32 sản phẩm cấp
-    tỉnh': three or more parts whose last is joined by 'và' name every part, so parts
-    that fall short of the total are an error.  Not after 'trong đó có' (among them
-    are …), nor with a word that says the list is partial (như, khác, chủ yếu, …)."""
-    if len(parts) < 3 or _CO_AFTER_CUE.match(ctx.text, cue.end()):
+    tỉnh': three or more parts whose last is joined by 'và' name every part, and so do
+    the ';'-separated parts after 'gồm:' (consists of); parts that fall short of the
+    total are then an error.  Not after 'trong đó có' (among them are …), nor with a
+    word that says the list is partial (như, các … khác, chủ yếu, …)."""
+    if len(parts) < 2 or _CO_AFTER_CUE.match(ctx.text, cue.end()):
         return False
     last, before = ctx.figures[parts[-1]], ctx.figures[parts[-2]]
     joint = ctx.text[before.end:last.start]
-    if not regex.search(r"\svà\s", joint) or "," in joint or ";" in joint:
+    consists_of = regex.match(r"\W*(?:bao\s+)?gồm\b", cue.group(0), regex.IGNORECASE)
+    if consists_of and all(";" in ctx.text[ctx.figures[a].end:ctx.figures[b].start]
+                           for a, b in zip(parts, parts[1:])):
+        pass    # 'gồm: A; B; C; D' — 'gồm' (consists of) with every part on its own
+    elif len(parts) < 3 or not regex.search(r"\svà\s", joint) or "," in joint or ";" in joint:
         return False
     _, sentence_end = ctx.layout.sentence(last.start)
     span = ctx.layout.masked(cue.end(), sentence_end)      # '… và các sản phẩm khác' may follow

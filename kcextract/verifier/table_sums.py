@@ -43,6 +43,8 @@ def find_table_sums(ctx: Context) -> list[Check]:
                 column = table.column_of(r, k)
                 if total_i is None or table.units[column] is None:
                     continue
+                if table.units[column].kind == "percent" and ctx.figures[total_i].value != 100:
+                    continue          # rates (96,5 … 96,8) do not add up; shares add up to 100
                 parts = []
                 for q in range(first_row, r):
                     for kk, (ps, pe) in enumerate(table.rows[q]):
@@ -75,8 +77,10 @@ def find_declared_sums(ctx: Context) -> list[Check]:
 
 
 def find_table_shares(ctx: Context) -> list[Check]:
-    """A 'Tỷ lệ (%)' column against the value column beside it and its total row:
-    each row's percentage is its value over the total."""
+    """A 'Tỷ lệ (%)' column, read the way its rows show it is meant: either each row's
+    value over the total row's ('share'), or one value column over another in the same
+    row, e.g. 'Thực hiện' over 'Kế hoạch' ('ratio').  The reading is fixed by the rows
+    where it holds (at least two); only then may the other rows fail."""
     by_start = {f.start: i for i, f in enumerate(ctx.figures)}
     checks = []
     for table in find_tables(ctx.text) + space_tables(ctx.text):
@@ -84,9 +88,9 @@ def find_table_shares(ctx: Context) -> list[Check]:
         value_cols = [c for c, u in enumerate(table.units) if u is not None and u.kind in ("money", "count")]
         if len(pct_cols) != 1 or not value_cols:
             continue
-        pc, vc = pct_cols[0], max((c for c in value_cols if c < pct_cols[0]), default=value_cols[0])
+        pc = pct_cols[0]
 
-        def cell_figure(r, column):
+        def cell(r, column):
             for k, (s, e) in enumerate(table.rows[r]):
                 if table.column_of(r, k) == column:
                     lead = len(ctx.text[s:e]) - len(ctx.text[s:e].lstrip())
@@ -95,29 +99,48 @@ def find_table_shares(ctx: Context) -> list[Check]:
 
         total_rows = [r for r in range(1, len(table.rows))
                       if any(_TOTAL_ROW.match(ctx.text[s:e]) for s, e in table.rows[r])]
-        if len(total_rows) != 1:
-            continue
-        total_i = cell_figure(total_rows[0], vc)
-        if total_i is None:
+        body = [r for r in range(1, len(table.rows)) if r not in total_rows]
+        readings = []        # (kind, numerator column, denominator column or None for the total)
+        for num in value_cols:
+            for den in value_cols:
+                if num != den:
+                    readings.append(("ratio", num, den))
+            if len(total_rows) == 1:
+                readings.append(("share", num, None))
+
+        def compute(reading, r):
+            kind, num, den = reading
+            pi, vi = cell(r, pc), cell(r, num)
+            di = cell(total_rows[0], num) if den is None else cell(r, den)
+            if None in (pi, vi, di) or not ctx.figures[di].value:
+                return None
+            p, v, d = ctx.figures[pi], ctx.figures[vi], ctx.figures[di]
+            expected = Decimal(v.value) / Decimal(d.value) * 100
+            decimals = len(p.text.split(",")[1]) if "," in p.text else 0
+            fits = abs(expected - Decimal(p.value)) <= Decimal(1).scaleb(-decimals) / 2 + Decimal("1e-9")
+            return p, v, d, expected, decimals, fits
+
+        def holds(reading):
+            results = [compute(reading, r) for r in body + (total_rows if reading[2] is not None else [])]
+            return sum(1 for x in results if x and x[5])
+
+        best = max(readings, key=holds, default=None)
+        if best is None or holds(best) < 2:
             continue
         leaves = all(not _NOT_A_LEAF.match(ctx.text[s:e])
-                     for q in range(1, total_rows[0]) for kk, (s, e) in enumerate(table.rows[q])
+                     for q in body for kk, (s, e) in enumerate(table.rows[q])
                      if table.units[table.column_of(q, kk)] is None)
-        t = ctx.figures[total_i]
-        for r in range(1, total_rows[0]):
-            pi, vi = cell_figure(r, pc), cell_figure(r, vc)
-            if pi is None or vi is None or not t.value:
+        rows = body + (total_rows if best[2] is not None else [])
+        for r in rows:
+            result = compute(best, r)
+            if result is None:
                 continue
-            p, v = ctx.figures[pi], ctx.figures[vi]
-            expected = Decimal(v.value) / Decimal(t.value) * 100
-            decimals = len(p.text.split(",")[1]) if "," in p.text else 0
-            half = Decimal(1).scaleb(-decimals) / 2
-            status = "ok" if abs(expected - Decimal(p.value)) <= half + Decimal("1e-9") else (
-                "fail" if leaves else "unverifiable")
+            p, v, d, expected, decimals, fits = result
+            status = "ok" if fits else ("fail" if leaves else "unverifiable")
             shown = f"{expected:.{max(2, decimals)}f}".replace(".", ",")
-            checks.append(Check("share", status, p.text, p.start, p.end, Decimal(p.value),
-                                expected.quantize(Decimal("0.01")), (operand(v), operand(t)),
-                                f"{v.text} / {t.text} = {shown}%, bảng ghi {p.text}%", ctx.source, shown + "%"))
+            checks.append(Check(best[0], status, p.text, p.start, p.end, Decimal(p.value),
+                                expected.quantize(Decimal("0.01")), (operand(v), operand(d)),
+                                f"{v.text} / {d.text} = {shown}%, bảng ghi {p.text}%", ctx.source, shown + "%"))
     return checks
 
 
