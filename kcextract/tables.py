@@ -12,6 +12,12 @@ Rows may be separated by blank lines (HTML tables become one paragraph a
 row) and a row with fewer cells than the header is aligned from the right
 (empty leading cells vanish in HTML-to-text).  The unit words are the
 lexicon's (SCALE, CURRENCY, SCALE_CURRENCY, COUNT_UNIT, TABLE_UNIT_LABEL).
+
+Three layouts are read: cells separated by '|' or tabs (:func:`find_tables`),
+cells flattened with single spaces and read from the right
+(:func:`space_tables`), and appendices that declare their unit once and then
+list 'Kinh phí: 360' lines (:func:`declared_unit_cells`).  The verifier checks
+their total rows and percentage columns (kcextract/verifier/table_sums.py).
 """
 from __future__ import annotations
 
