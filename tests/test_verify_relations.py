@@ -385,3 +385,12 @@ def test_a_bullet_list_of_named_projects_can_fail():
             "triệu đồng.\n")
     [check] = [c for c in verify_text(text) if c.kind == "count_list"]
     assert check.status == "fail" and check.expected == 4
+
+
+def test_operands_are_taken_as_written_only_the_reported_figure_is_rounded():
+    """'4,2 tỷ … tăng 20% so với năm 2022 (3,6 tỷ)': a reader computes 16,67%; allowing the
+    operands' own rounding (4,15–4,25 over 3,55–3,65) would let 20% pass."""
+    text = "Năm 2023, kinh phí khuyến công của tỉnh đạt 4,2 tỷ đồng, tăng 20% so với năm 2022 (3,6 tỷ đồng)."
+    check = next(c for c in verify_text(text) if c.claim_text == "20%")
+    assert check.status == "fail" and check.expected == Decimal("16.67")
+    assert next(c for c in verify_text(text.replace("20%", "17%")) if c.claim_text == "17%").status == "ok"

@@ -44,6 +44,16 @@ def fig_interval(fig: Figure, ignore_qualifier: bool = False) -> Interval:
     return interval(Decimal(fig.value), unit, qualifier, exact_integers=(fig.kind == "count"))
 
 
+def operand_interval(fig: Figure) -> Interval:
+    """The values an operand stands for: the number as written unless a qualifier says
+    otherwise ('gần 3,6 tỷ' is 3,55–3,6).  The report's own rounding of an operand is
+    not added: a reader recomputes '4,2 tỷ … tăng 20% so với 3,6 tỷ' as 16,67% and so
+    does the verifier; the rounding allowed is the reported figure's (``fig_interval``)."""
+    if fig.qualifier == "exact":
+        return (Decimal(fig.value), Decimal(fig.value))
+    return fig_interval(fig)
+
+
 def operand(fig: Figure) -> Operand:
     return Operand(fig.text, fig.start, fig.end, fig.value)
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from kcextract.verifier.check import Check
 from kcextract.verifier.claims import Claim
-from kcextract.verifier.context import Context, amount_text, fig_interval, operand
+from kcextract.verifier.context import Context, amount_text, fig_interval, operand, operand_interval
 from kcextract.verifier.ratio_share_growth import by_period
 from kcextract.verifier.tolerance import overlaps, scale, add
 
@@ -46,7 +46,7 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
     tried = []
     for s in subjects:
         x = ctx.figures[s]
-        xi, yi = fig_interval(x), fig_interval(y)
+        xi, yi = operand_interval(x), operand_interval(y)
         diff_iv = add(xi, scale(yi, Decimal(-1))) if up else add(yi, scale(xi, Decimal(-1)))
         point = (Decimal(x.value) - Decimal(y.value)) if up else (Decimal(y.value) - Decimal(x.value))
         nums, e = amount_text([x, y, n], point, with_unit=True)

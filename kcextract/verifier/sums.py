@@ -21,7 +21,7 @@ import regex
 
 from kcextract.verifier.check import Check, format_auto
 from kcextract.verifier.context import (AMOUNT_KINDS, Context, amount_text, compatible,
-                                      fig_interval, operand, unit_key)
+                                      fig_interval, operand, operand_interval, unit_key)
 from kcextract.verifier.tolerance import add, overlaps
 
 MAX_LINES = 8          # a "Trong đó:" breakdown is looked for in the next lines only
@@ -56,7 +56,7 @@ def _evaluate(ctx: Context, total: int, parts: list[int], may_fail: bool,
     point = Decimal(0)
     chosen, best = None, None
     for k, i in enumerate(parts, 1):
-        acc = add(acc, fig_interval(ctx.figures[i]))
+        acc = add(acc, operand_interval(ctx.figures[i]))
         point += Decimal(ctx.figures[i].value)
         if k >= 2 and overlaps(acc, t_iv):
             # Rounded parts ('2 tỷ') make several prefixes possible: the closest sum wins.

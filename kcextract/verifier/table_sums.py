@@ -14,7 +14,7 @@ import regex
 from kcextract.tables import declared_unit_cells, find_tables, space_tables
 from kcextract.numbers import parse_vn_number
 from kcextract.verifier.check import Check, format_auto
-from kcextract.verifier.context import Context, fig_interval, operand
+from kcextract.verifier.context import Context, fig_interval, operand, operand_interval
 from kcextract.verifier.tolerance import add, overlaps
 
 _TOTAL_ROW = regex.compile(r"^\s*(?:tổng\s+cộng|tổng\s+số|tổng|cộng)\b", regex.IGNORECASE)
@@ -149,7 +149,7 @@ def _check(ctx: Context, total_i: int, parts: list[int], leaves: bool) -> Check:
     figs = [ctx.figures[i] for i in parts]
     acc = (Decimal(0), Decimal(0))
     for f in figs:
-        acc = add(acc, fig_interval(f))
+        acc = add(acc, operand_interval(f))
     s = sum(Decimal(f.value) for f in figs)
     # Cells are written in the column's unit ('285' under 'triệu đồng'): say the sum the same way.
     scale = Decimal(t.value) / parse_vn_number(t.text) if parse_vn_number(t.text) else Decimal(1)
