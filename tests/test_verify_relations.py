@@ -394,3 +394,12 @@ def test_operands_are_taken_as_written_only_the_reported_figure_is_rounded():
     check = next(c for c in verify_text(text) if c.claim_text == "20%")
     assert check.status == "fail" and check.expected == Decimal("16.67")
     assert next(c for c in verify_text(text.replace("20%", "17%")) if c.claim_text == "17%").status == "ok"
+
+
+def test_a_bracket_of_names_after_a_count_is_its_list():
+    text = "Hội nghị có đại diện 5 tỉnh (Kon Tum, Gia Lai, Đắk Lắk, Đắk Nông và Lâm Đồng) tham dự."
+    [check] = [c for c in verify_text(text) if c.kind == "count_list"]
+    assert check.status == "ok" and check.expected == 5
+    [short] = [c for c in verify_text(text.replace("5 tỉnh", "6 tỉnh")) if c.kind == "count_list"]
+    assert short.status == "unverifiable"           # a bracket of names may only give examples
+    assert verify_text("Hỗ trợ 48 cơ sở (chủ yếu ở huyện Na Rì, Ba Bể).") == []

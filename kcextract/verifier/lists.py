@@ -163,14 +163,18 @@ def find_lists(ctx: Context) -> list[Check]:
             continue
         s0, s1 = lay.sentence(f.start)
         paren = regex.match(r"[ \t]*\(", ctx.text[f.end:s1])
-        word_cue, bullets, major, needs_head = False, False, False, False
+        word_cue, bullets, major, needs_head, names_only = False, False, False, False, False
         if paren:
             span = next(((o, c) for o, c in lay.parens if o == f.end + paren.end() - 1), None)
             if span is None:
                 continue
             items = [it for it in _items(ctx, span[0] + 1, span[1])]
             if ";" not in lay.masked(span[0] + 1, span[1]):
-                continue                                  # a remark, not a list
+                # '5 tỉnh (Kon Tum, Gia Lai, Đắk Lắk, Đắk Nông và Lâm Đồng)': names only,
+                # each capitalised, are the things counted; anything else is a remark.
+                if len(items) < 2 or not all(ctx.text[a:b].strip()[:1].isupper() for a, b in items):
+                    continue
+                names_only = True
             list_start, list_end = span[0] + 1, span[1]
         else:
             m = list_cue.search(ctx.text, f.end, s1)
@@ -223,6 +227,9 @@ def find_lists(ctx: Context) -> list[Check]:
                           or partial.search(masked_list))
         if Decimal(n) == Decimal(f.value):
             status = "ok"
+        elif names_only:
+            status = "unverifiable"        # a bracket of names may be examples only
+            explanation += " (danh sách trong ngoặc có thể chỉ là ví dụ)"
         elif word_cue and (major or (bullets and named_items)) and not is_partial:
             # Only a list whose items are separated by ';', or bullet lines that each name
             # the counted noun ('- Đề án “…”'), is split surely enough to fail.
