@@ -403,3 +403,19 @@ def test_a_bracket_of_names_after_a_count_is_its_list():
     [short] = [c for c in verify_text(text.replace("5 tỉnh", "6 tỉnh")) if c.kind == "count_list"]
     assert short.status == "unverifiable"           # a bracket of names may only give examples
     assert verify_text("Hỗ trợ 48 cơ sở (chủ yếu ở huyện Na Rì, Ba Bể).") == []
+
+
+LISTED = """Danh mục đề án:
+1. Đề án “Hỗ trợ máy chế biến chè”, kinh phí 450 triệu đồng;
+2. Đề án “Mô hình rượu ngô”, kinh phí 400 triệu đồng;
+3. Đề án “Trang thông tin khuyến công”, kinh phí 150 triệu đồng.
+
+Tổng kinh phí thực hiện các đề án là 1.000 triệu đồng, chiếm 80% kế hoạch. Số còn lại 250 triệu đồng dành cho đào tạo.
+"""
+
+
+def test_a_total_right_after_its_numbered_list():
+    sums = [c for c in verify_text(LISTED) if c.kind == "sum"]
+    assert [(c.claim_text, c.status) for c in sums] == [("1.000 triệu đồng", "ok")]
+    wrong = [c for c in verify_text(LISTED.replace("1.000 triệu", "1.100 triệu")) if c.kind == "sum"]
+    assert [(c.claim_text, c.status) for c in wrong] == [("1.100 triệu đồng", "fail")]

@@ -22,6 +22,7 @@ import regex
 from kcextract.verifier.check import Check, format_auto
 from kcextract.verifier.context import (AMOUNT_KINDS, Context, amount_text, compatible,
                                       fig_interval, operand, operand_interval, unit_key)
+from kcextract.verifier.layout import BULLET
 from kcextract.verifier.tolerance import add, overlaps
 
 MAX_LINES = 8          # a "Trong đó:" breakdown is looked for in the next lines only
@@ -210,6 +211,59 @@ def labelled_groups(ctx: Context, taken: set) -> list[SumGroup]:
     return groups
 
 
+def _marker_type(line: str) -> str:
+    """The kind of list marker a line opens with: digits, a letter, or a dash/bullet sign."""
+    m = BULLET.match(line)
+    if not m:
+        return ""
+    mark = m.group(0).strip()
+    return "digit" if mark[:1].isdigit() else "letter" if mark[:1].isalpha() else "sign"
+
+
+def list_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
+    """A total stated right after the list it adds up: numbered or bulleted items, each
+    with exactly one amount of the total's unit, then 'Tổng kinh phí … là 2.420 triệu
+    đồng' (or '3. Tổng kinh phí: 3.800 triệu đồng').  The items are explicit, so a total
+    that differs from their sum either way fails."""
+    groups = []
+    lay = ctx.layout
+    for i, t in enumerate(ctx.figures):
+        if i in taken or not _eligible(ctx, i) or lay.paren(t.start):
+            continue
+        line_start, _ = lay.line(t.start)
+        if not ctx.cues.any_match("total", ctx.text[line_start:t.start]):
+            continue
+        if any(compatible(ctx.figures[j], t) for j in ctx.figures_in(line_start, t.start)):
+            continue          # only the line's first amount is the one its 'Tổng …' names
+        # Walk back over blank lines to the list that ends just above.
+        pos = line_start - 1
+        items, kind = [], None
+        while pos > 0:
+            s0, e0 = lay.line(pos)
+            line = ctx.text[s0:e0]
+            if not line.strip():
+                if items:
+                    break
+                pos = s0 - 1
+                continue
+            marker = _marker_type(line)
+            if not marker or (kind and marker != kind):
+                break
+            kind = kind or marker
+            amounts = [j for j in ctx.figures_in(s0, e0) if _eligible(ctx, j) and compatible(ctx.figures[j], t)]
+            if len(amounts) != 1:
+                items = []
+                break
+            items.append(amounts[0])
+            pos = s0 - 1
+        if len(items) < 2:
+            continue
+        g = _evaluate(ctx, i, sorted(items), may_fail=True, quiet=False, closed=True)
+        if g:
+            groups.append(g)
+    return groups
+
+
 def paren_groups(ctx: Context, taken: set) -> list[SumGroup]:
     """A figure followed by a parenthesis that splits it: '19 đề án khuyến công (4 đề án
     khuyến công quốc gia, 15 đề án khuyến công địa phương)'.  Reported only when the
@@ -293,6 +347,7 @@ def find_sums(ctx: Context) -> list[SumGroup]:
     taken = {g.total for g in groups}
     groups += labelled_groups(ctx, taken)
     groups += paren_groups(ctx, {g.total for g in groups})
+    groups += list_total_groups(ctx, {g.total for g in groups})
     for g in groups:
         if g.check.status == "ok":
             for p in g.parts:
