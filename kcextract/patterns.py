@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -18,7 +19,19 @@ import yaml
 
 from kcextract.exceptions import PatternFileError
 
-PATTERN_DIR = Path(os.environ.get("KCEXTRACT_PATTERNS", Path(__file__).resolve().parent.parent / "patterns"))
+def data_dir(name: str, env: str) -> Path:
+    """Where the data folder ``name`` (patterns, scrapers) lives: ``$env`` if set, the
+    source tree in a checkout or editable install, else the copy a wheel installs under
+    ``<prefix>/share/kcextract/``."""
+    if os.environ.get(env):
+        return Path(os.environ[env])
+    in_tree = Path(__file__).resolve().parent.parent / name
+    if in_tree.is_dir():
+        return in_tree
+    return Path(sys.prefix) / "share" / "kcextract" / name
+
+
+PATTERN_DIR = data_dir("patterns", "KCEXTRACT_PATTERNS")
 
 # The figure pattern files, in the order their entries are tried (within one
 # priority).  Blockers (dates, legal numbers, periods...) come first.

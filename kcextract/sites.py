@@ -25,8 +25,9 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from kcextract.exceptions import SiteConfigError
+from kcextract.patterns import data_dir
 
-SCRAPERS_DIR = Path(__file__).resolve().parent.parent / "scrapers"
+SCRAPERS_DIR = data_dir("scrapers", "KCEXTRACT_SCRAPERS")
 FAMILIES_DIR = SCRAPERS_DIR / "families"
 
 # Selector keys (site [selectors] tables and family presets). Each value is a CSS
