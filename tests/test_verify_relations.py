@@ -419,3 +419,17 @@ def test_a_total_right_after_its_numbered_list():
     assert [(c.claim_text, c.status) for c in sums] == [("1.000 triệu đồng", "ok")]
     wrong = [c for c in verify_text(LISTED.replace("1.000 triệu", "1.100 triệu")) if c.kind == "sum"]
     assert [(c.claim_text, c.status) for c in wrong] == [("1.100 triệu đồng", "fail")]
+
+
+DECISION = """2. Kinh phí thực hiện: 3.500.000.000 đồng (Ba tỷ năm trăm triệu đồng chẵn).
+a) Hỗ trợ ứng dụng máy móc thiết bị: 2.100.000.000 đồng;
+b) Đào tạo nghề: 600.000.000 đồng;
+c) Hội chợ triển lãm: 500.000.000 đồng;
+d) Quản lý chương trình: 300.000.000 đồng.
+Điều 2. Giao Sở Công Thương chủ trì."""
+
+
+def test_a_heading_amount_against_the_items_numbered_below_it():
+    assert [(c.claim_text, c.status) for c in verify_text(DECISION)] == [("3.500.000.000 đồng", "ok")]
+    wrong = verify_text(DECISION.replace("300.000.000 đồng.", "400.000.000 đồng."))
+    assert [(c.claim_text, c.status) for c in wrong] == [("3.500.000.000 đồng", "fail")]

@@ -235,30 +235,67 @@ def list_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
             continue
         if any(compatible(ctx.figures[j], t) for j in ctx.figures_in(line_start, t.start)):
             continue          # only the line's first amount is the one its 'Tổng …' names
-        # Walk back over blank lines to the list that ends just above.
-        pos = line_start - 1
-        items, kind = [], None
-        while pos > 0:
-            s0, e0 = lay.line(pos)
-            line = ctx.text[s0:e0]
-            if not line.strip():
-                if items:
-                    break
-                pos = s0 - 1
-                continue
-            marker = _marker_type(line)
-            if not marker or (kind and marker != kind):
-                break
-            kind = kind or marker
-            amounts = [j for j in ctx.figures_in(s0, e0) if _eligible(ctx, j) and compatible(ctx.figures[j], t)]
-            if len(amounts) != 1:
-                items = []
-                break
-            items.append(amounts[0])
-            pos = s0 - 1
+        # The list that ends just above (blank lines between are fine).
+        items = _bullet_amounts(ctx, line_start - 1, t, forward=False)
         if len(items) < 2:
             continue
-        g = _evaluate(ctx, i, sorted(items), may_fail=True, quiet=False, closed=True)
+        g = _evaluate(ctx, i, items, may_fail=True, quiet=False, closed=True)
+        if g:
+            groups.append(g)
+    return groups
+
+
+def _bullet_amounts(ctx: Context, pos: int, t, forward: bool) -> list[int]:
+    """The amounts of the bulleted/numbered lines next to position ``pos`` (after it when
+    ``forward``, else before it), one per line, all with the same kind of marker; empty
+    when any line holds no amount or more than one of ``t``'s unit."""
+    lay = ctx.layout
+    items, kind = [], None
+    while 0 < pos < len(ctx.text):
+        s0, e0 = lay.line(pos)
+        line = ctx.text[s0:e0]
+        step = e0 + 1 if forward else s0 - 1
+        if not line.strip():
+            if items:
+                break
+            pos = step
+            continue
+        marker = _marker_type(line)
+        if not marker or (kind and marker != kind):
+            break
+        kind = kind or marker
+        amounts = [j for j in ctx.figures_in(s0, e0) if _eligible(ctx, j) and compatible(ctx.figures[j], t)]
+        if len(amounts) != 1:
+            return []
+        items.append(amounts[0])
+        pos = step
+    return sorted(items)
+
+
+def heading_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
+    """An amount that ends its line, with the lines below it each giving one part:
+    '2. Kinh phí thực hiện: 3.500.000.000 đồng (Ba tỷ năm trăm triệu đồng chẵn).' then
+    'a) …: 2.100.000.000 đồng; b) …'.  A mismatch fails only when the parts are
+    numbered one level below the total's line ('2.' above 'a)')."""
+    groups = []
+    lay = ctx.layout
+    for i, t in enumerate(ctx.figures):
+        if i in taken or not _eligible(ctx, i) or lay.paren(t.start):
+            continue
+        s0, e0 = lay.line(t.start)
+        same_line = [j for j in ctx.figures_in(s0, e0) if j != i and compatible(ctx.figures[j], t)]
+        if any(ctx.figures[j].value != t.value for j in same_line) or any(j < i for j in same_line):
+            continue          # the line states more than this one amount (a spelled copy is fine)
+        if not ctx.cues.any_match("total", ctx.text[s0:t.start]) and ":" not in ctx.text[s0:t.start]:
+            continue
+        parts = _bullet_amounts(ctx, e0 + 1, t, forward=True)
+        if len(parts) < 2:
+            continue
+        own, first = _marker_type(ctx.text[s0:e0]), _marker_type(ctx.text[lay.line(ctx.figures[parts[0]].start)[0]:])
+        if own == first:
+            continue          # a sibling item ('a) …: 2.100 triệu' above 'b) …'), not a heading
+        nested = bool(own)
+        g = _evaluate(ctx, i, parts, may_fail=nested, quiet=False, closed=nested)
         if g:
             groups.append(g)
     return groups
@@ -348,6 +385,7 @@ def find_sums(ctx: Context) -> list[SumGroup]:
     groups += labelled_groups(ctx, taken)
     groups += paren_groups(ctx, {g.total for g in groups})
     groups += list_total_groups(ctx, {g.total for g in groups})
+    groups += heading_total_groups(ctx, {g.total for g in groups})
     for g in groups:
         if g.check.status == "ok":
             for p in g.parts:
