@@ -36,7 +36,7 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
     x = ctx.figures[subjects[0]]
     if base is None:
         implied = Decimal(x.value) - Decimal(n.value) if up else Decimal(x.value) + Decimal(n.value)
-        nums, imp = amount_text([x, n], implied, with_unit=True, max_decimals=0)
+        nums, imp = amount_text([x, n], implied, with_unit=True)
         sign = "−" if up else "+"
         where = f" ({claim.period})" if claim.period else ""
         return check("unverifiable", ops=[subjects[0]], explanation=(
