@@ -433,3 +433,13 @@ def test_a_heading_amount_against_the_items_numbered_below_it():
     assert [(c.claim_text, c.status) for c in verify_text(DECISION)] == [("3.500.000.000 đồng", "ok")]
     wrong = verify_text(DECISION.replace("300.000.000 đồng.", "400.000.000 đồng."))
     assert [(c.claim_text, c.status) for c in wrong] == [("3.500.000.000 đồng", "fail")]
+
+
+def test_growth_over_an_earlier_years_plan_takes_that_plan_as_base():
+    text = ("Tổng kinh phí khuyến công thực hiện năm 2023 là 9.846 triệu đồng, đạt 96,2% kế hoạch năm "
+            "(10.235 triệu đồng).\n\nNăm 2024, Sở trình kế hoạch khuyến công với tổng kinh phí dự kiến "
+            "11.500 triệu đồng, tăng 12,4% so với kế hoạch năm 2023.")
+    check = next(c for c in verify_text(text) if c.claim_text == "12,4%")
+    assert check.status == "ok" and [o.text for o in check.operands] == ["11.500 triệu đồng", "10.235 triệu đồng"]
+    wrong = next(c for c in verify_text(text.replace("12,4%", "16,8%")) if c.claim_text == "16,8%")
+    assert wrong.status == "fail"

@@ -175,3 +175,26 @@ def _other_year(a: Optional[str], b: Optional[str]) -> bool:
     """Whether two stated periods name different years ('năm 2016' vs '6 tháng đầu năm 2017')."""
     ya, yb = set(regex.findall(r"(?:19|20)\d\d", a or "")), set(regex.findall(r"(?:19|20)\d\d", b or ""))
     return bool(ya and yb and not ya & yb)
+
+
+def resolve_earlier_plan(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Optional[NamedBase]:
+    """'11.500 triệu đồng, tăng 12,4% so với kế hoạch năm 2023': the one earlier figure of
+    the subject's unit that a plan word describes and whose period names that year."""
+    claim_words, plan_words = _plan_regexes()
+    named = base_words(ctx, claim_end)
+    years = set(regex.findall(r"(?:19|20)\d\d", named))
+    if not claim_words.search(named) or len(years) != 1:
+        return None
+    s = ctx.figures[subject]
+    lay = ctx.layout
+    plans = []
+    for i in ctx.figures_in(max(0, claim_start - LOOK_BACK), claim_start):
+        f = ctx.figures[i]
+        # (another claim's base may be this one's too: '… đạt 96,2% kế hoạch năm (10.235)')
+        if i == subject or not compatible(f, s) or not f.value:
+            continue
+        start = max(lay.clause_start(f.start), f.start - 80, ctx.text.rfind(",", 0, f.start) + 1)
+        described = ctx.text[start:f.start] + " " + (f.period or "")
+        if plan_words.search(ctx.text, start, f.start) and years <= set(regex.findall(r"(?:19|20)\d\d", described)):
+            plans.append(i)
+    return NamedBase(plans[0], unambiguous=True) if len(plans) == 1 else None

@@ -16,7 +16,7 @@ import regex
 from kcextract.verifier.check import Check, format_auto, round_expected
 from kcextract.verifier.claims import Claim
 from kcextract.verifier.named_base import resolve as resolve_named_base
-from kcextract.verifier.named_base import resolve_plan
+from kcextract.verifier.named_base import resolve_earlier_plan, resolve_plan
 from kcextract.verifier.named_base import resolve_subject as resolve_named_subject
 from kcextract.verifier.context import (Context, amount_text, compatible, fig_interval, operand_interval,
                                       operand, pct)
@@ -202,7 +202,11 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
             if claim.relation == "share" and s in ctx.part_of:
                 base = ctx.part_of[s]            # 'chiếm P% kinh phí toàn vùng': the total above
             elif claim.relation in ("growth", "multiple"):
-                base = by_period(ctx, claim, s)
+                plan = resolve_earlier_plan(ctx, claim.start, claim.end, s) if claim.fig is not None else None
+                if plan is not None:         # 'so với kế hoạch năm 2023': that year's plan
+                    base, explicit = plan.index, plan.unambiguous
+                else:
+                    base = by_period(ctx, claim, s)
             subjects = [s]
     if not subjects and claim.fig is not None:
         # 'Kinh phí khuyến công địa phương chiếm 75% tổng kinh phí đề án': the subject is
