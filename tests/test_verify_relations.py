@@ -443,3 +443,8 @@ def test_growth_over_an_earlier_years_plan_takes_that_plan_as_base():
     assert check.status == "ok" and [o.text for o in check.operands] == ["11.500 triệu đồng", "10.235 triệu đồng"]
     wrong = next(c for c in verify_text(text.replace("12,4%", "16,8%")) if c.claim_text == "16,8%")
     assert wrong.status == "fail"
+
+
+def test_percentage_points_are_not_a_growth_claim():
+    text = "Kinh phí 500 triệu đồng, tỷ lệ giải ngân tăng 1,5 điểm phần trăm so với năm 2022 (400 triệu đồng)."
+    assert [c for c in verify_text(text) if c.claim_text.startswith("1,5")] == []

@@ -106,6 +106,8 @@ def read_claims(ctx: Context) -> list[Claim]:
         cue_start = before_start + m.start()
         # 'nhiều hơn 82': the 'hơn' belongs to the cue, it is not the qualifier 'more than'.
         comparative = bool(regex.search(r"(?:nhiều|ít|cao|thấp)\s+hơn", m.group(0)))
+        if f.kind == "percent" and "điểm" in f.text.lower():
+            continue          # '1,5 điểm phần trăm': a change of a rate, not a growth of an amount
         if f.kind == "percent":
             relation = {"ratio": "ratio", "share": "share", "change": "growth"}[cue.relation]
         elif f.kind in AMOUNT_KINDS and cue.relation == "change":
