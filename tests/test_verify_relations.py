@@ -448,3 +448,11 @@ def test_growth_over_an_earlier_years_plan_takes_that_plan_as_base():
 def test_percentage_points_are_not_a_growth_claim():
     text = "Kinh phí 500 triệu đồng, tỷ lệ giải ngân tăng 1,5 điểm phần trăm so với năm 2022 (400 triệu đồng)."
     assert [c for c in verify_text(text) if c.claim_text.startswith("1,5")] == []
+
+
+def test_a_bracket_right_after_a_share_is_the_part_not_the_base():
+    text = "Số lao động 1.200 người, trong đó lao động nữ chiếm 60% (720 người)."
+    [check] = [c for c in verify_text(text) if c.kind == "share"]
+    assert check.status == "ok" and [o.text for o in check.operands] == ["720 người", "1.200 người"]
+    [wrong] = [c for c in verify_text(text.replace("60%", "70%")) if c.kind == "share"]
+    assert wrong.status == "unverifiable"           # never the false '1.200 / 720' alarm

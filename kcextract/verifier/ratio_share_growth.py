@@ -142,6 +142,15 @@ def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, 
     # written precisely enough ('14,6%', not '30%') for a chance fit to be unlikely.
     precise = rep_iv[0] is not None and rep_iv[1] is not None and rep_iv[1] - rep_iv[0] <= Decimal("0.2")
     subjects = [subject] + ([i for i in nearby if i != subject] if precise else [])
+    # 'lao động nữ chiếm 60% (720 người)': the bracket right after the percentage holds
+    # the part itself, and the subject the clause pointed at is then the whole.
+    bracket = regex.match(r"[ \t]*\(", ctx.text[claim.end:claim.end + 4])
+    if bracket:
+        part = ctx.first_figure_after(claim.end + bracket.end(), len(ctx.text))
+        if (part is not None and ctx.figures[part].start == claim.end + bracket.end()
+                and ctx.figures[part].kind in ("money", "count")):
+            subjects = [part] + subjects
+            nearby = nearby + [subject]
     fits = []
     for a in subjects:
         fits = _fitting_bases(ctx, claim, a, nearby, rep_iv)
