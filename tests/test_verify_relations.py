@@ -456,3 +456,10 @@ def test_a_bracket_right_after_a_share_is_the_part_not_the_base():
     assert check.status == "ok" and [o.text for o in check.operands] == ["720 người", "1.200 người"]
     [wrong] = [c for c in verify_text(text.replace("60%", "70%")) if c.kind == "share"]
     assert wrong.status == "unverifiable"           # never the false '1.200 / 720' alarm
+
+
+def test_a_round_total_is_not_confirmed_by_parts_that_miss_it_by_a_sixth():
+    text = ("Tổng kinh phí 2 tỷ đồng, trong đó hỗ trợ máy móc 1,2 tỷ đồng, đào tạo 500 triệu đồng, còn lại là "
+            "hội chợ.")
+    [check] = [c for c in verify_text(text) if c.kind == "sum"]
+    assert check.status == "unverifiable"            # not 'ok': 1,7 tỷ is not '2 tỷ' rounded

@@ -37,9 +37,16 @@ def compatible(a: Figure, b: Figure) -> bool:
     return ua == ub or ua.startswith(ub + " ") or ub.startswith(ua + " ")
 
 
+# A round amount ('2 tỷ đồng') is not read as ±0,5 tỷ: a reader takes it to within about
+# a percent, so the rounding allowed for money is capped at 2% of the amount (±1%).
+MONEY_ROUNDING_CAP = Decimal("0.02")
+
+
 def fig_interval(fig: Figure, ignore_qualifier: bool = False) -> Interval:
     """The values a figure can stand for (its written precision and its qualifier)."""
     unit = precision_unit(fig.text, fig.value)
+    if fig.kind == "money" and fig.value:
+        unit = min(unit, abs(Decimal(fig.value)) * MONEY_ROUNDING_CAP)
     qualifier = "exact" if ignore_qualifier else fig.qualifier
     return interval(Decimal(fig.value), unit, qualifier, exact_integers=(fig.kind == "count"))
 
