@@ -45,9 +45,10 @@ MONEY_ROUNDING_CAP = Decimal("0.02")
 def fig_interval(fig: Figure, ignore_qualifier: bool = False) -> Interval:
     """The values a figure can stand for (its written precision and its qualifier)."""
     unit = precision_unit(fig.text, fig.value)
-    if fig.kind == "money" and fig.value:
-        unit = min(unit, abs(Decimal(fig.value)) * MONEY_ROUNDING_CAP)
     qualifier = "exact" if ignore_qualifier else fig.qualifier
+    if fig.kind == "money" and fig.value and qualifier == "exact":
+        # (a qualifier keeps its written width: 'gần 3,6 tỷ' accepts 3,55–3,6 tỷ)
+        unit = min(unit, abs(Decimal(fig.value)) * MONEY_ROUNDING_CAP)
     return interval(Decimal(fig.value), unit, qualifier, exact_integers=(fig.kind == "count"))
 
 
