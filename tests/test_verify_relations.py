@@ -463,3 +463,10 @@ def test_a_round_total_is_not_confirmed_by_parts_that_miss_it_by_a_sixth():
             "hội chợ.")
     [check] = [c for c in verify_text(text) if c.kind == "sum"]
     assert check.status == "unverifiable"            # not 'ok': 1,7 tỷ is not '2 tỷ' rounded
+
+
+def test_the_issues_own_sum_example_holds():
+    text = ("Tổng kinh phí gần 3,6 tỷ đồng, trong đó ngân sách tỉnh hỗ trợ 2 tỷ đồng, đối ứng của doanh "
+            "nghiệp gần 1,6 tỷ đồng.")
+    [check] = [c for c in verify_text(text) if c.kind == "sum"]
+    assert check.status == "ok"
