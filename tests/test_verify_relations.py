@@ -470,3 +470,10 @@ def test_the_issues_own_sum_example_holds():
             "nghiệp gần 1,6 tỷ đồng.")
     [check] = [c for c in verify_text(text) if c.kind == "sum"]
     assert check.status == "ok"
+
+
+def test_gom_a_va_b_names_both_parts():
+    text = "Năm 2023 triển khai 05 đề án, gồm: 02 đề án khuyến công quốc gia và 02 đề án khuyến công địa phương."
+    assert [(c.kind, c.status) for c in verify_text(text)] == [("sum", "fail")]
+    among = "Năm 2023 có 5 đề án, trong đó 2 đề án quốc gia và 2 đề án địa phương."   # 'among them'
+    assert [(c.kind, c.status) for c in verify_text(among)] == [("sum", "unverifiable")]

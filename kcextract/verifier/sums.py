@@ -171,9 +171,10 @@ def _closed_enumeration(ctx: Context, cue, parts: list[int]) -> bool:
     last, before = ctx.figures[parts[-1]], ctx.figures[parts[-2]]
     joint = ctx.text[before.end:last.start]
     consists_of = regex.match(r"\W*(?:bao\s+)?gồm\b", cue.group(0), regex.IGNORECASE)
-    if consists_of and all(";" in ctx.text[ctx.figures[a].end:ctx.figures[b].start]
-                           for a, b in zip(parts, parts[1:])):
-        pass    # 'gồm: A; B; C; D' — 'gồm' (consists of) with every part on its own
+    joints = [ctx.text[ctx.figures[a].end:ctx.figures[b].start] for a, b in zip(parts, parts[1:])]
+    if consists_of and (all(";" in j for j in joints)
+                        or (len(parts) == 2 and regex.search(r"\svà\s", joints[0]) and "," not in joints[0])):
+        pass    # 'gồm: A; B; C; D' or 'gồm A và B' — 'gồm' (consists of) names every part
     elif len(parts) < 3 or not regex.search(r"\svà\s", joint) or "," in joint or ";" in joint:
         return False
     _, sentence_end = ctx.layout.sentence(last.start)
