@@ -11,7 +11,7 @@ from typing import Optional
 
 import regex
 
-from kcextract.patterns import load_patterns
+from kcextract.patterns import load_patterns, word_regex
 
 
 @functools.lru_cache(maxsize=1)
@@ -52,12 +52,6 @@ def find_qualifier(text: str, start: int) -> tuple[str, Optional[int]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _label_re():
-    lex = load_patterns().lexicon
-    return regex.compile(r"(?<!\w)" + lex.alternation("LABEL_HEAD") + r"(?!\w)", regex.IGNORECASE | regex.VERSION0)
-
-
-@functools.lru_cache(maxsize=1)
 def _stop_words() -> frozenset:
     return frozenset(w.casefold() for w in load_patterns().lexicon.lists["LABEL_STOP"])
 
@@ -91,7 +85,7 @@ def label_before(text: str, sentence_start: int, start: int) -> Optional[str]:
     >>> label_before(s, 0, s.index("23"))
     'Kinh phí KCQG'
     """
-    heads = list(_label_re().finditer(text, sentence_start, start))
+    heads = list(word_regex("LABEL_HEAD").finditer(text, sentence_start, start))
     if not heads:
         return None
     head = heads[-1]

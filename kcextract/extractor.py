@@ -9,19 +9,17 @@ original text.
 from __future__ import annotations
 
 import bisect
-import functools
 import warnings
 from decimal import Decimal
 from typing import Callable, Optional
 
-import regex
 
 from kcextract.context import find_qualifier, label_after, label_before, period_for
 from kcextract.exceptions import UnreadableNumberWarning
 from kcextract.figure import Figure
 from kcextract.nouns import counted_noun
 from kcextract.numbers import parse_vn_number, spelled_to_int
-from kcextract.patterns import Lexicon, Pattern, load_patterns
+from kcextract.patterns import Lexicon, Pattern, load_patterns, word_regex
 from kcextract.sentences import SentenceIndex
 from kcextract.tables import find_table_cells
 from kcextract.textnorm import NormalisedText, normalise
@@ -41,12 +39,6 @@ class _Claims:
         i = bisect.bisect_left(self.starts, start)
         self.starts.insert(i, start)
         self.ends.insert(i, end)
-
-
-@functools.lru_cache(maxsize=16)
-def _context_re(lexicon_list: str):
-    lex = load_patterns().lexicon
-    return regex.compile(r"(?<!\w)" + lex.alternation(lexicon_list) + r"(?!\w)", regex.IGNORECASE | regex.VERSION0)
 
 
 class _Document:
@@ -105,7 +97,7 @@ def _money(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list[F
     if pattern.requires_context:
         s0, _ = doc.sentences.around(m.start())
         window = doc.norm.text[max(s0, m.start() - pattern.context_window):m.start()]
-        if not _context_re(pattern.requires_context).search(window):
+        if not word_regex(pattern.requires_context).search(window):
             return None
     if g.get("scur"):
         scale, currency = Decimal(lex.meaning("SCALE_CURRENCY", g["scur"])), "VND"

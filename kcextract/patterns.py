@@ -340,6 +340,14 @@ def load_pattern_file(path: Path, lexicon: Lexicon, fragments: dict, gates: Opti
     return result
 
 
+@functools.lru_cache(maxsize=32)
+def word_regex(name: str) -> "regex.Pattern":
+    """Any entry of the lexicon list ``name`` as a whole word, case-insensitively
+    (compiled once per list: the qualifier, label and context searches share it)."""
+    alternation = load_patterns().lexicon.alternation(name)
+    return regex.compile(r"(?<!\w)" + alternation + r"(?!\w)", regex.IGNORECASE | regex.VERSION0)
+
+
 @functools.lru_cache(maxsize=4)
 def load_patterns(directory: Optional[str] = None) -> PatternSet:
     """Load and validate every pattern file (cached: the set is immutable)."""

@@ -16,7 +16,7 @@ from typing import Optional
 
 import regex
 
-from kcextract.patterns import load_patterns
+from kcextract.patterns import load_patterns, word_regex
 from kcextract.verifier.context import Context, compatible, unit_key
 
 LOOK_BACK = 2500        # how far before the claim a named base may stand (characters)
@@ -138,20 +138,12 @@ def resolve_subject(ctx: Context, cue_start: int) -> Optional[int]:
     return scored[0][1]
 
 
-@functools.lru_cache(maxsize=1)
-def _plan_regexes():
-    lex = load_patterns().lexicon
-    flags = regex.IGNORECASE | regex.VERSION0
-    return (regex.compile(r"(?<!\w)" + lex.alternation("PLAN_CLAIM") + r"(?!\w)", flags),
-            regex.compile(r"(?<!\w)" + lex.alternation("PLAN_WORD") + r"(?!\w)", flags))
-
-
 def resolve_plan(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Optional[NamedBase]:
     """'… được giao là 4.500 triệu đồng, … giải ngân 4.185 triệu đồng, đạt 94% kế hoạch':
     a ratio to a plan whose plan is the one figure of the subject's unit, in the
     claim's sentence or the one before, that a plan word (PLAN_WORD) describes.
     One such figure is unambiguous; none or several give nothing."""
-    claim_words, plan_words = _plan_regexes()
+    claim_words, plan_words = word_regex("PLAN_CLAIM"), word_regex("PLAN_WORD")
     if not claim_words.search(base_words(ctx, claim_end)):
         return None
     s = ctx.figures[subject]
@@ -180,7 +172,7 @@ def _other_year(a: Optional[str], b: Optional[str]) -> bool:
 def resolve_earlier_plan(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Optional[NamedBase]:
     """'11.500 triệu đồng, tăng 12,4% so với kế hoạch năm 2023': the one earlier figure of
     the subject's unit that a plan word describes and whose period names that year."""
-    claim_words, plan_words = _plan_regexes()
+    claim_words, plan_words = word_regex("PLAN_CLAIM"), word_regex("PLAN_WORD")
     named = base_words(ctx, claim_end)
     years = set(regex.findall(r"(?:19|20)\d\d", named))
     if not claim_words.search(named) or len(years) != 1:
