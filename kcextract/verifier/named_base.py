@@ -49,15 +49,24 @@ def base_words(ctx: Context, claim_end: int) -> str:
     return ctx.text[claim_end:m.start() if m else s_end]
 
 
+def _part_start(ctx: Context, f, reach: int) -> int:
+    """Where the words describing figure ``f`` begin: its own comma-separated part of its
+    clause, at most ``reach`` characters back.  In 'tổng kinh phí 960 triệu đồng, trong đó
+    kinh phí khuyến công địa phương 720 triệu đồng, các cơ sở đối ứng 240 triệu đồng' each
+    amount is described by the words since the last comma."""
+    return max(ctx.layout.clause_start(f.start), f.start - reach, ctx.text.rfind(",", 0, f.start) + 1)
+
+
+def _years(text: str) -> set:
+    return set(regex.findall(r"(?:19|20)\d\d", text or ""))
+
+
 def _described(ctx: Context, i: int) -> set[str]:
     """The words that describe figure ``i``: its clause up to it, the words right after
     it ('71 sản phẩm đăng ký tham gia'), its period; not its own unit, which every
     candidate of that unit shares."""
     f = ctx.figures[i]
-    # Its own comma-separated part of the clause: in 'tổng kinh phí 960 triệu đồng, trong đó
-    # kinh phí khuyến công địa phương 720 triệu đồng, các cơ sở đối ứng 240 triệu đồng'
-    # each amount is described by the words since the last comma.
-    start = max(ctx.layout.clause_start(f.start), f.start - 120, ctx.text.rfind(",", 0, f.start) + 1)
+    start = _part_start(ctx, f, 120)
     after = ctx.text[f.end:f.end + 60]
     stop = regex.search(r"[,;()]|\.(?!\d)", after)
     words = _words(ctx.text[start:f.start]) | _words(after[:stop.start()] if stop else after)
@@ -157,7 +166,7 @@ def resolve_plan(ctx: Context, claim_start: int, claim_end: int, subject: int) -
                 or lay.in_quote(f.start) != lay.in_quote(claim_start)
                 or _other_year(f.period, s.period)):
             continue                  # another claim's base, or the plan of another year
-        start = max(lay.clause_start(f.start), f.start - 80, ctx.text.rfind(",", 0, f.start) + 1)
+        start = _part_start(ctx, f, 80)
         if plan_words.search(ctx.text, start, f.start):
             plans.append(i)
     return NamedBase(plans[0], unambiguous=True) if len(plans) == 1 else None
@@ -165,7 +174,7 @@ def resolve_plan(ctx: Context, claim_start: int, claim_end: int, subject: int) -
 
 def _other_year(a: Optional[str], b: Optional[str]) -> bool:
     """Whether two stated periods name different years ('năm 2016' vs '6 tháng đầu năm 2017')."""
-    ya, yb = set(regex.findall(r"(?:19|20)\d\d", a or "")), set(regex.findall(r"(?:19|20)\d\d", b or ""))
+    ya, yb = _years(a), _years(b)
     return bool(ya and yb and not ya & yb)
 
 
@@ -174,19 +183,18 @@ def resolve_earlier_plan(ctx: Context, claim_start: int, claim_end: int, subject
     the subject's unit that a plan word describes and whose period names that year."""
     claim_words, plan_words = word_regex("PLAN_CLAIM"), word_regex("PLAN_WORD")
     named = base_words(ctx, claim_end)
-    years = set(regex.findall(r"(?:19|20)\d\d", named))
+    years = _years(named)
     if not claim_words.search(named) or len(years) != 1:
         return None
     s = ctx.figures[subject]
-    lay = ctx.layout
     plans = []
     for i in ctx.figures_in(max(0, claim_start - LOOK_BACK), claim_start):
         f = ctx.figures[i]
         # (another claim's base may be this one's too: '… đạt 96,2% kế hoạch năm (10.235)')
         if i == subject or not compatible(f, s) or not f.value:
             continue
-        start = max(lay.clause_start(f.start), f.start - 80, ctx.text.rfind(",", 0, f.start) + 1)
+        start = _part_start(ctx, f, 80)
         described = ctx.text[start:f.start] + " " + (f.period or "")
-        if plan_words.search(ctx.text, start, f.start) and years <= set(regex.findall(r"(?:19|20)\d\d", described)):
+        if plan_words.search(ctx.text, start, f.start) and years <= _years(described):
             plans.append(i)
     return NamedBase(plans[0], unambiguous=True) if len(plans) == 1 else None
