@@ -16,7 +16,8 @@ from kcextract.verifier.context import Context
 from kcextract.verifier import difference, ratio_share_growth
 from kcextract.verifier.lists import find_lists
 from kcextract.verifier.sums import find_sums
-from kcextract.verifier.table_sums import find_declared_sums, find_table_shares, find_table_sums
+from kcextract.verifier.table_sums import (document_tables, find_declared_sums, find_table_shares,
+                                           find_table_sums)
 
 _RANK = {"ok": 0, "fail": 1, "unverifiable": 2}
 
@@ -41,7 +42,8 @@ def verify_text(text: str, source: Optional[str] = None,
         else:
             checks.append(ratio_share_growth.evaluate(ctx, claim))
     checks += find_lists(ctx)
-    checks += find_table_sums(ctx) + find_declared_sums(ctx) + find_table_shares(ctx)
+    tables = document_tables(ctx)          # read once, checked two ways
+    checks += find_table_sums(ctx, tables) + find_declared_sums(ctx) + find_table_shares(ctx, tables)
     # One check per reported figure and kind: a confirmed reading wins over a doubtful one.
     best: dict = {}
     for c in checks:

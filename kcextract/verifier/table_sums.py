@@ -8,6 +8,7 @@ twice, and is then at most unverifiable.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Optional
 
 import regex
 
@@ -23,35 +24,53 @@ _NOT_A_LEAF = regex.compile(r"^\s*(?:(?-i:[IVX]+)\.?(?!\p{L})|\d+\.\d+\.?(?!\d)|
                             regex.IGNORECASE | regex.VERSION1)
 
 
-def find_table_sums(ctx: Context) -> list[Check]:
+def document_tables(ctx: Context) -> list:
+    """Every table of the document, in all the layouts kcextract.tables reads."""
+    return find_tables(ctx.text) + space_tables(ctx.text)
+
+
+def _figure_at(ctx: Context, by_start: dict, span) -> Optional[int]:
+    """The figure a table cell holds: the one starting where the cell's text starts."""
+    s, e = span
+    return by_start.get(s + len(ctx.text[s:e]) - len(ctx.text[s:e].lstrip()))
+
+
+def _cell(ctx: Context, by_start: dict, table, r: int, column: int) -> Optional[int]:
+    """The figure in row ``r`` under header column ``column``, if any."""
+    for k, span in enumerate(table.rows[r]):
+        if table.column_of(r, k) == column:
+            return _figure_at(ctx, by_start, span)
+    return None
+
+
+def _leaves(ctx: Context, table, rows) -> bool:
+    """No row of ``rows`` is a category or subtotal, judged on the cells that hold no values."""
+    return all(not _NOT_A_LEAF.match(ctx.text[s:e])
+               for q in rows for k, (s, e) in enumerate(table.rows[q])
+               if table.units[table.column_of(q, k)] is None)
+
+
+def find_table_sums(ctx: Context, tables: Optional[list] = None) -> list[Check]:
     """One sum check per number in a total row of a table whose column names a unit."""
     by_start = {f.start: i for i, f in enumerate(ctx.figures)}
     checks = []
-    for table in find_tables(ctx.text) + space_tables(ctx.text):
+    for table in document_tables(ctx) if tables is None else tables:
         first_row = 1
         for r, row in enumerate(table.rows[1:], 1):
             texts = [ctx.text[s:e] for s, e in row]
             if not any(_TOTAL_ROW.match(t) for t in texts):
                 continue
-            # Leaves: no row above (between the previous total and this one) is a
-            # category or subtotal, judged on the cells that hold no values.
-            leaves = all(not _NOT_A_LEAF.match(ctx.text[s:e])
-                         for q in range(first_row, r) for kk, (s, e) in enumerate(table.rows[q])
-                         if table.units[table.column_of(q, kk)] is None)
-            for k, (s, e) in enumerate(row):
-                total_i = by_start.get(s + len(ctx.text[s:e]) - len(ctx.text[s:e].lstrip()))
+            # Leaves: no row between the previous total and this one is a category or subtotal.
+            leaves = _leaves(ctx, table, range(first_row, r))
+            for k, span in enumerate(row):
+                total_i = _figure_at(ctx, by_start, span)
                 column = table.column_of(r, k)
                 if total_i is None or table.units[column] is None:
                     continue
                 if table.units[column].kind == "percent" and ctx.figures[total_i].value != 100:
                     continue          # rates (96,5 … 96,8) do not add up; shares add up to 100
-                parts = []
-                for q in range(first_row, r):
-                    for kk, (ps, pe) in enumerate(table.rows[q]):
-                        if table.column_of(q, kk) == column:
-                            lead = len(ctx.text[ps:pe]) - len(ctx.text[ps:pe].lstrip())
-                            if ps + lead in by_start:
-                                parts.append(by_start[ps + lead])
+                parts = [i for i in (_cell(ctx, by_start, table, q, column) for q in range(first_row, r))
+                         if i is not None]
                 if len(parts) >= 2:
                     checks.append(_check(ctx, total_i, parts, leaves))
             first_row = r + 1
@@ -76,26 +95,22 @@ def find_declared_sums(ctx: Context) -> list[Check]:
     return checks
 
 
-def find_table_shares(ctx: Context) -> list[Check]:
+def find_table_shares(ctx: Context, tables: Optional[list] = None) -> list[Check]:
     """A 'Tỷ lệ (%)' column, read the way its rows show it is meant: either each row's
     value over the total row's ('share'), or one value column over another in the same
     row, e.g. 'Thực hiện' over 'Kế hoạch' ('ratio').  The reading is fixed by the rows
     where it holds (at least two); only then may the other rows fail."""
     by_start = {f.start: i for i, f in enumerate(ctx.figures)}
     checks = []
-    for table in find_tables(ctx.text) + space_tables(ctx.text):
+    for table in document_tables(ctx) if tables is None else tables:
         pct_cols = [c for c, u in enumerate(table.units) if u is not None and u.kind == "percent"]
         value_cols = [c for c, u in enumerate(table.units) if u is not None and u.kind in ("money", "count")]
         if len(pct_cols) != 1 or not value_cols:
             continue
         pc = pct_cols[0]
 
-        def cell(r, column):
-            for k, (s, e) in enumerate(table.rows[r]):
-                if table.column_of(r, k) == column:
-                    lead = len(ctx.text[s:e]) - len(ctx.text[s:e].lstrip())
-                    return by_start.get(s + lead)
-            return None
+        def cell(r, column, table=table):
+            return _cell(ctx, by_start, table, r, column)
 
         total_rows = [r for r in range(1, len(table.rows))
                       if any(_TOTAL_ROW.match(ctx.text[s:e]) for s, e in table.rows[r])]
@@ -127,9 +142,7 @@ def find_table_shares(ctx: Context) -> list[Check]:
         best = max(readings, key=holds, default=None)
         if best is None or holds(best) < 2:
             continue
-        leaves = all(not _NOT_A_LEAF.match(ctx.text[s:e])
-                     for q in body for kk, (s, e) in enumerate(table.rows[q])
-                     if table.units[table.column_of(q, kk)] is None)
+        leaves = _leaves(ctx, table, body)
         rows = body + (total_rows if best[2] is not None else [])
         for r in rows:
             result = compute(best, r)
