@@ -168,10 +168,7 @@ def find_tables(text: str) -> list[Table]:
         header_line, header_start = block[0]
         header = _cells(header_line, header_start)
         units = [_header_unit(text[s:e]) for s, e in header]
-        m = None
-        for m in r["label"].finditer(text[max(0, header_start - 200):header_start]):
-            pass
-        table_unit = column_unit(m.group("unit")) if m is not None else None
+        table_unit = _last_declared_unit(text[max(0, header_start - 200):header_start])
         if table_unit is not None:
             units = [u or (table_unit if not _is_index(text[s:e]) else None) for u, (s, e) in zip(units, header)]
         if not any(units):
@@ -218,9 +215,13 @@ def declared_unit_cells(text: str) -> list[TableCell]:
 def _declared_unit(text: str, header_start: int) -> Optional[ColumnUnit]:
     """The unit an 'ĐVT: …' line in the two lines above a header declares."""
     above = text[max(0, header_start - 200):header_start]
-    lines = above.split("\n")[-3:]
+    return _last_declared_unit("\n".join(above.split("\n")[-3:]))
+
+
+def _last_declared_unit(window: str) -> Optional[ColumnUnit]:
+    """The unit of the last 'ĐVT: …' label in *window* (the nearest one above a table wins)."""
     m = None
-    for m in _regexes()["label"].finditer("\n".join(lines)):
+    for m in _regexes()["label"].finditer(window):
         pass
     return column_unit(m.group("unit")) if m is not None else None
 
