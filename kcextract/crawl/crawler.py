@@ -219,11 +219,9 @@ class Crawler:
         self.corpus.mark(row["id"], "skipped", reason)
 
     def _decode(self, row, resp: Response) -> Optional[str]:
-        from kcextract.encoding import decode_bytes
-
+        """The page as text; on failure the row is marked failed and None returned."""
         try:
-            return decode_bytes(resp.content, source=resp.final_url,
-                                declared=resp.charset or getattr(self.site, "encoding", None))
+            return self._decode_or_raise(resp)
         except SourceError as exc:
             self._fail(row, f"cannot decode the page: {exc.reason}", resp.status, "decode-failed")
             return None
@@ -486,9 +484,7 @@ class Crawler:
             return
         except FetchError as exc:
             self.corpus.finish_attachment(attachment["id"], "failed", exc.reason)
-            self.corpus.log(self.site.name, url, "attachment-failed", exc.status, exc.reason)
-            self.report.failed += 1
-            self.report.failures.append((url, exc.reason))
+            self._attachment_failed(url, exc.reason, exc.status)
             self.corpus.commit()
             return
         kind = _file_kind(resp)
@@ -496,14 +492,17 @@ class Crawler:
             reason = f"expected a file, got {resp.content_type or 'an untyped'} page"
             self.corpus.finish_attachment(attachment["id"], "failed", reason, None, resp.content_type,
                                           size=len(resp.content))
-            self.corpus.log(self.site.name, url, "attachment-failed", resp.status, reason)
-            self.report.failed += 1
-            self.report.failures.append((url, reason))
+            self._attachment_failed(url, reason, resp.status)
         else:
             self.corpus.finish_attachment(attachment["id"], "ok", None, resp.content, resp.content_type,
                                           kind if kind != "other" else None, len(resp.content))
             self.report.attachments += 1
         self.corpus.commit()
+
+    def _attachment_failed(self, url, reason, status) -> None:
+        self.corpus.log(self.site.name, url, "attachment-failed", status, reason)
+        self.report.failed += 1
+        self.report.failures.append((url, reason))
 
 
 def _listed(row):
