@@ -505,6 +505,22 @@ class Corpus:
             (etag, last_modified, document_id),
         )
 
+    def stored_documents(self, site) -> list:
+        """The site's stored documents with what a conditional re-fetch needs."""
+        return self.conn.execute(
+            "SELECT id, url, etag, last_modified, content_hash FROM documents WHERE site = ? ORDER BY id",
+            (site,)).fetchall()
+
+    def update_document(self, document_id, *, title, published, text, raw_html, content_hash,
+                        http_status, etag, last_modified) -> None:
+        """Replace a stored document's content after its page changed (a known date is kept)."""
+        self.conn.execute(
+            "UPDATE documents SET title = ?, published = COALESCE(?, published), text = ?,"
+            " raw_html = ?, content_hash = ?, fetched_at = ?, http_status = ?, etag = ?,"
+            " last_modified = ? WHERE id = ?",
+            (title, iso(published), text, compress(raw_html), content_hash,
+             utcnow(), http_status, etag, last_modified, document_id))
+
     # -- attachments -------------------------------------------------------------------
     def add_attachment(self, document_id, site, url, title=None, kind=None) -> None:
         """Record an attachment link of a stored article, to be fetched (status pending)."""

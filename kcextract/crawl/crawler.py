@@ -208,10 +208,14 @@ class Crawler:
         return resp
 
     def _fail(self, row, reason, status=None, event="failed") -> None:
-        self.report.failed += 1
-        self.report.failures.append((row["url"], reason))
-        self.corpus.log(self.site.name, row["url"], event, status, reason)
+        self._record_failure(row["url"], reason, status, event)
         self.corpus.mark(row["id"], "failed", reason)
+
+    def _record_failure(self, url, reason, status, event) -> None:
+        """Count a failure, keep it for the summary and log it."""
+        self.report.failed += 1
+        self.report.failures.append((url, reason))
+        self.corpus.log(self.site.name, url, event, status, reason)
 
     def _skip(self, row, reason, event="skipped") -> None:
         self.report.skipped += 1
@@ -417,10 +421,7 @@ class Crawler:
         from kcextract.htmltext import parse_article
 
         name = self.site.name
-        stored = self.corpus.conn.execute(
-            "SELECT id, url, etag, last_modified, content_hash FROM documents WHERE site = ? ORDER BY id",
-            (name,)).fetchall()
-        for doc in stored:
+        for doc in self.corpus.stored_documents(name):
             if self.max_pages is not None and self.report.fetched >= self.max_pages:
                 self.report.stopped_at_max_pages = True
                 return
@@ -437,9 +438,7 @@ class Crawler:
                 self.corpus.log(name, doc["url"], "robots-disallowed", None, exc.reason)
                 continue
             except (FetchError, SourceError) as exc:
-                self.report.failed += 1
-                self.report.failures.append((doc["url"], exc.reason))
-                self.corpus.log(name, doc["url"], "refresh-failed", getattr(exc, "status", None), exc.reason)
+                self._record_failure(doc["url"], exc.reason, getattr(exc, "status", None), "refresh-failed")
                 continue
             finally:
                 self.corpus.commit()
@@ -448,14 +447,10 @@ class Crawler:
                 self.corpus.update_validators_of_document(doc["id"], resp.etag, resp.last_modified)
                 self.corpus.log(name, doc["url"], "unchanged", resp.status)
             else:
-                from kcextract.store import compress, iso, utcnow
-
-                self.corpus.conn.execute(
-                    "UPDATE documents SET title = ?, published = COALESCE(?, published), text = ?,"
-                    " raw_html = ?, content_hash = ?, fetched_at = ?, http_status = ?, etag = ?,"
-                    " last_modified = ? WHERE id = ?",
-                    (article.title, iso(article.published), article.text, compress(resp.content), content_hash,
-                     utcnow(), resp.status, resp.etag, resp.last_modified, doc["id"]))
+                self.corpus.update_document(
+                    doc["id"], title=article.title, published=article.published, text=article.text,
+                    raw_html=resp.content, content_hash=content_hash, http_status=resp.status,
+                    etag=resp.etag, last_modified=resp.last_modified)
                 self.report.updated += 1
                 self.corpus.log(name, doc["url"], "updated", resp.status, "the page changed since it was stored")
             self.corpus.commit()
@@ -484,7 +479,7 @@ class Crawler:
             return
         except FetchError as exc:
             self.corpus.finish_attachment(attachment["id"], "failed", exc.reason)
-            self._attachment_failed(url, exc.reason, exc.status)
+            self._record_failure(url, exc.reason, exc.status, "attachment-failed")
             self.corpus.commit()
             return
         kind = _file_kind(resp)
@@ -492,17 +487,12 @@ class Crawler:
             reason = f"expected a file, got {resp.content_type or 'an untyped'} page"
             self.corpus.finish_attachment(attachment["id"], "failed", reason, None, resp.content_type,
                                           size=len(resp.content))
-            self._attachment_failed(url, reason, resp.status)
+            self._record_failure(url, reason, resp.status, "attachment-failed")
         else:
             self.corpus.finish_attachment(attachment["id"], "ok", None, resp.content, resp.content_type,
                                           kind if kind != "other" else None, len(resp.content))
             self.report.attachments += 1
         self.corpus.commit()
-
-    def _attachment_failed(self, url, reason, status) -> None:
-        self.corpus.log(self.site.name, url, "attachment-failed", status, reason)
-        self.report.failed += 1
-        self.report.failures.append((url, reason))
 
 
 def _listed(row):
