@@ -263,7 +263,7 @@ class Fetcher:
             if resp.status_code in REDIRECT_STATUSES and resp.headers.get("Location"):
                 resp.close()
                 target = canonical_url(urljoin(current, resp.headers["Location"]))
-                if target in chain or canonical_url(target) in map(canonical_url, chain):
+                if target in map(canonical_url, chain):      # target is already canonical
                     loop = " -> ".join(chain + [target])
                     raise FetchError(url, f"redirect loop: {loop}", resp.status_code)
                 chain.append(target)
@@ -367,7 +367,7 @@ def _decode_content(raw: bytes, encoding: str, url: str, status: int) -> bytes:
 def _reason(exc: Exception) -> str:
     """A short human reason for a requests/urllib3 exception."""
     text = str(exc) or exc.__class__.__name__
-    if "Read timed out" in text or "timed out" in text.lower():
+    if "timed out" in text.lower():
         return "timed out"
     if "Connection refused" in text:
         return "connection refused"
