@@ -28,6 +28,7 @@ _CLOCK_CONTAINER = re.compile(
     r"marquee|ngay-?hien-?tai|ngayhientai|navbar|menu|footer|sidebar",
     re.I,
 )
+_CHROME_CONTAINER = re.compile(r"footer|header|menu|nav|sidebar", re.I)
 NEAR_TITLE_CHARS = 600
 
 
@@ -207,8 +208,9 @@ def _find_body(soup, sel: Selectors) -> Tag | None:
     return max(candidates, key=lambda el: len(el.get_text(" ", strip=True)))
 
 
-def _generic_text(html: str, soup: BeautifulSoup, url: str | None) -> tuple[str, str]:
-    """Main text of a page of no known layout: trafilatura, else the densest block of <p>."""
+def _generic_text(html: str, url: str | None) -> tuple[str, str]:
+    """Main text of a page of no known layout: trafilatura, else the densest block of <p>
+    (read from a fresh parse: the caller's tree has had its junk removed)."""
     try:
         import trafilatura
     except ImportError:
@@ -222,7 +224,7 @@ def _generic_text(html: str, soup: BeautifulSoup, url: str | None) -> tuple[str,
             extracted = None
         if extracted:
             return "\n\n".join(line for line in extracted.split("\n") if line.strip()), "trafilatura"
-    return element_text(densest_block(soup)), "density"
+    return element_text(densest_block(BeautifulSoup(html, "lxml"))), "density"
 
 
 def densest_block(soup: BeautifulSoup) -> Tag:
@@ -230,7 +232,7 @@ def densest_block(soup: BeautifulSoup) -> Tag:
     scores: dict[int, tuple[int, Tag]] = {}
     for p in soup.find_all(["p", "br"]):
         parent = p.parent
-        if parent is None or _ancestors_match(parent, re.compile(r"footer|header|menu|nav|sidebar", re.I)):
+        if parent is None or _ancestors_match(parent, _CHROME_CONTAINER):
             continue
         length = len(p.get_text(" ", strip=True)) if p.name == "p" else 20
         prev = scores.get(id(parent), (0, parent))
@@ -381,7 +383,7 @@ def parse_article(html: str, url: str, site: Site | None = None) -> Article:
                 continue
         text = clean_text(element_text(body))
     if len(text) < 80:
-        generic, how = _generic_text(html, BeautifulSoup(html, "lxml"), url)
+        generic, how = _generic_text(html, url)
         if body is not None or family.name != "generic":
             warnings.append(f"body selectors of {family.name!r} found no text; used {how}")
         text = clean_text(generic)
