@@ -107,12 +107,18 @@ def legacy_scores(text: str) -> dict[str, int]:
     >>> legacy_scores("Khuyến công hỗ trợ 3×4 cơ sở")
     {'tcvn3': 0, 'vni': 0}
     """
+    tcvn3, vni = _legacy_telltales()
+    return {"tcvn3": len(tcvn3.findall(text)), "vni": len(vni.findall(text))}
+
+
+@lru_cache(maxsize=None)
+def _legacy_telltales() -> tuple[re.Pattern, re.Pattern]:
+    """TCVN3: a signature letter touching an ASCII letter; VNI: a vowel followed by a tone mark."""
     tables = legacy_tables()
     tcvn3_sig = re.escape(tables["tcvn3"].signature)
-    tcvn3 = len(re.findall(f"(?<=[A-Za-z])[{tcvn3_sig}]|[{tcvn3_sig}](?=[A-Za-z])", text))
     vni_marks = re.escape(tables["vni"].signature)
-    vni = len(re.findall(f"[aeiouyAEIOUYôöÔÖ][{vni_marks}]|[ñÑ](?=[aeiouAEIOU])", text))
-    return {"tcvn3": tcvn3, "vni": vni}
+    return (re.compile(f"(?<=[A-Za-z])[{tcvn3_sig}]|[{tcvn3_sig}](?=[A-Za-z])"),
+            re.compile(f"[aeiouyAEIOUYôöÔÖ][{vni_marks}]|[ñÑ](?=[aeiouAEIOU])"))
 
 
 def _convert_legacy_segments(text: str) -> str:
@@ -256,14 +262,11 @@ def decode_bytes(data: bytes, source: str, declared: str | None = None) -> str:
     first_error = None
     for codec in candidates:
         if codec in ("tcvn3", "vni"):
-            return unicodedata.normalize("NFC", convert_legacy(data.decode("latin-1"), codec))
-        text = _try(data, codec)
-        if text is None:
-            if first_error is None:
-                try:
-                    data.decode(codec)
-                except UnicodeDecodeError as exc:
-                    first_error = (codec, exc)
+            return convert_legacy(data.decode("latin-1"), codec)
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError as exc:
+            first_error = first_error or (codec, exc)
             continue
         if codec != "utf-8" and utf8 is not None and not data.isascii() and looks_like_mojibake(text):
             continue  # a false declaration: the bytes are UTF-8
