@@ -19,6 +19,7 @@ import yaml
 
 from kcextract.exceptions import PatternFileError
 
+
 def data_dir(name: str, env: str) -> Path:
     """Where the data folder ``name`` (patterns, scrapers) lives: ``$env`` if set, the
     source tree in a checkout or editable install, else the copy a wheel installs under
@@ -42,6 +43,7 @@ ENTRY_KEYS = {
     "id", "kind", "priority", "regex", "note", "match", "no_match", "currency",
     "unit_by", "requires_context", "context_window", "case_sensitive", "gate",
 }
+FRAGMENT_KEYS = {"id", "regex", "note", "match", "no_match"}
 GATE_KEYS = {"id", "regex", "note", "before", "after", "anchored", "match", "no_match"}
 ENTRY_KINDS = {"money", "percent", "count", "project", "blocked", "period"}
 EXAMPLE_KEYS = {"text", "span"}
@@ -145,6 +147,20 @@ def _fail(path, entry_id, key, reason):
     raise PatternFileError(path, entry_id, key, reason)
 
 
+def check_keys(entry: dict, allowed: set, path, entry_id) -> None:
+    """Refuse a key the file format does not know (a typo would otherwise be ignored)."""
+    unknown = set(entry) - allowed
+    if unknown:
+        _fail(path, entry_id, sorted(unknown)[0], f"unknown key; allowed: {sorted(allowed)}")
+
+
+def _compile(source: str, flags: int, path, entry_id) -> "regex.Pattern":
+    try:
+        return regex.compile(source, flags)
+    except regex.error as exc:
+        _fail(path, entry_id, "regex", f"does not compile: {exc}")
+
+
 def _read_yaml(path: Path):
     try:
         with open(path, encoding="utf-8") as fh:
@@ -159,9 +175,7 @@ def load_lexicon(path: Path) -> Lexicon:
     for name, body in data.items():
         if not isinstance(body, dict):
             _fail(path, name, None, "a list must be a mapping with 'values' or 'meaning'")
-        unknown = set(body) - LEXICON_KEYS
-        if unknown:
-            _fail(path, name, sorted(unknown)[0], f"unknown key; allowed: {sorted(LEXICON_KEYS)}")
+        check_keys(body, LEXICON_KEYS, path, name)
         if ("values" in body) == ("meaning" in body):
             _fail(path, name, "values", "give exactly one of 'values' or 'meaning'")
         if "meaning" in body:
@@ -208,14 +222,9 @@ def load_fragments(path: Path, lexicon: Lexicon) -> dict:
     fragments: dict = {}
     for entry in data.get("fragments", []):
         entry_id = entry.get("id")
-        unknown = set(entry) - {"id", "regex", "note", "match", "no_match"}
-        if unknown:
-            _fail(path, entry_id, sorted(unknown)[0], "unknown key")
+        check_keys(entry, FRAGMENT_KEYS, path, entry_id)
         source = _expand(entry["regex"], lexicon, fragments, path, entry_id)
-        try:
-            compiled = regex.compile(source, regex.VERBOSE | regex.VERSION0)
-        except regex.error as exc:
-            _fail(path, entry_id, "regex", f"does not compile: {exc}")
+        compiled = _compile(source, regex.VERBOSE | regex.VERSION0, path, entry_id)
         _check_examples(compiled.fullmatch, entry, path, entry_id)
         # Stored without VERBOSE so it can sit inside other patterns: strip the
         # comments and layout now.
@@ -270,14 +279,9 @@ def load_gates(path: Path, lexicon: Lexicon, fragments: dict) -> dict:
     gates = {}
     for entry in data.get("gates", []):
         entry_id = entry.get("id")
-        unknown = set(entry) - GATE_KEYS
-        if unknown:
-            _fail(path, entry_id, sorted(unknown)[0], f"unknown key; allowed: {sorted(GATE_KEYS)}")
+        check_keys(entry, GATE_KEYS, path, entry_id)
         source = _expand(entry["regex"], lexicon, fragments, path, entry_id)
-        try:
-            compiled = regex.compile(source, regex.VERBOSE | regex.VERSION0 | regex.IGNORECASE)
-        except regex.error as exc:
-            _fail(path, entry_id, "regex", f"does not compile: {exc}")
+        compiled = _compile(source, regex.VERBOSE | regex.VERSION0 | regex.IGNORECASE, path, entry_id)
         _check_examples(compiled.search, entry, path, entry_id)
         gates[entry_id] = Gate(entry_id, compiled, int(entry.get("before", 0)), int(entry.get("after", 0)),
                                bool(entry.get("anchored", False)))
@@ -296,9 +300,7 @@ def load_pattern_file(path: Path, lexicon: Lexicon, fragments: dict, gates: Opti
         if entry_id in seen:
             _fail(path, entry_id, "id", "duplicate id")
         seen.add(entry_id)
-        unknown = set(entry) - ENTRY_KEYS
-        if unknown:
-            _fail(path, entry_id, sorted(unknown)[0], f"unknown key; allowed: {sorted(ENTRY_KEYS)}")
+        check_keys(entry, ENTRY_KEYS, path, entry_id)
         for key in ("kind", "regex", "priority"):
             if key not in entry:
                 _fail(path, entry_id, key, "missing")
@@ -314,10 +316,7 @@ def load_pattern_file(path: Path, lexicon: Lexicon, fragments: dict, gates: Opti
         flags = regex.VERBOSE | regex.VERSION0
         if not entry.get("case_sensitive"):
             flags |= regex.IGNORECASE
-        try:
-            compiled = regex.compile(source, flags)
-        except regex.error as exc:
-            _fail(path, entry_id, "regex", f"does not compile: {exc}")
+        compiled = _compile(source, flags, path, entry_id)
         match = _examples(path, entry_id, "match", entry.get("match"))
         no_match = _examples(path, entry_id, "no_match", entry.get("no_match"))
         if not match:

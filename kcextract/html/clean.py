@@ -23,7 +23,7 @@ import yaml
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
 from kcextract.exceptions import PatternFileError
-from kcextract.patterns import PATTERN_DIR
+from kcextract.patterns import PATTERN_DIR, check_keys
 
 BOILERPLATE_FILE = PATTERN_DIR / "boilerplate.yaml"
 
@@ -72,9 +72,7 @@ def boilerplate_rules(path: str | None = None) -> tuple[BoilerplateRule, ...]:
     seen = set()
     for entry in raw.get("patterns", []):
         entry_id = entry.get("id", "?")
-        for key in entry:
-            if key not in ENTRY_KEYS:
-                raise PatternFileError(path, entry_id, key, f"unknown key; allowed: {', '.join(sorted(ENTRY_KEYS))}")
+        check_keys(entry, ENTRY_KEYS, path, entry_id)
         if entry_id in seen:
             raise PatternFileError(path, entry_id, "id", "duplicate id")
         seen.add(entry_id)

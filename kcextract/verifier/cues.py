@@ -15,7 +15,7 @@ import regex
 import yaml
 
 from kcextract.exceptions import PatternFileError
-from kcextract.patterns import PATTERN_DIR
+from kcextract.patterns import PATTERN_DIR, check_keys
 
 RELATIONS_FILE = PATTERN_DIR / "relations.yaml"
 
@@ -92,9 +92,7 @@ def parse_relations(data, path=RELATIONS_FILE) -> Cues:
         if not isinstance(entry, dict):
             _fail(path, f"#{i}", None, "an entry must be a mapping")
         eid = entry.get("id", f"#{i}")
-        for key in entry:
-            if key not in KEYS:
-                _fail(path, eid, key, f"unknown key (allowed: {', '.join(sorted(KEYS))})")
+        check_keys(entry, KEYS, path, eid)
         for key in REQUIRED:
             if key not in entry:
                 _fail(path, eid, key, "missing")
