@@ -14,7 +14,8 @@ from decimal import Decimal
 from typing import Callable, Iterable, Optional
 
 from kcextract.figure import KINDS
-from kcextract.gold import GoldDocument, sentence_around
+from kcextract.gold import GoldDocument
+from kcextract.sentences import SentenceIndex
 
 VALUE_TOLERANCE = 1e-6
 
@@ -265,19 +266,21 @@ def _plain(v):
     return v
 
 
-def _error_record(doc: GoldDocument, kind_of_error: str, item) -> dict:
+def _error_record(doc: GoldDocument, sentences: SentenceIndex, kind_of_error: str, item) -> dict:
     start, end = _get(item, "start"), _end(item)
+    s, e = sentences.around(start)
     return {
         "doc": doc.id, "type": kind_of_error, "kind": _get(item, "kind"), "text": _get(item, "text"),
         "start": start, "end": end, "value": _plain(_get(item, "value")),
-        "sentence": sentence_around(doc.text, start, end),
+        "sentence": doc.text[s:max(e, end)],
     }
 
 
 def _errors(doc: GoldDocument, match: MentionMatch) -> list[dict]:
     """fp/fn records; a false positive sitting on a missed gold mention of its kind notes the gold value."""
-    fps = [_error_record(doc, "fp", p) for p in match.false_positives]
-    fns = [_error_record(doc, "fn", g) for g in match.false_negatives]
+    sentences = SentenceIndex(doc.text)     # the extractor's own sentences, not a second definition
+    fps = [_error_record(doc, sentences, "fp", p) for p in match.false_positives]
+    fns = [_error_record(doc, sentences, "fn", g) for g in match.false_negatives]
     for fp in fps:
         for fn in fns:
             if fp["kind"] == fn["kind"] and _overlap(fp["start"], fp["end"], fn["start"], fn["end"]):

@@ -287,21 +287,3 @@ def validate_check(c, text: str) -> list[str]:
         problems.append(f"field 'consistent' must be true or false, got {c['consistent']!r}")
     return problems
 
-
-def sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence (or line) holding ``text[start:end]``, for error reports.
-
-    >>> sentence_around("Năm 2016. Kinh phí 56.147 triệu đồng. Hết", 19, 36)
-    'Kinh phí 56.147 triệu đồng.'
-    """
-    left = 0
-    for sep in ("\n", ". ", "; "):
-        i = text.rfind(sep, 0, start)
-        if i >= 0:
-            left = max(left, i + len(sep))
-    right = len(text)
-    for sep, keep in (("\n", 0), (". ", 1), ("; ", 1)):
-        i = text.find(sep, end)
-        if i >= 0:
-            right = min(right, i + keep)
-    return text[left:right].strip()
