@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from urllib.parse import urlsplit
 
 import click
 from rich.console import Console
@@ -103,6 +102,7 @@ def crawl_cmd(site_names, all_sites, site_files, since, max_pages, delay, timeou
     """
     from kcextract.crawl.crawler import Crawler
     from kcextract.crawl.fetcher import DEFAULT_DELAY, Fetcher
+    from kcextract.crawl.urls import host_of
     from kcextract.sites import load_site
 
     chosen = []
@@ -132,7 +132,7 @@ def crawl_cmd(site_names, all_sites, site_files, since, max_pages, delay, timeou
     try:
         for site in chosen:
             if delay is None and site.delay is not None:
-                fetcher.host_delays[urlsplit(site.base_url).netloc.lower()] = site.delay
+                fetcher.host_delays[host_of(site.base_url)] = site.delay
             with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
                           TextColumn("{task.completed} pages · {task.fields[status]}"), TimeElapsedColumn(),
                           console=console, transient=True, disable=not console.is_terminal) as progress:

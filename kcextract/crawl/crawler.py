@@ -19,7 +19,7 @@ from typing import Callable, Optional
 
 from kcextract.crawl import dedup
 from kcextract.crawl.discovery import before, parse_feed, parse_list, parse_sitemap
-from kcextract.crawl.fetcher import Fetcher, Response
+from kcextract.crawl.fetcher import DEFAULT_DELAY, Fetcher, Response
 from kcextract.crawl.urls import canonical_url, same_site, url_key
 from kcextract.exceptions import DisallowedByRobots, FetchError, SourceError
 from kcextract.store import Corpus
@@ -510,7 +510,7 @@ def crawl_site(db_path, site, fetcher: Optional[Fetcher] = None, since: Optional
     ``delay`` or 1 s.
     """
     if fetcher is None:
-        chosen = delay if delay is not None else (site.delay if site.delay is not None else 1.0)
+        chosen = delay if delay is not None else (site.delay if site.delay is not None else DEFAULT_DELAY)
         fetcher = Fetcher(delay=chosen)
     corpus = Corpus(db_path)
     try:
