@@ -64,7 +64,10 @@ def _hash31(token: str) -> int:
 
 def shingles(text: str, size: int = SHINGLE) -> set:
     """Hashed word ``size``-grams of the text (one shingle for a text shorter than ``size`` words)."""
-    tokens = words(text)
+    return _shingles_of(words(text), size)
+
+
+def _shingles_of(tokens: list, size: int = SHINGLE) -> set:
     if len(tokens) < size:
         return {_hash31(" ".join(tokens))} if tokens else set()
     return {_hash31(" ".join(tokens[i:i + size])) for i in range(len(tokens) - size + 1)}
@@ -95,6 +98,10 @@ def similarity(a: set, b: set) -> tuple:
     return common / len(a | b), common / min(len(a), len(b))
 
 
+def _near(jaccard: float, containment: float) -> bool:
+    return jaccard >= JACCARD_MIN or containment >= CONTAINMENT_MIN
+
+
 def is_near_duplicate(text_a: str, text_b: str) -> bool:
     """True when two texts are the same article by the thresholds above.
 
@@ -104,10 +111,10 @@ def is_near_duplicate(text_a: str, text_b: str) -> bool:
     >>> is_near_duplicate(base, base.replace("khuyến công", "nông nghiệp"))
     False
     """
-    if min(len(words(text_a)), len(words(text_b))) < MIN_WORDS:
+    words_a, words_b = words(text_a), words(text_b)
+    if min(len(words_a), len(words_b)) < MIN_WORDS:
         return False
-    jaccard, containment = similarity(shingles(text_a), shingles(text_b))
-    return jaccard >= JACCARD_MIN or containment >= CONTAINMENT_MIN
+    return _near(*similarity(_shingles_of(words_a), _shingles_of(words_b)))
 
 
 def _root(conn, document_id: int) -> int:
@@ -136,7 +143,7 @@ def index_and_link(conn, document_id: int, text: str) -> Optional[tuple]:
     tokens = words(text)
     if len(tokens) < MIN_WORDS:
         return None
-    own = shingles(text)
+    own = _shingles_of(tokens)
     sig = signature(own)
     own_bands = bands(sig)
     candidates = set()
@@ -156,7 +163,7 @@ def index_and_link(conn, document_id: int, text: str) -> Optional[tuple]:
         if row is None or not row[0]:
             continue
         jaccard, containment = similarity(own, shingles(row[0]))
-        if jaccard >= JACCARD_MIN or containment >= CONTAINMENT_MIN:
+        if _near(jaccard, containment):
             score = max(jaccard, containment)
             if best is None or score > best[1]:
                 best = (other, score, jaccard)
