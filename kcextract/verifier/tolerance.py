@@ -7,17 +7,18 @@ numbers, so rounding the report did on purpose is never taken for an error.
 """
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Optional, Tuple
 
 import regex
 
+from kcextract.patterns import load_patterns
+
 Interval = Tuple[Optional[Decimal], Optional[Decimal]]   # None = unbounded
 
 _NUMBER = regex.compile(r"\d+(?:[.,]\d+)*")
 _VN_GROUPED = regex.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
-# Scale words that multiply the number written before them ("56.147 triệu").
-_SCALES = (("nghìn", 3), ("ngàn", 3), ("triệu", 6), ("tỷ", 9), ("tỉ", 9))
 _POWERS = {Decimal(10) ** k: k for k in range(-4, 13)}
 
 
@@ -87,11 +88,18 @@ def _precision_unit(text: str, value: Decimal) -> Decimal:
                 if ratio == power:
                     return step * power
         return step
-    after = text[text.rfind(last) + len(last):].lower()
-    for word, k in _SCALES:
-        if regex.match(rf"\s*{word}\b", after):
-            return step * Decimal(10) ** k
+    after = text[text.rfind(last) + len(last):]
+    m = _scale_after().match(after)
+    if m:
+        return step * Decimal(load_patterns().lexicon.meaning("SCALE", m.group(1)))
     return step
+
+
+@functools.lru_cache(maxsize=1)
+def _scale_after() -> "regex.Pattern":
+    """A scale word of lexicon.yaml SCALE ("56.147 triệu", "1 nghìn tỷ") right after a number."""
+    return regex.compile(r"\s*(" + load_patterns().lexicon.alternation("SCALE") + r")(?!\w)",
+                         regex.IGNORECASE | regex.VERSION0)
 
 
 def interval(value: Decimal, unit: Decimal, qualifier: str = "exact",
