@@ -19,6 +19,9 @@ _PERIOD = regex.compile(
     r"(?:năm|giai\s+đoạn|thời\s+kỳ|kỳ|quý\s+\w+|tháng\s+\d+)\s+\d{4}(?:\s*[-–]\s*\d{4})?"
     r"|cùng\s+kỳ(?:\s+năm\s+(?:trước|\d{4}))?", regex.IGNORECASE)
 _SO_VOI = regex.compile(r"(?<!\p{L})so\s+với(?!\p{L})", regex.IGNORECASE)
+_CLAUSE_BREAK = regex.compile(r"[,;)]|\s(?:và|nhưng)\s")
+# 'nhiều hơn 82': the 'hơn' belongs to the cue, it is not the qualifier 'more than'.
+_COMPARATIVE = regex.compile(r"(?:nhiều|ít|cao|thấp)\s+hơn")
 
 
 @dataclass
@@ -42,7 +45,7 @@ class Claim:
 def _clause_end(ctx: Context, pos: int) -> int:
     """Where the clause that continues after ``pos`` ends (',' ';' ')' or the sentence)."""
     _, s_end = ctx.layout.sentence(pos)
-    m = regex.compile(r"[,;)]|\s(?:và|nhưng)\s").search(ctx.text, pos, s_end)
+    m = _CLAUSE_BREAK.search(ctx.text, pos, s_end)
     return m.start() if m else s_end
 
 
@@ -69,11 +72,7 @@ def _period_after(ctx: Context, pos: int) -> Optional[str]:
     if not m:
         return None
     p = _PERIOD.search(ctx.text, m.end(), end)
-    if p and not ctx.text[m.end():p.start()].strip(" ,"):
-        return " ".join(p.group(0).split())
-    if p:
-        return " ".join(p.group(0).split())
-    return None
+    return " ".join(p.group(0).split()) if p else None
 
 
 def read_claims(ctx: Context) -> list[Claim]:
@@ -85,12 +84,12 @@ def read_claims(ctx: Context) -> list[Claim]:
     for i, f in enumerate(ctx.figures):
         if f.value_max is not None:
             in_range.add(i)
-            in_range.update(j for j in range(i + 1, min(i + 2, len(ctx.figures)))
-                            if ctx.figures[j].value == f.value_max)
+            if i + 1 < len(ctx.figures) and ctx.figures[i + 1].value == f.value_max:
+                in_range.add(i + 1)
+    lay = ctx.layout
     for i, f in enumerate(ctx.figures):
         if f.value is None or f.kind == "project" or i in in_range:
             continue
-        lay = ctx.layout
         before_start = max(lay.clause_start(f.start), f.start - 80)
         par = lay.paren(f.start)
         if par and par[0] + 1 > before_start:
@@ -104,8 +103,7 @@ def read_claims(ctx: Context) -> list[Claim]:
             continue
         cue, m = hit
         cue_start = before_start + m.start()
-        # 'nhiều hơn 82': the 'hơn' belongs to the cue, it is not the qualifier 'more than'.
-        comparative = bool(regex.search(r"(?:nhiều|ít|cao|thấp)\s+hơn", m.group(0)))
+        comparative = bool(_COMPARATIVE.search(m.group(0)))
         if f.kind == "percent" and "điểm" in f.text.lower():
             continue          # '1,5 điểm phần trăm': a change of a rate, not a growth of an amount
         if f.kind == "percent":
