@@ -117,7 +117,7 @@ def announced_lists(ctx: Context, done: set) -> list[Check]:
     Only confirmed (ok) or unverifiable: the count is a sentence or more away."""
     checks = []
     lay = ctx.layout
-    announce = regex.compile(r"(?<!\p{L})(?:như\s+sau|sau\s+đây)\s*:\s*$", regex.IGNORECASE)
+    announce = ctx.cues.first("announce").pattern
     for ls in lay.line_starts:
         le = lay.line(ls)[1]
         m = announce.search(ctx.text, ls, le)
