@@ -50,3 +50,23 @@ class DisallowedByRobots(FetchError):
 
 class UnreadableNumberWarning(UserWarning):
     """A number matched a figure pattern but could not be read; names the source, line and column."""
+
+
+class CorpusError(KcextractError):
+    """The corpus database cannot be used (not a kcextract corpus, damaged, unreadable); names the file."""
+
+    def __init__(self, path, reason):
+        self.path, self.reason = str(path), reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class CorpusBusy(CorpusError):
+    """Another process holds the corpus (a write lock past the busy timeout, or the same site's crawl)."""
+
+
+class RedirectRefused(FetchError):
+    """A redirect leaves the site (another host, or a public address to a private one); names the target."""
+
+    def __init__(self, url, target, why):
+        self.target = target
+        super().__init__(url, f"redirect refused: {why}: {target}")
