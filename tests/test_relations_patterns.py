@@ -68,7 +68,7 @@ def test_duplicate_ids_and_missing_keys_are_refused():
         parse_relations({"relations": [entry, dict(entry)]})
     with pytest.raises(PatternFileError, match="'note': missing"):
         parse_relations({"relations": [{k: v for k, v in entry.items() if k != "note"}]})
-    with pytest.raises(PatternFileError, match="one key 'relations'"):
+    with pytest.raises(PatternFileError, match="a key 'relations'"):
         parse_relations({"cues": []})
 
 

@@ -140,10 +140,12 @@ def test_check_record_follows_the_contract():
     (check,) = verify_text(text, source="a.txt", figures=figs(text, "4.600 triệu đồng", "12%", "5.000 triệu đồng"))
     record = check.to_dict()
     assert list(record) == ["source", "kind", "status", "consistent", "claim_text", "claim_start",
-                            "claim_end", "reported", "expected", "operands", "explanation"]
+                            "claim_end", "reported", "expected", "operands", "explanation",
+                            "resolved_by", "binding", "cause"]
     assert record["consistent"] is False and record["reported"] == 12 and record["expected"] == 8.0
     assert record["operands"][0] == {"text": "4.600 triệu đồng", "start": 12, "end": 28,
-                                     "value": 4600000000}
+                                     "value": 4600000000, "sentence": text}
+    assert (record["resolved_by"], record["binding"]) == ("stated base", "stated")
 
 
 @pytest.mark.parametrize("text,value,qualifier,lo,hi", [

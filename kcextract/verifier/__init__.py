@@ -1,23 +1,22 @@
-"""The verifier (issue 3): every arithmetic claim of a document, recomputed.
+"""The verifier: every arithmetic claim of a document, recomputed.
 
-``verify_text(text)`` reads the figures (from the extractor unless given), finds the
-claims their cue words state (đạt, chiếm, tăng, giảm, gấp, trong đó, gồm …, see
-``patterns/relations.yaml``), recomputes each from the other figures of the same
-document and returns :class:`Check` records: ``ok``, ``fail`` (only when every
-operand is unambiguous) or ``unverifiable``.
+``verify_text(text)`` reads the figures (from the extractor unless given) and runs
+each claim type of the registry (``patterns/relations.yaml`` ``claim_types``; see
+:mod:`kcextract.verifier.registry`) over them.  Each claim type detects its claims,
+resolves their operands with named resolvers, computes and explains.  Every check
+then passes one gate (:mod:`kcextract.verifier.plausibility`): a failure must rest
+on a stated binding and a sane recomputation, or it is ``unverifiable``; a failure
+that stands is given its likely cause (:mod:`kcextract.verifier.causes`).
 """
 from __future__ import annotations
 
 from typing import Iterable, Optional
 
+from kcextract.verifier.causes import explain
 from kcextract.verifier.check import CHECK_FIELDS, CHECK_KINDS, Check, Operand
-from kcextract.verifier.claims import read_claims
-from kcextract.verifier.context import Context
-from kcextract.verifier import difference, ratio_share_growth
-from kcextract.verifier.lists import find_lists
-from kcextract.verifier.sums import find_sums
-from kcextract.verifier.table_sums import (document_tables, find_declared_sums, find_table_shares,
-                                           find_table_sums)
+from kcextract.verifier.plausibility import review
+from kcextract.verifier.registry import RESOLVERS, claim_types
+from kcextract.verifier.workspace import Context
 
 _RANK = {"ok": 0, "fail": 1, "unverifiable": 2}
 
@@ -34,16 +33,13 @@ def verify_text(text: str, source: Optional[str] = None,
 
         figures = extract_figures(text, source=source)
     ctx = Context(text, list(figures), source=source)
-    claims = read_claims(ctx)
-    checks = [g.check for g in find_sums(ctx)]
-    for claim in claims:
-        if claim.relation == "difference":
-            checks.append(difference.evaluate(ctx, claim))
-        else:
-            checks.append(ratio_share_growth.evaluate(ctx, claim))
-    checks += find_lists(ctx)
-    tables = document_tables(ctx)          # read once, checked two ways
-    checks += find_table_sums(ctx, tables) + find_declared_sums(ctx) + find_table_shares(ctx, tables)
+    checks = []
+    for claim_type in claim_types():
+        for check in claim_type.find(ctx):
+            if check.kind not in claim_type.produces or check.resolved_by not in RESOLVERS:
+                raise ValueError(f"claim type {claim_type.id} produced {check.kind!r} "
+                                 f"by {check.resolved_by!r}, which it does not declare")
+            checks.append(explain(ctx, review(check)))
     # One check per reported figure and kind: a confirmed reading wins over a doubtful one.
     best: dict = {}
     for c in checks:

@@ -12,13 +12,14 @@ from typing import Optional
 
 from kcextract.figure import plain_number
 
-CHECK_KINDS = ("ratio", "share", "growth", "difference", "sum", "count_list")
+CHECK_KINDS = ("ratio", "share", "growth", "difference", "sum", "count_list", "average")
+BINDINGS = ("stated", "inferred")
 STATUSES = ("ok", "fail", "unverifiable")
 
 # The public output contract (issue 3): these columns, in this order.
 CHECK_FIELDS = (
     "source", "kind", "status", "consistent", "claim_text", "claim_start", "claim_end",
-    "reported", "expected", "operands", "explanation",
+    "reported", "expected", "operands", "explanation", "resolved_by", "binding", "cause",
 )
 
 
@@ -30,9 +31,11 @@ class Operand:
     start: int
     end: int
     value: Optional[Decimal]
+    sentence: str = ""
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "start": self.start, "end": self.end, "value": plain_number(self.value)}
+        return {"text": self.text, "start": self.start, "end": self.end, "value": plain_number(self.value),
+                "sentence": self.sentence}
 
 
 @dataclass(frozen=True)
@@ -55,12 +58,20 @@ class Check:
     source: Optional[str] = None
     # Not in the output contract: the recomputed value written the report's way ('23,04%').
     expected_text: str = field(default="", compare=False)
+    # How the operands were found: the resolver's name (see verifier/registry.py RESOLVERS)
+    # and whether the text states the binding ('stated') or the verifier inferred it.
+    resolved_by: str = ""
+    binding: str = "inferred"
+    # For a failure: the likely cause (rounding, swapped operands, another period, …).
+    cause: str = ""
 
     def __post_init__(self):
         if self.kind not in CHECK_KINDS:
             raise ValueError(f"unknown check kind {self.kind!r}")
         if self.status not in STATUSES:
             raise ValueError(f"unknown check status {self.status!r}")
+        if self.binding not in BINDINGS:
+            raise ValueError(f"unknown binding {self.binding!r}")
 
     @property
     def consistent(self) -> Optional[bool]:
@@ -75,6 +86,7 @@ class Check:
             "reported": plain_number(self.reported), "expected": plain_number(self.expected),
             "operands": [o.to_dict() for o in self.operands],
             "explanation": self.explanation,
+            "resolved_by": self.resolved_by, "binding": self.binding, "cause": self.cause,
         }
 
 

@@ -12,7 +12,7 @@ from typing import Optional
 
 import regex
 
-from kcextract.verifier.context import AMOUNT_KINDS, Context, compatible
+from kcextract.verifier.workspace import AMOUNT_KINDS, Context, compatible
 
 # A period named after "so với" (the time the base figure belongs to).
 _PERIOD = regex.compile(

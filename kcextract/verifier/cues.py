@@ -82,8 +82,10 @@ def _fail(path, entry_id, key, reason):
 
 def parse_relations(data, path=RELATIONS_FILE) -> Cues:
     """Validate a loaded relations document and compile it (examples are run too)."""
-    if not isinstance(data, dict) or set(data) != {"relations"} or not isinstance(data["relations"], list):
-        _fail(path, None, "relations", "the file must hold one key 'relations' with a list of entries")
+    if (not isinstance(data, dict) or not {"relations"} <= set(data) <= {"relations", "claim_types"}
+            or not isinstance(data["relations"], list)):
+        _fail(path, None, "relations", "the file must hold a key 'relations' with a list of entries "
+              "(and optionally 'claim_types')")
     raw = data["relations"]
     qualifier = ""
     seen = set()

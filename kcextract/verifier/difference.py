@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from kcextract.verifier.check import Check
 from kcextract.verifier.claims import Claim
-from kcextract.verifier.context import Context, amount_text, fig_interval, operand, operand_interval
+from kcextract.verifier.workspace import Context, amount_text, fig_interval, operand, operand_interval
 from kcextract.verifier.ratio_share_growth import by_period
 from kcextract.verifier.tolerance import overlaps, scale, add
 
@@ -24,14 +24,16 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
 
     def check(status, expected=None, ops=(), explanation=""):
         shown = "" if expected is None else amount_text([n], expected, with_unit=True)[1]
+        by = "" if len(ops) < 2 else ("stated base" if explicit else "same thing, named period")
         return Check("difference", status, claim.text, claim.start, claim.end, claim.reported,
                      expected, tuple(operand(ctx.figures[i]) for i in ops), explanation,
-                     ctx.source, shown)
+                     ctx.source, shown, resolved_by=by, binding="stated" if explicit else "inferred")
+
+    explicit = claim.base is not None
 
     subjects = [i for i in ctx.subjects_before(claim.cue_start, like=n) if i != claim.fig]
     if not subjects:
         return check("unverifiable", explanation=f"không xác định được số liệu {word} {n.text}")
-    explicit = claim.base is not None
     base = claim.base if explicit else by_period(ctx, claim, subjects[0])
     x = ctx.figures[subjects[0]]
     if base is None:

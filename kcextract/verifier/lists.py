@@ -8,12 +8,13 @@ sentence, holds no figures and does not say it is partial (như, …, và các �
 """
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import regex
 
 from kcextract.verifier.check import Check, Operand
-from kcextract.verifier.context import Context, compatible
+from kcextract.verifier.workspace import Context, compatible
 from kcextract.verifier.layout import BULLET
 
 _SPLIT_MAJOR = regex.compile(r";")
@@ -242,3 +243,8 @@ def find_lists(ctx: Context) -> list[Check]:
                             Decimal(n), ops, explanation, ctx.source, str(n)))
     done = {c.claim_start for c in checks}
     return checks + [c for c in announced_lists(ctx, set()) if c.claim_start not in done]
+
+
+def find(ctx: Context) -> list[Check]:
+    """The claim-type entry point (registry): the items are listed in the text."""
+    return [dataclasses.replace(c, resolved_by="listed items", binding="stated") for c in find_lists(ctx)]

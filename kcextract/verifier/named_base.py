@@ -17,7 +17,7 @@ from typing import Optional
 import regex
 
 from kcextract.patterns import load_patterns, word_regex
-from kcextract.verifier.context import Context, compatible, unit_key
+from kcextract.verifier.workspace import Context, compatible, unit_key
 
 LOOK_BACK = 2500        # how far before the claim a named base may stand (characters)
 _WORD = regex.compile(r"[\p{L}\d]+")
@@ -197,4 +197,14 @@ def resolve_earlier_plan(ctx: Context, claim_start: int, claim_end: int, subject
         described = ctx.text[start:f.start] + " " + (f.period or "")
         if plan_words.search(ctx.text, start, f.start) and years <= _years(described):
             plans.append(i)
-    return NamedBase(plans[0], unambiguous=True) if len(plans) == 1 else None
+    if len(plans) != 1:
+        return None
+    # A year that the candidate's own sentence names only as a comparison ('so với kế
+    # hoạch năm 2015') is not the candidate's year: such a match may confirm, not accuse.
+    s0, s1 = ctx.layout.sentence(ctx.figures[plans[0]].start)
+    compared = {y for m in _COMPARED.finditer(ctx.text, s0, s1) for y in _years(m.group(0))}
+    return NamedBase(plans[0], unambiguous=not (years & compared))
+
+
+# 'so với (cùng kỳ / kế hoạch) năm 2015': the years a sentence names as a comparison base.
+_COMPARED = regex.compile(r"so\s+với[^.;()]{0,40}?(?:19|20)\d\d", regex.IGNORECASE)

@@ -18,7 +18,7 @@ from kcextract.verifier.claims import Claim
 from kcextract.verifier.named_base import resolve as resolve_named_base
 from kcextract.verifier.named_base import resolve_earlier_plan, resolve_plan
 from kcextract.verifier.named_base import resolve_subject as resolve_named_subject
-from kcextract.verifier.context import (Context, amount_text, compatible, fig_interval, operand_interval,
+from kcextract.verifier.workspace import (Context, amount_text, compatible, fig_interval, operand_interval,
                                       operand, pct)
 from kcextract.verifier.tolerance import (decimals_written, divide, interval, overlaps,
                                         scale)
@@ -193,15 +193,16 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
         unit = ""
     r_txt = format_auto(claim.reported, 3)
 
-    def check(status, expected=None, ops=(), explanation=""):
+    def check(status, expected=None, ops=(), explanation="", by="", stated=False):
         shown = "" if expected is None else (
             pct(expected, decimals) if unit else format_auto(expected, decimals) + " lần")
         return Check(kind, status, claim.text, claim.start, claim.end, claim.reported,
                      expected, tuple(operand(ctx.figures[i]) for i in ops), explanation,
-                     ctx.source, shown)
+                     ctx.source, shown, resolved_by=by, binding="stated" if stated else "inferred")
 
     explicit = claim.base is not None
     base = claim.base
+    by = "stated base" if explicit else ""
     if explicit:
         subjects = ctx.subjects_before(claim.cue_start, like=ctx.figures[base])
     else:
@@ -210,12 +211,16 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
             s = subjects[0]
             if claim.relation == "share" and s in ctx.part_of:
                 base = ctx.part_of[s]            # 'chiếm P% kinh phí toàn vùng': the total above
+                by = "total of a sum"
             elif claim.relation in ("growth", "multiple"):
                 plan = resolve_earlier_plan(ctx, claim.start, claim.end, s) if claim.fig is not None else None
                 if plan is not None:         # 'so với kế hoạch năm 2023': that year's plan
-                    base, explicit = plan.index, plan.unambiguous
+                    # (found by words and a year: good to confirm, never to accuse; a
+                    # comparison year is easily the figure's own period misread)
+                    base, explicit, by = plan.index, plan.unambiguous, "plan of the named year"
                 else:
                     base = by_period(ctx, claim, s)
+                    by = "same thing, named period" if base is not None else by
             subjects = [s]
     if not subjects and claim.fig is not None:
         # 'Kinh phí khuyến công địa phương chiếm 75% tổng kinh phí đề án': the subject is
@@ -227,23 +232,23 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
                                                   base_hint=base)
             if confirmed is not None:
                 s, base_i, expected, explanation = confirmed
-                return check("ok", expected, [s, base_i], explanation)
+                return check("ok", expected, [s, base_i], explanation, by="named subject, value fit")
     if not subjects:
         return check("unverifiable", explanation=(
             f"không xác định được số liệu mà {r_txt}{unit} được tính cho"))
     if base is None and claim.fig is not None and claim.relation == "ratio":
         plan = resolve_plan(ctx, claim.start, claim.end, subjects[0])
         if plan is not None:
-            base, explicit = plan.index, plan.unambiguous
+            base, explicit, by = plan.index, plan.unambiguous, "plan in the sentence"
     if base is None and claim.fig is not None:
         named = resolve_named_base(ctx, claim.start, claim.end, subjects[0])
         if named is not None:
-            base, explicit = named.index, named.unambiguous
+            base, explicit, by = named.index, named.unambiguous, "named base"
     if base is None:
         confirmed = _confirm_with_nearby_base(ctx, claim, subjects[0], rep_iv, decimals, unit, r_txt)
         if confirmed is not None:
             s, base_i, expected, explanation = confirmed
-            return check("ok", expected, [s, base_i], explanation)
+            return check("ok", expected, [s, base_i], explanation, by="value fit")
         x = ctx.figures[subjects[0]]
         implied = _implied(claim.relation, claim.direction, claim.reported, Decimal(x.value))
         _, imp = amount_text([x], implied, with_unit=True, max_decimals=0)
@@ -270,12 +275,21 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
                                r_txt, unit)
         tried.append((s, expected, explanation))
         if overlaps(rep_iv, iv):
-            return check("ok", expected, [s, base], explanation)
+            return check("ok", expected, [s, base], explanation, by=by, stated=explicit)
     if not tried:
-        return check("unverifiable", explanation="mẫu số bằng 0")
+        return check("unverifiable", explanation="mẫu số bằng 0", by=by)
     s, expected, explanation = tried[0]
     if explicit and len(subjects) == 1:
-        return check("fail", expected, [s, base], explanation)
+        return check("fail", expected, [s, base], explanation, by=by, stated=True)
     why = ("nhiều số liệu có thể là tử số" if len(subjects) > 1
            else f"{_BASE_NAME[claim.relation]} được suy ra từ lời văn, không chắc chắn")
-    return check("unverifiable", expected, [s, base], f"{explanation} ({why})")
+    return check("unverifiable", expected, [s, base], f"{explanation} ({why})", by=by)
+
+
+def find(ctx: Context) -> list[Check]:
+    """The claim-type entry point (registry): every cue-introduced ratio, share, growth,
+    multiple and difference claim."""
+    from kcextract.verifier import difference
+
+    return [difference.evaluate(ctx, c) if c.relation == "difference" else evaluate(ctx, c)
+            for c in ctx.claims]

@@ -13,6 +13,7 @@ Fractions of one whole (``02/10 … 04/10 … 02/10 … 02/10``) must add up to 
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional
@@ -20,7 +21,7 @@ from typing import Optional
 import regex
 
 from kcextract.verifier.check import Check, format_auto
-from kcextract.verifier.context import (AMOUNT_KINDS, Context, amount_text, compatible,
+from kcextract.verifier.workspace import (AMOUNT_KINDS, Context, amount_text, compatible,
                                       fig_interval, operand, operand_interval, unit_key)
 from kcextract.verifier.layout import BULLET
 from kcextract.verifier.tolerance import add, overlaps
@@ -399,3 +400,9 @@ def find_sums(ctx: Context) -> list[SumGroup]:
             seen.add(key)
             out.append(g)
     return out
+
+
+def find(ctx: Context) -> list[Check]:
+    """The claim-type entry point (registry): every sum check of the document."""
+    return [dataclasses.replace(g.check, resolved_by="listed parts", binding="stated")
+            for g in find_sums(ctx)]

@@ -7,6 +7,7 @@ twice, and is then at most unverifiable.
 """
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from typing import Optional
 
@@ -15,7 +16,7 @@ import regex
 from kcextract.tables import declared_unit_cells, find_tables, space_tables
 from kcextract.numbers import parse_vn_number
 from kcextract.verifier.check import Check, format_auto
-from kcextract.verifier.context import Context, fig_interval, operand, operand_interval
+from kcextract.verifier.workspace import Context, fig_interval, operand, operand_interval
 from kcextract.verifier.tolerance import add, overlaps
 
 _TOTAL_ROW = regex.compile(r"^\s*(?:tổng\s+cộng|tổng\s+số|tổng|cộng)\b", regex.IGNORECASE)
@@ -177,3 +178,11 @@ def _check(ctx: Context, total_i: int, parts: list[int], leaves: bool) -> Check:
         explanation += " (bảng có dòng nhóm hoặc dòng cộng phụ)"
     return Check("sum", status, t.text, t.start, t.end, Decimal(t.value), s,
                  tuple(operand(f) for f in figs), explanation, ctx.source, e)
+
+
+def find(ctx: Context) -> list[Check]:
+    """The claim-type entry point (registry): tables read once, checked two ways, and
+    totals declared after a list of table rows."""
+    tables = document_tables(ctx)
+    checks = find_table_sums(ctx, tables) + find_declared_sums(ctx) + find_table_shares(ctx, tables)
+    return [dataclasses.replace(c, resolved_by="table row", binding="stated") for c in checks]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from decimal import Decimal
 from typing import Optional
 
@@ -62,8 +63,13 @@ def operand_interval(fig: Figure) -> Interval:
     return fig_interval(fig)
 
 
+def _with_sentence(fig: Figure, layout: Layout, text: str) -> Figure:
+    s0, s1 = layout.sentence(fig.start)
+    return dataclasses.replace(fig, sentence=text[s0:s1], sentence_start=s0)
+
+
 def operand(fig: Figure) -> Operand:
-    return Operand(fig.text, fig.start, fig.end, fig.value)
+    return Operand(fig.text, fig.start, fig.end, fig.value, " ".join(fig.sentence.split()))
 
 
 def amount_text(figs: list[Figure], value: Optional[Decimal] = None, with_unit: bool = False,
@@ -99,12 +105,34 @@ class Context:
     def __init__(self, text: str, figures: list[Figure], source=None, cues: Cues = None):
         self.text = text
         self.source = source
-        self.figures = sorted(figures, key=lambda f: (f.start, f.end))
-        self._starts = [f.start for f in self.figures]
         self.layout = Layout(text)
+        # Every figure carries its sentence (the evidence an explanation quotes), also
+        # when a caller built the figures by hand.
+        self.figures = sorted((f if f.sentence else _with_sentence(f, self.layout, text) for f in figures),
+                              key=lambda f: (f.start, f.end))
+        self._starts = [f.start for f in self.figures]
         self.cues = cues or load_cues()
-        self.bases: set[int] = set()       # figures that are bases or change amounts
+        self._bases: Optional[set[int]] = None
+        self._claims = None
         self.part_of: dict[int, int] = {}  # part figure index -> total figure index (sums)
+
+    @property
+    def claims(self) -> list:
+        """The cue-introduced claims of the document (read once; reading them marks
+        their stated bases and change amounts in :attr:`bases`)."""
+        if self._claims is None:
+            from kcextract.verifier.claims import read_claims
+
+            self._bases = set()
+            self._claims = read_claims(self)
+        return self._claims
+
+    @property
+    def bases(self) -> set[int]:
+        """Figures that are bases or change amounts of claims: never a subject or a part."""
+        if self._bases is None:
+            self.claims
+        return self._bases
 
     def index(self, fig: Figure) -> int:
         return self.figures.index(fig)

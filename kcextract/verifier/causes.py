@@ -1,0 +1,128 @@
+"""The likely cause of a failed check, told the way an editor would tell it.
+
+A reader who is told "23,23% is wrong" wants to know why: the writer rounded, divided
+the wrong way, took the figure of another period (seed 003: 26,7% is 63 / 236, the
+earlier period's share), left a part out, counted one twice, or slipped a unit
+(``8.250 nghìn`` for ``8,25 nghìn``).  Each hypothesis is tried on the check's own
+operands and the other figures of the document; the first that reproduces the
+reported number is named.
+"""
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+from typing import Callable, Optional
+
+from kcextract.verifier.check import Check, format_auto
+from kcextract.verifier.workspace import Context, compatible
+
+HUNDRED = Decimal(100)
+
+
+def _close(a: Decimal, b: Decimal, reported_text: str) -> bool:
+    """``a`` rounds to what the report wrote as ``b`` (to the report's last digit)."""
+    digits = reported_text.split("%")[0].strip()
+    decimals = len(digits.split(",")[1]) if "," in digits else 0
+    step = Decimal(1).scaleb(-decimals)
+    return abs(Decimal(a) - Decimal(b)) <= step / 2 + Decimal("1e-9")
+
+
+def _rounding(ctx: Context, c: Check) -> Optional[str]:
+    if c.kind in ("ratio", "share", "growth") and c.expected is not None:
+        if abs(Decimal(c.expected) - Decimal(c.reported)) <= Decimal("0.11"):
+            return "lệch ở chữ số cuối: có thể do làm tròn"
+    return None
+
+
+def _swapped(ctx: Context, c: Check) -> Optional[str]:
+    if c.kind not in ("ratio", "share", "growth") or len(c.operands) != 2:
+        return None
+    x, y = (Decimal(o.value) for o in c.operands)
+    if not x or not y:
+        return None
+    r = Decimal(c.reported)
+    tries = {"y / x": y / x * HUNDRED}
+    if c.kind == "growth":
+        tries = {"(x − y) / x": abs(x - y) / x * HUNDRED, "y / x − 1": abs(y / x - 1) * HUNDRED}
+    for formula, value in tries.items():
+        if _close(value, r, c.claim_text):
+            return f"khớp với phép tính {formula.replace('x', c.operands[0].text).replace('y', c.operands[1].text)}: có thể nhầm mẫu số"
+    return None
+
+
+def _other_figures(ctx: Context, c: Check) -> Optional[str]:
+    """A pair of other figures of the document that gives exactly the reported percentage."""
+    if c.kind not in ("ratio", "share") or len(c.operands) != 2:
+        return None
+    r = Decimal(c.reported)
+    own = {(o.start, o.end) for o in c.operands}
+    amounts = [f for f in ctx.figures if f.kind in ("money", "count") and f.value and (f.start, f.end) not in own]
+    hits = []
+    for a in amounts:
+        for b in amounts:
+            if a is b or not compatible(a, b) or b.value <= a.value:
+                continue
+            if _close(Decimal(a.value) / Decimal(b.value) * HUNDRED, r, c.claim_text):
+                hits.append((a, b))
+    if len(hits) == 1:
+        a, b = hits[0]
+        period = f" ({a.period})" if a.period else ""
+        return f"{c.claim_text} đúng bằng {a.text} / {b.text}{period}: có thể lấy số liệu của kỳ hoặc mục khác"
+    return None
+
+
+def _sum_parts(ctx: Context, c: Check) -> Optional[str]:
+    if c.kind != "sum" or c.expected is None:
+        return None
+    total, got = Decimal(c.reported), Decimal(c.expected)
+    gap = total - got
+    if got and total / got in (Decimal(1000), Decimal("0.001")):
+        return "tổng và các phần lệch đúng 1.000 lần: nhầm đơn vị (nghìn/triệu/tỷ)"
+    for o in c.operands:
+        if o.value is not None and -gap == Decimal(o.value):
+            return f"thừa một phần: bỏ {o.text} thì khớp"
+    own = {(o.start, o.end) for o in c.operands}
+    for f in ctx.figures:
+        if (f.start, f.end) not in own and f.value and f.kind in ("money", "count") and Decimal(f.value) == gap:
+            return f"thiếu một phần: thêm {f.text} thì khớp"
+    if gap > 0:
+        return f"các phần thiếu {format_auto(gap / _unit(c), 3)} so với tổng"
+    return f"các phần vượt tổng {format_auto(-gap / _unit(c), 3)}"
+
+
+def _unit(c: Check) -> Decimal:
+    text = c.claim_text.lower()
+    for word, mult in (("tỷ", 10 ** 9), ("tỉ", 10 ** 9), ("triệu", 10 ** 6), ("nghìn", 10 ** 3), ("ngàn", 10 ** 3)):
+        if word in text:
+            return Decimal(mult)
+    return Decimal(1)
+
+
+def _unit_slip(ctx: Context, c: Check) -> Optional[str]:
+    if c.expected is None or not c.expected:
+        return None
+    q = Decimal(c.reported) / Decimal(c.expected)
+    if q in (Decimal(1000), Decimal("0.001"), Decimal(10), Decimal("0.1")):
+        return f"lệch đúng {format_auto(q, 3)} lần: có thể nhầm đơn vị hoặc dấu thập phân"
+    return None
+
+
+# Tried in this order; the first that explains the reported number is named.
+HYPOTHESES: list[tuple[str, Callable]] = [
+    ("unit slip", _unit_slip),
+    ("rounding", _rounding),
+    ("swapped operands", _swapped),
+    ("another period or item", _other_figures),
+    ("missing or extra part", _sum_parts),
+]
+
+
+def explain(ctx: Context, check: Check) -> Check:
+    """A failed check with its likely cause (``cause`` and a sentence in the explanation)."""
+    if check.status != "fail":
+        return check
+    for name, hypothesis in HYPOTHESES:
+        text = hypothesis(ctx, check)
+        if text:
+            return dataclasses.replace(check, cause=name, explanation=f"{check.explanation}. Nguyên nhân có thể: {text}")
+    return check

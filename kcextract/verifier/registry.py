@@ -1,0 +1,83 @@
+"""The verifier's extension points: the claim types (data in ``patterns/relations.yaml``,
+key ``claim_types``) and the named resolvers that find a claim's operands.
+
+A claim type is a module of this package with ``find(ctx) -> list[Check]``: it detects
+its claims, resolves their operands, computes and explains.  Every check it emits names
+its resolver (``resolved_by``, one of :data:`RESOLVERS`) and whether the text states the
+binding or the verifier inferred it, so a wrong result can be traced to one resolver.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from kcextract.exceptions import PatternFileError
+from kcextract.patterns import check_keys
+from kcextract.verifier.check import CHECK_KINDS
+from kcextract.verifier.cues import RELATIONS_FILE
+
+# Every way an operand can be found, most certain first. 'stated' resolvers read a
+# binding the text writes out; the others infer it, and may confirm but never accuse.
+RESOLVERS = {
+    "stated base": "stated: the figure right after the claim, in brackets or after 'so với'",
+    "listed parts": "stated: parts after trong đó / gồm / a bracket, or list items under a total",
+    "table row": "stated: a table's cells, total row or percentage column",
+    "listed items": "stated: the items listed after a stated count",
+    "implied by a stated change": "stated: level and change in one clause; base = level − change",
+    "total and count stated": "stated: an average against the total and the count it divides",
+    "parts named in following sentences": "inferred: parts in the sentences after a total, each named",
+    "total of a sum": "inferred: the total of a breakdown the subject is a part of",
+    "plan in the sentence": "inferred: the one plan figure of the sentence",
+    "plan of the named year": "inferred: the plan figure of the year the claim names",
+    "same thing, named period": "inferred: the figure of the same thing for the period the claim names",
+    "named base": "inferred: the earlier figure the claim's words describe best",
+    "named subject, value fit": "inferred: a subject named by words and a base that fits by value",
+    "value fit": "inferred: the only nearby figure that makes the claim hold (confirms only)",
+    "": "no operands found",
+}
+
+_KEYS = {"id", "module", "produces", "note"}
+
+
+@dataclass(frozen=True)
+class ClaimType:
+    """One claim type: its name, the checks it produces and its ``find`` function."""
+
+    id: str
+    module: str
+    produces: tuple
+    note: str
+    find: Callable
+
+
+@lru_cache(maxsize=None)
+def claim_types(path: Path = RELATIONS_FILE) -> tuple[ClaimType, ...]:
+    """The claim types listed in the relations file, validated, in running order."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    entries = data.get("claim_types") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise PatternFileError(path, None, "claim_types", "a list of claim types is required")
+    out = []
+    for entry in entries:
+        eid = entry.get("id", "?") if isinstance(entry, dict) else "?"
+        check_keys(entry, _KEYS, path, eid)
+        for key in _KEYS:
+            if key not in entry:
+                raise PatternFileError(path, eid, key, "missing")
+        bad = [k for k in entry["produces"] if k not in CHECK_KINDS]
+        if bad:
+            raise PatternFileError(path, eid, "produces", f"unknown check kinds {bad}")
+        try:
+            module = importlib.import_module(f"kcextract.verifier.{entry['module']}")
+        except ImportError as exc:
+            raise PatternFileError(path, eid, "module", f"cannot import: {exc}") from exc
+        find = getattr(module, "find", None)
+        if not callable(find):
+            raise PatternFileError(path, eid, "module", "the module has no find(ctx) function")
+        out.append(ClaimType(eid, entry["module"], tuple(entry["produces"]), entry["note"], find))
+    return tuple(out)
