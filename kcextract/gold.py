@@ -5,9 +5,15 @@ A gold file is one JSON document (format in ``corpus/README.md`` and
 and validates it loudly: any offset that does not fit the text, any value
 outside the closed vocabularies, is reported with the file, the mention or
 check index and the field, so a bad annotation never silently skews a score.
+
+Two shapes are read: the text inline (``"text"``, as in ``corpus/gold`` and
+``../shared/realgold``) or in a file beside it (``"text_file"``, relative to the
+JSON's folder, with its ``"text_sha256"``, as the blind annotators of
+``corpus/realtext`` write it, so third-party texts are never copied).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,17 +23,22 @@ from typing import Optional
 from kcextract.exceptions import KcextractError
 from kcextract.figure import KINDS, QUALIFIERS
 
-CHECK_KINDS = ("ratio", "share", "growth", "difference", "sum", "count_list")
+CHECK_KINDS = ("ratio", "share", "growth", "difference", "multiple", "average", "sum", "count_list")
 CURRENCIES = ("VND", "USD")
+# The frame roles of annotation.md (a figure's part in its sentence).
+ROLES = ("actual", "plan", "estimate", "change", "share", "ratio", "growth", "base", "per_unit")
 
-_DOC_KEYS = {"id": str, "url": str, "source": str, "text": str, "mentions": list, "checks": list}
+_DOC_KEYS = {"id": str, "url": str, "mentions": list, "checks": list}
+_OPTIONAL_DOC_KEYS = {"source": str, "text": str, "text_file": str, "text_sha256": str, "annotator": str,
+                      "file": str}
+_FRAME_KEYS = {"label", "scope", "period_years", "period_text", "role", "per"}
 _MENTION_KEYS = {
     "kind", "text", "start", "end", "value", "value_max", "currency", "unit",
-    "qualifier", "of_total", "name", "note",
+    "qualifier", "of_total", "name", "note", *_FRAME_KEYS,
 }
 _CHECK_KEYS = {
     "kind", "claim_text", "claim_start", "claim_end", "operands", "operand_spans",
-    "reported", "expected", "consistent", "note",
+    "reported", "expected", "consistent", "note", "minor",
 }
 
 
@@ -54,6 +65,12 @@ class GoldDocument:
     path: Optional[Path] = None
     file: Optional[str] = None
     extra: dict = field(default_factory=dict)
+    annotator: Optional[str] = None
+
+    @property
+    def has_frames(self) -> bool:
+        """Whether the annotator gave mentions their frame fields (period_years, role, ...)."""
+        return any("period_years" in m or "role" in m for m in self.mentions)
 
 
 def gold_files(path) -> list[Path]:
@@ -74,16 +91,27 @@ def gold_files(path) -> list[Path]:
     return sorted(root.rglob("*.json"))
 
 
-def load_gold(path) -> list[GoldDocument]:
-    """Every gold document under ``path`` (a corpus dir, a gold dir or one file), validated."""
+def load_gold(path, *, on_error=None) -> list[GoldDocument]:
+    """Every gold document under ``path`` (a corpus dir, a gold dir or one file), validated.
+
+    A bad file raises :class:`GoldError`; with ``on_error`` (a callable taking
+    the error) it is reported there and left out, so one annotator's slip does
+    not hide the measurement of the other files.
+    """
     files = gold_files(path)
     if not files:
         raise GoldError(path, ["no gold *.json files found"])
     docs, seen = [], {}
     for f in files:
-        doc = load_gold_file(f)
-        if doc.id in seen:
-            raise GoldError(f, [f"id {doc.id!r} already used by {seen[doc.id]}"])
+        try:
+            doc = load_gold_file(f)
+            if doc.id in seen:
+                raise GoldError(f, [f"id {doc.id!r} already used by {seen[doc.id]}"])
+        except GoldError as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
+            continue
         seen[doc.id] = f
         docs.append(doc)
     return docs
@@ -98,15 +126,39 @@ def load_gold_file(path) -> GoldDocument:
         raise GoldError(path, [f"not valid UTF-8 JSON: {exc}"]) from None
     if not isinstance(raw, dict):
         raise GoldError(path, ["top level must be a JSON object"])
-    problems = validate_document(raw, path)
+    problems = []
+    if isinstance(raw.get("text_file"), str) and "text" not in raw:
+        text, problems = read_text_file(path, raw["text_file"], raw.get("text_sha256"))
+        if text is not None:
+            raw = {**raw, "text": text}
+    problems += validate_document(raw, path)
     if problems:
         raise GoldError(path, problems)
-    known = set(_DOC_KEYS) | {"file"}
+    known = set(_DOC_KEYS) | set(_OPTIONAL_DOC_KEYS)
     return GoldDocument(
-        id=raw["id"], url=raw["url"], source=raw["source"], text=raw["text"],
+        id=raw["id"], url=raw["url"], source=raw.get("source") or raw.get("text_file") or "", text=raw["text"],
         mentions=raw["mentions"], checks=raw["checks"], path=path, file=raw.get("file"),
-        extra={k: v for k, v in raw.items() if k not in known},
+        extra={k: v for k, v in raw.items() if k not in known}, annotator=raw.get("annotator"),
     )
+
+
+def read_text_file(path, name: str, sha256: Optional[str]):
+    """The text a gold file points to (``text_file``, relative to the gold file's folder), checked
+    against its ``text_sha256``: (text, []) or (None, problems)."""
+    target = Path(path).resolve().parent / name
+    try:
+        data = target.read_bytes()
+    except OSError as exc:
+        return None, [f"field 'text_file': cannot read {target} ({exc.strerror or exc})"]
+    if not isinstance(sha256, str):
+        return None, ["field 'text_sha256' is required with 'text_file'"]
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != sha256.lower():
+        return None, [f"field 'text_sha256': {target} has sha256 {digest}, not {sha256}"]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        return None, [f"field 'text_file': {target} is not UTF-8 ({exc})"]
 
 
 def _is_number(v) -> bool:
@@ -115,12 +167,17 @@ def _is_number(v) -> bool:
 
 def validate_document(doc: dict, path=None) -> list[str]:
     """Every problem of a gold document (empty list when it is valid)."""
-    problems = []
+    problems = [f"unknown field {k!r}" for k in doc if k not in _DOC_KEYS and k not in _OPTIONAL_DOC_KEYS]
     for key, typ in _DOC_KEYS.items():
         if key not in doc:
             problems.append(f"missing field {key!r}")
         elif not isinstance(doc[key], typ):
             problems.append(f"field {key!r} must be {typ.__name__}, got {type(doc[key]).__name__}")
+    for key, typ in _OPTIONAL_DOC_KEYS.items():
+        if doc.get(key) is not None and not isinstance(doc[key], typ):
+            problems.append(f"field {key!r} must be {typ.__name__}, got {type(doc[key]).__name__}")
+    if "text" not in doc:
+        problems.append("missing field 'text' (or 'text_file' with 'text_sha256')")
     if problems:
         return problems
     text = doc["text"]
@@ -209,6 +266,7 @@ def validate_mention(m, text: str) -> list[str]:
         problems.append(f"field 'unit': percent unit must be '%', got {unit!r}")
     if kind == "count" and (not isinstance(unit, str) or not unit):
         problems.append("field 'unit' must name the counted noun for a count")
+    problems += validate_frame(m)
     of_total = m.get("of_total")
     if of_total is not None:
         if kind != "count":
@@ -218,6 +276,24 @@ def validate_mention(m, text: str) -> list[str]:
     value_max = m.get("value_max")
     if value_max is not None and (not _is_number(value_max) or (_is_number(value) and value_max < value)):
         problems.append(f"field 'value_max': {value_max!r} must be a number >= value")
+    return problems
+
+
+def validate_frame(m: dict) -> list[str]:
+    """Problems of a mention's frame fields (annotation.md, "periods"); all are optional."""
+    problems = []
+    years = m.get("period_years")
+    if years is not None:
+        if not isinstance(years, list) or not all(isinstance(y, int) and not isinstance(y, bool) for y in years):
+            problems.append(f"field 'period_years': {years!r} must be a list of integer years")
+        elif years != sorted(set(years)):
+            problems.append(f"field 'period_years': {years!r} must be sorted, without repeats")
+    role = m.get("role")
+    if role is not None and role not in ROLES:
+        problems.append(f"field 'role': {role!r} not one of {ROLES}")
+    for key in ("label", "scope", "period_text", "per"):
+        if m.get(key) is not None and not isinstance(m[key], str):
+            problems.append(f"field {key!r} must be a string or null")
     return problems
 
 
@@ -285,5 +361,7 @@ def validate_check(c, text: str) -> list[str]:
         problems.append(f"field 'expected' must be a number or null, got {c['expected']!r}")
     if not isinstance(c["consistent"], bool):
         problems.append(f"field 'consistent' must be true or false, got {c['consistent']!r}")
+    if c.get("minor") is not None and not isinstance(c["minor"], bool):
+        problems.append(f"field 'minor' must be true or false, got {c['minor']!r}")
     return problems
 

@@ -97,7 +97,7 @@ def test_validator_rejects_a_wrong_offset_naming_file_mention_and_field(tmp_path
     (lambda d: d["checks"][0].update(claim_start=0), "check 0 ('56.147 triệu đồng'): field 'claim_start'"),
     (lambda d: d["checks"][0]["operands"].append("99.999 triệu đồng"), "does not occur in the text"),
     (lambda d: d["checks"][0].update(consistent="yes"), "field 'consistent'"),
-    (lambda d: d["checks"][0].update(kind="average"), "field 'kind'"),
+    (lambda d: d["checks"][0].update(kind="mean"), "field 'kind'"),
     (lambda d: d.pop("text"), "missing field 'text'"),
 ])
 def test_validator_names_the_broken_field(tmp_path, breakage, expected):

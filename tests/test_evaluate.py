@@ -1,15 +1,21 @@
 """The scorer: hits, wrong values, non-overlaps, duplicates, checks, and the ``evaluate`` command."""
 from __future__ import annotations
 
+import hashlib
 import json
+import math
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+import regex
 from click.testing import CliRunner
 
 import kcextract
 from kcextract.cli import cli
-from kcextract.evaluate import Score, micro, score, score_checks, span_score
+from kcextract.evaluate import Score, match_mentions, micro, score, score_checks, span_score
 from kcextract.figure import Figure
 
 TEXT = ("Tổng kinh phí là 56.147 triệu đồng, đạt 93,71% so với kế hoạch (59.913 triệu đồng), "
@@ -215,3 +221,140 @@ def test_score_checks_takes_the_verifiers_check_records():
     result = score_checks([ok, unsure], GOLD_CHECKS)
     assert result.detection == Score(tp=1, fp=0, fn=1) and result.agree == 1
     assert [c["claim_text"] for c in result.missed_errors] == ["48 cơ sở"]
+
+
+# ---------------------------------------------------------------- agreement with the reference scorers
+
+TOOLS = Path(__file__).resolve().parents[2] / "shared" / "tools"
+REAL_SETS = {
+    "realgold": Path(__file__).resolve().parents[2] / "shared" / "realgold",
+    "realtext": Path(__file__).resolve().parents[1] / "corpus" / "realtext",
+}
+
+
+def _materialise(docs, gold_dir: Path, text_dir: Path) -> None:
+    """Gold files with their text inline (the reference tools read "text") and the .txt inputs,
+    as ../shared/tools/gold_to_txt.py writes them."""
+    gold_dir.mkdir()
+    text_dir.mkdir()
+    for doc in docs:
+        record = {"id": doc.id, "url": doc.url, "text": doc.text, "mentions": doc.mentions, "checks": doc.checks}
+        (gold_dir / f"{doc.id}.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        (text_dir / f"{doc.id}.txt").write_text(doc.text, encoding="utf-8", newline="")
+
+
+def _run(*args) -> str:
+    done = subprocess.run([sys.executable, *map(str, args)], capture_output=True, text=True, timeout=600)
+    assert done.returncode in (0, 1), done.stderr
+    return done.stdout
+
+
+def _numbers(line_prefix: str, output: str) -> dict:
+    line = next(x for x in output.splitlines() if x.startswith(line_prefix))
+    return {k: float(v) for k, v in regex.findall(r"(\w+)=(-?[\d.]+|nan)", line)}
+
+
+@pytest.mark.parametrize("name", REAL_SETS)
+def test_evaluate_reports_the_reference_scorers_numbers(name, tmp_path):
+    if not TOOLS.is_dir():
+        pytest.skip(f"REFERENCE SCORERS MISSING: {TOOLS} does not exist, agreement not tested")
+    if not REAL_SETS[name].is_dir():
+        pytest.skip(f"{REAL_SETS[name]} does not exist")
+    from kcextract.gold import load_gold
+
+    docs = load_gold(REAL_SETS[name], on_error=lambda exc: None)
+    if not docs:
+        pytest.skip(f"no valid gold file in {REAL_SETS[name]}")
+    gold_dir, text_dir = tmp_path / "gold", tmp_path / "txt"
+    _materialise(docs, gold_dir, text_dir)
+    figures, checks = tmp_path / "figures.jsonl", tmp_path / "checks.jsonl"
+    figures.write_text(_run("-m", "kcextract", "extract", text_dir, "--format", "jsonl"), encoding="utf-8")
+    checks.write_text(_run("-m", "kcextract", "verify", text_dir, "--format", "jsonl"), encoding="utf-8")
+    reference = _numbers("numeric figures", _run(TOOLS / "score.py", gold_dir, figures))
+    reference_checks = _numbers("inconsistency_recall", _run(TOOLS / "score_checks.py", gold_dir, checks))
+
+    result = CliRunner().invoke(cli, ["evaluate", str(gold_dir), "--checks", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    ours = json.loads(result.output)
+    frames = ours["frames"]
+
+    def acc(record):
+        return float("nan") if record["accuracy"] is None else record["ok"] / record["n"]
+
+    mine = {"F1": ours["value"]["numeric"]["f1"], "P": ours["value"]["numeric"]["precision"],
+            "R": ours["value"]["numeric"]["recall"], "count_F1": ours["value"]["count"]["f1"],
+            "project_F1": ours["value"]["project"]["f1"], "qualifier_acc": acc(frames["qualifier"]["all"]),
+            "count_unit_acc": acc(frames["count_unit"]), "period_acc": acc(frames["period_years"]),
+            "money_label": acc(frames["money_with_label"])}
+    for key, value in reference.items():
+        # the reference prints three decimals, our JSON four: equal up to the printed rounding
+        assert (math.isnan(value) and math.isnan(mine[key])) or abs(mine[key] - value) <= 6e-4, (key, mine, reference)
+    assert ours["checks"]["inconsistency_recall"] == pytest.approx(reference_checks["inconsistency_recall"], abs=5e-4)
+    assert ours["checks"]["consistent_coverage"] == pytest.approx(reference_checks["consistent_coverage"], abs=5e-4)
+    assert ours["checks"]["false_alarms"] == reference_checks["false_alarms"]
+
+
+def test_minor_checks_are_neither_required_nor_false_alarms():
+    minor = {**GOLD_CHECKS[1], "minor": True}
+    flagged = score_checks([check("share", "48 cơ sở", False)], [GOLD_CHECKS[0], minor])
+    passed = score_checks([check("share", "48 cơ sở", True)], [GOLD_CHECKS[0], minor])
+    for result in (flagged, passed):
+        assert (result.gold_inconsistent, result.minor, result.false_alarms) == (0, 1, [])
+    assert flagged.inconsistency_recall == 1.0 and flagged.consistent_coverage == 0.0
+
+
+def test_coverage_needs_a_confirmation_and_no_contradiction():
+    both = [check("ratio", "93,71%", True), check("share", "93,71%", False)]
+    result = score_checks(both, GOLD_CHECKS)
+    assert (result.confirmed, result.gold_consistent) == (0, 1)
+    assert [c["claim_text"] for c in result.false_alarms] == ["93,71%"]   # the kind does not matter
+    assert [c["claim_text"] for c in result.missed_errors] == ["48 cơ sở"]
+
+
+def test_frame_accuracy_by_field(tmp_path):
+    from kcextract.evaluate import score_frames
+
+    framed = [{**GOLD[0], "period_years": [2016], "role": "actual", "label": "tổng kinh phí"},
+              {**GOLD[1], "period_years": [2016], "role": "ratio"}]
+    money = Figure(kind="money", text="56.147 triệu đồng", start=_span("56.147 triệu đồng")[0],
+                   end=_span("56.147 triệu đồng")[1], value=Decimal("56147000000"), period="năm 2016",
+                   label="Tổng kinh phí")
+    percent = fig("percent", "93,71%", "93.71")
+    frames = score_frames(match_mentions([money, percent], framed))
+    assert (frames.period.ok, frames.period.n) == (1, 2)      # the percent has no period
+    assert (frames.label.ok, frames.label.n) == (1, 1)
+    assert frames.fields[("period_years", "money")].ok == 1
+    assert frames.fields[("role", "percent")].n == 1
+
+
+def test_realtext_gold_reads_its_text_file_and_checks_the_hash(tmp_path):
+    from kcextract.gold import GoldError, load_gold
+
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "a.txt").write_bytes(TEXT.encode("utf-8"))
+    digest = hashlib.sha256(TEXT.encode("utf-8")).hexdigest()
+    doc = {"id": "a", "url": "x", "text_file": "../texts/a.txt", "text_sha256": digest, "annotator": "rt1",
+           "mentions": [{**GOLD[0], "label": "tổng kinh phí", "scope": None, "period_years": [2016],
+                         "period_text": "năm 2016", "role": "actual"}],
+           "checks": [{**GOLD_CHECKS[0], "kind": "average", "minor": True}]}
+    (tmp_path / "gold").mkdir()
+    path = tmp_path / "gold" / "a.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    [loaded] = load_gold(tmp_path / "gold")
+    assert loaded.text == TEXT and loaded.annotator == "rt1" and loaded.has_frames
+    path.write_text(json.dumps({**doc, "text_sha256": "0" * 64}), encoding="utf-8")
+    with pytest.raises(GoldError, match="text_sha256"):
+        load_gold(tmp_path / "gold")
+    path.write_text(json.dumps({**doc, "text_sha256": digest,
+                                "mentions": [{**doc["mentions"][0], "period_years": [2017, 2016]}]}), encoding="utf-8")
+    with pytest.raises(GoldError, match="period_years"):
+        load_gold(tmp_path / "gold")
+
+
+def test_evaluate_skips_a_broken_gold_file_loudly_and_scores_the_rest(tmp_path, monkeypatch):
+    monkeypatch.setattr(kcextract, "extract", _half_right_extractor)
+    corpus = _tiny_corpus(tmp_path)
+    (corpus / "gold" / "zz.json").write_text("{not json", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["evaluate", str(corpus), "--format", "json"])
+    assert result.exit_code == 1
+    assert "zz.json" in result.stderr and json.loads(result.stdout)["documents"] == 1

@@ -26,19 +26,56 @@ def _score_table(title: str, scores: dict) -> Table:
     return table
 
 
+def _fmt(accuracy) -> str:
+    return f"{accuracy.ok}/{accuracy.n} = {accuracy.value:.3f}" if accuracy.n else "—"
+
+
+def _frames_table(result: CorpusEvaluation) -> Table:
+    """The reference scorer's headline line, one row per number."""
+    f = result.frames
+    table = Table(title="Real-text headline (as ../shared/tools/score.py)", title_justify="left")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    n = result.numeric
+    rows = [
+        ("numeric F1 (money + percent + count)", f"{n.f1:.3f} (P {n.precision:.3f}, R {n.recall:.3f})"),
+        ("count F1", f"{result.value['count'].f1:.3f}"),
+        ("project F1", f"{result.value['project'].f1:.3f}"),
+        ("qualifier accuracy", _fmt(f.qualifier_all)),
+        ("count unit accuracy", _fmt(f.unit)),
+        ("period_years right (money, percent)", _fmt(f.period)),
+        ("money figures with a label", _fmt(f.label)),
+    ]
+    rows += [(f"frame {name} right ({kind})", _fmt(a)) for (name, kind), a in sorted(f.fields.items())]
+    for name, value in rows:
+        table.add_row(name, value)
+    return table
+
+
+def _checks_table(c) -> Table:
+    table = Table(title="Checks (as ../shared/tools/score_checks.py)", title_justify="left")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    d = c.detection
+    for name, value in (
+        ("inconsistency recall", f"{c.found}/{c.gold_inconsistent} = {c.inconsistency_recall:.3f}"),
+        ("consistent coverage", f"{c.confirmed}/{c.gold_consistent} = {c.consistent_coverage:.3f}"),
+        ("false alarms", str(len(c.false_alarms))),
+        ("minor checks (neither required nor alarms)", str(c.minor)),
+        ("claims detected, same kind: tp / fp / fn", f"{d.tp} / {d.fp} / {d.fn}"),
+        ("verdict agrees / disagrees on those", f"{c.agree} / {c.disagree}"),
+    ):
+        table.add_row(name, value)
+    return table
+
+
 def _print_report(console: Console, result: CorpusEvaluation, details: bool) -> None:
     console.print(f"{result.documents} gold document(s)")
     console.print(_score_table("Figures: kind + overlapping span + same value", result.value))
     console.print(_score_table("Spans only: kind + overlapping span (values ignored)", result.span))
+    console.print(_frames_table(result))
     if result.checks is not None:
-        c = result.checks
-        table = Table(title="Checks: kind + overlapping claim (unverifiable ones left out)", title_justify="left")
-        for name in ("tp", "fp", "fn", "precision", "recall", "F1", "agree", "disagree", "alarms", "missed"):
-            table.add_column(name, justify="right")
-        d = c.detection
-        table.add_row(str(d.tp), str(d.fp), str(d.fn), f"{d.precision:.3f}", f"{d.recall:.3f}", f"{d.f1:.3f}",
-                      str(c.agree), str(c.disagree), str(len(c.false_alarms)), str(len(c.missed_errors)))
-        console.print(table)
+        console.print(_checks_table(result.checks))
     if not details:
         return
     if result.errors:
@@ -52,8 +89,9 @@ def _print_report(console: Console, result: CorpusEvaluation, details: bool) -> 
     else:
         console.print("No figure errors.")
     if result.checks is not None:
-        for title, items in (("False alarms", result.checks.false_alarms),
-                             ("Missed errors", result.checks.missed_errors)):
+        for title, items in (("False alarm", result.checks.false_alarms),
+                             ("Missed error", result.checks.missed_errors),
+                             ("Unconfirmed", result.checks.unconfirmed)):
             for item in items:
                 record = item if isinstance(item, dict) else item.to_dict()
                 why = record.get("explanation") or record.get("note") or ""
@@ -71,12 +109,23 @@ def evaluate(path, details, with_checks, fmt):
     """Score extracted figures against the gold annotations under PATH (default: corpus/).
 
     A figure is a hit when kind, overlapping span and value agree with a gold
-    mention; scores are micro-averaged over the documents.
+    mention; scores are micro-averaged over the documents. The numbers are
+    those of the reference scorers in ../shared/tools (score.py, score_checks.py).
+    A gold file that does not validate is named on standard error and left out
+    (exit status 1); the others are still scored.
     """
+    bad = []
+
+    def skip(exc):
+        bad.append(exc)
+        click.echo(f"skipped: {exc}", err=True)
+
     try:
-        docs = load_gold(path)
+        docs = load_gold(path, on_error=skip)
     except KcextractError as exc:
         raise click.ClickException(str(exc)) from None
+    if not docs:
+        raise click.ClickException(f"{path}: no valid gold file")
     # Looked up at call time (not imported by name) so the verbs stay swappable.
     try:
         result = evaluate_corpus(docs, kcextract.extract, kcextract.verify if with_checks else None)
@@ -86,6 +135,9 @@ def evaluate(path, details, with_checks, fmt):
         click.echo(json.dumps(result.to_dict(details=details), ensure_ascii=False, indent=2))
     else:
         _print_report(Console(), result, details)
+    if bad:
+        click.echo(f"{len(bad)} gold file(s) skipped", err=True)
+        raise SystemExit(1)
 
 
 COMMANDS = [evaluate]
