@@ -12,9 +12,14 @@ from kcextract.figure import Figure  # noqa: E402
 
 def extract(text, source=None):
     """Every figure (money, percent, count, project) in ``text``, with offsets into it."""
-    from kcextract.extractor import extract_figures
+    return read_document(text, source=source).figures
 
-    return extract_figures(text, source=source)
+
+def read_document(text, source=None):
+    """The text read once (:class:`kcextract.document.Document`): sentences, paragraphs, tables, figures."""
+    from kcextract.document import read_document as read
+
+    return read(text, source=source)
 
 
 def extract_html(html, url=None):
@@ -32,4 +37,4 @@ def verify(text, source=None):
     return verify_text(text, source=source)
 
 
-__all__ = ["Figure", "extract", "extract_html", "verify", "__version__"]
+__all__ = ["Figure", "extract", "extract_html", "read_document", "verify", "__version__"]

@@ -20,9 +20,11 @@ from kcextract.figure import Figure
 from kcextract.nouns import counted_noun
 from kcextract.numbers import parse_vn_number, spelled_to_int
 from kcextract.patterns import Lexicon, Pattern, load_patterns, word_regex
+from kcextract.document import Document, paragraphs_of
 from kcextract.sentences import SentenceIndex
-from kcextract.tables import find_table_cells
+from kcextract.tables import map_table, read_tables
 from kcextract.textnorm import NormalisedText, normalise
+
 
 class _Claims:
     """Non-overlapping spans already taken, kept sorted for bisection."""
@@ -41,8 +43,8 @@ class _Claims:
         self.ends.insert(i, end)
 
 
-class _Document:
-    """One text being extracted: original, normalised copy, sentences, periods."""
+class _Work:
+    """One text being extracted: original, normalised copy, its sentences, the periods found."""
 
     def __init__(self, text: str, source: Optional[str]):
         self.original = text
@@ -92,7 +94,7 @@ def _number(g: dict, suffix: str, prefer_integer: bool = False) -> Decimal:
     return parse_vn_number(g["num" + suffix], prefer_integer=prefer_integer)
 
 
-def _money(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list[Figure]]:
+def _money(doc: _Work, pattern: Pattern, m, lex: Lexicon) -> Optional[list[Figure]]:
     g = m.groupdict()
     if pattern.requires_context:
         s0, _ = doc.sentences.around(m.start())
@@ -141,7 +143,7 @@ def _money(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list[F
     return figures
 
 
-def _percent(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list[Figure]]:
+def _percent(doc: _Work, pattern: Pattern, m, lex: Lexicon) -> Optional[list[Figure]]:
     value = _number(m.groupdict(), "")
     if m.groupdict().get("lo"):
         lo = parse_vn_number(m.group("lo"))
@@ -155,7 +157,7 @@ def _percent(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list
     return [doc.figure("percent", m.start(), m.end(), value=value, unit="%")]
 
 
-def _count(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list[Figure]]:
+def _count(doc: _Work, pattern: Pattern, m, lex: Lexicon) -> Optional[list[Figure]]:
     g = m.groupdict()
     end = m.end()
     if pattern.unit_by == "segmenter":
@@ -181,7 +183,7 @@ def _count(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list[F
     return [doc.figure("count", m.start(), end, value=value, unit=unit, of_total=of_total)]
 
 
-def _project(doc: _Document, pattern: Pattern, m, lex: Lexicon) -> Optional[list[Figure]]:
+def _project(doc: _Work, pattern: Pattern, m, lex: Lexicon) -> Optional[list[Figure]]:
     name = " ".join(m.group("name").split()).strip(" ,.;:")
     if len(name) < 3:
         return None
@@ -208,16 +210,35 @@ def extract_figures(text: str, source: Optional[str] = None,
     >>> [(f.kind, f.text, f.value, f.qualifier) for f in extract_figures("hỗ trợ gần 6,7 tỷ đồng cho 48 cơ sở")]
     [('money', '6,7 tỷ đồng', Decimal('6700000000'), 'under'), ('count', '48 cơ sở', Decimal('48'), 'exact')]
     """
-    if not text:
-        return []
+    return figures_of(text, source, on_problem).figures
+
+
+def figures_of(text: str, source: Optional[str] = None,
+               on_problem: Optional[Callable[[str], None]] = None) -> Document:
+    """The :class:`~kcextract.document.Document` of ``text`` (see :func:`kcextract.document.read_document`)."""
+    doc = _Work(text or "", source)
+    tables, cells = read_tables(doc.norm.text)
+    figures = _find_figures(doc, cells, on_problem) if text else []
+    norm = doc.norm
+    same = norm.starts is None      # normalisation kept every offset (the common case)
+    return Document(
+        source=source, text=text or "", norm=norm,
+        sentences=doc.sentences if same else doc.sentences.mapped(norm.to_original),
+        paragraphs=paragraphs_of(text or ""),
+        tables=tables if same else [map_table(t, norm.to_original) for t in tables],
+        figures=figures,
+    )
+
+
+def _find_figures(doc: _Work, cells: list, on_problem) -> list[Figure]:
     patterns = load_patterns()
-    doc = _Document(text, source)
+    text, source = doc.original, doc.source
     norm = doc.norm.text
     claims, projects = _Claims(), _Claims()
     figures: list[Figure] = []
     # Table cells first: a bare number under 'Kinh phí (triệu đồng)' is money, and no
     # pattern (not even the bare-year blocker) may read it otherwise.
-    for cell in find_table_cells(norm):
+    for cell in cells:
         column = cell.column
         number = norm[cell.start:cell.end]
         value = parse_vn_number(number, prefer_integer=column.kind == "count" or column.scale == 1)
@@ -246,7 +267,7 @@ def extract_figures(text: str, source: Optional[str] = None,
                 if on_problem is not None:
                     on_problem(message)
                 else:
-                    warnings.warn(message, UnreadableNumberWarning, stacklevel=2)
+                    warnings.warn(message, UnreadableNumberWarning, stacklevel=4)
                 built = None
             if not built:
                 continue

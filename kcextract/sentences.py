@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+from typing import Optional
 
 import regex
 
@@ -60,9 +61,13 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 class SentenceIndex:
     """Find the sentence around an offset by bisection."""
 
-    def __init__(self, text: str):
-        self.spans = split_sentences(text)
+    def __init__(self, text: str = "", spans: Optional[list] = None):
+        self.spans = split_sentences(text) if spans is None else list(spans)
         self._starts = [s for s, _ in self.spans]
+
+    def mapped(self, to_original) -> "SentenceIndex":
+        """The same sentences with their spans mapped by ``to_original(start, end)``."""
+        return SentenceIndex(spans=[to_original(s, e) for s, e in self.spans])
 
     def around(self, offset: int) -> tuple[int, int]:
         i = bisect.bisect_right(self._starts, offset) - 1

@@ -297,11 +297,26 @@ def find_table_cells(text: str) -> list[TableCell]:
     >>> [(t[c.start:c.end], c.column.kind, c.column.scale) for c in find_table_cells(t)]
     [('285', 'money', Decimal('1000000')), ('3.460', 'money', Decimal('1000000'))]
     """
-    cells = [cell for table in find_tables(text) for cell in table.cells]
-    for more in (declared_unit_cells(text), [c for t in space_tables(text) for c in t.cells]):
+    return read_tables(text)[1]
+
+
+def read_tables(text: str) -> tuple[list[Table], list[TableCell]]:
+    """The tables of ``text`` (separated cells, then space-flattened ones) and every number cell
+    with a unit, declared-unit lists included, each cell once."""
+    separated, flattened = find_tables(text), space_tables(text)
+    cells = [cell for table in separated for cell in table.cells]
+    for more in (declared_unit_cells(text), [c for t in flattened for c in t.cells]):
         taken = {c.start for c in cells}
         cells += [c for c in more if c.start not in taken]
-    return cells
+    return separated + flattened, cells
+
+
+def map_table(table: Table, to_original) -> Table:
+    """The table with every span mapped by ``to_original(start, end)`` (normalised -> original)."""
+    def cell(c):
+        return TableCell(*to_original(c.start, c.end), c.column)
+    rows = tuple(tuple(to_original(s, e) for s, e in row) for row in table.rows)
+    return Table(rows, table.units, tuple(cell(c) for c in table.cells))
 
 
 def _is_index(header_cell: str) -> bool:

@@ -138,3 +138,33 @@ def test_extract_html_uses_the_article_text():
     figures = kcextract.extract_html(html, url="http://127.0.0.1/tin.html")
     assert [(f.kind, f.text) for f in figures] == [("count", "12 cơ sở"), ("money", "1.250 triệu đồng")]
     assert all(f.source == "http://127.0.0.1/tin.html" for f in figures)
+
+
+# --- the document model (read once, handed to the verifier) ---------------------------------------
+
+def test_read_document_gives_sentences_paragraphs_tables_and_figures_in_original_offsets():
+    from kcextract.document import read_document
+
+    # NFD input: the normalised copy is shorter, every exposed offset still points into the original.
+    text = unicodedata.normalize("NFD", "Năm 2016 hỗ trợ 6,7 tỷ đồng. Chiếm 93,71%.\n"
+                                        "STT | Nội dung | Kinh phí (triệu đồng)\n1 | Đào tạo nghề | 285\n"
+                                        "2 | Máy móc | 300\n")
+    doc = read_document(text, source="x.txt")
+    assert doc.text == text and doc.source == "x.txt" and len(doc.norm.text) < len(text)
+    assert [text[s:e] for s, e in doc.sentences.spans][:2] == [
+        unicodedata.normalize("NFD", "Năm 2016 hỗ trợ 6,7 tỷ đồng."), unicodedata.normalize("NFD", "Chiếm 93,71%.")]
+    assert len(doc.paragraphs) == 4
+    assert [text[c.start:c.end] for t in doc.tables for c in t.cells] == ["285", "300"]
+    assert [f.text for f in doc.figures] == [text[f.start:f.end] for f in doc.figures]
+    money = doc.figures[0]
+    assert doc.sentence_of(money.start) == doc.sentences.spans[0]
+    assert doc.paragraph_of(money.start) == doc.paragraphs[0]
+    assert doc.figures_in(*doc.paragraphs[0]) == doc.figures[:2]
+
+
+def test_extract_is_the_documents_figures():
+    import kcextract
+
+    text = "Tổng kinh phí 56.147 triệu đồng, đạt 93,71% kế hoạch; hỗ trợ 48 cơ sở."
+    assert kcextract.extract(text) == kcextract.read_document(text).figures
+    assert kcextract.read_document("").figures == []
