@@ -4,26 +4,38 @@ Everything a crawl learns is written here and committed after every document, so
 crawl killed mid-way loses nothing and resumes from the ``frontier`` table.  Raw
 HTML is kept zlib-compressed so a page can be re-parsed later without refetching.
 
-Tables: ``documents`` (one row per article), ``document_urls`` (every URL key known
-to lead to a stored document: aliases, redirects, rel=canonical), ``attachments``
-(PDF/Word files linked from an article, bytes included), ``crawl_log``, ``frontier``
+Tables: ``documents`` (one row per article), ``document_versions`` (earlier texts of
+articles that changed), ``document_urls`` (every URL key known to lead to a stored
+document: aliases, redirects, rel=canonical), ``attachments`` (PDF/Word files linked
+from an article, bytes included), ``crawl_log``, ``crawl_runs`` (one row per crawl of a
+site, with its problems), ``crawl_locks`` (which process crawls which site), ``frontier``
 (the persistent queue), ``validators`` (ETag/Last-Modified of feeds and list pages),
 ``near_duplicates`` + ``minhash_bands`` (syndicated copies, see
 :mod:`kcextract.crawl.dedup`).
+
+The file is shared between processes: writers keep every transaction short (never
+across a network wait), readers open it read-only (:meth:`Corpus.open_readonly`) and
+change nothing, and a lock held past the busy timeout is a :class:`CorpusBusy` naming
+the file, never a traceback.
 """
 from __future__ import annotations
 
 import json
+import os
+import socket
 import sqlite3
 import zlib
 from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterator, Optional
 
+from kcextract.exceptions import CorpusBusy, CorpusError
+
 DEFAULT_DB = "kcextract.db"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+BUSY_TIMEOUT = 30.0           # seconds a statement waits for another process's write lock
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -91,6 +103,7 @@ CREATE TABLE IF NOT EXISTS frontier (
     listed_date TEXT,                   -- date given by the feed/sitemap/list, if any
     added_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
+    depth INTEGER NOT NULL DEFAULT 0,   -- list pages: how many "next page" links led here
     UNIQUE (site, url_key)
 );
 CREATE INDEX IF NOT EXISTS frontier_state ON frontier(site, state, kind);
@@ -117,7 +130,36 @@ CREATE TABLE IF NOT EXISTS minhash_bands (
     document_id INTEGER NOT NULL REFERENCES documents(id)
 );
 CREATE INDEX IF NOT EXISTS minhash_bands_bucket ON minhash_bands(band, bucket);
+CREATE TABLE IF NOT EXISTS document_versions (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    content_hash TEXT NOT NULL,         -- sha256 of the normalised text of this version
+    title TEXT,
+    fetched_at TEXT,                    -- when this version was fetched
+    replaced_at TEXT NOT NULL,          -- when a re-crawl found a newer text
+    text TEXT
+);
+CREATE INDEX IF NOT EXISTS document_versions_document ON document_versions(document_id, id);
+CREATE TABLE IF NOT EXISTS crawl_runs (
+    id INTEGER PRIMARY KEY,
+    site TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,                      -- NULL: still running, or the process died
+    ok INTEGER,                         -- 1 nothing failed, 0 something did
+    summary TEXT,
+    problems TEXT                       -- JSON list of site-level problems (robots.txt, nothing collected)
+);
+CREATE INDEX IF NOT EXISTS crawl_runs_site ON crawl_runs(site, id);
+CREATE TABLE IF NOT EXISTS crawl_locks (
+    site TEXT PRIMARY KEY,
+    pid INTEGER NOT NULL,
+    hostname TEXT NOT NULL,
+    owner TEXT NOT NULL,                -- a token unique to one Crawler
+    since TEXT NOT NULL
+);
 """
+# Columns added after a table's first release: (table, column, definition).
+MIGRATIONS = (("frontier", "depth", "INTEGER NOT NULL DEFAULT 0"),)
 
 
 def utcnow() -> str:
@@ -158,6 +200,18 @@ def decompress(data: Optional[bytes]) -> Optional[bytes]:
     return None if data is None else zlib.decompress(data)
 
 
+@dataclass(frozen=True)
+class DocumentVersion:
+    """One version of a document's text: its hash, title, when it was fetched, and (for an
+    earlier version) when a re-crawl replaced it."""
+
+    content_hash: str
+    title: Optional[str]
+    fetched_at: Optional[str]
+    text: str
+    replaced_at: Optional[str] = None
+
+
 @dataclass
 class StoredDocument:
     """One article of the corpus, as the extract/verify stages read it."""
@@ -189,32 +243,162 @@ class StoredDocument:
         }
 
 
-def connect(db_path) -> sqlite3.Connection:
-    """Open (creating if needed) the corpus database at ``db_path`` with the schema in place."""
+class _Connection(sqlite3.Connection):
+    """A connection that names its file in errors: a lock held past the busy timeout is a
+    :class:`CorpusBusy`, a file that is not SQLite or is damaged a :class:`CorpusError`."""
+
+    path = ""
+
+    def execute(self, *args):
+        try:
+            return super().execute(*args)
+        except sqlite3.DatabaseError as exc:
+            raise _translate(self.path, exc) from exc
+
+    def executemany(self, *args):
+        try:
+            return super().executemany(*args)
+        except sqlite3.DatabaseError as exc:
+            raise _translate(self.path, exc) from exc
+
+    def executescript(self, *args):
+        try:
+            return super().executescript(*args)
+        except sqlite3.DatabaseError as exc:
+            raise _translate(self.path, exc) from exc
+
+    def commit(self):
+        try:
+            return super().commit()
+        except sqlite3.DatabaseError as exc:
+            raise _translate(self.path, exc) from exc
+
+
+def _translate(path: str, exc: sqlite3.DatabaseError) -> Exception:
+    """The one-line error a person can act on, or ``exc`` itself when it is a bug of ours."""
+    text = str(exc)
+    if isinstance(exc, sqlite3.IntegrityError):
+        return exc
+    if "locked" in text or "busy" in text:
+        return CorpusBusy(path, "the corpus is busy: another process kept it locked past the busy timeout"
+                                " (a crawl writing to it?); try again when it has finished")
+    if "not a database" in text or "file is encrypted" in text:
+        return CorpusError(path, "not a kcextract corpus (not an SQLite database)")
+    if "malformed" in text or "disk image" in text or "corrupt" in text:
+        return CorpusError(path, f"damaged database ({text}); restore it from a copy or crawl into a new file")
+    if "readonly" in text or "read-only" in text:
+        return CorpusError(path, f"cannot write: {text}")
+    return exc
+
+
+def _open(target: str, path: str, busy_timeout: Optional[float], uri: bool = False) -> sqlite3.Connection:
+    timeout = BUSY_TIMEOUT if busy_timeout is None else busy_timeout
+    try:
+        conn = sqlite3.connect(target, timeout=timeout, factory=_Connection, uri=uri)
+    except sqlite3.DatabaseError as exc:
+        raise _translate(path, exc) from exc
+    conn.path = path
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _schema_version(conn, path: str, allow_empty: bool) -> int:
+    """The corpus schema version of an open file (0 for an empty file when ``allow_empty``).
+
+    :raises CorpusError: an SQLite file with other tables, or (read-only) one with no tables.
+    """
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:
+        if allow_empty:
+            return 0
+        raise CorpusError(path, "not a kcextract corpus (an empty database: run `kcextract crawl` first)")
+    row = None
+    if "meta" in tables and "documents" in tables:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None:
+        shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+        raise CorpusError(path, f"not a kcextract corpus (an SQLite database with tables {shown}); "
+                                "kcextract leaves it alone")
+    try:
+        return int(row[0])
+    except (TypeError, ValueError):
+        raise CorpusError(path, f"not a kcextract corpus (schema_version {row[0]!r})") from None
+
+
+def _alive(pid: int, hostname: str) -> bool:
+    """Is the process that took a lock still running?  (Another machine's process is assumed alive.)"""
+    if hostname != socket.gethostname():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def connect(db_path, busy_timeout: Optional[float] = None) -> sqlite3.Connection:
+    """Open the corpus at ``db_path`` for writing, creating it (or adding newer tables) if needed.
+
+    :raises CorpusError: the file exists but is not a kcextract corpus (it is left unchanged).
+    """
     path = str(db_path)
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=30)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA foreign_keys = ON")
-    if path != ":memory:":
-        conn.execute("PRAGMA journal_mode = WAL")
-    conn.executescript(SCHEMA)
-    conn.execute(
-        "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-    )
-    conn.commit()
+    conn = _open(path, path, busy_timeout)
+    try:
+        version = _schema_version(conn, path, allow_empty=True)
+        if version > SCHEMA_VERSION:
+            raise CorpusError(path, f"made by a newer kcextract (schema {version}, this one knows {SCHEMA_VERSION})")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if version < SCHEMA_VERSION:
+            if path != ":memory:":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.executescript(SCHEMA)
+            for table, column, definition in MIGRATIONS:
+                columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+                if column not in columns:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+                         (str(SCHEMA_VERSION),))
+            conn.commit()
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def open_readonly(db_path, busy_timeout: Optional[float] = None) -> sqlite3.Connection:
+    """Open an existing corpus read-only: nothing is created, migrated or written.
+
+    :raises FileNotFoundError: naming the path, when there is no such file.
+    :raises CorpusError: the file is not a kcextract corpus, or is damaged.
+    """
+    path = str(db_path)
+    if path == ":memory:" or not Path(path).is_file():
+        raise FileNotFoundError(f"{db_path}: no corpus database here (run `kcextract crawl` first)")
+    conn = _open(Path(path).resolve().as_uri() + "?mode=ro", path, busy_timeout, uri=True)
+    try:
+        _schema_version(conn, path, allow_empty=False)
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
 def open_existing(db_path) -> sqlite3.Connection:
-    """Open a corpus that must already exist (readers: extract, verify, corpus list).
+    """Open a corpus that must already exist, read-only (readers: extract, verify, corpus list).
 
     :raises FileNotFoundError: naming the path, when there is no such database.
+    :raises CorpusError: the file is not a kcextract corpus.
     """
-    if str(db_path) != ":memory:" and not Path(db_path).exists():
-        raise FileNotFoundError(f"{db_path}: no corpus database here (run `kcextract crawl` first)")
-    return connect(db_path)
+    return open_readonly(db_path)
+
+
+def _table_exists(conn, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() \
+        is not None
 
 
 def _attachments_of(conn, document_id: int) -> list:
@@ -332,14 +516,24 @@ def corpus_stats(db_path) -> dict:
             )
         ]
         pending = conn.execute("SELECT COUNT(*) FROM frontier WHERE state = 'pending'").fetchone()[0]
-        return {"per_year": per_year, "failures": failures, "attachments": attachments, "pending": pending}
+        runs = []
+        if _table_exists(conn, "crawl_runs"):
+            for row in conn.execute(
+                "SELECT site, started_at, ended_at, ok, summary, problems FROM crawl_runs"
+                " WHERE id IN (SELECT MAX(id) FROM crawl_runs GROUP BY site) ORDER BY site"
+            ):
+                run = dict(row)
+                run["problems"] = json.loads(run["problems"]) if run["problems"] else []
+                runs.append(run)
+        return {"per_year": per_year, "failures": failures, "attachments": attachments, "pending": pending,
+                "last_runs": runs}
 
 
 def last_crawls(db_path) -> dict:
     """Site name -> time its last crawl ended (from the crawl log); {} when there is no database."""
     if not Path(db_path).exists():
         return {}
-    with closing(connect(db_path)) as conn:
+    with closing(open_readonly(db_path)) as conn:
         rows = conn.execute(
             "SELECT site, MAX(time) AS t FROM crawl_log WHERE event = 'crawl-end' GROUP BY site"
         )
@@ -355,6 +549,7 @@ def warnings_json(warnings) -> Optional[str]:
 # followed by its articles before the next list page (bounded work under --max-pages),
 # then feeds, sitemaps and list pages, the issue's order of preference for discovery.
 KIND_ORDER = {"article": 0, "feed": 1, "sitemap": 2, "list": 3}
+PROBE_AGAIN_DAYS = 7          # a feed/sitemap URL found missing is probed again after this many days
 
 
 class Corpus:
@@ -364,13 +559,24 @@ class Corpus:
     can make "store the document + mark its frontier row done" one transaction.
     """
 
-    def __init__(self, db_path):
+    def __init__(self, db_path, readonly: bool = False, busy_timeout: Optional[float] = None):
         self.db_path = db_path
-        self.conn = connect(db_path)
+        self.readonly = readonly
+        self.conn = open_readonly(db_path, busy_timeout) if readonly else connect(db_path, busy_timeout)
+
+    @classmethod
+    def open_readonly(cls, db_path, busy_timeout: Optional[float] = None) -> "Corpus":
+        """A corpus opened read-only: for commands that only look (extract, verify, corpus stats).
+
+        :raises FileNotFoundError: when there is no such file.
+        :raises CorpusError: one clear line when the file is not a kcextract corpus.
+        """
+        return cls(db_path, readonly=True, busy_timeout=busy_timeout)
 
     def close(self) -> None:
-        """Commit and close."""
-        self.conn.commit()
+        """Commit (unless read-only) and close."""
+        if not self.readonly:
+            self.conn.commit()
         self.conn.close()
 
     def commit(self) -> None:
@@ -378,31 +584,35 @@ class Corpus:
         self.conn.commit()
 
     # -- frontier -------------------------------------------------------------------
-    def enqueue(self, site, url, key, kind, listed_date=None, refresh=False) -> bool:
+    def enqueue(self, site, url, key, kind, listed_date=None, refresh=False, depth=0) -> bool:
         """Add a URL to the site's queue; True when it is new.
 
         An existing row is left alone, except that ``refresh`` puts a finished list,
-        feed or sitemap page back to pending (a re-crawl re-reads its seeds), and a
-        URL skipped earlier (e.g. before --since) becomes pending again.
+        feed or sitemap page back to pending (a re-crawl re-reads its seeds; a feed or
+        sitemap found missing is probed again only after :data:`PROBE_AGAIN_DAYS`), and
+        a URL skipped earlier (e.g. before --since) becomes pending again.
         """
         now = utcnow()
         cur = self.conn.execute(
-            "INSERT OR IGNORE INTO frontier (site, url, url_key, kind, listed_date, added_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (site, url, key, kind, iso(listed_date), now, now),
+            "INSERT OR IGNORE INTO frontier (site, url, url_key, kind, listed_date, added_at, updated_at, depth)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (site, url, key, kind, iso(listed_date), now, now, depth),
         )
         if cur.rowcount:
             return True
         if refresh and kind != "article":
+            probe_before = (datetime.now(timezone.utc) - timedelta(days=PROBE_AGAIN_DAYS)).replace(
+                microsecond=0).isoformat()
             self.conn.execute(
-                "UPDATE frontier SET state = 'pending', tries = 0, updated_at = ?"
-                " WHERE site = ? AND url_key = ? AND state != 'pending'",
-                (now, site, key),
+                "UPDATE frontier SET state = 'pending', tries = 0, updated_at = ?, depth = MIN(depth, ?)"
+                " WHERE site = ? AND url_key = ? AND (state IN ('done', 'failed')"
+                " OR (state = 'skipped' AND updated_at < ?))",
+                (now, depth, site, key, probe_before),
             )
         self.conn.execute(
-            "UPDATE frontier SET state = 'pending', updated_at = ?,"
+            "UPDATE frontier SET state = 'pending', tries = 0, updated_at = ?,"
             " listed_date = COALESCE(?, listed_date)"
-            " WHERE site = ? AND url_key = ? AND state = 'skipped'",
+            " WHERE site = ? AND url_key = ? AND state = 'skipped' AND kind = 'article'",
             (now, iso(listed_date), site, key),
         )
         return False
@@ -417,18 +627,48 @@ class Corpus:
         return row is not None
 
     def next_pending(self, site):
-        """The next frontier row to work on (articles first), or None when the queue is empty."""
+        """The next frontier row to work on, or None when the queue is empty.
+
+        Rows never tried come first (articles before discovery pages); rows tried before
+        (failed, or interrupted by a crash) wait until the rest of the site is done.
+        """
         order = " ".join(f"WHEN '{kind}' THEN {rank}" for kind, rank in KIND_ORDER.items())
         return self.conn.execute(
             f"SELECT * FROM frontier WHERE site = ? AND state = 'pending'"
-            f" ORDER BY CASE kind {order} ELSE 9 END, id LIMIT 1",
+            f" ORDER BY tries > 0, CASE kind {order} ELSE 9 END, id LIMIT 1",
             (site,),
         ).fetchone()
 
-    def mark(self, row_id, state, error=None) -> None:
-        """Set a frontier row's state (done, failed, skipped), counting the attempt."""
+    def pending_count(self, site) -> int:
+        """How many of the site's frontier rows wait to be worked."""
+        return self.conn.execute(
+            "SELECT COUNT(*) FROM frontier WHERE site = ? AND state = 'pending'", (site,)).fetchone()[0]
+
+    def claim(self, row_id) -> None:
+        """Count an attempt and mark the row as being worked, committed before any fetch: a crash
+        while handling it leaves the row 'working', which the next crawl reports (never silently retried)."""
         self.conn.execute(
-            "UPDATE frontier SET state = ?, last_error = ?, tries = tries + 1, updated_at = ? WHERE id = ?",
+            "UPDATE frontier SET state = 'working', tries = tries + 1, updated_at = ? WHERE id = ?",
+            (utcnow(), row_id))
+        self.conn.commit()
+
+    def recover_interrupted(self, site) -> list:
+        """Rows a dead crawl left 'working': marked failed with the reason; returns their (url, tries)."""
+        rows = self.conn.execute(
+            "SELECT id, url, tries FROM frontier WHERE site = ? AND state = 'working'", (site,)).fetchall()
+        for row in rows:
+            self.conn.execute(
+                "UPDATE frontier SET state = 'failed', last_error = ?, updated_at = ? WHERE id = ?",
+                (f"interrupted: the crawl stopped while handling this URL (attempt {row['tries']});"
+                 " retried after the rest of the site", utcnow(), row["id"]))
+        return [(row["url"], row["tries"]) for row in rows]
+
+    def mark(self, row_id, state, error=None) -> None:
+        """Set a frontier row's state (done, failed, skipped), counting the attempt unless
+        :meth:`claim` already did."""
+        self.conn.execute(
+            "UPDATE frontier SET tries = tries + (state != 'working'), state = ?, last_error = ?,"
+            " updated_at = ? WHERE id = ?",
             (state, error, utcnow(), row_id),
         )
 
@@ -439,6 +679,48 @@ class Corpus:
             (site, max_tries),
         )
         return cur.rowcount
+
+    # -- one crawl of one site at a time -------------------------------------------------
+    def lock_site(self, site, owner) -> None:
+        """Take the site for this crawl, or refuse at once when a live process crawls it.
+
+        A lock left by a process that died (same machine, pid gone) is taken over.
+
+        :raises CorpusBusy: naming the process that holds the site.
+        """
+        me, host = os.getpid(), socket.gethostname()
+        self.conn.commit()
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            row = self.conn.execute("SELECT * FROM crawl_locks WHERE site = ?", (site,)).fetchone()
+            if row is not None and row["owner"] != owner and _alive(row["pid"], row["hostname"]):
+                raise CorpusBusy(self.db_path, f"site {site!r} is being crawled by process {row['pid']} on"
+                                               f" {row['hostname']} since {row['since']}; wait for it to finish"
+                                               " (two crawls of one site would fetch the same pages)")
+            self.conn.execute("INSERT OR REPLACE INTO crawl_locks (site, pid, hostname, owner, since)"
+                              " VALUES (?, ?, ?, ?, ?)", (site, me, host, owner, utcnow()))
+            self.conn.commit()
+        except BaseException:
+            self.conn.rollback()
+            raise
+
+    def unlock_site(self, site, owner) -> None:
+        """Give the site back (only if this crawl holds it)."""
+        self.conn.execute("DELETE FROM crawl_locks WHERE site = ? AND owner = ?", (site, owner))
+        self.conn.commit()
+
+    def start_run(self, site) -> int:
+        """Open a ``crawl_runs`` row; returns its id."""
+        cur = self.conn.execute("INSERT INTO crawl_runs (site, started_at) VALUES (?, ?)", (site, utcnow()))
+        self.conn.commit()
+        return cur.lastrowid
+
+    def end_run(self, run_id, ok: bool, summary: str, problems: list) -> None:
+        """Close a ``crawl_runs`` row with its outcome and site-level problems."""
+        self.conn.execute(
+            "UPDATE crawl_runs SET ended_at = ?, ok = ?, summary = ?, problems = ? WHERE id = ?",
+            (utcnow(), int(ok), summary, json.dumps(problems, ensure_ascii=False) if problems else None, run_id))
+        self.conn.commit()
 
     # -- validators (conditional GET) ------------------------------------------------
     def validators(self, key):
@@ -512,14 +794,43 @@ class Corpus:
             (site,)).fetchall()
 
     def update_document(self, document_id, *, title, published, text, raw_html, content_hash,
-                        http_status, etag, last_modified) -> None:
-        """Replace a stored document's content after its page changed (a known date is kept)."""
+                        http_status, etag, last_modified) -> Optional[str]:
+        """Replace a stored document's content after its page changed (a known date is kept).
+
+        The text it had is kept first in ``document_versions``; returns that earlier text hash.
+        """
+        old = self.conn.execute(
+            "SELECT content_hash, title, fetched_at, text FROM documents WHERE id = ?", (document_id,)).fetchone()
+        if old is not None:
+            self.conn.execute(
+                "INSERT INTO document_versions (document_id, content_hash, title, fetched_at, replaced_at, text)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (document_id, old["content_hash"], old["title"], old["fetched_at"], utcnow(), old["text"]))
         self.conn.execute(
             "UPDATE documents SET title = ?, published = COALESCE(?, published), text = ?,"
             " raw_html = ?, content_hash = ?, fetched_at = ?, http_status = ?, etag = ?,"
             " last_modified = ? WHERE id = ?",
             (title, iso(published), text, compress(raw_html), content_hash,
              utcnow(), http_status, etag, last_modified, document_id))
+        return None if old is None else old["content_hash"]
+
+    def versions(self, document_id) -> list:
+        """Every known version of a document, oldest first; the last one is its current text.
+
+        Each is a :class:`DocumentVersion` (text hash, title, fetch time, text), so a later
+        step (the monitor) can say what changed between two crawls.
+        """
+        out = []
+        if _table_exists(self.conn, "document_versions"):
+            out = [DocumentVersion(row["content_hash"], row["title"], row["fetched_at"], row["text"] or "",
+                                   row["replaced_at"])
+                   for row in self.conn.execute(
+                       "SELECT * FROM document_versions WHERE document_id = ? ORDER BY id", (document_id,))]
+        row = self.conn.execute("SELECT content_hash, title, fetched_at, text FROM documents WHERE id = ?",
+                                (document_id,)).fetchone()
+        if row is not None:
+            out.append(DocumentVersion(row["content_hash"], row["title"], row["fetched_at"], row["text"] or "", None))
+        return out
 
     # -- attachments -------------------------------------------------------------------
     def add_attachment(self, document_id, site, url, title=None, kind=None) -> None:

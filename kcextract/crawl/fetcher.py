@@ -14,28 +14,41 @@ construction; the per-host clock keeps the delay even across sites sharing a hos
 from __future__ import annotations
 
 import email.utils
+import ipaddress
+import socket
+import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from kcextract import __version__
 from kcextract.crawl.robots import RobotsTxt
-from kcextract.crawl.urls import canonical_url, host_of
-from kcextract.exceptions import DisallowedByRobots, FetchError
+from kcextract.crawl.urls import canonical_url, host_of, same_site
+from kcextract.exceptions import DisallowedByRobots, FetchError, RedirectRefused
 
 # HTTP header values must be Latin-1, so the Vietnamese words go without their marks.
 USER_AGENT = f"kcextract/{__version__} (+https://github.com/kcextract; khuyen cong research crawler)"
 ROBOTS_AGENT = "kcextract"
 DEFAULT_DELAY = 1.0          # seconds between two requests to one host
 DEFAULT_TIMEOUT = 20.0       # seconds to connect / between two reads
+DEFAULT_DEADLINE = 60.0      # seconds for one whole exchange: connect + headers + body
 DEFAULT_RETRIES = 2          # extra attempts after the first
 MAX_BACKOFF = 300.0          # longest wait we accept (Retry-After beyond it is a failure)
-MAX_BYTES = 50 * 1024 * 1024
+# Caps on the body as inflated (a 1 MB gzip body can inflate to 1 GB).
+MAX_BYTES = 5 * 1024 * 1024              # a web page
+DISCOVERY_MAX_BYTES = 4 * 1024 * 1024    # a feed, sitemap or list page
+ROBOTS_MAX_BYTES = 512 * 1024            # robots.txt: RFC 9309 §2.5 asks for at least 500 KiB
+FILE_MAX_BYTES = 25 * 1024 * 1024        # an attached PDF / Word / Excel report
+CHUNK = 64 * 1024
 MAX_REDIRECTS = 10
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -121,6 +134,9 @@ class Fetcher:
 
     :param delay: seconds between two requests to the same host (default 1; 0 for a local test server).
     :param timeout: connect/read timeout in seconds.
+    :param deadline: seconds one whole exchange (connect + headers + body) may take, robots.txt included.
+    :param max_bytes: cap on a page body as inflated; ``robots_max_bytes`` the same for robots.txt.
+    :param resolve: host name -> IP addresses (injectable for tests), for the private-address redirect rule.
     :param retries: extra attempts after a retryable failure.
     :param obey_robots: check robots.txt before every request (on by default; off only in tests).
     :param sleep, clock: injectable for tests (defaults: ``time.sleep``, ``time.monotonic``).
@@ -132,7 +148,8 @@ class Fetcher:
                  max_bytes: int = MAX_BYTES, max_backoff: float = MAX_BACKOFF,
                  max_redirects: int = MAX_REDIRECTS, session: Optional[requests.Session] = None,
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
-                 on_event: Optional[Callable] = None):
+                 on_event: Optional[Callable] = None, deadline: Optional[float] = DEFAULT_DEADLINE,
+                 robots_max_bytes: int = ROBOTS_MAX_BYTES, resolve: Callable[[str], list] = None):
         if delay < 0:
             raise ValueError(f"delay must be >= 0 seconds, got {delay}")
         self.delay = float(delay)
@@ -143,7 +160,13 @@ class Fetcher:
         self.max_bytes = max_bytes
         self.max_backoff = max_backoff
         self.max_redirects = max_redirects
+        self.deadline = deadline
+        self.robots_max_bytes = robots_max_bytes
+        self.resolve = resolve or resolve_host
         self.session = session or requests.Session()
+        adapter = DeadlineAdapter()
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
         self.session.headers.update({
             "User-Agent": user_agent,
             "Accept": ACCEPT,
@@ -192,33 +215,38 @@ class Fetcher:
     def robots_for(self, url: str) -> RobotsTxt:
         """The robots.txt rules of the host of ``url``, fetched once per crawl.
 
-        404 and other 4xx mean "no rules"; a 5xx or a network failure means "fetch
-        nothing from this host" (RFC 9309 §2.3.1.3-4), reported through ``on_event``.
+        404 and other 4xx mean "no rules"; a 5xx, a network failure or a missed deadline
+        means "fetch nothing from this host" (RFC 9309 §2.3.1.3-4), reported through
+        ``on_event`` as ``robots-unreachable``.  Only the first ``robots_max_bytes`` of the
+        file (inflated) are read, as RFC 9309 §2.5 allows (at least 500 KiB).
         """
         host = host_of(url)
         if host in self._robots:
             return self._robots[host]
         parts = urlsplit(url)
         robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
-        self._wait_turn(robots_url)
         try:
-            self.requests_made += 1
-            resp = self.session.get(robots_url, timeout=self.timeout)
-            body = resp.content
-        except requests.RequestException as exc:
+            resp = self._exchange(robots_url, None, None, self.robots_max_bytes, truncate=True,
+                                  allowed_hosts={host}, check_robots=False, any_status=True)
+        except FetchError as exc:
             robots = RobotsTxt.forbidding_everything()
-            self.on_event("robots-unreachable", robots_url, None, _reason(exc))
+            self.on_event("robots-unreachable", robots_url, exc.status,
+                          f"robots.txt unreachable ({exc.reason}): fetching nothing from {host}")
+        except _Retry as exc:
+            robots = RobotsTxt.forbidding_everything()
+            self.on_event("robots-unreachable", robots_url, exc.status,
+                          f"robots.txt unreachable ({exc.reason}): fetching nothing from {host}")
         else:
-            if resp.status_code == 200:
-                robots = RobotsTxt(body.decode("utf-8", errors="replace"), agent=ROBOTS_AGENT)
-            elif 400 <= resp.status_code < 500:
+            if resp.status == 200:
+                robots = RobotsTxt(resp.content.decode("utf-8", errors="replace"), agent=ROBOTS_AGENT)
+            elif 400 <= resp.status < 500:
                 robots = RobotsTxt.allowing_everything()
             else:
                 robots = RobotsTxt.forbidding_everything()
-                self.on_event("robots-unreachable", robots_url, resp.status_code,
-                              f"robots.txt answered HTTP {resp.status_code}: fetching nothing from {host}")
+                self.on_event("robots-unreachable", robots_url, resp.status,
+                              f"robots.txt answered HTTP {resp.status}: fetching nothing from {host}")
         self._robots[host] = robots
-        self._done_request(robots_url)
+        self._done_request(robots_url)     # now that its Crawl-delay is known
         return robots
 
     def allowed(self, url: str) -> bool:
@@ -227,19 +255,26 @@ class Fetcher:
 
     # -- fetching -------------------------------------------------------------------
     def fetch(self, url: str, etag: Optional[str] = None, last_modified: Optional[str] = None,
-              max_bytes: Optional[int] = None) -> Response:
+              max_bytes: Optional[int] = None, allowed_hosts: Optional[Iterable[str]] = None) -> Response:
         """GET ``url`` (conditionally when ``etag``/``last_modified`` are given).
 
-        Returns a 2xx or 304 :class:`Response`.
+        Returns a 2xx or 304 :class:`Response`.  ``max_bytes`` caps the body as inflated
+        (default: the fetcher's ``max_bytes``); redirects are followed only to the host of
+        ``url``, its mirrors (``www.``…) and ``allowed_hosts``, and never from a public
+        address to a private, loopback or link-local one.
 
         :raises DisallowedByRobots: when robots.txt forbids the URL (or a redirect target).
+        :raises RedirectRefused: a redirect leaves the site; names the target.
         :raises FetchError: after the last attempt, naming the URL and the reason
-            (``HTTP 500``, ``timed out``, ``truncated body: 16 of 1024 bytes``, ``redirect loop: …``).
+            (``HTTP 500``, ``timed out``, ``truncated body: 16 of 1024 bytes``, ``redirect loop: …``,
+            ``too large: …``, ``no complete answer within 60 s``).
         """
+        hosts = {host_of(url), *(h.lower() for h in (allowed_hosts or ()))}
         last: Optional[_Retry] = None
         for attempt in range(self.retries + 1):
             try:
-                return self._fetch_redirects(url, etag, last_modified, max_bytes or self.max_bytes)
+                return self._exchange(url, etag, last_modified, max_bytes or self.max_bytes, truncate=False,
+                                      allowed_hosts=hosts, check_robots=True)
             except _Retry as failure:
                 last = failure
                 if attempt == self.retries:
@@ -253,24 +288,53 @@ class Fetcher:
         assert last is not None
         raise FetchError(url, f"{last.reason} (after {self.retries + 1} attempts)", last.status)
 
-    def _fetch_redirects(self, url, etag, last_modified, max_bytes) -> Response:
+    def _exchange(self, url, etag, last_modified, max_bytes, truncate, allowed_hosts, check_robots,
+                  any_status=False) -> Response:
+        """One attempt: request, follow redirects (each hop under its own deadline), read the body."""
         chain = [url]
         current = url
         for _ in range(self.max_redirects + 1):
-            if not self.allowed(current):
+            if check_robots and not self.allowed(current):
                 raise DisallowedByRobots(current)
-            resp = self._request(current, etag, last_modified)
-            if resp.status_code in REDIRECT_STATUSES and resp.headers.get("Location"):
-                resp.close()
-                target = canonical_url(urljoin(current, resp.headers["Location"]))
-                if target in map(canonical_url, chain):      # target is already canonical
-                    loop = " -> ".join(chain + [target])
-                    raise FetchError(url, f"redirect loop: {loop}", resp.status_code)
-                chain.append(target)
-                current = target
-                continue
-            return self._finish(url, current, resp, chain[1:], max_bytes)
+            with _Deadline(self.deadline) as deadline:
+                try:
+                    resp = self._request(current, etag, last_modified)
+                    if resp.status_code in REDIRECT_STATUSES and resp.headers.get("Location"):
+                        resp.close()
+                        self._done_request(current)
+                        target = canonical_url(urljoin(current, resp.headers["Location"]))
+                        if target in map(canonical_url, chain):      # target is already canonical
+                            loop = " -> ".join(chain + [target])
+                            raise FetchError(url, f"redirect loop: {loop}", resp.status_code)
+                        why = self._refuse_redirect(current, target, allowed_hosts)
+                        if why:
+                            raise RedirectRefused(url, target, why)
+                        chain.append(target)
+                        current = target
+                        continue
+                    answer = self._finish(url, current, resp, chain[1:], max_bytes, truncate, any_status)
+                except (_Retry, FetchError, OSError, requests.RequestException) as exc:
+                    if deadline.expired:
+                        self._done_request(current)
+                        raise FetchError(url, deadline.reason(), getattr(exc, "status", None)) from exc
+                    if isinstance(exc, (_Retry, FetchError)):
+                        raise
+                    raise _Retry(f"body not received: {_reason(exc)}") from exc
+                if deadline.expired:
+                    raise FetchError(url, deadline.reason(), answer.status)
+                return answer
         raise FetchError(url, f"more than {self.max_redirects} redirects: {' -> '.join(chain)}")
+
+    def _refuse_redirect(self, source: str, target: str, allowed_hosts) -> Optional[str]:
+        """Why a redirect from ``source`` to ``target`` is not followed, or None to follow it."""
+        if urlsplit(target).scheme not in ("http", "https"):
+            return "not an http(s) URL"
+        if host_of(target) not in allowed_hosts and not same_site(target, source):
+            return "another host"
+        if _is_public(urlsplit(source).hostname or "", self.resolve) and \
+                not _is_public(urlsplit(target).hostname or "", self.resolve, unknown=True):
+            return "from a public address to a private, loopback or link-local one"
+        return None
 
     def _request(self, url, etag, last_modified) -> requests.Response:
         headers = {}
@@ -290,9 +354,10 @@ class Fetcher:
             self._done_request(url)
             raise _Retry(_reason(exc)) from exc
 
-    def _finish(self, url, final_url, resp: requests.Response, redirects, max_bytes) -> Response:
+    def _finish(self, url, final_url, resp: requests.Response, redirects, max_bytes, truncate=False,
+                any_status=False) -> Response:
         status = resp.status_code
-        if status in RETRY_STATUSES:
+        if status in RETRY_STATUSES and not any_status:
             resp.close()
             wait = None
             if status in (429, 503):
@@ -306,62 +371,223 @@ class Fetcher:
             self._done_request(final_url, wait or 0.0)
             raise _Retry(f"HTTP {status}", status, wait)
         try:
-            content = self._read_body(resp, max_bytes, url)
+            content = self._read_body(resp, max_bytes, url, truncate)
         finally:
             resp.close()
             self._done_request(final_url)
-        if status == 304 or 200 <= status < 300:
+        if status == 304 or 200 <= status < 300 or any_status:
             self._recover(final_url)
             return Response(url, final_url, status, CaseInsensitiveDict(resp.headers), content, redirects)
         raise FetchError(url, f"HTTP {status}", status)
 
-    def _read_body(self, resp: requests.Response, max_bytes: int, url: str) -> bytes:
+    def _read_body(self, resp: requests.Response, max_bytes: int, url: str, truncate: bool = False) -> bytes:
+        """The body, inflated as it arrives and capped on the inflated size (a gzip bomb stops at the cap).
+
+        With ``truncate`` the first ``max_bytes`` are returned instead of failing (robots.txt).
+        """
         if resp.status_code == 304:
             return b""
         declared = resp.headers.get("Content-Length")
         expected = int(declared) if declared and declared.isdigit() else None
-        if expected is not None and expected > max_bytes:
+        if expected is not None and expected > max_bytes and not truncate:
             raise FetchError(url, f"too large: {expected} bytes (limit {max_bytes})", resp.status_code)
-        chunks, received = [], 0
+        inflater = _Inflater(resp.headers.get("Content-Encoding", ""), max_bytes, url, resp.status_code)
+        received = 0
         try:
-            for chunk in resp.raw.stream(64 * 1024, decode_content=False):
+            for chunk in resp.raw.stream(CHUNK, decode_content=False):
                 received += len(chunk)
-                if received > max_bytes:
-                    raise FetchError(url, f"too large: more than {max_bytes} bytes", resp.status_code)
-                chunks.append(chunk)
+                if inflater.feed(chunk):
+                    if truncate:
+                        return inflater.result()
+                    raise FetchError(url, inflater.too_large(), resp.status_code)
         except requests.RequestException as exc:
             raise _Retry(f"body not received: {_reason(exc)}", resp.status_code) from exc
+        except FetchError:
+            raise
         except Exception as exc:  # urllib3 errors: IncompleteRead, ReadTimeout, ProtocolError
-            if isinstance(exc, FetchError):
-                raise
             if expected is not None and received < expected:
                 raise _Retry(f"truncated body: {received} of {expected} bytes", resp.status_code) from exc
             raise _Retry(f"body not received: {_reason(exc)}", resp.status_code) from exc
-        raw = b"".join(chunks)
-        if expected is not None and len(raw) < expected:
-            raise _Retry(f"truncated body: {len(raw)} of {expected} bytes", resp.status_code)
-        return _decode_content(raw, resp.headers.get("Content-Encoding", ""), url, resp.status_code)
+        if expected is not None and received < expected:
+            raise _Retry(f"truncated body: {received} of {expected} bytes", resp.status_code)
+        if inflater.finish() and not truncate:
+            raise FetchError(url, inflater.too_large(), resp.status_code)
+        return inflater.result()
 
 
-def _decode_content(raw: bytes, encoding: str, url: str, status: int) -> bytes:
-    """Undo gzip/deflate transfer compression (Content-Length counts the compressed bytes)."""
-    import zlib
+class _Inflater:
+    """Undo gzip/deflate transfer compression chunk by chunk, never holding more than ``limit``
+    inflated bytes (Content-Length counts the compressed bytes, so it cannot bound a bomb)."""
 
-    encoding = encoding.strip().lower()
-    if encoding in ("gzip", "x-gzip"):
+    def __init__(self, encoding: str, limit: int, url: str, status: int):
+        encoding = encoding.strip().lower()
+        self.limit, self.url, self.status, self.encoding = limit, url, status, encoding
+        self.out = bytearray()
+        self.raw = 0
+        self.over = False
+        self._zlib = None
+        if encoding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._zlib = zlib.decompressobj()
+            self._head = b""
+
+    def feed(self, chunk: bytes) -> bool:
+        """Take one chunk; True once the inflated body passes the limit."""
+        self.raw += len(chunk)
+        if self._zlib is None:
+            room = self.limit - len(self.out)
+            self.out += chunk[:room + 1]
+        else:
+            self._inflate(chunk)
+        self.over = len(self.out) > self.limit
+        return self.over
+
+    def _inflate(self, chunk: bytes) -> None:
         try:
-            return zlib.decompress(raw, 16 + zlib.MAX_WBITS)
+            data = self._zlib.decompress(chunk, self.limit + 1 - len(self.out))
         except zlib.error as exc:
-            raise _Retry(f"corrupt gzip body: {exc}", status) from exc
-    if encoding == "deflate":
-        try:
-            return zlib.decompress(raw)
-        except zlib.error:
+            if self.encoding == "deflate" and not self.out and self._zlib.unused_data == b"":
+                # servers that send raw deflate without the zlib header (RFC 1950 says they should not)
+                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                self.encoding = "raw-deflate"
+                return self._inflate(chunk)
+            raise _Retry(f"corrupt {self.encoding} body: {exc}", self.status) from exc
+        self.out += data
+        # the part of the input not yet inflated stays in unconsumed_tail; only a capped amount is
+        # drained, so a bomb costs at most limit + one chunk of memory
+        if self._zlib.unconsumed_tail and len(self.out) <= self.limit:
+            self.out += self._zlib.decompress(self._zlib.unconsumed_tail, self.limit + 1 - len(self.out))
+        if self._zlib.unconsumed_tail:
+            self.out += b"\0"   # there is more: the body is over the limit
+
+    def finish(self) -> bool:
+        """End of body; True when the inflated body is over the limit."""
+        if self._zlib is not None and not self.over:
             try:
-                return zlib.decompress(raw, -zlib.MAX_WBITS)
+                self.out += self._zlib.flush()
             except zlib.error as exc:
-                raise _Retry(f"corrupt deflate body: {exc}", status) from exc
-    return raw
+                raise _Retry(f"corrupt {self.encoding} body: {exc}", self.status) from exc
+        self.over = len(self.out) > self.limit
+        return self.over
+
+    def result(self) -> bytes:
+        return bytes(self.out[:self.limit])
+
+    def too_large(self) -> str:
+        if self._zlib is not None:
+            return (f"too large: {self.raw} compressed bytes inflate to more than {self.limit} bytes"
+                    f" (limit {self.limit})")
+        return f"too large: more than {self.limit} bytes (limit {self.limit})"
+
+
+def _is_public(host: str, resolve: Callable, unknown: bool = False) -> bool:
+    """True when every address of ``host`` is a global (public) one; ``unknown`` when it does not resolve."""
+    try:
+        addresses = [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        try:
+            addresses = [ipaddress.ip_address(a) for a in resolve(host)]
+        except (OSError, ValueError):
+            return unknown
+    return bool(addresses) and all(a.is_global for a in addresses)
+
+
+def resolve_host(host: str) -> list:
+    """The IP addresses a host name resolves to (for the redirect rule on private addresses)."""
+    return sorted({info[4][0].split("%", 1)[0] for info in socket.getaddrinfo(host, None)})
+
+
+_local = threading.local()
+
+
+class _Deadline:
+    """An overall deadline for one HTTP exchange (connect + headers + body).
+
+    A per-read timeout never fires on a server that drips one byte a second, so a timer
+    shuts down the sockets the exchange uses when the deadline passes; the blocked read
+    then ends, and the fetcher reports the deadline, not what the read saw.
+    """
+
+    def __init__(self, seconds: Optional[float]):
+        self.seconds = seconds
+        self.expired = False
+        self._connections: list = []
+        self._lock = threading.Lock()
+        self._timer = None
+
+    def __enter__(self) -> "_Deadline":
+        _local.deadline = self
+        if self.seconds:
+            self._timer = threading.Timer(self.seconds, self._expire)
+            self._timer.daemon = True
+            self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        _local.deadline = None
+
+    def watch(self, connection) -> None:
+        with self._lock:
+            self._connections.append(connection)
+            if self.expired:
+                _shut(connection)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for connection in self._connections:
+                _shut(connection)
+
+    def reason(self) -> str:
+        return f"no complete answer within {self.seconds:g} s (deadline for connect, headers and body)"
+
+
+def _shut(connection) -> None:
+    sock = getattr(connection, "sock", None)
+    if sock is not None:
+        try:
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def _watched(base):
+    class Watched(base):
+        """A urllib3 connection that registers with the current request's deadline."""
+
+        def connect(self):
+            deadline = getattr(_local, "deadline", None)
+            if deadline is not None:
+                deadline.watch(self)
+            return super().connect()
+
+        def request(self, *args, **kwargs):
+            deadline = getattr(_local, "deadline", None)
+            if deadline is not None:
+                deadline.watch(self)
+            return super().request(*args, **kwargs)
+
+    Watched.__name__ = "Watched" + base.__name__
+    return Watched
+
+
+class _HTTPPool(HTTPConnectionPool):
+    ConnectionCls = _watched(HTTPConnection)
+
+
+class _HTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _watched(HTTPSConnection)
+
+
+class DeadlineAdapter(HTTPAdapter):
+    """requests' adapter with connections a :class:`_Deadline` can cut."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
 
 
 def _reason(exc: Exception) -> str:

@@ -1,35 +1,18 @@
-"""robots.txt, read as RFC 9309 says: longest match wins, ``*`` and ``$`` in paths, Crawl-delay.
+"""robots.txt, read as RFC 9309 says, by Protego: our group or ``*``, longest match, wildcards, Crawl-delay.
 
-The standard library's ``urllib.robotparser`` takes the first matching rule and knows no
-wildcards, and Vietnamese portals do write ``Disallow: /*?`` style rules, hence this
-small parser.  Fetching robots.txt is the fetcher's job; this module only parses and answers.
+Protego is the parser Scrapy uses: it implements RFC 9309 (longest match wins, ``*`` and
+``$`` in paths, Allow on a tie) and compares percent-encoded and UTF-8 paths alike, so a
+``Disallow: /Quản-lý/`` rule holds for ``/Qu%E1%BA%A3n-l%C3%BD/``.  This module adds the two
+answers RFC 9309 gives without a file (4xx: allow all; unreachable: disallow all), the
+Sitemap lines, and ``/robots.txt`` itself always allowed.  Fetching robots.txt (with its
+size cap and deadline) is the fetcher's job.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from typing import Optional
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
-
-@dataclass
-class _Group:
-    agents: list = field(default_factory=list)
-    rules: list = field(default_factory=list)  # (allow: bool, pattern: str)
-    crawl_delay: Optional[float] = None
-
-
-def _pattern_regex(pattern: str) -> re.Pattern:
-    anchored = pattern.endswith("$")
-    if anchored:
-        pattern = pattern[:-1]
-    body = ".*".join(re.escape(piece) for piece in pattern.split("*"))
-    return re.compile(body + ("$" if anchored else ""))
-
-
-def _normalise_path(path: str) -> str:
-    # Compare decoded paths so "/Qu%E1%BA%A3n" and a UTF-8 "/Quản" rule agree.
-    return unquote(path)
+from protego import Protego
 
 
 class RobotsTxt:
@@ -48,8 +31,8 @@ class RobotsTxt:
         self.agent = agent.lower()
         self.allow_all = allow_all
         self.disallow_all = disallow_all
-        self.sitemaps: list[str] = []
-        self._group = self._select(self._parse(text or ""))
+        self._rules = Protego.parse(text or "")
+        self.sitemaps: list[str] = list(self._rules.sitemaps)
 
     @classmethod
     def allowing_everything(cls) -> "RobotsTxt":
@@ -61,52 +44,11 @@ class RobotsTxt:
         """The answer when robots.txt is unreachable (5xx, network): RFC 9309 §2.3.1.4 says disallow all."""
         return cls("", disallow_all=True)
 
-    def _parse(self, text: str) -> list:
-        groups: list[_Group] = []
-        current: Optional[_Group] = None
-        last_was_agent = False
-        for raw in text.splitlines():
-            line = raw.split("#", 1)[0].strip()
-            if ":" not in line:
-                continue
-            name, _, value = line.partition(":")
-            name, value = name.strip().lower(), value.strip()
-            if name == "user-agent":
-                if current is None or not last_was_agent:
-                    current = _Group()
-                    groups.append(current)
-                current.agents.append(value.lower())
-                last_was_agent = True
-                continue
-            last_was_agent = False
-            if name == "sitemap" and value:
-                self.sitemaps.append(value)
-            elif current is None:
-                continue
-            elif name in ("allow", "disallow"):
-                if value:
-                    current.rules.append((name == "allow", value))
-            elif name == "crawl-delay":
-                try:
-                    current.crawl_delay = float(value)
-                except ValueError:
-                    pass
-        return groups
-
-    def _select(self, groups: list) -> _Group:
-        specific = [g for g in groups if any(a.split("/")[0] == self.agent for a in g.agents)]
-        chosen = specific or [g for g in groups if "*" in g.agents]
-        merged = _Group()
-        for group in chosen:
-            merged.rules.extend(group.rules)
-            if group.crawl_delay is not None:
-                merged.crawl_delay = group.crawl_delay
-        return merged
-
     @property
     def crawl_delay(self) -> Optional[float]:
         """The Crawl-delay (seconds) for our agent, None when robots.txt gives none."""
-        return self._group.crawl_delay
+        delay = self._rules.crawl_delay(self.agent)
+        return None if delay is None else float(delay)
 
     def allowed(self, url: str) -> bool:
         """May ``url`` be fetched?  The longest matching rule decides; on a tie, Allow wins."""
@@ -114,14 +56,6 @@ class RobotsTxt:
             return True
         if self.disallow_all:
             return False
-        parts = urlsplit(url)
-        path = _normalise_path((parts.path or "/") + ("?" + parts.query if parts.query else ""))
-        if path == "/robots.txt":
+        if urlsplit(url).path == "/robots.txt":
             return True
-        best_len, best_allow = -1, True
-        for allow, pattern in self._group.rules:
-            if _pattern_regex(_normalise_path(pattern)).match(path):
-                length = len(pattern)
-                if length > best_len or (length == best_len and allow):
-                    best_len, best_allow = length, allow
-        return best_allow
+        return self._rules.can_fetch(url, self.agent)
