@@ -11,6 +11,40 @@ from typing import IO, Iterable, Optional, Sequence
 
 FORMATS = ("jsonl", "csv", "table")
 
+# One exit-status rule for every command.
+EXIT_OK = 0          # everything held / was written
+EXIT_FINDING = 1     # a finding: a claim failed, an item could not be processed
+EXIT_BAD_INPUT = 2   # bad input: a file, database or option that cannot be used
+
+
+def nothing_found(what: str, where: str) -> str:
+    """The line a command prints instead of nothing when its result is empty.
+
+    >>> nothing_found("documents", "kc.db")
+    'no documents found in kc.db'
+    """
+    return f"no {what} found in {where}"
+
+
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    r"""1-based line and column of a character offset (columns count characters, not bytes).
+
+    >>> line_column("một\nhai 56,7%", 8)
+    (2, 5)
+    """
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def location(source, text: str, offset: int) -> str:
+    r"""``file:line:column`` of an offset, the form editors and terminals jump to.
+
+    >>> location("a.txt", "một\nhai 56,7%", 8)
+    'a.txt:2:5'
+    """
+    line, column = line_column(text, offset)
+    return f"{source}:{line}:{column}"
+
 
 class RecordWriter:
     """Stream records out; JSONL and CSV are written as they come, a table at the end."""

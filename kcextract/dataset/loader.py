@@ -35,6 +35,13 @@ class Dataset:
         return self.frames()[name]
 
 
+def _missing(value) -> bool:
+    import pandas as pd
+
+    return value is None or (isinstance(value, str) and value == "") or (
+        not isinstance(value, str) and bool(pd.isna(value)))
+
+
 def apply_types(frame, types: dict):
     """``frame`` with each column cast to the dtype of its schema type (the one conversion
     every reader uses, so an export reads back to the same frame)."""
@@ -45,16 +52,15 @@ def apply_types(frame, types: dict):
         kind = types.get(column, "string")
         series = frame[column]
         if kind in ("string", "json"):
-            series = series.astype("object").where(series.notna(), None)
-            series = series.map(lambda v: None if v is None or v == "" else str(v))
+            series = series.astype("object").map(lambda v: None if _missing(v) else str(v))
             frame[column] = series.astype(schema.PANDAS_DTYPES[kind])
         elif kind == "datetime":
             # Aware times (fetched, UTC) lose their zone, naive ones (published, local) keep their clock.
             parsed = pd.to_datetime(series.replace("", None), errors="coerce", utc=True, format="ISO8601")
             frame[column] = parsed.dt.tz_localize(None).astype("datetime64[ns]")
         elif kind == "boolean":
-            frame[column] = series.map(lambda v: None if v is None or v != v or v == "" else
-                                       (str(v).lower() in ("1", "true", "1.0"))).astype("boolean")
+            frame[column] = series.astype("object").map(
+                lambda v: None if _missing(v) else str(v).lower() in ("1", "true", "1.0")).astype("boolean")
         elif kind == "integer":
             frame[column] = pd.to_numeric(series.replace("", None)).astype("Int64")
         else:
