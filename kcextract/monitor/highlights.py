@@ -63,11 +63,19 @@ def worth_a_look(snapshot: list[dict]) -> list[dict]:
     ['5,2 tỷ đồng', '3 tỷ đồng']
     """
     data = rules()
-    chosen = [f for f in snapshot if is_total(f)]
+    chosen, seen = [], set()
     money = sorted((f for f in snapshot if f["kind"] == "money" and f.get("value") is not None),
                    key=lambda f: f["value"], reverse=True)
-    seen_values = {(f["kind"], f.get("value")) for f in chosen}
-    largest = [f for f in money if (f["kind"], f["value"]) not in seen_values][:data["largest_amounts"]]
-    chosen += largest
+    largest = 0
+    for figure in [f for f in snapshot if is_total(f)] + money:
+        key = (figure["kind"], figure.get("value"), figure.get("unit"))
+        if key in seen:
+            continue            # a total repeated later in the text, or a total that is also the largest
+        if not is_total(figure):
+            if largest >= data["largest_amounts"]:
+                break
+            largest += 1
+        seen.add(key)
+        chosen.append(figure)
     return [{k: f.get(k) for k in ("kind", "text", "value", "unit", "label", "period")}
             for f in chosen[:data["max_figures"]]]
