@@ -189,8 +189,8 @@ def find_lists(ctx: Context) -> list[Check]:
             if not word_cue and partial.search(lay.masked(f.end, m.start())):
                 continue                                  # '12 giải pháp, trong đó …:' is a subset
             between_figs = [j for j in ctx.figures_in(f.end, m.start()) if ctx.figures[j].kind != "percent"]
-            if any(compatible(ctx.figures[j], f) for j in between_figs):
-                continue                                  # the cue belongs to a later figure
+            if any(compatible(ctx.figures[j], f) or ctx.figures[j].kind == "count" for j in between_figs):
+                continue      # the cue belongs to a later count ('21 đề án … 05 nội dung, bao gồm: …')
             # '04 đề án với tổng kinh phí 2.150 triệu đồng, gồm: Đề án “…”; …': an amount
             # between is fine only when every item names the counted noun again.
             needs_head = any(ctx.figures[j].kind == "money" for j in between_figs)

@@ -66,8 +66,13 @@ def review(check: Check) -> Check:
         reason = "số liệu so sánh được suy ra, không được nêu rõ"
     else:
         reason = absurdity(check)
-        if reason and check.kind == "sum":
-            reason = None     # a sum off by a factor is a unit slip or a missing part, kept
+        if check.kind == "sum" and check.expected:
+            # Parts several times their total are not its parts — unless the factor is a
+            # unit slip ('8.250 nghìn' for '8,25 nghìn'), which is a real error.
+            q = abs(Decimal(check.expected) / Decimal(check.reported))
+            off = q > MAX_FACTOR or q < 1 / MAX_FACTOR
+            slip = q in (Decimal(1000), Decimal("0.001"))
+            reason = f"các phần lệch {q:.1f} lần so với tổng: có lẽ không phải các phần của nó" if off and not slip else None
     if reason is None:
         return check
     return dataclasses.replace(check, status="unverifiable",

@@ -243,7 +243,9 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
     if base is None and claim.fig is not None:
         named = resolve_named_base(ctx, claim.start, claim.end, subjects[0])
         if named is not None:
-            base, explicit, by = named.index, named.unambiguous, "named base"
+            # Words name a category ('tổng số lao động của làng'), not a figure: a base
+            # found by them confirms a claim, it never accuses one.
+            base, explicit, by = named.index, False, "named base"
     if base is None:
         confirmed = _confirm_with_nearby_base(ctx, claim, subjects[0], rep_iv, decimals, unit, r_txt)
         if confirmed is not None:

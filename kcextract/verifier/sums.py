@@ -50,7 +50,7 @@ def _reported_text(ctx: Context, f) -> str:
 
 
 def _evaluate(ctx: Context, total: int, parts: list[int], may_fail: bool,
-              quiet: bool, closed: bool = False) -> Optional[SumGroup]:
+              quiet: bool, closed: bool = False, subset: bool = False) -> Optional[SumGroup]:
     """First prefix (≥ 2 parts) whose sum matches ``total``; else fail/unverifiable/None."""
     t = ctx.figures[total]
     t_iv = fig_interval(t)
@@ -81,6 +81,10 @@ def _evaluate(ctx: Context, total: int, parts: list[int], may_fail: bool,
             status = "fail"
         elif may_fail and closed and acc[1] is not None and t_iv[0] is not None and acc[1] < t_iv[0]:
             status = "fail"        # a closed enumeration ('A, B và C') that falls short
+        elif subset and not closed and t_iv[1] is not None and point <= t_iv[1]:
+            # 'tổng thu 1.784,8 nghìn tỷ, trong đó thu nội địa 1.421,8 …': 'trong đó' (among
+            # which) names some parts; that they stay within the total is all it claims.
+            explanation += " (trong đó chỉ nêu một số phần; cộng lại không vượt tổng)"
         else:
             status = "unverifiable"
             explanation += " (các phần liệt kê có thể chưa đầy đủ)"
@@ -143,7 +147,9 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                 t = ctx.figures[total]
                 parts = [i for i in ctx.figures_in(m.end(), scope_end, kinds=AMOUNT_KINDS)
                          if _eligible(ctx, i) and compatible(ctx.figures[i], t)]
+                subset = m.group(0).lower().startswith("trong")
                 g = _evaluate(ctx, total, parts, may_fail=False, quiet=False)
+                in_sentence = []
                 if g and g.check.status != "ok" and sentence_end is not None:
                     # Only a breakdown confined to its sentence, with no nested 'trong đó',
                     # is explicit enough to fail.
@@ -152,7 +158,11 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                                  for p in ctx.cues.role("parts"))
                     unambiguous = same_sentence and candidates[unit_key(t)] == 1
                     g = _evaluate(ctx, total, in_sentence, may_fail=unambiguous and not nested,
-                                  quiet=False, closed=_closed_enumeration(ctx, m, in_sentence)) or g
+                                  quiet=False, closed=_closed_enumeration(ctx, m, in_sentence),
+                                  subset=subset) or g
+                if g and g.check.status == "unverifiable" and subset and not (
+                        sentence_end is not None and _closed_enumeration(ctx, m, in_sentence)):
+                    g = _evaluate(ctx, total, parts, may_fail=False, quiet=False, subset=True) or g
                 if g:
                     groups.append(g)
     return groups

@@ -38,6 +38,16 @@ def compatible(a: Figure, b: Figure) -> bool:
     return ua == ub or ua.startswith(ub + " ") or ub.startswith(ua + " ")
 
 
+def same_head(a: Figure, b: Figure) -> bool:
+    """Counts of the same head noun ('cơ sở sản xuất công nghiệp' and 'cơ sở công nghiệp
+    nông thôn' are both 'cơ sở'): most Vietnamese nouns are two syllables, and what
+    follows them qualifies the thing counted rather than naming another."""
+    if a.kind != "count" or b.kind != "count":
+        return compatible(a, b)
+    ha, hb = unit_key(a).split()[:2], unit_key(b).split()[:2]
+    return bool(ha) and ha == hb
+
+
 # A round amount ('2 tỷ đồng') is not read as ±0,5 tỷ: a reader takes it to within about
 # a percent, so the rounding allowed for money is capped at 2% of the amount (±1%).
 MONEY_ROUNDING_CAP = Decimal("0.02")
