@@ -146,8 +146,8 @@ class Ledger:
 
     def set_site_result(self, run_id: int, site: str, unchanged: int, failures: list) -> None:
         self.conn.execute(
-            "UPDATE monitor_run_sites SET unchanged = ?, failures = ? WHERE run_id = ? AND site = ?",
-            (unchanged, json.dumps(failures, ensure_ascii=False), run_id, site))
+            "UPDATE monitor_run_sites SET unchanged = ?, failed = ?, failures = ? WHERE run_id = ? AND site = ?",
+            (unchanged, len(failures), json.dumps(failures, ensure_ascii=False), run_id, site))
         self.conn.commit()
 
     def runs(self, limit: int = 20) -> list[dict]:

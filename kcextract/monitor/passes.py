@@ -216,7 +216,6 @@ class MonitorPass:
                        if getattr(c, "status", None) == "fail"]
         except Exception as exc:  # an extractor/verifier bug on one page: report it, keep going
             result.failures.append((doc.url, f"cannot extract or verify: {exc.__class__.__name__}: {exc}"))
-            ledger.count(run_id, doc.site, failed=1)
             return
         now = utcnow()
         found = []
