@@ -35,6 +35,10 @@ NOT_EXTRACTOR = {"dataset", "report", "cli", "crawl", "html", "monitor", "store.
                  "output.py", "inputs.py", "spacy_pipe.py", "evaluate.py", "gold.py", "__main__.py"}
 
 
+# Figure roles (kcextract/frames.py) whose amounts can be added up; None: no role given.
+SUMMABLE_ROLES = (None, "actual")
+
+
 def extractor_version() -> str:
     """``<package version>+<hash of the extractor's code and patterns>``."""
     import kcextract
@@ -144,7 +148,7 @@ def text_fragment_link(url: Optional[str], text: str) -> Optional[str]:
 
 def _is_per_unit(figure, text: str) -> bool:
     """A price or rate ('1,2 triệu đồng/sản phẩm', 'đồng/người/tháng'): never summed with totals."""
-    if getattr(figure, "per", None):
+    if getattr(figure, "per", None) or getattr(figure, "role", None) == "per_unit":
         return True
     following = text[figure.end:figure.end + 3].lstrip()
     return following.startswith("/") and len(following) > 1 and following[1].isalpha()
@@ -164,11 +168,12 @@ def _figure_rows(doc, figures, checks, text: str, duplicate: bool) -> list:
             seen_values.add(figure.value)
         row["value_million_vnd"] = float(figure.value) / 1e6 if money_vnd else None
         row["per_unit"] = per_unit
-        # Summed in money totals only once per article, never a price, a part of a stated
-        # total or a figure of a syndicated copy.
+        # Summed in money totals only once per article, and only an amount spent or granted
+        # (the extractor's role 'actual'): never a plan, an estimate, a change, a comparison
+        # base, a price, a part of a stated total or a figure of a syndicated copy.
         row["summable"] = bool(money_vnd and first and not per_unit and not duplicate
                                and (figure.start, figure.end) not in parts
-                               and getattr(figure, "role", None) not in ("part",))
+                               and getattr(figure, "role", None) in SUMMABLE_ROLES)
         row["duplicate"] = duplicate
         row["source_link"] = text_fragment_link(doc.canonical_url or doc.url, figure.text)
         rows.append(row)

@@ -76,8 +76,9 @@ FIGURE_COLUMNS = _cols(
     ("label", "string", "what the figure measures"),
     ("period", "string", "the period stated nearby"),
     ("per_unit", "boolean", "a price or per-unit amount (never to be summed with totals)"),
-    ("summable", "boolean", "counted in money totals: VND, not per-unit, not a part of a total, "
-                            "not a repeat in its article, not in a syndicated copy"),
+    ("summable", "boolean", "counted in money totals: VND, role actual (not plan, estimate, change, base), "
+                            "not per-unit, not a part of a stated total, not a repeat in its article, "
+                            "not in a syndicated copy"),
     ("duplicate", "boolean", "the document is a syndicated copy of another"),
     ("site", "string", "the document's site (for facets)"),
     ("province", "string", "the document's province after the merger (for facets)"),
