@@ -55,12 +55,12 @@ def _other_figures(ctx: Context, c: Check) -> Optional[str]:
     if c.kind not in ("ratio", "share") or len(c.operands) != 2:
         return None
     r = Decimal(c.reported)
-    own = {(o.start, o.end) for o in c.operands}
-    amounts = [f for f in ctx.figures if f.kind in ("money", "count") and f.value and (f.start, f.end) not in own]
+    own = tuple((o.start, o.end) for o in c.operands)
+    amounts = [f for f in ctx.figures if f.kind in ("money", "count") and f.value]
     hits = []
     for a in amounts:
         for b in amounts:
-            if a is b or not compatible(a, b) or b.value <= a.value:
+            if a is b or not compatible(a, b) or b.value <= a.value or ((a.start, a.end), (b.start, b.end)) == own:
                 continue
             if _close(Decimal(a.value) / Decimal(b.value) * HUNDRED, r, c.claim_text):
                 hits.append((a, b))

@@ -21,9 +21,12 @@ MAX_PARTS = 14
 def _scope_end(ctx: Context, pos: int) -> int:
     _, end = ctx.layout.sentence(pos)
     for _ in range(FOLLOWING_SENTENCES):
-        if end >= len(ctx.text):
+        nxt = end
+        while nxt < len(ctx.text) and ctx.text[nxt] in " \t\r\n.":
+            nxt += 1
+        if nxt >= len(ctx.text):
             break
-        _, end = ctx.layout.sentence(min(end + 1, len(ctx.text) - 1))
+        _, end = ctx.layout.sentence(nxt)
     return end
 
 

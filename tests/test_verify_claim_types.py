@@ -1,0 +1,102 @@
+"""The claim types added for real reports, the resolvers' names and the one gate before 'fail'.
+
+Each passage imitates a construction seen in real published text (../shared/realtext,
+../shared/realgold) with invented figures: the construction is the rule, not the sentence.
+"""
+from decimal import Decimal as D
+
+from kcextract.verifier import verify_text
+from kcextract.verifier.check import Check, Operand
+from kcextract.verifier.plausibility import review
+from kcextract.verifier.registry import RESOLVERS, claim_types
+
+
+def _one(text, kind, claim):
+    return next(c for c in verify_text(text) if c.kind == kind and c.claim_text == claim)
+
+
+def test_growth_implied_by_a_stated_change_holds_and_fails():
+    text = "Doanh thu của hợp tác xã đạt 52,5 tỷ đồng, tăng 7,5 tỷ đồng (16,7%)."
+    check = _one(text, "growth", "16,7%")
+    assert (check.status, check.resolved_by, check.binding) == ("ok", "implied by a stated change", "stated")
+    assert "52,5 − 7,5 = 45 tỷ đồng" in check.explanation
+    wrong = _one(text.replace("16,7%", "19%"), "growth", "19%")
+    assert wrong.status == "fail" and wrong.expected == D("16.7")
+
+
+def test_growth_implied_by_a_change_in_cases_after_so_voi_cung_ky():
+    text = "Năm nay có 90 doanh nghiệp giải thể, tăng 30 trường hợp so với cùng kỳ (55%)."
+    check = _one(text, "growth", "55%")
+    assert check.status == "fail" and "90 − 30 = 60" in check.explanation
+    assert _one(text.replace("55%", "50%"), "growth", "50%").status == "ok"
+    down = "Số doanh nghiệp tạm ngừng có 40 trường hợp, giảm 10 trường hợp (20%)."
+    assert _one(down, "growth", "20%").status == "ok"           # 10 / (40 + 10)
+
+
+def test_an_average_is_confirmed_by_the_total_and_the_count_never_accused():
+    text = ("Trong năm, 1.200 doanh nghiệp thành lập mới với tổng vốn đăng ký 18.000 tỷ đồng; vốn đăng ký "
+            "bình quân một doanh nghiệp đạt 15 tỷ đồng.")
+    check = _one(text, "average", "15 tỷ đồng")
+    assert check.status == "ok" and [o.text for o in check.operands] == ["18.000 tỷ đồng", "1.200 doanh nghiệp"]
+    assert check.binding == "inferred"
+    assert not [c for c in verify_text(text.replace("15 tỷ", "17 tỷ")) if c.status == "fail"]
+
+
+def test_a_total_is_confirmed_by_the_parts_in_the_following_sentences():
+    text = ("Năm 2024, tỉnh hỗ trợ 9 cơ sở sản xuất công nghiệp.\n\nHuyện Yên Lập có 4 cơ sở công nghiệp nông "
+            "thôn được hỗ trợ máy móc. Huyện Tam Nông có 5 cơ sở tham gia đào tạo.")
+    check = _one(text, "sum", "9 cơ sở")
+    assert (check.status, check.resolved_by) == ("ok", "parts named in following sentences")
+    # Parts that do not add up are no evidence: an inferred breakdown never accuses.
+    assert not [c for c in verify_text(text.replace("9 cơ sở", "10 cơ sở")) if c.kind == "sum"]
+
+
+def test_a_list_cue_belongs_to_the_nearest_count():
+    text = ("Có tổng số 21 đề án được phê duyệt, thực hiện 03 nội dung bao gồm: đào tạo nghề; hỗ trợ máy móc; "
+            "tuyên truyền.")
+    checks = [c for c in verify_text(text) if c.kind == "count_list"]
+    assert [(c.claim_text, c.status) for c in checks] == [("03 nội dung", "ok")]
+
+
+def test_words_naming_a_category_never_accuse_and_other_units_are_not_bases():
+    text = ("Làng có 143 hộ làm nghề, chiếm 50% tổng số hộ trong làng. Toàn thành phố có 247 làng nghề. "
+            "Làng có 780 lao động thường xuyên và 500 lao động thời vụ, chiếm 47% tổng số lao động.")
+    assert not [c for c in verify_text(text) if c.status == "fail"]
+
+
+def _fail(kind, reported, expected, binding="stated", operands=None):
+    ops = operands or (Operand("a", 0, 1, D(1)), Operand("b", 2, 3, D(2)))
+    return Check(kind, "fail", "x", 10, 11, D(reported), D(expected), ops, "phép tính", None,
+                 resolved_by="stated base", binding=binding)
+
+
+def test_the_gate_turns_doubtful_or_absurd_failures_into_unverifiable():
+    assert review(_fail("share", "23.23", "23.04")).status == "fail"                 # a real slip stays
+    assert review(_fail("share", "26.7", "61.44")).status == "fail"                  # seed 003: 2.3× off, stated
+    for doubtful in (_fail("share", "23.23", "23.04", binding="inferred"),           # inferred binding
+                     _fail("ratio", "94.82", "459.04"),                              # 4.8× off
+                     _fail("share", "60", "120"),                                    # a share over 100%
+                     _fail("growth", "9", "-33.94"),                                 # opposite sign, far off
+                     _fail("ratio", "80", "100", operands=(Operand("a", 0, 1, D(5)), Operand("a", 0, 1, D(5)))),
+                     _fail("sum", "1000000000", "20500000000")):                     # parts 20× the total
+        reviewed = review(doubtful)
+        assert reviewed.status == "unverifiable" and "không kết luận" in reviewed.explanation
+    assert review(_fail("sum", "8250", "8.25")).status == "fail"                     # a unit slip is an error
+
+
+def test_every_check_names_a_known_resolver_and_every_claim_type_is_declared():
+    assert {c.id for c in claim_types()} >= {"sums", "ratio_share_growth", "implied_base", "averages",
+                                            "count_lists", "tables", "cross_sentence_sums"}
+    text = ("Tổng kinh phí năm 2023 là 4.600 triệu đồng, giảm 8% so với năm 2022 (5.000 triệu đồng), trong đó "
+            "kinh phí khuyến công quốc gia 2.600 triệu đồng, kinh phí địa phương 2.000 triệu đồng.")
+    checks = verify_text(text)
+    assert checks and all(c.resolved_by in RESOLVERS and c.resolved_by for c in checks if c.status != "unverifiable")
+    assert {(c.kind, c.status, c.binding) for c in checks} >= {("growth", "ok", "stated"), ("sum", "ok", "stated")}
+
+
+def test_a_failure_from_another_pair_of_figures_names_it():
+    text = ("Năm 2022 có 40 cơ sở được hỗ trợ trên tổng số 160 cơ sở đăng ký. Năm 2023 có 90 cơ sở được hỗ "
+            "trợ, chiếm 25% tổng số cơ sở đăng ký (200 cơ sở).")
+    check = _one(text, "share", "25%")
+    assert check.status == "fail" and check.cause == "another period or item"
+    assert "40 cơ sở / 160 cơ sở" in check.explanation
