@@ -154,3 +154,14 @@ def test_bad_input_exits_2_with_the_reason(tmp_path, site_server, args, message)
 def test_alerts_on_a_missing_database_says_so(tmp_path):
     result = run("alerts", "--db", tmp_path / "none.db")
     assert result.exit_code == 2 and "no corpus database here" in result.stderr
+
+
+def test_alerts_and_runs_on_a_corpus_no_monitor_pass_has_touched(tmp_path):
+    from kcextract import store
+
+    db = tmp_path / "crawled.db"
+    store.connect(db).close()
+    before = db.read_bytes()
+    assert run("alerts", "--db", db, "--format", "jsonl").stdout == ""
+    assert run("runs", "--db", db, "--format", "jsonl").stdout == ""
+    assert db.read_bytes() == before                  # readers change nothing

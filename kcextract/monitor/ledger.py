@@ -94,13 +94,6 @@ def connect(db_path):
     return conn
 
 
-def open_existing(db_path):
-    """Readers (``alerts``, ``runs``): the database must exist."""
-    conn = store.open_existing(db_path)
-    conn.executescript(SCHEMA)
-    return conn
-
-
 class Ledger:
     """Reads and writes of the monitor tables over one connection; every write method commits."""
 
@@ -273,6 +266,13 @@ class Ledger:
 
 
 def read(db_path, what: str, **kwargs):
-    """Open an existing database, call ``Ledger.<what>(**kwargs)``, close (for the CLI readers)."""
-    with closing(open_existing(db_path)) as conn:
+    """``Ledger.<what>(**kwargs)`` on an existing database opened read-only (the CLI readers);
+    [] when no monitor pass has written to it yet.
+
+    :raises FileNotFoundError: naming the path, when there is no such database.
+    """
+    with closing(store.open_readonly(db_path)) as conn:
+        known = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'monitor_deliveries'")
+        if known.fetchone() is None:
+            return []
         return getattr(Ledger(conn), what)(**kwargs)
