@@ -6,7 +6,7 @@ import sys
 import click
 
 from kcextract.inputs import iter_documents
-from kcextract.output import FORMATS, RecordWriter
+from kcextract.output import FORMATS, RecordWriter, location
 from kcextract.verifier.check import CHECK_FIELDS
 
 SYMBOL = {"ok": "✓", "fail": "✗", "unverifiable": "?"}
@@ -16,17 +16,22 @@ def _table(rows: list, stream) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from rich.markup import escape
+
     table = Table(title="Checks", show_lines=False)
     for name, justify in (("", "center"), ("kind", "left"), ("reported", "left"),
-                          ("expected", "right"), ("explanation", "left"), ("source", "left")):
+                          ("expected", "right"), ("explanation", "left"), ("found by", "left"),
+                          ("where", "left")):
         table.add_column(name, justify=justify, overflow="fold")
-    for check in rows:
+    for check, where in rows:
         r = check.to_dict()
         style = {"fail": "red", "ok": "green"}.get(r["status"], "yellow")
         expected = check.expected_text or ("" if r["expected"] is None else str(r["expected"]))
-        table.add_row(f"[{style}]{SYMBOL[r['status']]}[/]", r["kind"], r["claim_text"], expected,
-                      r["explanation"], f"{r['source']}:{r['claim_start']}")
-    counts = {s: sum(1 for c in rows if c.status == s) for s in SYMBOL}
+        found_by = f"{r['resolved_by']} ({r['binding']})" if r["resolved_by"] else ""
+        # Report text is printed as text, never as markup ('[/b]' in a page stays as written).
+        table.add_row(f"[{style}]{SYMBOL[r['status']]}[/]", r["kind"], escape(r["claim_text"]), escape(expected),
+                      escape(r["explanation"]), found_by, escape(where))
+    counts = {s: sum(1 for c, _ in rows if c.status == s) for s in SYMBOL}
     console = Console(file=stream, width=max(120, Console().width))
     console.print(table)
     console.print(f"{counts['ok']} ✓  {counts['fail']} ✗  {counts['unverifiable']} ?")
@@ -80,7 +85,7 @@ def verify(inputs, db, fmt, only_failures, show_all):
             if check.status == "unverifiable" and not show_all:
                 continue
             if writer is None:
-                rows.append(check)
+                rows.append((check, location(doc.source, doc.text, check.claim_start)))
             else:
                 writer.write(check.to_dict())
     if writer is None:
