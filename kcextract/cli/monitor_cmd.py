@@ -13,7 +13,7 @@ import time
 import click
 
 from kcextract import store
-from kcextract.exceptions import SiteConfigError
+from kcextract.exceptions import KcextractError, SiteConfigError
 
 DB_HELP = f"corpus database (SQLite; default ./{store.DEFAULT_DB}); the monitor keeps its tables there too"
 
@@ -159,7 +159,6 @@ def monitor_cmd(site_names, all_sites, site_files, notify, every, recheck, delay
         kcextract monitor --site binhduong --every 6h
         kcextract monitor --all --notify feed:alerts.xml --notify webhook:http://127.0.0.1:9000/hook
     """
-    from kcextract.monitor.lock import PassRunning
     from rich.console import Console
 
     sites = _choose_sites(site_names, all_sites, site_files, sites_dir)
@@ -179,8 +178,8 @@ def monitor_cmd(site_names, all_sites, site_files, notify, every, recheck, delay
             started = time.monotonic()
             try:
                 status = _one_pass(options, console, quiet)
-            except PassRunning as exc:
-                click.echo(f"Error: {exc}", err=True)
+            except KcextractError as exc:       # another pass holds the lock, the corpus is busy …
+                click.echo(f"Error: {exc}", err=True)   # … the loop goes on: the next pass may succeed
                 status = 1
             options["baseline"] = False     # only the first pass of a loop is a baseline
             time.sleep(max(0.0, started + every - time.monotonic()))

@@ -19,6 +19,7 @@ from kcextract.store import utcnow
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 200
+VIETNAM = "+07:00"
 TYPE_TITLES = {"new_article": "New", "changed_article": "Changed", "failed_check": "Does not add up"}
 
 
@@ -29,9 +30,16 @@ def _sub(parent, tag, text=None, **attrs):
     return element
 
 
-def _rfc3339(value: str) -> str:
-    """Atom wants a time zone; the monitor's times are UTC."""
-    return value if ("+" in value[10:] or value.endswith("Z")) else value + "+00:00"
+def _rfc3339(value: str, offset: str = "+00:00") -> str:
+    """Atom wants a time zone: ``offset`` is added to a time that has none.
+
+    >>> _rfc3339("2026-12-05T07:45:00", "+07:00"), _rfc3339("2026-12-05"), _rfc3339("2026-12-07T01:00:00+00:00")
+    ('2026-12-05T07:45:00+07:00', '2026-12-05T00:00:00+00:00', '2026-12-07T01:00:00+00:00')
+    """
+    if len(value) == 10:
+        value += "T00:00:00"
+    tail = value[10:]
+    return value if ("+" in tail or "-" in tail or value.endswith("Z")) else value + offset
 
 
 def _details(alert: dict) -> str:
@@ -59,7 +67,8 @@ def atom_feed(alerts: list[dict], title: str) -> bytes:
         _sub(entry, "link", href=alert["url"])
         _sub(entry, "updated", _rfc3339(alert["detected_at"]))
         if alert.get("published"):
-            _sub(entry, "published", _rfc3339(alert["published"]))
+            # publication dates are the publisher's local time, and Vietnam is UTC+7 all year
+            _sub(entry, "published", _rfc3339(alert["published"], VIETNAM))
         _sub(entry, "category", term=alert["type"])
         _sub(entry, "category", term=alert["site"], scheme="urn:kcextract:site")
         _sub(entry, "summary", _details(alert))
