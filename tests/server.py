@@ -13,14 +13,25 @@ Failure endpoints (scrapy's mock-server idea), on every server:
 ``/status/<code>`` (``?after=N`` sets Retry-After), ``/flaky/<key>?status=503&times=1&after=1&then=/path``
 (fails ``times`` times, then serves ``then``), ``/partial`` (Content-Length 1024, 16 bytes sent),
 ``/slow?seconds=S`` (sleeps at most 2 s), ``/redirect-loop`` (-> ``/redirect-loop/b`` -> back),
-``/redirect?to=/path`` (301).
+``/redirect?to=/path`` (301; ``to`` may name another host).
+
+Hostile endpoints (issue 9's stress cases), all bounded in time and size on our side:
+``/bomb?mb=N`` (gzip body inflating to N MB of zeros, N <= 1024), ``/drip?seconds=S``
+(headers, then one byte a second for at most S s), ``/drip-headers`` (the status line itself
+one byte a second), ``/links?n=N`` (a list page with N article links), ``/endless/page-N/``
+(a list page linking the same articles and page N+1, forever), ``/endless-new/page-N/`` (each
+page links one new article and the next page), ``/big?mb=N`` (N MB of distinct paragraphs).
+``aliases`` maps a path to one of these (``{"/robots.txt": "/bomb?mb=1024"}``).
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
+import io
 import mimetypes
 import threading
 import time
+import zlib
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -38,6 +49,44 @@ CONTENT_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 MAX_SLOW = 2.0
+MAX_DRIP = 20.0           # a drip endpoint stops by itself after this many seconds
+_BOMBS: dict = {}
+
+
+def gzip_bomb(megabytes: int) -> bytes:
+    """A gzip stream of ``megabytes`` MB of zeros (1024 MB compress to about 1 MB), made once."""
+    if megabytes not in _BOMBS:
+        out = io.BytesIO()
+        with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9) as packed:
+            block = b"\0" * (1 << 20)
+            for _ in range(megabytes):
+                packed.write(block)
+        _BOMBS[megabytes] = out.getvalue()
+    return _BOMBS[megabytes]
+
+
+def big_page(megabytes: int) -> bytes:
+    """An HTML article of about ``megabytes`` MB of distinct paragraphs (no two 5-word windows alike)."""
+    head = ("<html><head><title>Báo cáo lớn</title></head><body><article><h1>Báo cáo lớn</h1>"
+            "<div class=\"content\">").encode()
+    parts, size, i = [head], len(head), 0
+    while size < megabytes * (1 << 20):
+        para = f"<p>Đoạn {i}: cơ sở số {i} nhận hỗ trợ {i * 7} triệu đồng năm {2000 + i % 24} mã {i * 13}.</p>".encode()
+        parts.append(para)
+        size += len(para)
+        i += 1
+    parts.append(b"</div></article></body></html>")
+    return b"".join(parts)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """Clients that hang up (a fetcher's deadline, a size cap) are expected here, not errors."""
+
+    def handle_error(self, request, client_address):
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
 
 class FixtureServer:
@@ -46,17 +95,19 @@ class FixtureServer:
     ``hits`` counts requests per path+query, ``requests`` keeps (path, headers) in order.
     """
 
-    def __init__(self, root: Path | str | None = None, robots: str | None = None):
+    def __init__(self, root: Path | str | None = None, robots: str | None = None, aliases: dict | None = None,
+                 host: str = "127.0.0.1"):
         self.root = Path(root) if root else None
         self.robots = robots
+        self.aliases = dict(aliases or {})
         self.hits: Counter = Counter()
         self.requests: list = []
         self.flaky: Counter = Counter()
         self.lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self.httpd = _QuietServer((host, 0), _handler_for(self))
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.base = f"http://{host}:{self.port}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                        daemon=True)
 
@@ -94,9 +145,13 @@ def _handler_for(server: FixtureServer):
             with server.lock:
                 server.hits[self.path] += 1
                 server.requests.append((self.path, dict(self.headers)))
-            parts = urlsplit(self.path)
+            parts = urlsplit(server.aliases.get(self.path) or server.aliases.get(urlsplit(self.path).path)
+                             or self.path)
             path, query = unquote(parts.path), parse_qs(parts.query)
             try:
+                hostile = self._hostile(path, query)
+                if hostile is not False:
+                    return hostile
                 if path == "/robots.txt" and server.robots is not None:
                     return self._send(200, server.robots.encode(), "text/plain; charset=utf-8")
                 if path.startswith("/status/"):
@@ -117,6 +172,66 @@ def _handler_for(server: FixtureServer):
                 return self._static(parts.path, parts.query)
             except (BrokenPipeError, ConnectionResetError):
                 pass
+
+        # -- hostile endpoints ---------------------------------------------------------
+        def _hostile(self, path, query):
+            """Serve one of the hostile endpoints; False when ``path`` is none of them."""
+            number = int(query.get("n", query.get("mb", ["0"]))[0] or 0)
+            if path == "/bomb":
+                body = gzip_bomb(min(number or 1024, 1024))
+                return self._send(200, body, "text/html; charset=utf-8", {"Content-Encoding": "gzip"})
+            if path == "/drip":
+                return self._drip(float(query.get("seconds", [str(MAX_DRIP)])[0]))
+            if path == "/drip-headers":
+                return self._drip_headers()
+            if path == "/links":
+                links = "".join(f'<li><a href="/tin-tuc/bai-{i}.html">Bài số {i} về khuyến công</a></li>'
+                                for i in range(number))
+                return self._send(200, f"<html><body><ul>{links}</ul></body></html>".encode(),
+                                  "text/html; charset=utf-8")
+            for prefix, fresh in (("/endless/page-", False), ("/endless-new/page-", True)):
+                if path.startswith(prefix):
+                    page = int(path[len(prefix):].strip("/") or 1)
+                    ids = [page] if fresh else [1, 2, 3]
+                    links = "".join(f'<li><a href="/tin-tuc/bai-{i}.html">Bài {i}</a></li>' for i in ids)
+                    body = (f'<html><body><ul>{links}</ul><a rel="next" href="{prefix}{page + 1}/">Trang sau</a>'
+                            "</body></html>")
+                    return self._send(200, body.encode(), "text/html; charset=utf-8")
+            if path.startswith("/tin-tuc/bai-") and self.server_root_missing():
+                i = path.rsplit("-", 1)[1].split(".")[0]
+                body = (f"<html><head><title>Bài {i}</title></head><body><article><h1>Bài {i}</h1>"
+                        f"<div class=\"content\"><p>Năm 2023, Trung tâm Khuyến công hỗ trợ {i} cơ sở với"
+                        f" kinh phí {i} triệu đồng cho bài số {i}.</p></div></article></body></html>")
+                return self._send(200, body.encode(), "text/html; charset=utf-8")
+            if path == "/big":
+                return self._send(200, big_page(number or 50), "text/html; charset=utf-8")
+            return False
+
+        def server_root_missing(self):
+            return server.root is None
+
+        def _drip(self, seconds):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(b"<")
+            self.wfile.flush()
+            end = time.monotonic() + min(seconds, MAX_DRIP)
+            while time.monotonic() < end:
+                time.sleep(1.0)
+                self.wfile.write(b"p")
+                self.wfile.flush()
+            self.close_connection = True
+
+        def _drip_headers(self):
+            end = time.monotonic() + MAX_DRIP
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Slow: " + b"x" * 1000:
+                if time.monotonic() > end:
+                    break
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(1.0)
+            self.close_connection = True
 
         # -- endpoints ---------------------------------------------------------------
         def _status(self, code, query):

@@ -12,6 +12,10 @@ figures once needs two tests:
   the Jaccard similarity is at least :data:`JACCARD_MIN` or one text holds at least
   :data:`CONTAINMENT_MIN` of the other's shingles.  Both rows are kept; the later one
   (later published, or later stored when the dates do not tell) gets ``duplicate_of``.
+
+Memory does not grow with the page: the hash is computed over the text piece by piece,
+and the near test reads the first :data:`MAX_WORDS` words (a news article is a few
+hundred to a few thousand words; two copies of a longer report agree on their start).
 """
 from __future__ import annotations
 
@@ -30,11 +34,15 @@ ROWS = PERMUTATIONS // BANDS
 JACCARD_MIN = 0.6
 CONTAINMENT_MIN = 0.85
 MIN_WORDS = 40          # shorter texts ("see the attached file") would match each other
+MAX_WORDS = 20_000      # words read for the near test: bounds its memory whatever a page holds
+PIECE = 1 << 20         # characters normalised at a time
+SIGNATURE_BLOCK = 4096  # shingles hashed at a time (128 x 4096 uint64 = 4 MB)
 _PRIME = (1 << 31) - 1
 _rng = random.Random(20240601)
 _A = np.array([_rng.randrange(1, _PRIME) for _ in range(PERMUTATIONS)], dtype=np.uint64)
 _B = np.array([_rng.randrange(0, _PRIME) for _ in range(PERMUTATIONS)], dtype=np.uint64)
 _WORD = re.compile(r"\w+")
+_SPACE = re.compile(r"\s")
 
 
 def normalise(text: str) -> str:
@@ -48,14 +56,44 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
-def words(text: str) -> list:
-    """The words of the normalised text (punctuation dropped)."""
-    return _WORD.findall(normalise(text))
+def _normalised_pieces(text: str):
+    """The text normalised as :func:`normalise` does, as pieces of about :data:`PIECE` characters
+    cut at whitespace (where NFC and case folding cannot straddle the cut)."""
+    pos, size = 0, len(text)
+    while pos < size:
+        end = min(size, pos + PIECE)
+        if end < size:
+            space = _SPACE.search(text, end, min(size, end + PIECE))
+            end = space.start() if space else end
+        yield unicodedata.normalize("NFC", text[pos:end]).casefold()
+        pos = end
+
+
+def words(text: str, limit: int = MAX_WORDS) -> list:
+    """The first ``limit`` words of the normalised text (punctuation dropped)."""
+    out: list = []
+    for piece in _normalised_pieces(text):
+        for match in _WORD.finditer(piece):
+            out.append(match.group())
+            if len(out) >= limit:
+                return out
+    return out
 
 
 def content_hash(text: str) -> str:
-    """sha256 of the normalised text: equal for the same article however it was spaced or cased."""
-    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
+    """sha256 of the normalised text: equal for the same article however it was spaced or cased.
+
+    >>> content_hash("Khuyến  công") == hashlib.sha256("khuyến công".encode()).hexdigest()
+    True
+    """
+    digest = hashlib.sha256()
+    started = False
+    for piece in _normalised_pieces(text):
+        joined = " ".join(piece.split())
+        if joined:
+            digest.update(((" " if started else "") + joined).encode("utf-8"))
+            started = True
+    return digest.hexdigest()
 
 
 def _hash31(token: str) -> int:
@@ -74,11 +112,15 @@ def _shingles_of(tokens: list, size: int = SHINGLE) -> set:
 
 
 def signature(shingle_set: set) -> np.ndarray:
-    """The MinHash signature (``PERMUTATIONS`` uint32 values) of a shingle set."""
-    x = np.fromiter(shingle_set, dtype=np.uint64, count=len(shingle_set))
-    # a < 2**31 and x < 2**31, so a*x + b stays below 2**63: no overflow in uint64.
-    values = (np.outer(_A, x) + _B[:, None]) % _PRIME
-    return values.min(axis=1).astype(np.uint32)
+    """The MinHash signature (``PERMUTATIONS`` uint32 values) of a shingle set, in blocks of
+    :data:`SIGNATURE_BLOCK` shingles so its memory does not grow with the text."""
+    values = np.fromiter(shingle_set, dtype=np.uint64, count=len(shingle_set))
+    lowest = np.full(PERMUTATIONS, _PRIME, dtype=np.uint64)
+    for start in range(0, len(values), SIGNATURE_BLOCK):
+        x = values[start:start + SIGNATURE_BLOCK]
+        # a < 2**31 and x < 2**31, so a*x + b stays below 2**63: no overflow in uint64.
+        np.minimum(lowest, ((np.outer(_A, x) + _B[:, None]) % _PRIME).min(axis=1), out=lowest)
+    return lowest.astype(np.uint32)
 
 
 def bands(sig: np.ndarray) -> list:

@@ -512,7 +512,7 @@ class _Deadline:
     def __init__(self, seconds: Optional[float]):
         self.seconds = seconds
         self.expired = False
-        self._connections: list = []
+        self._sockets: list = []
         self._lock = threading.Lock()
         self._timer = None
 
@@ -529,45 +529,52 @@ class _Deadline:
             self._timer.cancel()
         _local.deadline = None
 
-    def watch(self, connection) -> None:
+    def watch(self, sock) -> None:
+        """Cut ``sock`` when the deadline passes (at once if it already has)."""
+        if sock is None:
+            return
         with self._lock:
-            self._connections.append(connection)
+            self._sockets.append(sock)
             if self.expired:
-                _shut(connection)
+                _shut(sock)
 
     def _expire(self) -> None:
         with self._lock:
             self.expired = True
-            for connection in self._connections:
-                _shut(connection)
+            for sock in self._sockets:
+                _shut(sock)
 
     def reason(self) -> str:
         return f"no complete answer within {self.seconds:g} s (deadline for connect, headers and body)"
 
 
-def _shut(connection) -> None:
-    sock = getattr(connection, "sock", None)
-    if sock is not None:
-        try:
-            socket.socket.shutdown(sock, socket.SHUT_RDWR)
-        except OSError:
-            pass
+def _shut(sock) -> None:
+    # socket.socket.shutdown, not SSLSocket.shutdown: end the blocked read, skip the TLS goodbye
+    try:
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except (OSError, ValueError):
+        pass
 
 
 def _watched(base):
     class Watched(base):
-        """A urllib3 connection that registers with the current request's deadline."""
+        """A urllib3 connection whose socket the current request's deadline can cut.
+
+        The socket is taken when connected and when a request is sent on a kept-alive
+        connection; the response keeps reading it even after http.client drops ``sock``.
+        """
 
         def connect(self):
+            result = super().connect()
             deadline = getattr(_local, "deadline", None)
             if deadline is not None:
-                deadline.watch(self)
-            return super().connect()
+                deadline.watch(self.sock)
+            return result
 
         def request(self, *args, **kwargs):
             deadline = getattr(_local, "deadline", None)
             if deadline is not None:
-                deadline.watch(self)
+                deadline.watch(self.sock)
             return super().request(*args, **kwargs)
 
     Watched.__name__ = "Watched" + base.__name__

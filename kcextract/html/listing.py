@@ -68,26 +68,55 @@ def _looks_like_article(url: str, family, site: Site | None) -> bool:
     return any(p.search(url) for p in (*family.article_url_pattern, *generic.article_url_pattern))
 
 
-def _card_of(anchor: Tag, url: str, urls_of: dict) -> Tag:
+CARD_LEVELS = 4            # a card is at most this many levels above its link
+_CARD_STOP = ("body", "html", "ul", "ol", "table", "tbody")
+
+
+def _urls_under(anchors_with_urls) -> dict:
+    """id(element) -> up to two distinct link URLs found under it, for the elements up to
+    :data:`CARD_LEVELS` above each link: one pass, so a page of 10,000 links stays linear."""
+    under: dict[int, set] = {}
+    for anchor, url in anchors_with_urls:
+        for level, parent in enumerate(anchor.parents):
+            if level >= CARD_LEVELS or parent.name in _CARD_STOP:
+                break
+            found = under.setdefault(id(parent), set())
+            if len(found) < 2:
+                found.add(url)
+    return under
+
+
+def _card_of(anchor: Tag, url: str, under: dict) -> Tag:
     """The largest ancestor (up to 4 levels) that holds links to this article only."""
     card = anchor
-    for parent in list(anchor.parents)[:4]:
-        if parent.name in ("body", "html", "ul", "ol", "table", "tbody"):
+    for level, parent in enumerate(anchor.parents):
+        if level >= CARD_LEVELS or parent.name in _CARD_STOP:
             break
-        others = {urls_of.get(id(a)) for a in parent.find_all("a", href=True)} - {None, url}
-        if others:
+        if under.get(id(parent), set()) - {url}:
             break
         card = parent
     return card
 
 
-def _card_date(card: Tag, selectors) -> dt.datetime | None:
+def _date_elements(soup, selectors) -> list[set]:
+    """For each ``list_dates`` selector, the ids of the page's elements it matches: one select per
+    selector for the whole page, instead of one per card."""
+    found = []
     for selector in selectors:
         try:
-            elements = card.select(selector)
-        except Exception:
+            found.append({id(el) for el in soup.select(selector)})
+        except Exception:  # a selector soupsieve cannot parse is skipped, not fatal
             continue
-        for el in elements:
+    return found
+
+
+def _card_date(card: Tag, date_elements: list[set]) -> dt.datetime | None:
+    for matched in date_elements:
+        if not matched:
+            continue
+        for el in card.descendants:
+            if not isinstance(el, Tag) or id(el) not in matched:
+                continue
             for attr in ("datetime", "content", "title"):
                 if el.get(attr):
                     found = find_vn_dates(el[attr])
@@ -175,11 +204,15 @@ def parse_list_page(html: str, url: str, site: Site | None = None) -> ListPage:
         anchors = [a for a in soup.find_all("a", href=True) if not _ancestors_match(a, _CHROME)]
 
     urls_of: dict[int, str] = {}
+    all_links = []
     for a in soup.find_all("a", href=True):
         absolute = _absolute(base, a["href"])
         if absolute:
             urls_of[id(a)] = absolute
+            all_links.append((a, absolute))
+    under = _urls_under(all_links)
 
+    date_elements = _date_elements(soup, sel.get("list_dates", with_generic=True))
     items: list[tuple[str, dt.datetime | None]] = []
     seen: set[str] = set()
     for a in anchors:
@@ -193,7 +226,7 @@ def parse_list_page(html: str, url: str, site: Site | None = None) -> ListPage:
         if site is not None and site.is_denied(absolute):
             continue
         seen.add(absolute)
-        card = _card_of(a, absolute, urls_of)
-        items.append((absolute, _card_date(card, sel.get("list_dates", with_generic=True))))
+        card = _card_of(a, absolute, under)
+        items.append((absolute, _card_date(card, date_elements)))
 
     return ListPage(url=url, items=items, next_url=find_next_url(soup, url, sel), family=family.name)
