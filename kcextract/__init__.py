@@ -37,4 +37,12 @@ def verify(text, source=None):
     return verify_text(text, source=source)
 
 
-__all__ = ["Figure", "extract", "extract_html", "read_document", "verify", "__version__"]
+def load(db):
+    """The dataset of a corpus database (built by ``kcextract dataset``) as pandas DataFrames:
+    ``.documents``, ``.figures`` and ``.checks`` (joined to their documents), ``.projects``."""
+    from kcextract.dataset import load as load_dataset
+
+    return load_dataset(db)
+
+
+__all__ = ["Figure", "extract", "extract_html", "load", "read_document", "verify", "__version__"]
