@@ -17,8 +17,9 @@ def write(frames, folder):
 def read(folder, names):
     import pandas as pd
 
+    # dtype=False: no type guessing (dates stay text); the schema converts each column.
     return {name: pd.read_json(folder / f"{name}.jsonl", orient="records", lines=True, dtype=False,
-                               convert_dates=False, encoding="utf-8")
+                               encoding="utf-8")
             for name in names}
 
 
