@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kcextract.verifier.check import Check
+from kcextract.verifier.layout import BULLET
 from kcextract.verifier.tolerance import overlaps
 from kcextract.verifier.workspace import AMOUNT_KINDS, Context, amount_text, fig_interval, operand, same_head
 
@@ -41,8 +42,9 @@ def find(ctx: Context) -> list[Check]:
     out = []
     for i, t in enumerate(ctx.figures):
         # Not a part of a breakdown already read, nor a bracketed copy ('(Ba tỷ năm trăm triệu đồng)').
-        if not _eligible(ctx, i) or i in ctx.part_of or ctx.layout.paren(t.start) is not None:
-            continue
+        if (not _eligible(ctx, i) or i in ctx.part_of or ctx.layout.paren(t.start) is not None
+                or t.of_total is not None or BULLET.match(ctx.text[slice(*ctx.layout.line(t.start))])):
+            continue      # a fraction ('04/10 đề án') or a list item is no total of what follows
         # The parts begin in a later sentence: within its own sentence a total's parts are
         # introduced by a cue (sums), and a run there is likelier a coincidence.
         _, own_end = ctx.layout.sentence(t.start)
