@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Callable, Optional
 
 
-from kcextract.context import find_qualifier, label_after, label_before, period_for
+from kcextract.frames import find_qualifier, frame_figures
 from kcextract.exceptions import UnreadableNumberWarning
 from kcextract.figure import Figure
 from kcextract.nouns import counted_noun
@@ -44,14 +44,13 @@ class _Claims:
 
 
 class _Work:
-    """One text being extracted: original, normalised copy, its sentences, the periods found."""
+    """One text being extracted: original, normalised copy, its sentences."""
 
     def __init__(self, text: str, source: Optional[str]):
         self.original = text
         self.source = source
         self.norm: NormalisedText = normalise(text)
         self.sentences = SentenceIndex(self.norm.text)
-        self.periods: list[tuple[int, int, str]] = []
 
     def span(self, start: int, end: int) -> tuple[int, int, str]:
         o_start, o_end = self.norm.to_original(start, end)
@@ -68,17 +67,10 @@ class _Work:
             # 6,7 × 10⁹ is Decimal('6700000000.0'): show whole amounts as whole numbers.
             if fields.get(key) is not None and fields[key] == fields[key].to_integral_value():
                 fields[key] = fields[key].to_integral_value()
-        if kind == "count":
-            label = label_after(text, end, s1, fields.get("unit"))
-        elif kind == "project":
-            label = None
-        else:
-            label = label_before(text, s0, start)
         return Figure(
             kind=kind, text=surface, start=o_start, end=o_end, qualifier=qualifier,
             qualifier_start=self.norm.to_original(q_start, q_start)[0] if q_start is not None else None,
-            sentence=sentence, sentence_start=os0, label=label,
-            period=period_for(self.periods, (s0, s1), start) if kind != "project" else None,
+            sentence=sentence, sentence_start=os0,
             source=self.source, **fields,
         )
 
@@ -219,6 +211,7 @@ def figures_of(text: str, source: Optional[str] = None,
     doc = _Work(text or "", source)
     tables, cells = read_tables(doc.norm.text)
     figures = _find_figures(doc, cells, on_problem) if text else []
+    figures = frame_figures(doc.norm, doc.sentences, tables, figures)
     norm = doc.norm
     same = norm.starts is None      # normalisation kept every offset (the common case)
     return Document(
@@ -255,8 +248,6 @@ def _find_figures(doc: _Work, cells: list, on_problem) -> list[Figure]:
                 continue
             if pattern.kind in ("blocked", "period"):
                 taken.add(start, end)
-                if pattern.kind == "period":
-                    bisect.insort(doc.periods, (start, end, " ".join(m.group(0).split())))
                 continue
             try:
                 built = _BUILDERS[pattern.kind](doc, pattern, m, patterns.lexicon)

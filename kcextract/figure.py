@@ -16,7 +16,8 @@ QUALIFIERS = ("exact", "approx", "under", "over", "at_least", "at_most")
 # The public output contract (issue 2): these columns, in this order.
 OUTPUT_FIELDS = (
     "source", "kind", "text", "start", "end", "value", "value_max", "currency",
-    "unit", "qualifier", "of_total", "name", "sentence", "label", "period",
+    "unit", "qualifier", "of_total", "name", "sentence", "label", "scope", "period", "period_years",
+    "role", "per",
 )
 
 
@@ -52,6 +53,11 @@ class Figure:
     label: Optional[str] = None
     period: Optional[str] = None
     source: Optional[str] = None
+    # The frame (kcextract/frames.py): whose, for which years, what part, per what.
+    scope: Optional[str] = None
+    period_years: tuple = ()
+    role: Optional[str] = None
+    per: Optional[str] = None
     # Provenance helpers (not in the output contract): where the sentence and
     # the qualifier word stand in the original text.
     sentence_start: int = 0
@@ -75,6 +81,7 @@ class Figure:
         out = {k: d[k] for k in OUTPUT_FIELDS}
         for k in ("value", "value_max", "of_total"):
             out[k] = plain_number(out[k])
+        out["period_years"] = list(self.period_years)
         return out
 
 

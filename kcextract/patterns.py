@@ -131,6 +131,29 @@ class Gate:
 
 
 @dataclass(frozen=True)
+class PeriodRule:
+    """A way of stating a time (frames.yaml ``periods``): its regex, and what it gives
+    when it names no year (``relative``: 0 this year, -1 the year before)."""
+
+    id: str
+    regex: "regex.Pattern"
+    relative: Optional[int] = None
+    base: bool = False
+
+
+@dataclass(frozen=True)
+class FrameRules:
+    """``patterns/frames.yaml``: the period rules and the cue lists of the frames."""
+
+    periods: tuple = ()
+    cues: dict = field(default_factory=dict)
+
+    def cue(self, name: str) -> "regex.Pattern":
+        """The cue list ``name`` as one whole-word, case-insensitive regex (longest first)."""
+        return self.cues[name]
+
+
+@dataclass(frozen=True)
 class PatternSet:
     """Everything the extractor needs from ``patterns/``."""
 
@@ -138,6 +161,7 @@ class PatternSet:
     fragments: dict
     patterns: tuple = field(default_factory=tuple)
     gates: dict = field(default_factory=dict)
+    frames: FrameRules = field(default_factory=FrameRules)
 
     def by_kind(self, kind: str) -> list:
         return [p for p in self.patterns if p.kind == kind]
@@ -339,6 +363,48 @@ def load_pattern_file(path: Path, lexicon: Lexicon, fragments: dict, gates: Opti
     return result
 
 
+PERIOD_KEYS = {"id", "regex", "note", "match", "no_match", "relative", "base"}
+CUE_KEYS = {"values", "note", "example"}
+
+
+def cue_regex(words) -> "regex.Pattern":
+    """Any of ``words`` as a whole word (a punctuation cue as itself), case-insensitively."""
+    alternation = "|".join(_word_regex(w) for w in sorted(set(words), key=len, reverse=True))
+    return regex.compile(r"(?:(?<!\w)(?:" + alternation + r")(?!\w)|(?<!\w)(?:" + alternation + r")(?=\W))",
+                         regex.IGNORECASE | regex.VERSION0)
+
+
+def load_frame_rules(path: Path) -> FrameRules:
+    """``frames.yaml``: period rules (each checked against its examples) and cue lists
+    (each with an example sentence that holds one of its words)."""
+    data = _read_yaml(path) or {}
+    if set(data) - {"periods", "cues", "note"}:
+        _fail(path, None, sorted(set(data) - {"periods", "cues", "note"})[0], "top level allows 'periods', 'cues'")
+    periods = []
+    for entry in data.get("periods", []):
+        entry_id = entry.get("id")
+        check_keys(entry, PERIOD_KEYS, path, entry_id)
+        compiled = _compile(entry.get("regex", ""), regex.VERBOSE | regex.VERSION0 | regex.IGNORECASE, path, entry_id)
+        if "y1" not in compiled.groupindex and not isinstance(entry.get("relative"), int):
+            _fail(path, entry_id, "relative", "an entry without a year group (y1) needs 'relative'")
+        if not entry.get("match"):
+            _fail(path, entry_id, "match", "every period needs at least one example that matches")
+        _check_examples(compiled.search, entry, path, entry_id)
+        periods.append(PeriodRule(entry_id, compiled, entry.get("relative"), bool(entry.get("base", False))))
+    cues = {}
+    for name, body in (data.get("cues") or {}).items():
+        if not isinstance(body, dict):
+            _fail(path, name, None, "a cue list is a mapping with 'values', 'note' and 'example'")
+        check_keys(body, CUE_KEYS, path, name)
+        values = body.get("values")
+        if not isinstance(values, list) or not values:
+            _fail(path, name, "values", "must be a non-empty list")
+        cues[name] = cue_regex([str(v) for v in values])
+        if not isinstance(body.get("example"), str) or not cues[name].search(body["example"]):
+            _fail(path, name, "example", "needs an example sentence holding one of its values")
+    return FrameRules(tuple(periods), cues)
+
+
 @functools.lru_cache(maxsize=32)
 def word_regex(name: str) -> "regex.Pattern":
     """Any entry of the lexicon list ``name`` as a whole word, case-insensitively
@@ -360,4 +426,5 @@ def load_patterns(directory: Optional[str] = None) -> PatternSet:
     for name in FIGURE_FILES:
         patterns.extend(load_pattern_file(base / name, lexicon, fragments, gates))
     patterns.sort(key=lambda p: p.priority)  # stable: file order within a priority
-    return PatternSet(lexicon, fragments, tuple(patterns), gates)
+    frames = load_frame_rules(base / "frames.yaml")
+    return PatternSet(lexicon, fragments, tuple(patterns), gates, frames)

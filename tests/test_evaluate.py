@@ -317,7 +317,7 @@ def test_frame_accuracy_by_field(tmp_path):
     framed = [{**GOLD[0], "period_years": [2016], "role": "actual", "label": "tổng kinh phí"},
               {**GOLD[1], "period_years": [2016], "role": "ratio"}]
     money = Figure(kind="money", text="56.147 triệu đồng", start=_span("56.147 triệu đồng")[0],
-                   end=_span("56.147 triệu đồng")[1], value=Decimal("56147000000"), period="năm 2016",
+                   end=_span("56.147 triệu đồng")[1], value=Decimal("56147000000"), period="năm 2016", period_years=(2016,),
                    label="Tổng kinh phí")
     percent = fig("percent", "93,71%", "93.71")
     frames = score_frames(match_mentions([money, percent], framed))

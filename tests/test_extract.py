@@ -168,3 +168,69 @@ def test_extract_is_the_documents_figures():
     text = "Tổng kinh phí 56.147 triệu đồng, đạt 93,71% kế hoạch; hỗ trợ 48 cơ sở."
     assert kcextract.extract(text) == kcextract.read_document(text).figures
     assert kcextract.read_document("").figures == []
+
+
+# --- frames: what, whose, when, which part, per what ------------------------------------------------
+
+def _frames(text):
+    return {f.text: f for f in kcextract.extract(text)}
+
+
+def test_a_figures_period_is_its_own_never_the_comparison_bases():
+    f = _frames("Năm 2016, tổng kinh phí là 230,9 tỷ đồng, tăng 6,2% so với cùng kỳ năm 2015. "
+                "Trong đó, KCQG 103,7 tỷ đồng.")
+    assert f["230,9 tỷ đồng"].period_years == (2016,) and f["230,9 tỷ đồng"].period == "Năm 2016"
+    assert f["6,2%"].period_years == (2016,) and f["6,2%"].role == "growth"
+    # carried from the sentence before (the 2015 of the comparison is not it), phrase not repeated
+    assert f["103,7 tỷ đồng"].period_years == (2016,) and f["103,7 tỷ đồng"].period is None
+
+
+def test_a_base_amount_gets_the_bases_period_and_role():
+    f = _frames("Kinh phí năm 2017 là 64.710 triệu đồng, tăng 8% so với kế hoạch năm 2016 (59.913 triệu đồng).")
+    assert (f["64.710 triệu đồng"].period_years, f["64.710 triệu đồng"].role) == ((2017,), "actual")
+    assert (f["8%"].period_years, f["8%"].role) == ((2017,), "growth")
+    assert (f["59.913 triệu đồng"].period_years, f["59.913 triệu đồng"].role) == ((2016,), "base")
+
+
+def test_a_count_compared_with_a_year_keeps_the_heading_year():
+    f = _frames("Kết quả năm 2023\nHỗ trợ 48 cơ sở, tăng 20% so với năm 2022.")
+    assert f["48 cơ sở"].period_years == (2023,) and f["20%"].period_years == (2023,)
+
+
+@pytest.mark.parametrize("text, years", [
+    ("giai đoạn 2021-2023 hỗ trợ 5 tỷ đồng", (2021, 2023)),
+    ("6 tháng đầu năm 2017 giải ngân 5 tỷ đồng", (2017,)),
+    ("quý I/2020 thu 5 tỷ đồng", (2020,)),
+    ("từ năm 2008 đến năm 2017 hỗ trợ 5 tỷ đồng", (2008, 2017)),
+    ("dự toán 2020 là 5 tỷ đồng", (2020,)),
+    ("hỗ trợ 5 tỷ đồng", ()),
+])
+def test_period_years(text, years):
+    assert _frames(text)["5 tỷ đồng"].period_years == years
+
+
+def test_relative_periods_resolve_against_the_year_stated_before():
+    f = _frames("Tình hình năm 2019. 9 tháng đầu năm, xuất khẩu đạt 6 tỷ USD, bằng 105% cùng kỳ năm trước.")
+    assert f["6 tỷ USD"].period_years == (2019,)
+
+
+@pytest.mark.parametrize("text, figure, role, per", [
+    ("kế hoạch năm 2019 là 4.500 triệu đồng", "4.500 triệu đồng", "plan", None),
+    ("doanh thu ước đạt 7.456 tỷ đồng", "7.456 tỷ đồng", "estimate", None),
+    ("vốn đăng ký đạt 860,9 triệu USD (tăng 169,5 triệu USD)", "169,5 triệu USD", "change", None),
+    ("mức hỗ trợ tối đa 300 triệu đồng/đề án", "300 triệu đồng", "per_unit", "đề án"),
+    ("vốn bình quân một doanh nghiệp đạt 13,2 tỷ đồng", "13,2 tỷ đồng", "per_unit", "doanh nghiệp"),
+    ("xuất khẩu tôm chiếm 41,3% tổng giá trị", "41,3%", "share", None),
+    ("giải ngân đạt 93,71% kế hoạch", "93,71%", "ratio", None),
+    ("ăn uống (+9,9%), lưu trú (+5,7%)", "9,9%", "growth", None),
+])
+def test_roles_and_rates(text, figure, role, per):
+    f = _frames(text)[figure]
+    assert (f.role, f.per) == (role, per)
+
+
+def test_label_and_scope():
+    f = _frames("Trong đó, giá trị XK tôm của tỉnh Cà Mau đạt 2,62 tỷ USD.")["2,62 tỷ USD"]
+    assert f.label and "giá trị" in f.label
+    assert f.scope == "tỉnh Cà Mau"
+    assert _frames("cả nước có 48 cơ sở đạt chuẩn")["48 cơ sở"].scope == "cả nước"

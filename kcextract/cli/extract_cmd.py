@@ -9,7 +9,12 @@ from kcextract.figure import OUTPUT_FIELDS
 from kcextract.inputs import iter_documents
 from kcextract.output import FORMATS, RecordWriter
 
-TABLE_COLUMNS = ("source", "kind", "text", "value", "unit", "qualifier", "of_total", "label", "period")
+TABLE_COLUMNS = ("source", "kind", "text", "value", "unit", "qualifier", "label", "scope", "period_years", "role")
+
+
+def _flat(record: dict) -> dict:
+    """A figure record for CSV and tables: the years as '2021;2023' (one cell, no brackets)."""
+    return {**record, "period_years": ";".join(str(y) for y in record["period_years"])}
 
 
 @click.command()
@@ -61,7 +66,8 @@ def extract(inputs, db, site, fmt, show_text, kinds):
         for doc in iter_documents(inputs, db=db, on_problem=report, site=site):
             for figure in extract_figures(doc.text, source=doc.source, on_problem=report_number):
                 if not kinds or figure.kind in kinds:
-                    writer.write(figure.to_dict())
+                    record = figure.to_dict()
+                    writer.write(record if fmt == "jsonl" else _flat(record))
         writer.close()
     if problems:
         click.echo(f"{len(problems)} problem(s): see the messages above; everything else was extracted.", err=True)

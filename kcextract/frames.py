@@ -1,0 +1,467 @@
+"""What a figure is, beside its value: its qualifier and its frame (label, scope, period, role, per).
+
+A researcher who turns figures into a table by province and year needs, for each
+one, what it measures (``label``), whose it is (``scope``), for when (``period``
+and ``period_years``), what part it plays (``role``: actual, plan, estimate,
+change, share, ratio, growth, base, per_unit) and, for a rate, per what
+(``per``).  All are read from the normalised text around the figure, with the
+word lists of ``patterns/lexicon.yaml`` and ``patterns/frames.yaml``.
+
+Periods follow annotation.md: a figure's period is its own, never its comparison
+base's (in 'năm 2016 là 230,9 tỷ, tăng 6,2% so với cùng kỳ năm 2015', 2015 belongs
+to the base); a period stated earlier (a heading, a paragraph's or a list lead's)
+carries to the figures after it until another is stated; 'năm nay', 'cùng kỳ năm
+trước' resolve against the latest year stated before them.
+"""
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import functools
+from dataclasses import dataclass
+from typing import Optional
+
+import regex
+
+from kcextract.patterns import load_patterns, word_regex
+
+ROLES = ("actual", "plan", "estimate", "change", "share", "ratio", "growth", "base", "per_unit")
+
+
+@functools.lru_cache(maxsize=1)
+def _qualifier_re():
+    lex = load_patterns().lexicon
+    return regex.compile(
+        r"(?:^|(?<=[^\w]))(?P<q>" + lex.alternation("QUALIFIER") + r")\s*$",
+        regex.IGNORECASE | regex.VERSION0,
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _not_qualifier_before_re():
+    lex = load_patterns().lexicon
+    return regex.compile(r"(?:^|(?<=[^\w]))" + lex.alternation("NOT_QUALIFIER_BEFORE") + r"\s*$",
+                         regex.IGNORECASE | regex.VERSION0)
+
+
+def find_qualifier(text: str, start: int) -> tuple[str, Optional[int]]:
+    """The qualifier written right before ``text[start:]`` and where it starts.
+
+    >>> find_qualifier("hỗ trợ gần 6,7 tỷ đồng", 11)
+    ('under', 7)
+    >>> find_qualifier("nhiều hơn 82 cơ sở", 10)
+    ('exact', None)
+    >>> find_qualifier("doanh thu ước đạt 7.456,43", 18)
+    ('approx', 10)
+    """
+    window_start = max(0, start - 30)
+    m = _qualifier_re().search(text[window_start:start])
+    if not m:
+        return "exact", None
+    q_start = window_start + m.start("q")
+    if _not_qualifier_before_re().search(text[max(0, q_start - 15):q_start]):
+        return "exact", None
+    meaning = load_patterns().lexicon.meaning("QUALIFIER", m.group("q"))
+    return meaning, q_start
+
+
+@functools.lru_cache(maxsize=1)
+def _stop_words() -> frozenset:
+    return frozenset(w.casefold() for w in load_patterns().lexicon.lists["LABEL_STOP"])
+
+
+def _extend_phrase(words: list[str], limit: int = 6) -> list[str]:
+    """Take words until a stop word (single or two-syllable), punctuation or a number."""
+    stops = _stop_words()
+    kept: list[str] = []
+    for i, word in enumerate(words[:limit]):
+        pair = " ".join(words[i:i + 2]).casefold()
+        bare = word.strip(",.;:()“”\"")
+        if not bare or not bare[0].isalpha() or word.casefold() in stops or pair in stops:
+            break
+        kept.append(bare)
+        if bare != word:  # punctuation glued to the word ends the phrase
+            break
+    return kept
+
+
+_HEADING = regex.compile(r"[ \t\-–•+*]*(?P<label>[^:\n;,.]{3,40}?)[ \t]*:(?!\d)")
+
+
+def label_before(text: str, sentence_start: int, start: int) -> Optional[str]:
+    """The last measuring phrase (LABEL_HEAD + modifiers) before ``start`` in its sentence.
+
+    >>> s = "tổng kinh phí khuyến công thực hiện năm 2016 là 56.147 triệu đồng"
+    >>> label_before(s, 0, s.index("56"))
+    'tổng kinh phí khuyến công'
+    >>> s = "Kinh phí KCQG: Tổng kinh phí thực hiện là 23.436 triệu đồng"
+    >>> label_before(s, 0, s.index("23"))
+    'Kinh phí KCQG'
+    """
+    heads = list(word_regex("LABEL_HEAD").finditer(text, sentence_start, start))
+    if not heads:
+        return None
+    head = heads[-1]
+    tail = text[head.end():start].split()
+    extra = _extend_phrase(tail)
+    # A heading before a colon names what the line is about, and a bare 'tổng kinh phí'
+    # after it only restates it: 'Kinh phí KCQG: Tổng kinh phí thực hiện là 23.436 triệu
+    # đồng' -> 'Kinh phí KCQG'.  ('kế hoạch', 'tỷ lệ' … say something else: kept.)
+    heading = _HEADING.match(text, sentence_start, start)
+    if (heading and not extra and heads[0].start() < heading.end("label")
+            and _cues().cue("RESTATING_HEAD").fullmatch(head.group(0))):
+        return " ".join(heading.group("label").split())
+    return " ".join([head.group(0)] + extra)
+
+
+def label_after(text: str, end: int, sentence_end: int, unit: str) -> Optional[str]:
+    """The noun phrase a count stands before: '48 cơ sở công nghiệp nông thôn' -> 'cơ sở công nghiệp nông thôn'.
+
+    >>> t = "hỗ trợ 48 cơ sở công nghiệp nông thôn được chuyển giao"
+    >>> label_after(t, t.index(" công"), len(t), "cơ sở")
+    'cơ sở công nghiệp nông thôn'
+    """
+    words = text[end:sentence_end].split()
+    extra = _extend_phrase(words, limit=5)
+    return " ".join([unit] + extra) if unit else None
+
+
+
+def _cues():
+    return load_patterns().frames
+
+
+# ---------------------------------------------------------------- periods
+
+
+@dataclass(frozen=True)
+class Period:
+    """A time stated in the text (normalised offsets), its years, and whether it is a comparison base."""
+
+    start: int
+    end: int
+    text: str
+    years: tuple = ()                 # absolute years named (a range keeps its two ends)
+    relative: Optional[int] = None    # for 'năm nay' (0), 'năm trước' (-1): resolved later
+    base: bool = False
+
+
+def _years(m) -> tuple:
+    y1 = int(m.group("y1"))
+    y2 = m.groupdict().get("y2")
+    if not y2:
+        return (y1,)
+    end = int(y2) if len(y2) == 4 else (y1 // 100) * 100 + int(y2)   # '2017/18' -> 2018
+    return tuple(sorted({y1, end})) if end >= y1 else (y1,)
+
+
+_CLAUSE_PUNCT = regex.compile(r"[,;:.!?](?:\s|$)|\n|\s[-–]\s")
+
+
+def find_periods(text: str) -> list[Period]:
+    """Every period stated in ``text``, leftmost-longest, comparison bases marked.
+
+    >>> t = "Năm 2016 tổng kinh phí là 230,9 tỷ đồng, tăng 6,2% so với cùng kỳ năm 2015."
+    >>> [(p.text, p.years, p.base) for p in find_periods(t)]
+    [('Năm 2016', (2016,), False), ('năm 2015', (2015,), True)]
+    """
+    rules = _cues()
+    found = []
+    for order, rule in enumerate(rules.periods):
+        for m in rule.regex.finditer(text):
+            if m.end() > m.start():
+                found.append((m.start(), -(m.end() - m.start()), order, m, rule))
+    found.sort(key=lambda x: x[:3])
+    periods, taken_end = [], -1
+    for start, _, _, m, rule in found:
+        if start < taken_end:
+            continue
+        taken_end = m.end()
+        years = _years(m) if "y1" in m.re.groupindex and m.group("y1") else ()
+        base = rule.base or _after_base_cue(text, start)
+        periods.append(Period(start, m.end(), " ".join(m.group(0).split()), years,
+                              None if years else rule.relative, base))
+    return periods
+
+
+def _after_base_cue(text: str, start: int, reach: int = 40) -> bool:
+    """Whether ``text[start:]`` follows a comparison cue ('so với') in the same clause."""
+    window = text[max(0, start - reach):start]
+    cue = None
+    for cue in _cues().cue("BASE").finditer(window):
+        pass
+    if cue is None:
+        return False
+    between = window[cue.end():]
+    return not _CLAUSE_PUNCT.search(between) and not _cues().cue("CLAUSE_BREAK").search(between)
+
+
+class PeriodIndex:
+    """The periods of a text in order, with relative ones resolved, to find a figure's own period."""
+
+    def __init__(self, text: str):
+        raw = find_periods(text)
+        resolved, last_year, first_year = [], None, None
+        for p in raw:
+            if p.years and not p.base:
+                first_year = first_year or p.years[-1]
+        for p in raw:
+            if p.relative is not None:
+                ref = last_year if last_year is not None else first_year
+                p = dataclasses.replace(p, years=(ref + p.relative,) if ref else ())
+            elif not p.base:
+                last_year = p.years[-1]
+            resolved.append(p)
+        self.periods = resolved
+        self.starts = [p.start for p in resolved]
+
+    def own(self, sentence: tuple, start: int, end: int, clause_end: int) -> Optional[Period]:
+        """A figure's own period: the nearest non-base one before it in its sentence, else the
+        first after it in its clause, else the latest stated before its sentence (carried),
+        else the first after it in its sentence."""
+        s0, s1 = sentence
+        i = bisect.bisect_left(self.starts, start)
+        for p in reversed(self.periods[:i]):
+            if p.end <= s0:
+                break
+            if not p.base and p.end <= start:
+                return p
+        after = [p for p in self.periods[i:] if p.start < s1 and p.start >= end and not p.base]
+        if after and after[0].start < clause_end:
+            return after[0]
+        for p in reversed(self.periods[:i]):
+            if not p.base and p.end <= s0 and p.years:
+                return p
+        return after[0] if after else None
+
+    def base_in(self, lo: int, hi: int) -> Optional[Period]:
+        """The last base period inside ``[lo, hi)``."""
+        i = bisect.bisect_left(self.starts, lo)
+        found = None
+        for p in self.periods[i:]:
+            if p.start >= hi:
+                break
+            if p.base:
+                found = p
+        return found
+
+    def in_span(self, lo: int, hi: int) -> Optional[Period]:
+        """The last non-base period inside ``[lo, hi)`` (a table header cell's)."""
+        i = bisect.bisect_left(self.starts, lo)
+        found = None
+        for p in self.periods[i:]:
+            if p.start >= hi:
+                break
+            if not p.base:
+                found = p
+        return found
+
+
+# ---------------------------------------------------------------- the frame of one figure
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What a figure is: label, scope, period (phrase and years), role, per."""
+
+    label: Optional[str] = None
+    scope: Optional[str] = None
+    period: Optional[str] = None
+    period_years: tuple = ()
+    role: Optional[str] = None
+    per: Optional[str] = None
+
+
+_PER_AFTER = regex.compile(r"\s*/\s*(?P<per>\p{L}[\p{L}\p{M}]*(?:\s+\p{L}[\p{L}\p{M}]*)?)")
+_PER_STOP = regex.compile(r"\s+(?:đạt|là|được|có|khoảng|gần|hơn|trên|với|tăng|giảm|và|thì|từ)\b.*$", regex.I)
+_NOUN_AFTER = regex.compile(r"\s*(?P<noun>\p{L}[\p{L}\p{M}.]*(?:\s+\p{L}[\p{L}\p{M}.]*){0,3})")
+_SCOPE_NAME = regex.compile(
+    r"\s+(?P<name>(?:\p{Lu}[\p{L}\p{M}.]*|[A-Z]{2,})(?:(?:\s+|\s*-\s*)(?:\p{Lu}[\p{L}\p{M}.]*|[A-Z]{2,}))*)")
+
+
+def clause_start(text: str, lo: int, start: int) -> int:
+    """Where the clause holding ``start`` begins (after the last , ; : ( before it, not before ``lo``)."""
+    window = text[lo:start]
+    cut = max(window.rfind(c) for c in ",;:(\n")
+    return lo + cut + 1 if cut >= 0 else lo
+
+
+def clause_end(text: str, end: int, hi: int) -> int:
+    m = _CLAUSE_PUNCT.search(text, end, hi)
+    return m.start() if m else hi
+
+
+def _last(pattern, text: str, lo: int, hi: int):
+    found = None
+    for found in pattern.finditer(text, lo, hi):
+        pass
+    return found
+
+
+def per_unit_of(text: str, lead_lo: int, start: int, end: int) -> Optional[str]:
+    """The unit of a rate: '300 triệu đồng/đề án' -> 'đề án'; 'bình quân một doanh nghiệp đạt 13,2 tỷ' -> 'doanh nghiệp'.
+
+    >>> t = "mức hỗ trợ 300 triệu đồng/đề án"
+    >>> per_unit_of(t, 0, t.index("300"), t.index("/"))
+    'đề án'
+    """
+    m = _PER_AFTER.match(text, end)
+    if m:
+        return m.group("per")
+    lead = _last(_cues().cue("PER_LEAD"), text, lead_lo, start)
+    if lead is not None:
+        noun = _NOUN_AFTER.match(text, lead.end(), start)
+        if noun:
+            words = _PER_STOP.sub("", noun.group("noun")).strip()
+            return words or None
+    return None
+
+
+def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi: int, per: Optional[str],
+            signed: bool = False) -> str:
+    """The part a figure plays in its clause (see :data:`ROLES`); ``base`` is decided by the caller."""
+    cues = _cues()
+    before = text[max(lead_lo, start - 25):start]
+    after = text[end:min(clause_hi, end + 30)]
+    if kind == "percent":
+        if signed or _last(cues.cue("GROWTH"), before, 0, len(before)) and not cues.cue("SHARE").search(before):
+            return "growth"
+        if cues.cue("SHARE").search(before):
+            return "share"
+        if cues.cue("RATIO_AFTER").match(after.lstrip()):
+            return "ratio"
+        return "growth"
+    if per:
+        return "per_unit"
+    change = _last(cues.cue("CHANGE"), before, 0, len(before))
+    if change is not None and not regex.search(r"[\d,;:(]", before[change.end():]) and len(before) - change.end() < 14:
+        return "change"
+    lead = text[lead_lo:start]
+    if cues.cue("PLAN").search(lead):
+        return "plan"
+    if cues.cue("ESTIMATE").search(lead):
+        return "estimate"
+    return "actual"
+
+
+def scope_of(text: str, lo: int, start: int) -> Optional[str]:
+    """Whose a figure is: the last place, market or company named in its sentence before it
+    ('tỉnh Bắc Kạn', 'thị trường EU'), else a whole ('cả nước', 'toàn tỉnh')."""
+    cues = _cues()
+    best = None
+    for head in cues.cue("SCOPE_HEAD").finditer(text, lo, start):
+        name = _SCOPE_NAME.match(text, head.end(), start)
+        if name:
+            word = head.group(0)
+            keep = word if word[:1].islower() and word.casefold() not in ("sang", "tại", "của") else ""
+            best = (keep + " " + name.group("name")).strip()
+    if best:
+        return best
+    whole = _last(cues.cue("SCOPE_WHOLE"), text, lo, start)
+    return whole.group(0) if whole else None
+
+
+def clause_label(text: str, lo: int, start: int) -> Optional[str]:
+    """What a figure measures when no label head names it: the clause's words before it,
+    without the lead-in and the verb ('Trong đó, giá trị XK tôm đạt 2,62 tỷ USD' -> 'giá trị XK tôm')."""
+    cues = _cues()
+    words = text[clause_start(text, lo, start):start].split()
+    phrase = " ".join(w.strip("“”\"()") for w in words).strip()
+    for _ in range(4):
+        tail = _last(cues.cue("LABEL_TAIL"), phrase, 0, len(phrase))
+        if tail is None or phrase[tail.end():].strip():
+            break
+        phrase = phrase[:tail.start()].strip()
+    lead = cues.cue("LABEL_LEAD").match(phrase)
+    while lead is not None and lead.end() < len(phrase):
+        phrase = phrase[lead.end():].lstrip(" ,")
+        lead = cues.cue("LABEL_LEAD").match(phrase)
+    phrase = " ".join(phrase.split()[-8:])
+    if len(phrase) < 3 or not any(ch.isalpha() for ch in phrase) or regex.search(r"\d", phrase):
+        return None
+    return phrase
+
+
+# ---------------------------------------------------------------- every figure of a document
+
+
+def _table_context(tables) -> dict:
+    """Number cell start -> (header cell span, row label span or None), normalised offsets."""
+    context = {}
+    for table in tables:
+        header = table.rows[0]
+        for r, row in enumerate(table.rows[1:], start=1):
+            label = row[0] if row and row[0] != header[0] or len(row) > 1 else None
+            for k, (s, e) in enumerate(row):
+                column = table.column_of(r, k)
+                if column < len(header):
+                    context[s] = (header[column], label)
+    return context
+
+
+def _cell_text(text: str, span) -> str:
+    return " ".join(text[span[0]:span[1]].split()).strip(" |\t.") if span else ""
+
+
+def frame_figures(norm, sentences, tables, figures: list) -> list:
+    """The figures with their frames (label, scope, period, period_years, role, per).
+
+    ``norm`` is the NormalisedText the figures were found in, ``sentences`` its
+    SentenceIndex and ``tables`` its tables (normalised offsets); figures keep
+    their original offsets.
+    """
+    if not figures:
+        return figures
+    text = norm.text
+    to_norm = _to_norm(norm)
+    periods = PeriodIndex(text)
+    cells = _table_context(tables)
+    cues = _cues()
+    out, previous_end = [], 0
+    for f in figures:
+        if f.kind == "project":
+            out.append(f)
+            continue
+        ns, ne = to_norm(f.start), to_norm(f.end)
+        s0, s1 = sentences.around(ns)
+        lead_lo = max(s0, previous_end) if previous_end <= ns else s0
+        previous_end = ne
+        hi = clause_end(text, ne, s1)
+        period = periods.own((s0, s1), ns, ne, hi)
+        base_cue = None
+        if f.kind != "percent" and _after_base_cue(text, ns, reach=60):
+            base_cue = _last(cues.cue("BASE"), text, max(0, ns - 60), ns)
+        per = per_unit_of(text, lead_lo, ns, ne) if f.kind != "percent" else None
+        signed = ns > 0 and text[ns - 1] in "+-−" and (ns < 2 or not text[ns - 2].isalnum())
+        if base_cue is not None:
+            role = "base"
+            period = periods.base_in(base_cue.start(), ns) or period
+        else:
+            role = role_of(f.kind, text, lead_lo, ns, ne, hi, per, signed)
+        label = None
+        cell = cells.get(ns)
+        if cell is not None:
+            header, row_label = cell
+            period = periods.in_span(*header) or period
+            label = _cell_text(text, row_label) or _cell_text(text, header) or None
+        if label is None:
+            if f.kind == "count":
+                label = label_after(text, ne, s1, f.unit)
+            else:
+                label = label_before(text, s0, ns) or clause_label(text, lead_lo, ns)
+        out.append(dataclasses.replace(
+            f, label=label, scope=scope_of(text, s0, ns), role=role, per=per,
+            # The phrase is the one its sentence (or table header) states; a carried period
+            # gives its years only, so ``period`` never names a time the sentence does not.
+            period=period.text if period and (s0 <= period.start < s1 or cell is not None) else None,
+            period_years=period.years if period else (),
+        ))
+    return out
+
+
+def _to_norm(norm):
+    """Original offset -> normalised offset (the identity when normalising kept every offset)."""
+    if norm.starts is None:
+        return lambda offset: offset
+    starts = norm.starts
+    return lambda offset: bisect.bisect_left(starts, offset)
