@@ -189,3 +189,28 @@ def test_monitor_tables_live_beside_the_corpus(tmp_path, site_server):
     assert {"documents", "monitor_runs", "monitor_run_sites", "monitor_alerts", "monitor_deliveries",
             "monitor_snapshots"} <= tables
     assert snapshots == 2
+
+
+def test_a_pass_extracts_and_verifies_only_new_or_changed_articles(tmp_path, site_server, monkeypatch):
+    import kcextract
+
+    server, site = site_server
+    db = tmp_path / "kc.db"
+    run_pass(db, site)
+    seen = []
+    real_extract, real_verify = kcextract.extract, kcextract.verify
+    monkeypatch.setattr(kcextract, "extract", lambda text, source=None: seen.append(("extract", source))
+                        or real_extract(text, source=source))
+    monkeypatch.setattr(kcextract, "verify", lambda text, source=None: seen.append(("verify", source))
+                        or real_verify(text, source=source))
+    server.version(2)
+    run_pass(db, site)
+    assert sorted(seen) == sorted([("extract", server.base + NEW), ("verify", server.base + NEW),
+                                   ("extract", server.base + OLD), ("verify", server.base + OLD)])
+    seen.clear()
+    server.hits.clear()
+    run_pass(db, site)
+    assert seen == []
+    # an unchanged site costs one conditional GET per page, answered 304, and no parsing
+    assert set(server.hits) <= {"/tin-tuc/", OLD, STEADY, NEW, "/robots.txt"}
+    assert all(count == 1 for count in server.hits.values())
