@@ -285,6 +285,32 @@ def decode_bytes(data: bytes, source: str, declared: str | None = None) -> str:
     raise SourceError(source, f"bytes undecodable as {', '.join(candidates)}", position)
 
 
+def decode_with_repairs(data: bytes, source: str, declared: str | None = None) -> tuple[str, int]:
+    """:func:`decode_bytes`, except that a UTF-8 page with a few broken bytes is kept.
+
+    Returns ``(text, replaced)``: each broken byte sequence becomes U+FFFD and is counted,
+    so one bad byte no longer costs a whole article.  More than :data:`MAX_REPAIRS_PER_MB`
+    broken sequences per MB (at least 16) is not a few: the SourceError stands.
+
+    >>> decode_with_repairs("Khuyến công ".encode() + bytes([255]) + " 12 cơ sở".encode(), "t")
+    ('Khuyến công \ufffd 12 cơ sở', 1)
+    """
+    try:
+        return decode_bytes(data, source, declared), 0
+    except SourceError:
+        text = data.decode("utf-8", errors="replace")
+        replaced = text.count("\ufffd") - data.count("\ufffd".encode())
+        if 0 < replaced <= max(16, MAX_REPAIRS_PER_MB * len(data) // (1 << 20)) and b"\x00" not in data[:4096]:
+            try:
+                return _finish(text, source, "utf-8", 0), replaced
+            except SourceError:
+                pass
+        raise
+
+
+MAX_REPAIRS_PER_MB = 64
+
+
 def _finish(text: str, source: str, codec: str, offset: int) -> str:
     """NFC, legacy snippets converted, then refuse mojibake naming its byte offset."""
     text = unicodedata.normalize("NFC", text)

@@ -59,9 +59,13 @@ SITE_KEYS = {
     "deny": ((str, list), "regex(es) of URLs never fetched; checked before article_url_pattern"),
     "allowed_hosts": ((list,), "other hosts that belong to the site (www., beta., mirrors)"),
     "encoding": ((str,), "charset to assume when the server declares none"),
+    "max_list_pages": ((int,), "how many list pages a start URL's 'next page' chain may follow (default 100)"),
     "selectors": ((dict,), "CSS selectors overriding the family preset: " + ", ".join(SELECTOR_KEYS)),
 }
 REQUIRED_SITE_KEYS = ("name", "base_url", "cms", "start_urls")
+# Pagination depth: 100 list pages of 10-20 items reach years back on a provincial site; an
+# endless "next page" chain (calendars, search pages) stops there.
+DEFAULT_MAX_LIST_PAGES = 100
 
 FAMILY_KEYS = {
     "name": ((str,), "family name (= file stem)"),
@@ -206,6 +210,7 @@ class Site:
     encoding: str | None = None
     selectors: dict = field(default_factory=dict)
     path: str = ""
+    max_list_pages: int = DEFAULT_MAX_LIST_PAGES
 
     @property
     def family(self) -> Family:
@@ -272,6 +277,8 @@ def load_site(path) -> Site:
         raise SiteConfigError(f"{path}: key 'cms': {exc}") from None
     if "delay" in data and data["delay"] < 0:
         raise SiteConfigError(f"{path}: key 'delay' must be >= 0")
+    if "max_list_pages" in data and data["max_list_pages"] < 1:
+        raise SiteConfigError(f"{path}: key 'max_list_pages' must be >= 1")
     return Site(
         name=data["name"],
         base_url=base,
@@ -288,6 +295,7 @@ def load_site(path) -> Site:
         encoding=data.get("encoding"),
         selectors=_check_selectors(path, data.get("selectors", {})),
         path=str(path),
+        max_list_pages=data.get("max_list_pages", DEFAULT_MAX_LIST_PAGES),
     )
 
 

@@ -583,6 +583,10 @@ class Corpus:
         """Commit the current transaction."""
         self.conn.commit()
 
+    def rollback(self) -> None:
+        """Drop what the current transaction wrote (a handler that failed half-way)."""
+        self.conn.rollback()
+
     # -- frontier -------------------------------------------------------------------
     def enqueue(self, site, url, key, kind, listed_date=None, refresh=False, depth=0) -> bool:
         """Add a URL to the site's queue; True when it is new.
@@ -652,16 +656,29 @@ class Corpus:
             (utcnow(), row_id))
         self.conn.commit()
 
-    def recover_interrupted(self, site) -> list:
-        """Rows a dead crawl left 'working': marked failed with the reason; returns their (url, tries)."""
+    def recover_interrupted(self, site, max_tries: int) -> list:
+        """Rows a dead crawl left 'working': marked failed with the reason, with one attempt left
+        (``max_tries - 1`` counted), so a page that kills the crawler is retried once, after the
+        rest of the site, and then left alone.  Returns their (url, tries)."""
         rows = self.conn.execute(
             "SELECT id, url, tries FROM frontier WHERE site = ? AND state = 'working'", (site,)).fetchall()
         for row in rows:
             self.conn.execute(
-                "UPDATE frontier SET state = 'failed', last_error = ?, updated_at = ? WHERE id = ?",
-                (f"interrupted: the crawl stopped while handling this URL (attempt {row['tries']});"
-                 " retried after the rest of the site", utcnow(), row["id"]))
+                "UPDATE frontier SET state = 'failed', tries = MAX(tries, ?), last_error = ?, updated_at = ?"
+                " WHERE id = ?",
+                (max_tries - 1, f"interrupted: the crawl stopped while handling this URL (attempt {row['tries']})",
+                 utcnow(), row["id"]))
+        self.conn.commit()
         return [(row["url"], row["tries"]) for row in rows]
+
+    def finish_claim(self, row_id) -> None:
+        """A claimed row its handler left without an outcome counts as done (never as interrupted)."""
+        self.conn.execute("UPDATE frontier SET state = 'done', updated_at = ? WHERE id = ? AND state = 'working'",
+                          (utcnow(), row_id))
+
+    def document_count(self, site) -> int:
+        """How many documents of ``site`` the corpus holds."""
+        return self.conn.execute("SELECT COUNT(*) FROM documents WHERE site = ?", (site,)).fetchone()[0]
 
     def mark(self, row_id, state, error=None) -> None:
         """Set a frontier row's state (done, failed, skipped), counting the attempt unless

@@ -229,3 +229,27 @@ def index_and_link(conn, document_id: int, text: str) -> Optional[tuple]:
         (duplicate, original, round(jaccard, 4), f"minhash-{SHINGLE}shingle"),
     )
     return duplicate, original, jaccard
+
+
+def _forget(conn, document_id: int) -> list:
+    """Drop a document's signature and near-duplicate links; returns the copies that pointed at it."""
+    followers = [row[0] for row in conn.execute("SELECT id FROM documents WHERE duplicate_of = ?", (document_id,))]
+    conn.execute("DELETE FROM minhash WHERE document_id = ?", (document_id,))
+    conn.execute("DELETE FROM minhash_bands WHERE document_id = ?", (document_id,))
+    conn.execute("UPDATE documents SET duplicate_of = NULL WHERE id = ? OR duplicate_of = ?",
+                 (document_id, document_id))
+    conn.execute("DELETE FROM near_duplicates WHERE document_id = ? OR original_id = ?", (document_id, document_id))
+    return followers
+
+
+def relink(conn, document_id: int, text: str) -> None:
+    """Re-index a document whose text changed and re-check its near-duplicate links both ways:
+    copies of its old text that no longer match are unlinked, a new match is linked.  The caller commits."""
+    followers = _forget(conn, document_id)
+    index_and_link(conn, document_id, text)
+    for follower in followers:
+        row = conn.execute("SELECT text FROM documents WHERE id = ?", (follower,)).fetchone()
+        conn.execute("DELETE FROM minhash WHERE document_id = ?", (follower,))
+        conn.execute("DELETE FROM minhash_bands WHERE document_id = ?", (follower,))
+        conn.execute("DELETE FROM near_duplicates WHERE document_id = ?", (follower,))
+        index_and_link(conn, follower, (row[0] if row else "") or "")

@@ -8,7 +8,7 @@ date the source gives, used to stop at ``--since`` before fetching anything).
 from __future__ import annotations
 
 import calendar
-import gzip
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Optional
@@ -97,19 +97,23 @@ def _parse_iso(text: Optional[str]) -> Optional[datetime]:
         return None
 
 
-def parse_sitemap(data: bytes, url: str) -> tuple:
+def parse_sitemap(data: bytes, url: str, max_bytes: int = 50 * 1024 * 1024) -> tuple:
     """``("index", [Link…])`` for a sitemap index, ``("urlset", [Link…])`` for a URL set.
 
-    Gzipped sitemaps (``.xml.gz``) are unpacked; entities are not resolved and nothing is
-    fetched by the XML parser.  ``lastmod`` becomes the link date.
+    Gzipped sitemaps (``.xml.gz``) are unpacked, to at most ``max_bytes`` (the sitemap
+    protocol's own limit by default: a gzip bomb stops there); entities are not resolved
+    and nothing is fetched by the XML parser.  ``lastmod`` becomes the link date.
 
-    :raises SourceError: when the bytes are not a sitemap.
+    :raises SourceError: when the bytes are not a sitemap, or inflate past ``max_bytes``.
     """
     if data[:2] == b"\x1f\x8b":
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
-            data = gzip.decompress(data)
-        except OSError as exc:
+            data = inflater.decompress(data, max_bytes + 1)
+        except zlib.error as exc:
             raise SourceError(url, f"corrupt gzipped sitemap: {exc}") from exc
+        if len(data) > max_bytes:
+            raise SourceError(url, f"gzipped sitemap inflates to more than {max_bytes} bytes (limit {max_bytes})")
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
     try:
         root = etree.fromstring(data.strip(), parser=parser)
