@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from kcextract.exceptions import SourceError
+from kcextract.exceptions import KcextractError, SourceError
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -142,3 +142,5 @@ def iter_documents(
                 yield Document(source=stored.url, text=stored.text, title=stored.title, published=published)
         except FileNotFoundError:
             report(InputProblem(db, "corpus database not found (run 'kcextract crawl' first, or check --db)"))
+        except KcextractError as exc:  # not a kcextract corpus, damaged, or busy: one line naming it
+            report(InputProblem(db, getattr(exc, "reason", str(exc))))
