@@ -15,6 +15,7 @@ import click
 from kcextract import store
 from kcextract.exceptions import KcextractError, SiteConfigError
 
+SHORT_TYPES = {"new_article": "new", "changed_article": "changed", "failed_check": "✗ check"}
 DB_HELP = f"corpus database (SQLite; default ./{store.DEFAULT_DB}); the monitor keeps its tables there too"
 
 
@@ -231,11 +232,14 @@ def alerts_cmd(since, site, alert_type, undelivered, fmt, db):
     from kcextract.monitor.alerts import headline
 
     table = Table(title=f"{len(found)} alert(s)", title_justify="left")
-    for name in ("detected", "type", "site", "what", "url"):
-        table.add_column(name, overflow="fold")
+    table.add_column("found UTC", no_wrap=True)
+    table.add_column("type", no_wrap=True)
+    table.add_column("site", no_wrap=True)
+    table.add_column("what", ratio=3, overflow="fold")
+    table.add_column("url", ratio=2, overflow="fold")
     for alert in found:
-        table.add_row(alert["detected_at"][:16].replace("T", " "), alert["type"], alert["site"],
-                      headline(alert), alert["url"])
+        table.add_row(alert["detected_at"][5:16].replace("T", " "), SHORT_TYPES.get(alert["type"], alert["type"]),
+                      alert["site"], headline(alert), alert["url"])
     Console(width=None if sys.stdout.isatty() else 200).print(table)
 
 
@@ -265,18 +269,22 @@ def runs_cmd(limit, fmt, db):
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{len(runs)} pass(es), newest first", title_justify="left")
-    columns = ("pass", "started", "status", "site", "new", "changed", "unchanged", "failed", "failed checks",
-               "alerts")
-    for name in columns:
-        table.add_column(name, justify="right" if name not in ("started", "status", "site") else "left")
+    from rich import box
+
+    table = Table(title=f"{len(runs)} pass(es), newest first", title_justify="left", box=box.SIMPLE_HEAD,
+                  pad_edge=False, collapse_padding=True, show_edge=False)
+    for name in ("pass", "started UTC", "status", "site"):
+        table.add_column(name, no_wrap=name != "site", overflow="fold", justify="right" if name == "pass" else "left")
+    for name in ("new", "changed", "unchanged", "failed", "✗ checks"):
+        table.add_column(name, no_wrap=True, justify="right")
     for run in runs:
         for i, site in enumerate(run["sites"] or [{}]):
             first = i == 0
-            table.add_row(str(run["id"]) if first else "", (run["started_at"] or "")[:19] if first else "",
+            table.add_row(str(run["id"]) if first else "",
+                          (run["started_at"] or "")[5:16].replace("T", " ") if first else "",
                           run["status"] if first else "", site.get("site", ""),
                           *(str(site.get(k, "")) for k in ("new", "changed", "unchanged", "failed",
-                                                           "failed_checks", "alerts")))
+                                                           "failed_checks")))
     Console(width=None if sys.stdout.isatty() else 200).print(table)
 
 

@@ -28,12 +28,14 @@ def plain_lines(report, db: str) -> list[str]:
     return lines
 
 
-def _detail_lines(report, db: str) -> list[str]:
+def _detail_lines(report, db: str, url_below: bool = False) -> list[str]:
     lines = []
     if report.interrupted_runs:
         lines.append(f"completed the work of interrupted pass(es) {', '.join(map(str, report.interrupted_runs))}")
     shown = report.alerts[:MAX_LINES]
-    lines += [f"  {MARK.get(a['type'], '!')} [{a['site']}] {headline(a)}  {a['url']}" for a in shown]
+    for a in shown:
+        line = f"  {MARK.get(a['type'], '!')} [{a['site']}] {headline(a)}"
+        lines += [line, f"      {a['url']}"] if url_below else [f"{line}  {a['url']}"]
     if len(report.alerts) > len(shown):
         lines.append(f"  … {len(report.alerts) - len(shown)} more: kcextract alerts --db {db} --since 1d")
     for site in report.sites:
@@ -47,18 +49,21 @@ def _detail_lines(report, db: str) -> list[str]:
 
 
 def print_table(report, console, db: str) -> None:
-    """The summary for a terminal: one row per site, then the alert lines."""
+    """The summary for a terminal: one row per site, then each alert with its URL below it."""
+    from rich import box
     from rich.table import Table
 
-    table = Table(title=f"Pass {report.run_id}", title_justify="left")
-    for name in ("site", "new", "changed", "unchanged", "failed checks", "failed pages", "alerts"):
-        table.add_column(name, justify="left" if name == "site" else "right")
+    table = Table(title=f"Pass {report.run_id}", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                  collapse_padding=True, show_edge=False)
+    table.add_column("site", no_wrap=True, min_width=8)
+    for name in ("new", "changed", "unchanged", "✗ checks", "✗ pages", "alerts"):
+        table.add_column(name, justify="right", no_wrap=True)
     for s in report.sites:
         table.add_row(s.site, str(s.new), str(s.changed), str(s.unchanged),
                       f"[red]{s.failed_checks}[/red]" if s.failed_checks else "0",
                       f"[red]{s.failed}[/red]" if s.failed else "0", str(len(s.alerts)))
     console.print(table)
-    for line in _detail_lines(report, db):
+    for line in _detail_lines(report, db, url_below=True):
         console.print(line, markup=False, highlight=False)
     for result in report.deliveries.values():
         if not result.error:
