@@ -7,7 +7,9 @@ from datetime import date, datetime
 import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from kcextract import store
 from kcextract.exceptions import KcextractError, SiteConfigError
@@ -23,6 +25,11 @@ def _db_option(func):
 def _sites_dir_option(func):
     return click.option("--sites-dir", type=click.Path(file_okay=False, exists=True), default=None,
                         help="directory of site TOML files (default: the repository's scrapers/)")(func)
+
+
+def _cells(*values) -> list:
+    """Table cells as plain text: a title or site name with "[/b]" in it is text, never markup."""
+    return [Text("" if value is None else str(value)) for value in values]
 
 
 def _parse_date(ctx, param, value):
@@ -61,8 +68,8 @@ def sites_cmd(sites_dir, db):
     for name in ("name", "province", "cms", "verified", "base URL", "last crawl"):
         table.add_column(name)
     for name, site in sorted(sites.items()):
-        table.add_row(name, site.province or "", site.cms, "yes" if site.verified else "no",
-                      site.base_url, last.get(name, "never"))
+        table.add_row(*_cells(name, site.province or "", site.cms, "yes" if site.verified else "no",
+                              site.base_url, last.get(name, "never")))
     Console(width=160).print(table)
 
 
@@ -136,7 +143,7 @@ def crawl_cmd(site_names, all_sites, site_files, since, max_pages, delay, timeou
             with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
                           TextColumn("{task.completed} pages · {task.fields[status]}"), TimeElapsedColumn(),
                           console=console, transient=True, disable=not console.is_terminal) as progress:
-                task = progress.add_task(site.name, total=max_pages, status="starting")
+                task = progress.add_task(escape(site.name), total=max_pages, status="starting")
 
                 def on_progress(kind, url, report, task=task, progress=progress):
                     progress.update(task, completed=report.fetched,
@@ -146,17 +153,21 @@ def crawl_cmd(site_names, all_sites, site_files, since, max_pages, delay, timeou
                     report = Crawler(corpus, fetcher, site, since=since, max_pages=max_pages,
                                      on_progress=on_progress, refresh=refresh).run()
                 except KcextractError as exc:
-                    console.print(f"[red]{site.name}: {exc}[/red]")
+                    console.print(Text(f"{site.name}: {exc}", style="red"))
                     failed += 1
                     continue
-            console.print(f"{site.name}: {report.summary()}")
+            console.print(f"{site.name}: {report.summary()}", markup=False, highlight=False)
+            for problem in report.problems:
+                console.print(Text(f"  problem: {problem}", style="red"))
             for url, reason in report.failures:
-                console.print(f"  failed: {url}: {reason}", markup=False, highlight=False)
+                if reason not in report.problems:
+                    console.print(f"  failed: {url}: {reason}", markup=False, highlight=False)
             failed += report.failed
     finally:
         corpus.close()
     if failed:
-        console.print(f"{failed} failure(s); they are recorded in {db} (see `kcextract corpus stats`)")
+        console.print(f"{failed} failure(s); they are recorded in {db} (see `kcextract corpus stats`)",
+                      markup=False, highlight=False)
         raise SystemExit(1)
 
 
@@ -186,7 +197,7 @@ def corpus_stats_cmd(db):
         table.add_column(name, justify="left" if name in ("site", "year") else "right")
     total = 0
     for row in stats["per_year"]:
-        table.add_row(row["site"], row["year"], str(row["documents"]), str(row["duplicates"]))
+        table.add_row(*_cells(row["site"], row["year"], row["documents"], row["duplicates"]))
         total += row["documents"]
     table.add_row("all", "", str(total), str(sum(r["duplicates"] for r in stats["per_year"])), style="bold")
     console.print(table)
@@ -195,8 +206,17 @@ def corpus_stats_cmd(db):
         for name in ("site", "status", "files", "bytes"):
             att.add_column(name)
         for row in stats["attachments"]:
-            att.add_row(row["site"], row["status"], str(row["n"]), str(row["bytes"]))
+            att.add_row(*_cells(row["site"], row["status"], row["n"], row["bytes"]))
         console.print(att)
+    if stats["last_runs"]:
+        runs = Table(title="Last crawl of each site", title_justify="left")
+        for name in ("site", "ended", "outcome", "problems"):
+            runs.add_column(name)
+        for run in stats["last_runs"]:
+            outcome = "running or died" if run["ended_at"] is None else ("ok" if run["ok"] else "failures")
+            runs.add_row(*_cells(run["site"], run["ended_at"] or run["started_at"], outcome,
+                                 "; ".join(run["problems"]) or ""))
+        console.print(runs)
     console.print(f"{stats['pending']} URL(s) still queued")
     console.print(f"{len(stats['failures'])} failure(s)")
     for row in stats["failures"]:
@@ -236,8 +256,8 @@ def corpus_list_cmd(fmt, site, since, include_duplicates, db):
             for name in ("id", "site", "published", "title", "url"):
                 table.add_column(name)
             for doc in documents:
-                table.add_row(str(doc.id), doc.site, doc.published.strftime("%Y-%m-%d") if isinstance(
-                    doc.published, datetime) else "", doc.title or "", doc.url)
+                table.add_row(*_cells(doc.id, doc.site, doc.published.strftime("%Y-%m-%d") if isinstance(
+                    doc.published, datetime) else "", doc.title or "", doc.url))
             Console(width=200).print(table)
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from exc
