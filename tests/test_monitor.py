@@ -205,8 +205,10 @@ def test_a_pass_extracts_and_verifies_only_new_or_changed_articles(tmp_path, sit
                         or real_verify(text, source=source))
     server.version(2)
     run_pass(db, site)
+    # the changed article's stored version is read again too, to diff like with like
     assert sorted(seen) == sorted([("extract", server.base + NEW), ("verify", server.base + NEW),
-                                   ("extract", server.base + OLD), ("verify", server.base + OLD)])
+                                   ("extract", server.base + OLD), ("extract", server.base + OLD),
+                                   ("verify", server.base + OLD)])
     seen.clear()
     server.hits.clear()
     run_pass(db, site)
@@ -214,3 +216,16 @@ def test_a_pass_extracts_and_verifies_only_new_or_changed_articles(tmp_path, sit
     # an unchanged site costs one conditional GET per page, answered 304, and no parsing
     assert set(server.hits) <= {"/tin-tuc/", OLD, STEADY, NEW, "/robots.txt"}
     assert all(count == 1 for count in server.hits.values())
+
+
+def test_figures_stored_by_an_older_extractor_are_not_mistaken_for_corrections(tmp_path, site_server):
+    server, site = site_server
+    db = tmp_path / "kc.db"
+    run_pass(db, site)
+    conn = sqlite3.connect(db)      # as if an older extractor had found no figures at all
+    conn.execute("UPDATE monitor_snapshots SET figures = '[]'")
+    conn.commit()
+    conn.close()
+    server.version(2)
+    [changed] = by_type(run_pass(db, site).alerts)["changed_article"]
+    assert [(c["change"], c["old_value"], c["new_value"]) for c in changed["changes"]] == [("changed", 47, 45)]

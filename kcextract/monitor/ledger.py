@@ -1,9 +1,9 @@
 """The monitor's own tables, in the corpus database: runs, snapshots, alerts, deliveries.
 
 ``monitor_runs`` / ``monitor_run_sites``: each pass, per site its counts.
-``monitor_snapshots``: per document, the version (``content_hash`` + a hash of its text)
-and the figures the monitor last processed, so a changed page is diffed against what
-the monitor itself saw.  ``monitor_alerts``: every alert, kept.  ``monitor_deliveries``:
+``monitor_snapshots``: per document, the version the monitor last processed (the
+corpus's ``content_hash``, a hash of the text, the text itself and its figures), so a
+changed page is diffed against what the monitor itself saw.  ``monitor_alerts``: every alert, kept.  ``monitor_deliveries``:
 one row per alert and notifier, ``pending`` until the notifier took it, so an alert
 survives a down webhook or a killed pass.  ``monitor_sites``: when the site's stored
 articles were last re-checked.
@@ -15,6 +15,7 @@ rest for the next pass, and one killed inside a document leaves nothing half-don
 from __future__ import annotations
 
 import json
+import zlib
 from contextlib import closing
 from typing import Iterable, Optional
 
@@ -51,6 +52,7 @@ CREATE TABLE IF NOT EXISTS monitor_snapshots (
     content_hash TEXT NOT NULL,          -- documents.content_hash of the version processed
     text_hash TEXT NOT NULL,             -- sha256 of that version's text
     figures TEXT NOT NULL,               -- JSON snapshot, see monitor.figure_diff
+    text BLOB,                           -- that version's text, zlib-compressed
     run_id INTEGER,
     processed_at TEXT NOT NULL
 );
@@ -174,9 +176,10 @@ class Ledger:
             return None
         record = dict(row)
         record["figures"] = json.loads(record["figures"])
+        record["text"] = zlib.decompress(record["text"]).decode("utf-8") if record.get("text") else None
         return record
 
-    def record_document(self, doc, content_hash: str, text_hash: str, figures: list[dict],
+    def record_document(self, doc, text_hash: str, figures: list[dict],
                         alerts: Iterable[Alert], notifiers: list[str], run_id: int, counts: dict) -> list[Alert]:
         """One document processed: its alerts (with a pending delivery per notifier), its
         snapshot and the run's counts, in one transaction. Returns the alerts that were new
@@ -196,8 +199,9 @@ class Ledger:
                                           " VALUES (?, ?)", (alert.id, key))
             self.conn.execute(
                 "INSERT OR REPLACE INTO monitor_snapshots (document_id, site, url, content_hash, text_hash,"
-                " figures, run_id, processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (doc.id, doc.site, doc.url, content_hash, text_hash, json.dumps(figures, ensure_ascii=False),
+                " figures, text, run_id, processed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc.id, doc.site, doc.url, doc.content_hash, text_hash, json.dumps(figures, ensure_ascii=False),
+                 zlib.compress(doc.text.encode("utf-8"), 6),
                  run_id, store.utcnow()))
             self.count(run_id, doc.site, commit=False, alerts=len(created), **counts)
             self.conn.commit()

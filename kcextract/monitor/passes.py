@@ -208,7 +208,7 @@ class MonitorPass:
         new_hash = text_hash(doc.text)
         if old is not None and old["text_hash"] == new_hash:
             # the crawler's hash moved but the text did not: nothing to say
-            ledger.record_document(doc, doc.content_hash, new_hash, old["figures"], [], keys, run_id, {})
+            ledger.record_document(doc, new_hash, old["figures"], [], keys, run_id, {})
             return
         try:
             figures = snapshot(kcextract.extract(doc.text, source=doc.url))
@@ -224,18 +224,28 @@ class MonitorPass:
             found.append(alert_types.new_article(doc, worth_a_look(figures), run_id, now))
         else:
             counts = {"changed": 1}
-            changes = diff_figures(old["figures"], figures)
+            changes = diff_figures(self._old_figures(old, doc.url), figures)
             if changes:
                 found.append(alert_types.changed_article(doc, changes, old["text_hash"], new_hash, run_id, now))
         found += [alert_types.failed_check(doc, check, run_id, now) for check in failing]
         counts["failed_checks"] = len(failing)
         if self.baseline or doc.duplicate_of is not None:
             found = []      # a baseline records silently; a syndicated copy was alerted as its original
-        created = ledger.record_document(doc, doc.content_hash, new_hash, figures, found, keys, run_id, counts)
+        created = ledger.record_document(doc, new_hash, figures, found, keys, run_id, counts)
         result.new += counts.get("new", 0)
         result.changed += counts.get("changed", 0)
         result.failed_checks += len(failing)
         result.alerts += [a.to_dict() for a in created]
+
+    @staticmethod
+    def _old_figures(old: dict, url: str) -> list[dict]:
+        """The stored version's figures, read again by today's extractor when its text is kept,
+        so an extractor upgrade between two passes is not mistaken for a correction on the page."""
+        import kcextract
+
+        if old.get("text") is None:
+            return old["figures"]
+        return snapshot(kcextract.extract(old["text"], source=url))
 
     # -- delivery --------------------------------------------------------------------------------
     def _deliver(self, ledger: Ledger, report: PassReport) -> None:
