@@ -110,9 +110,25 @@ def _money(doc: _Work, pattern: Pattern, m, lex: Lexicon) -> Optional[list[Figur
             part_scale = _scale(lex, g["scale" + suffix])
             if part_scale >= previous:
                 return None  # '5 triệu 200 tỷ' is not one amount
-            value += _number(g, suffix) * part_scale
+            part = _number(g, suffix)
+            last = not (g.get("num3") or g.get("spelled3")) or suffix == "3"
+            if g.get("spelled") and last and part * part_scale >= previous:
+                # Legal writing spells a number of triệu đồng: 'hai tỷ, bốn trăm nghìn triệu
+                # đồng' is 2.000.400.000 triệu đồng (a later part larger than the scale before
+                # it means every word before the last scale belongs to the number).
+                value = (value + part) * part_scale
+                break
+            value += part * part_scale
             previous = part_scale
     figures = []
+    if g.get("pair"):
+        # '8.420,5/7.900 triệu đồng': the first amount shares the second's unit.
+        first = parse_vn_number(g["pair"], prefer_integer=not g.get("scale")) * scale
+        figures.append(doc.figure("money", m.start("pair"), m.end("pair"), value=first,
+                                  currency=currency, unit=currency))
+        figures.append(doc.figure("money", m.start("num"), m.end(), value=value, currency=currency,
+                                  unit=currency, qualifier=("exact", None)))
+        return figures
     if g.get("lo"):
         lo_scale = _scale(lex, g["loscale"]) if g.get("loscale") else scale
         lo_value = parse_vn_number(g["lo"]) * lo_scale

@@ -12,8 +12,10 @@ from typing import Optional
 
 from kcextract.patterns import load_patterns
 
-# POS tags (VLSP) of a counted noun: noun, classifier noun, abbreviation, unit-less noun.
-_NOUN_TAGS = {"N", "Nc", "Ny", "Nb"}
+# POS tags (VLSP) of a counted noun: noun, classifier noun, abbreviation, unit-less noun;
+# and M, which the tagger gives some compound nouns ('cổ phần', 'chiến lược') — the
+# numerals it also marks M ('trăm', 'triệu') are refused by the word lists first.
+_NOUN_TAGS = {"N", "Nc", "Ny", "Nb", "M"}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -47,8 +49,14 @@ def counted_noun(window: str) -> Optional[str]:
     if first.casefold() in _rejected_words() or not first[0].isalpha():
         return None
     is_abbreviation = len(first) >= 2 and first.isupper()
-    if first[0].isupper() and not is_abbreviation:
-        return None  # a proper noun ('năm 2016 Bình Dương') is not what a number counts
+    # A proper noun ('năm 2016 Bình Dương') is not what a number counts; a common noun
+    # written with a capital as an institution's name ('03 Hội đồng thẩm định') is: only
+    # its first syllable is capitalised, and it is tagged as the lower-case word would be.
+    capitalised = first[0].isupper() and not is_abbreviation
+    if capitalised and (len(syllables) < 2 or not syllables[1][:1].islower()):
+        return None
+    if capitalised:
+        syllables = [first.lower()] + syllables[1:]
     tags = _tag_window(" ".join(syllables))
     if not tags:
         return None
@@ -58,7 +66,9 @@ def counted_noun(window: str) -> Optional[str]:
     size = len(token.split())
     if size > len(syllables):
         return None
+    if capitalised and (tag != "N" or size < 2):
+        return None
     noun = " ".join(syllables[:size])
     if noun.casefold() in _rejected_words():
         return None
-    return noun
+    return first + noun[len(first):] if capitalised else noun

@@ -234,3 +234,39 @@ def test_label_and_scope():
     assert f.label and "giá trị" in f.label
     assert f.scope == "tỉnh Cà Mau"
     assert _frames("cả nước có 48 cơ sở đạt chuẩn")["48 cơ sở"].scope == "cả nước"
+
+
+# --- counts of nouns no list knows, money as legal and budget writing has it --------------------------
+
+@pytest.mark.parametrize("text, figure, value, of_total", [
+    ("ký 1.250 hợp đồng mới", "1.250 hợp đồng", 1250, None),
+    ("phát hành 45,2 triệu cổ phần", "45,2 triệu cổ phần", 45200000, None),
+    ("thành lập 03 Hội đồng thẩm định", "03 Hội đồng", 3, None),
+    ("thực hiện ba đột phá chiến lược", "ba đột phá", 3, None),
+    ("ban hành 6 nghị quyết chuyên đề", "6 nghị quyết", 6, None),
+    ("có 412/530 trạm y tế xã đạt chuẩn", "412/530 trạm", 412, 530),
+    ("có 9/14 khoản thu đạt tiến độ", "9/14 khoản", 9, 14),
+    ("có 2 ngàn hộ kinh doanh", "2 ngàn hộ kinh doanh", 2000, None),
+])
+def test_a_count_is_a_number_before_a_noun_whatever_the_noun(text, figure, value, of_total):
+    f = _frames(text)[figure]
+    assert (f.kind, f.value, f.of_total) == ("count", value, of_total)
+
+
+@pytest.mark.parametrize("text", ["Covid-19 diễn biến phức tạp", "ngày 3/8 các đơn vị", "tháng 3/2019 doanh nghiệp",
+                                  "năm 2016 Bình Dương", "chia làm hai giai đoạn", "Thứ hai, tỉnh"])
+def test_numbers_that_count_nothing(text):
+    assert [f for f in kcextract.extract(text) if f.kind == "count"] == []
+
+
+@pytest.mark.parametrize("text, values", [
+    ("(Bằng chữ: hai tỷ, bốn trăm nghìn triệu đồng)", [2_000_400_000_000_000]),
+    ("Bằng chữ: Ba tỷ, tám trăm triệu đồng", [3_800_000_000]),
+    ("tổng mức bán lẻ đạt 1,26 triệu tỉ đồng", [1_260_000_000_000_000]),
+    ("khu vực là 60.058,60 triều đồng", [60_058_600_000]),
+    ("hỗ trợ 5 tỷ đòng", [5_000_000_000]),
+    ("hỗ trợ 30 triêu đồng", [30_000_000]),
+    ("kinh phí 8.420,5/7.900 triệu đồng", [8_420_500_000, 7_900_000_000]),
+])
+def test_money_as_budgets_publish_it(text, values):
+    assert [(f.kind, f.value) for f in kcextract.extract(text)] == [("money", v) for v in values]
