@@ -31,8 +31,10 @@ def stacked_bars(sums: dict, unit: str = "tỷ đồng") -> Markup:
     """An SVG of horizontal bars, one per province (largest total first), stacked by year.
 
     >>> svg = stacked_bars({("Đắk Lắk", 2018): 1.5, ("Đắk Lắk", 2019): 0.5, ("Quảng Ninh", 2017): 1.0})
-    >>> svg.count("<rect"), "Đắk Lắk" in svg, "2,0 tỷ đồng" in svg
-    (4, True, True)
+    >>> svg.count("data-province="), svg.count('class="legend"')     # three bar segments, three years
+    (3, 3)
+    >>> ">2 tỷ đồng<" in svg, "Đắk Lắk, 2018: 1,5 tỷ đồng" in svg
+    (True, True)
     """
     years = sorted({year for _, year in sums if year is not None}) + (
         [None] if any(year is None for _, year in sums) else [])
