@@ -355,14 +355,24 @@ def connect(db_path, busy_timeout: Optional[float] = None) -> sqlite3.Connection
         if version < SCHEMA_VERSION:
             if path != ":memory:":
                 conn.execute("PRAGMA journal_mode = WAL")
-            conn.executescript(SCHEMA)
-            for table, column, definition in MIGRATIONS:
-                columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-                if column not in columns:
-                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
-            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
-                         (str(SCHEMA_VERSION),))
-            conn.commit()
+            # one write transaction: a second process opening the file meanwhile waits, then
+            # finds the whole schema (never half of it, which would look like a foreign database)
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if _schema_version(conn, path, allow_empty=True) < SCHEMA_VERSION:
+                    for statement in SCHEMA.split(";\n"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    for table, column, definition in MIGRATIONS:
+                        columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+                        if column not in columns:
+                            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+                    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+                                 (str(SCHEMA_VERSION),))
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
     except BaseException:
         conn.close()
         raise
