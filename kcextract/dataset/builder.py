@@ -175,6 +175,8 @@ def _figure_rows(doc, figures, checks, text: str, duplicate: bool) -> list:
                                and (figure.start, figure.end) not in parts
                                and getattr(figure, "role", None) in SUMMABLE_ROLES)
         row["duplicate"] = duplicate
+        years = tuple(getattr(figure, "period_years", ()) or ())
+        row["period_year"] = years[0] if len(years) == 1 else None
         row["source_link"] = text_fragment_link(doc.canonical_url or doc.url, figure.text)
         rows.append(row)
     return rows

@@ -83,6 +83,7 @@ FIGURE_COLUMNS = _cols(
     ("site", "string", "the document's site (for facets)"),
     ("province", "string", "the document's province after the merger (for facets)"),
     ("year", "integer", "the document's publication year (for facets)"),
+    ("period_year", "integer", "the one year the figure's own period names (empty for several years or none)"),
     ("pattern_id", "string", "the pattern that matched, when the extractor says"),
     ("extractor_version", "string", "version that produced the figure"),
     ("source_link", "string", "the article URL with a text fragment that highlights the figure"),

@@ -33,7 +33,10 @@ def _tip(fig) -> Markup:
              ("đơn vị", _attr(fig.get("currency")) or _attr(fig.get("unit"))),
              ("định tính", _attr(fig.get("qualifier"))),
              ("nội dung", _attr(fig.get("label"))),
-             ("thời kỳ", _attr(fig.get("period")))]
+             ("của", _attr(fig.get("scope"))),
+             ("thời kỳ", _attr(fig.get("period"))),
+             ("vai trò", _attr(fig.get("role"))),
+             ("trên mỗi", _attr(fig.get("per")))]
     body = "".join(f"<span class=\"tip-row\"><b>{escape(k)}</b> {escape(v)}</span>" for k, v in lines if v)
     return Markup(f'<span class="tip" role="tooltip">{body}</span>')
 

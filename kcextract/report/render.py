@@ -29,12 +29,16 @@ def _records(frame) -> list:
 
 
 def _chart_rows(figures) -> list:
-    """(province, year, value): each article's largest summable amount (its headline total)."""
-    summable = figures[figures["summable"].fillna(False).astype(bool)]
+    """(province, year, value): per article and year, its largest summable amount (the headline
+    total); the year is the one the figure's period names, else the article's publication year."""
+    summable = figures[figures["summable"].fillna(False).astype(bool)].copy()
     if summable.empty:
         return []
-    top = summable.sort_values("value", ascending=False).drop_duplicates("document_id")
-    return [(r["province"], None if r["year"] is None else str(r["year"]), r["value"]) for r in _records(top)]
+    period_year = summable["period_year"] if "period_year" in summable else summable["year"]
+    summable["chart_year"] = period_year.fillna(summable["year"])
+    top = summable.sort_values("value", ascending=False).drop_duplicates(["document_id", "chart_year"])
+    return [(r["province"], None if r["chart_year"] is None else str(r["chart_year"]), r["value"])
+            for r in _records(top)]
 
 
 def _site_year(documents) -> list:
