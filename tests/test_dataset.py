@@ -159,3 +159,18 @@ def test_an_empty_corpus_says_so(tmp_path):
     Corpus(tmp_path / "empty.db").close()
     result = CliRunner().invoke(cli, ["dataset", "--db", str(tmp_path / "empty.db")])
     assert result.exit_code == 0 and "no documents found in" in result.output
+
+
+def test_an_interrupted_build_resumes_without_redoing_what_it_stored(corpus):
+    seen = []
+
+    def stop_after_two(state, doc):
+        seen.append(doc.id)
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build(corpus, version="v1", on_document=stop_after_two)
+    resumed = build(corpus, version="v1")
+    assert (resumed.extracted, resumed.unchanged) == (4, 2)
+    assert len(_ids(corpus, "figures")) == len(set(_ids(corpus, "figures")))

@@ -134,3 +134,18 @@ def test_the_figures_table_sorts_and_filters(chromium, report, tmp_path):
     values = [float(v) for v in re.findall(r'data-sort="([\d.e+]+)"', html)]
     assert float(first) == max(values)              # two clicks: largest value first
     assert int(shown) == html.count("<td>quangninh-portal</td>")
+
+
+def test_hovering_a_figure_shows_its_parsed_details(chromium, report, tmp_path):
+    html = (report / "documents" / "1.html").read_text(encoding="utf-8")
+    probe = ('<script>window.addEventListener("load", function () {'
+             'var mark = document.querySelector("mark.fig[data-value=\'56147000000\']");'
+             'var tip = mark.querySelector(".tip"); var before = getComputedStyle(tip).display;'
+             'mark.focus(); var after = getComputedStyle(tip).display;'
+             'document.body.setAttribute("data-probe", before + "|" + after + "|" + tip.textContent); });</script></body>')
+    (report / "documents" / "probe.html").write_text(html.replace("</body>", probe), encoding="utf-8")
+    dom, console = _dom(chromium, tmp_path, report / "documents" / "probe.html")
+    assert console == [], console
+    before, after, text = re.search(r'data-probe="([^"|]*)\|([^"|]*)\|([^"]*)"', dom).groups()
+    assert (before, after) == ("none", "block")       # hidden until the figure is hovered or focused
+    assert "56.147.000.000" in text and "VND" in text and "exact" in text and "năm 2016" in text

@@ -110,3 +110,13 @@ def test_each_figure_links_to_its_highlight(server):
 def test_bookkeeping_tables_are_hidden():
     meta = metadata("kc.db")["databases"]["kc"]["tables"]
     assert meta["frontier"] == {"hidden": True} and "province" in meta["figures"]["facets"]
+
+
+def test_serve_without_a_dataset_exits_2(tmp_path):
+    from click.testing import CliRunner
+
+    from kcextract.cli import cli
+
+    db = make_corpus(tmp_path / "kc.db")
+    result = CliRunner().invoke(cli, ["serve", "--db", str(db), "--port", str(_free_port())])
+    assert result.exit_code == 2 and "kcextract dataset" in result.output
