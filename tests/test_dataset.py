@@ -174,3 +174,11 @@ def test_an_interrupted_build_resumes_without_redoing_what_it_stored(corpus):
     resumed = build(corpus, version="v1")
     assert (resumed.extracted, resumed.unchanged) == (4, 2)
     assert len(_ids(corpus, "figures")) == len(set(_ids(corpus, "figures")))
+
+
+def test_the_schema_doc_is_up_to_date():
+    from kcextract.dataset.schema import schema_markdown
+
+    doc = Path(__file__).resolve().parent.parent / "docs" / "dataset-schema.md"
+    assert doc.read_text(encoding="utf-8") == schema_markdown(), \
+        "regenerate it: python -m kcextract.dataset.schema > docs/dataset-schema.md"

@@ -159,3 +159,21 @@ def sql_value(value, kind: str):
     if isinstance(value, (list, tuple, dict)):
         return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)
+
+
+def schema_markdown() -> str:
+    """``docs/dataset-schema.md``: every base column of every table (a test keeps the file in step)."""
+    lines = ["# The dataset's tables", "",
+             "Generated from `kcextract/dataset/schema.py` (`python -m kcextract.dataset.schema > docs/dataset-schema.md`);",
+             "a field the extractor or verifier adds later becomes a column too, typed from its values, and every",
+             "export's `datapackage.json` lists the columns it actually holds.", ""]
+    for table, columns in BASE_COLUMNS.items():
+        lines += [f"## `{table}`" + (f" (exported as `{EXPORT_NAMES[table]}`)" if EXPORT_NAMES[table] != table else ""),
+                  "", "| column | type | meaning |", "|---|---|---|"]
+        lines += [f"| `{c.name}` | {c.type} | {c.doc} |" for c in columns]
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(schema_markdown(), end="")
