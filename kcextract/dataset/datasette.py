@@ -20,7 +20,7 @@ PLUGINS_DIR = Path(__file__).with_name("datasette_plugins")
 REPORT_MOUNT = "report"
 # Corpus bookkeeping a dataset reader does not need to see (still reachable by URL and SQL).
 HIDDEN = ("frontier", "minhash", "minhash_bands", "validators", "document_urls", "meta", schema.META,
-          "crawl_log")
+          "crawl_log", "crawl_locks")
 
 
 def metadata(db, report: bool = True) -> dict:
