@@ -65,7 +65,7 @@ def test_passes_killed_mid_delivery_and_mid_crawl_are_completed_by_the_next(tmp_
         proc = monitor(site_path, db, *notify)
         box.append(proc)
         proc.wait(PASS_TIMEOUT)
-        assert proc.returncode == -signal.SIGKILL
+        assert proc.returncode == -signal.SIGKILL, proc.stderr.read()
         hook.on_request = lambda path: None
 
         # 2. the site changes; the next pass is killed while fetching the new article
@@ -75,7 +75,7 @@ def test_passes_killed_mid_delivery_and_mid_crawl_are_completed_by_the_next(tmp_
         proc = monitor(site_path, db, *notify)
         box.append(proc)
         proc.wait(PASS_TIMEOUT)
-        assert proc.returncode == -signal.SIGKILL
+        assert proc.returncode == -signal.SIGKILL, proc.stderr.read()
         server.on_request = lambda path: None
 
         # 3. killed at an arbitrary moment, then 4. a pass left alone
