@@ -121,8 +121,7 @@ def _one_pass(options: dict, console, quiet: bool) -> int:
 @click.option("--every", callback=_duration, metavar="DURATION",
               help="keep running, one pass every DURATION (30m, 6h, 1d) until stopped (Ctrl-C ends cleanly)")
 @click.option("--recheck", callback=_duration, default="1d", show_default=True, metavar="DURATION",
-              help="re-check stored articles for silent corrections this often (0: every pass); "
-                   "a site file's own value wins")
+              help="re-check stored articles for silent corrections this often (0: every pass)")
 @click.option("--delay", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
               help="seconds between two requests to one host (default: the site's, else 1)")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,

@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Optional, Sequence
 
+import kcextract
 from kcextract.monitor import alerts as alert_types
 from kcextract.monitor import documents
+from kcextract.monitor.durations import parse_duration
 from kcextract.monitor.figure_diff import diff_figures, snapshot
 from kcextract.monitor.highlights import worth_a_look
 from kcextract.monitor.ledger import Ledger
@@ -81,10 +83,13 @@ class PassReport:
         return [a for s in self.sites for a in s.alerts]
 
 
-def _site_recheck(site, default: float) -> float:
-    """The site's own re-check interval when its file sets one, else ``default`` (seconds)."""
-    from kcextract.monitor.durations import parse_duration
+def site_recheck(site, default: float) -> float:
+    """The site's own re-check interval when its file sets one, else ``default`` (seconds).
 
+    >>> from types import SimpleNamespace
+    >>> site_recheck(SimpleNamespace(recheck="6h"), 86400), site_recheck(SimpleNamespace(), 86400)
+    (21600.0, 86400)
+    """
     value = getattr(site, "recheck", None)
     if value is None:
         return default
@@ -95,6 +100,7 @@ def _site_recheck(site, default: float) -> float:
 
 
 def text_hash(text: str) -> str:
+    """The sha256 of an article's text: which version of it a snapshot holds."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -164,7 +170,7 @@ class MonitorPass:
         if last is None:
             return True
         elapsed = (datetime.now(timezone.utc) - last).total_seconds()
-        return elapsed >= _site_recheck(site, self.recheck)
+        return elapsed >= site_recheck(site, self.recheck)
 
     def _site(self, ledger: Ledger, run_id: int, site) -> SiteResult:
         from kcextract.crawl.crawler import crawl_site
@@ -198,8 +204,6 @@ class MonitorPass:
         return result
 
     def _document(self, ledger: Ledger, run_id: int, document_id: int, result: SiteResult) -> None:
-        import kcextract
-
         doc = documents.load(ledger.conn, document_id)
         if doc is None:
             return
@@ -241,8 +245,6 @@ class MonitorPass:
     def _old_figures(old: dict, url: str) -> list[dict]:
         """The stored version's figures, read again by today's extractor when its text is kept,
         so an extractor upgrade between two passes is not mistaken for a correction on the page."""
-        import kcextract
-
         if old.get("text") is None:
             return old["figures"]
         return snapshot(kcextract.extract(old["text"], source=url))
