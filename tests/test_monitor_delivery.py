@@ -165,3 +165,16 @@ def test_alerts_and_runs_on_a_corpus_no_monitor_pass_has_touched(tmp_path):
     assert run("alerts", "--db", db, "--format", "jsonl").stdout == ""
     assert run("runs", "--db", db, "--format", "jsonl").stdout == ""
     assert db.read_bytes() == before                  # readers change nothing
+
+
+def test_since_leaves_out_older_articles(tmp_path, site_server):
+    server, site_path = site_server
+    db = tmp_path / "kc.db"
+    result = run("monitor", "--site-file", site_path, "--db", db, "--delay", "0", "--since", "2026-11-22",
+                 "--notify", "stdout")
+    assert result.exit_code == 0, result.stderr
+    # 101 was published on 2026-11-20, 102 on 2026-11-25
+    assert [json.loads(line)["url"] for line in result.stdout.splitlines()] == \
+        [server.base + "/tin-tuc/binh-chon-san-pham-cnnt-tieu-bieu-102.html"]
+    bad = run("monitor", "--site-file", site_path, "--db", db, "--since", "last week")
+    assert bad.exit_code == 2 and "'last week' is not a date" in bad.stderr

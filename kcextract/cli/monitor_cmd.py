@@ -9,6 +9,7 @@ import json
 import signal
 import sys
 import time
+from datetime import date
 
 import click
 
@@ -39,6 +40,15 @@ def _since(ctx, param, value):
         return since_time(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is neither a duration (7d, 12h) nor a date (2026-12-01)") from None
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-01-01") from None
 
 
 def _db_option(func):
@@ -128,6 +138,8 @@ def _one_pass(options: dict, console, quiet: bool) -> int:
               help="seconds to wait for a server")
 @click.option("--max-pages", type=click.IntRange(min=1), default=None,
               help="fetch at most this many pages per site in a pass (the rest waits for the next)")
+@click.option("--since", "since", callback=_date, metavar="YYYY-MM-DD",
+              help="leave out articles published before this date (and stop paging past them)")
 @click.option("--baseline", is_flag=True,
               help="record what is there now without alerting (first pass over a corpus you already know)")
 @click.option("-q", "--quiet", is_flag=True, help="print nothing but errors (alerts still go to --notify)")
@@ -135,7 +147,7 @@ def _one_pass(options: dict, console, quiet: bool) -> int:
               help="directory of site TOML files (default: the repository's scrapers/)")
 @_db_option
 def monitor_cmd(site_names, all_sites, site_files, notify, every, recheck, delay, timeout, max_pages,
-                baseline, quiet, sites_dir, db):
+                since, baseline, quiet, sites_dir, db):
     """Watch sites: after each pass, what is new, what changed, what does not add up.
 
     A pass crawls only what is new or changed (feeds, sitemaps and list pages first,
@@ -163,7 +175,7 @@ def monitor_cmd(site_names, all_sites, site_files, notify, every, recheck, delay
 
     sites = _choose_sites(site_names, all_sites, site_files, sites_dir)
     options = dict(db_path=db, sites=sites, notifiers=_notifiers(notify), delay=delay, timeout=timeout,
-                   max_pages=max_pages, recheck=recheck, baseline=baseline)
+                   max_pages=max_pages, since=since, recheck=recheck, baseline=baseline)
     console = Console(stderr=True)
     if every is None:
         try:

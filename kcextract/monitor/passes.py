@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Callable, Optional, Sequence
 
 import kcextract
@@ -109,6 +109,7 @@ class MonitorPass:
 
     :param notifiers: :class:`~kcextract.monitor.notifiers.Notifier` instances.
     :param fetcher: a shared :class:`~kcextract.crawl.fetcher.Fetcher` (default: one with ``delay``/``timeout``).
+    :param since: leave out articles published before this date (passed to the crawler).
     :param recheck: seconds between two re-checks of a site's stored articles (0: every pass).
     :param baseline: record what is there without alerting (a first pass over a big corpus).
     :param on_progress: ``on_progress(site, stage, detail)``, stage in crawl / process / deliver.
@@ -116,7 +117,7 @@ class MonitorPass:
 
     def __init__(self, db_path, sites: Sequence, notifiers: Sequence = (), fetcher=None,
                  delay: Optional[float] = None, timeout: float = 20.0, max_pages: Optional[int] = None,
-                 recheck: float = DEFAULT_RECHECK, baseline: bool = False,
+                 since: Optional[date] = None, recheck: float = DEFAULT_RECHECK, baseline: bool = False,
                  on_progress: Optional[Callable] = None):
         self.db_path = str(db_path)
         self.sites = list(sites)
@@ -125,6 +126,7 @@ class MonitorPass:
         self.timeout = timeout
         self.fetcher = fetcher
         self.max_pages = max_pages
+        self.since = since
         self.recheck = recheck
         self.baseline = baseline
         self.on_progress = on_progress or (lambda *args: None)
@@ -186,8 +188,8 @@ class MonitorPass:
 
         self.on_progress(site.name, "crawl", "starting")
         try:
-            crawl_report = crawl_site(self.db_path, site, fetcher=fetcher, max_pages=self.max_pages,
-                                      refresh=result.rechecked, on_progress=crawled)
+            crawl_report = crawl_site(self.db_path, site, fetcher=fetcher, since=self.since,
+                                      max_pages=self.max_pages, refresh=result.rechecked, on_progress=crawled)
         except Exception as exc:  # one site's trouble (or a crawler bug) must not stop the others
             result.failures.append((site.base_url, f"crawl stopped: {exc.__class__.__name__}: {exc}"))
         else:
