@@ -37,7 +37,7 @@ class NamedBase:
     unambiguous: bool
 
 
-def _words(text: str) -> set[str]:
+def words(text: str) -> set[str]:
     return {w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _noise()}
 
 
@@ -61,7 +61,7 @@ def _years(text: str) -> set:
     return set(regex.findall(r"(?:19|20)\d\d", text or ""))
 
 
-def _described(ctx: Context, i: int) -> set[str]:
+def described_words(ctx: Context, i: int) -> set[str]:
     """The words that describe figure ``i``: its clause up to it, the words right after
     it ('71 sản phẩm đăng ký tham gia'), its period; not its own unit, which every
     candidate of that unit shares."""
@@ -69,10 +69,10 @@ def _described(ctx: Context, i: int) -> set[str]:
     start = _part_start(ctx, f, 120)
     after = ctx.text[f.end:f.end + 60]
     stop = regex.search(r"[,;()]|\.(?!\d)", after)
-    words = _words(ctx.text[start:f.start]) | _words(after[:stop.start()] if stop else after)
+    found = words(ctx.text[start:f.start]) | words(after[:stop.start()] if stop else after)
     if f.period:
-        words |= _words(f.period)
-    return words - _words(f.unit or "")
+        found |= words(f.period)
+    return found - words(f.unit or "")
 
 
 def resolve(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Optional[NamedBase]:
@@ -85,7 +85,7 @@ def resolve(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Opt
     confirm a claim, never to accuse one: such words are too loose for that.
     """
     named = base_words(ctx, claim_end)
-    wanted = _words(named)
+    wanted = words(named)
     if not wanted:
         return None
     s = ctx.figures[subject]
@@ -113,7 +113,7 @@ def resolve(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Opt
             candidates = with_unit
         else:
             candidates = [i for i in candidates if compatible(ctx.figures[i], s)]
-    scored = sorted(((len(wanted & _described(ctx, i)), i) for i in candidates), reverse=True)
+    scored = sorted(((len(wanted & described_words(ctx, i)), i) for i in candidates), reverse=True)
     if not scored or scored[0][0] == 0:
         return None
     best, index = scored[0]
@@ -133,7 +133,7 @@ def resolve_subject(ctx: Context, cue_start: int) -> Optional[int]:
     """
     lay = ctx.layout
     clause = ctx.text[lay.clause_start(cue_start):cue_start]
-    wanted = _words(clause)
+    wanted = words(clause)
     if not wanted:
         return None
     s0, _ = lay.sentence(cue_start)
@@ -141,7 +141,7 @@ def resolve_subject(ctx: Context, cue_start: int) -> Optional[int]:
     p0, _ = lay.sentence(max(p0 - 2, 0)) if p0 > 1 else (p0, p0)
     candidates = [i for i in ctx.figures_in(p0, cue_start, kinds=("money", "count"))
                   if i not in ctx.bases and ctx.figures[i].value]
-    scored = sorted(((len(wanted & _described(ctx, i)), i) for i in candidates), reverse=True)
+    scored = sorted(((len(wanted & described_words(ctx, i)), i) for i in candidates), reverse=True)
     if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     return scored[0][1]

@@ -17,6 +17,7 @@ from kcextract.verifier.check import Check, format_auto, round_expected
 from kcextract.verifier.claims import Claim
 from kcextract.verifier.named_base import resolve as resolve_named_base
 from kcextract.verifier.named_base import resolve_earlier_plan, resolve_plan
+from kcextract.verifier.named_base import base_words, described_words, words
 from kcextract.verifier.named_base import resolve_subject as resolve_named_subject
 from kcextract.verifier.workspace import (Context, amount_text, compatible, fig_interval, operand_interval,
                                       operand, pct)
@@ -177,6 +178,31 @@ def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, 
                                     e_txt, r_txt, unit)
 
 
+MIN_SHARED_WORDS = 2
+
+
+def _confirm_with_described_base(ctx: Context, claim: Claim, subject: int, rep_iv, decimals, unit, r_txt):
+    """A plan or whole stated anywhere in the document and described by the same words as
+    the subject or the claim ('… 4 đề án khuyến công địa phương với tổng kinh phí 578 triệu
+    đồng, đạt 63% kế hoạch' and, paragraphs before, 'tổng kinh phí khuyến công địa phương …
+    được phân bổ là 918 triệu đồng').  It must make the claim hold and be the only such
+    figure: a described base confirms, it never accuses."""
+    x = ctx.figures[subject]
+    wanted = described_words(ctx, subject) | words(base_words(ctx, claim.end))
+    candidates = [i for i, f in enumerate(ctx.figures)
+                  if i not in (subject, claim.fig) and compatible(f, x) and f.value and f.value != x.value
+                  and not ctx.layout.in_quote(f.start)
+                  and len(wanted & described_words(ctx, i)) >= MIN_SHARED_WORDS]
+    fits = _fitting_bases(ctx, claim, subject, candidates, rep_iv)
+    if len({ctx.figures[i].value for _, i, _ in fits}) != 1:
+        return None
+    a, i, point = fits[0]
+    expected = round_expected(point, decimals)
+    nums, _ = amount_text([ctx.figures[a], ctx.figures[i]])
+    e_txt = pct(expected, decimals)[:-1]
+    return a, i, expected, _formula(claim.relation, claim.direction, nums[0], nums[1], e_txt, r_txt, unit)
+
+
 def evaluate(ctx: Context, claim: Claim) -> Check:
     """The check of one ratio/share/growth/multiple claim."""
     kind = "growth" if claim.relation == "multiple" else claim.relation
@@ -251,6 +277,11 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
         if confirmed is not None:
             s, base_i, expected, explanation = confirmed
             return check("ok", expected, [s, base_i], explanation, by="value fit")
+        if claim.relation in ("ratio", "share") and claim.fig is not None:
+            described = _confirm_with_described_base(ctx, claim, subjects[0], rep_iv, decimals, unit, r_txt)
+            if described is not None:
+                s, base_i, expected, explanation = described
+                return check("ok", expected, [s, base_i], explanation, by="described like its subject")
         x = ctx.figures[subjects[0]]
         implied = _implied(claim.relation, claim.direction, claim.reported, Decimal(x.value))
         _, imp = amount_text([x], implied, with_unit=True, max_decimals=0)

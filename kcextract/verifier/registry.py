@@ -36,6 +36,7 @@ RESOLVERS = {
     "plan of the named year": "inferred: the plan figure of the year the claim names",
     "same thing, named period": "inferred: the figure of the same thing for the period the claim names",
     "named base": "inferred: the earlier figure the claim's words describe best",
+    "described like its subject": "inferred: the one figure described by the subject's words that fits (confirms only)",
     "named subject, value fit": "inferred: a subject named by words and a base that fits by value",
     "value fit": "inferred: the only nearby figure that makes the claim hold (confirms only)",
     "": "no operands found",
