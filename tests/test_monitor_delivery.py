@@ -122,6 +122,11 @@ def test_a_failing_site_gives_exit_status_1_and_names_the_page(tmp_path, site_se
     [record] = [json.loads(line) for line in run("runs", "--db", tmp_path / "kc.db", "--format", "jsonl").stdout.splitlines()]
     assert record["status"] == "failed" and record["sites"][0]["failed"] == 1
     assert record["sites"][0]["failures"][0][0] == server.base + OLD
+    quiet = run("monitor", "--site-file", site_path, "--db", tmp_path / "kc.db", "--delay", "0", "--quiet")
+    assert quiet.exit_code == 1 and quiet.stdout == ""
+    lines = quiet.stderr.splitlines()          # --quiet: only what failed, no counts, no alerts
+    assert lines and all(line.startswith("  failed [fixture-site] ") for line in lines)
+    assert any(server.base + OLD in line for line in lines)
 
 
 def test_a_second_pass_on_the_same_database_refuses_with_a_clear_message(tmp_path, site_server):

@@ -101,7 +101,7 @@ def _one_pass(options: dict, console, quiet: bool) -> int:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from kcextract.monitor import MonitorPass
-    from kcextract.monitor.summary import plain_lines, print_table
+    from kcextract.monitor.summary import error_lines, plain_lines, print_table
 
     show = console.is_terminal and not quiet
     with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), TextColumn("{task.fields[detail]}"),
@@ -114,8 +114,8 @@ def _one_pass(options: dict, console, quiet: bool) -> int:
         report = MonitorPass(on_progress=on_progress, **options).run()
     if show:
         print_table(report, console, options["db_path"])
-    elif not quiet:
-        for line in plain_lines(report, options["db_path"]):
+    else:
+        for line in error_lines(report) if quiet else plain_lines(report, options["db_path"]):
             click.echo(line, err=True)
     return 0 if report.ok else 1
 

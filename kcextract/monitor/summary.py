@@ -38,6 +38,12 @@ def _detail_lines(report, db: str, url_below: bool = False) -> list[str]:
         lines += [line, f"      {a['url']}"] if url_below else [f"{line}  {a['url']}"]
     if len(report.alerts) > len(shown):
         lines.append(f"  … {len(report.alerts) - len(shown)} more: kcextract alerts --db {db} --since 1d")
+    return lines + error_lines(report)
+
+
+def error_lines(report) -> list[str]:
+    """Only what failed: pages or sites, and deliveries (all ``--quiet`` prints)."""
+    lines = []
     for site in report.sites:
         for url, reason in site.failures:
             lines.append(f"  failed [{site.site}] {url}: {reason}")
