@@ -35,3 +35,8 @@ def out_option(default, help):
     """``--out PATH``: where a command writes its files."""
     return click.option("--out", "out", default=default, show_default=True, metavar="PATH",
                         type=click.Path(file_okay=False), help=help)
+
+
+def jobs_option(help="Worker processes (default: all cores). The output is the same, in the same order, for any N."):
+    """``--jobs N``: how many processes extract and verify (:mod:`kcextract.batch`); default all cores."""
+    return click.option("--jobs", "-j", "jobs", type=click.IntRange(min=1), default=None, metavar="N", help=help)
