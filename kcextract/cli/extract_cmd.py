@@ -5,6 +5,7 @@ import sys
 
 import click
 
+from kcextract.cli.options import jobs_option
 from kcextract.figure import OUTPUT_FIELDS
 from kcextract.inputs import iter_documents
 from kcextract.output import FORMATS, RecordWriter
@@ -28,7 +29,8 @@ def _flat(record: dict) -> dict:
               help="Print the text that offsets point into (for HTML: the extracted article text) instead of figures.")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(["money", "percent", "count", "project"]),
               help="Only figures of this kind (repeatable).")
-def extract(inputs, db, site, fmt, show_text, kinds):
+@jobs_option()
+def extract(inputs, db, site, fmt, show_text, kinds, jobs):
     """Extract money, percent, count and project figures from Vietnamese text.
 
     INPUTS are .txt or .html files, directories (read recursively) or '-' for
@@ -43,7 +45,7 @@ def extract(inputs, db, site, fmt, show_text, kinds):
     \b
         kcextract extract corpus/ --format jsonl > figures.jsonl
     """
-    from kcextract.extractor import extract_figures
+    from kcextract.batch import analyse_stream
 
     if not inputs and db is None:
         raise click.UsageError("give at least one file, directory or '-', or --db PATH")
@@ -63,8 +65,11 @@ def extract(inputs, db, site, fmt, show_text, kinds):
             click.echo(doc.text)
     else:
         writer = RecordWriter(fmt, OUTPUT_FIELDS, table_columns=TABLE_COLUMNS, title="Figures")
-        for doc in iter_documents(inputs, db=db, on_problem=report, site=site):
-            for figure in extract_figures(doc.text, source=doc.source, on_problem=report_number):
+        documents = iter_documents(inputs, db=db, on_problem=report, site=site)
+        for doc, analysis in analyse_stream(documents, lambda d: (d.text, d.source), jobs=jobs):
+            for message in analysis.problems:
+                report_number(message)
+            for figure in analysis.figures:
                 if not kinds or figure.kind in kinds:
                     record = figure.to_dict()
                     writer.write(record if fmt == "jsonl" else _flat(record))
