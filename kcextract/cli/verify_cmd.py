@@ -5,6 +5,7 @@ import sys
 
 import click
 
+from kcextract.cli.options import jobs_option
 from kcextract.inputs import iter_documents
 from kcextract.output import FORMATS, RecordWriter, location
 from kcextract.verifier.check import CHECK_FIELDS
@@ -46,7 +47,8 @@ def _table(rows: list, stream) -> None:
 @click.option("--only-failures", is_flag=True, help="Only the claims that do not add up.")
 @click.option("--all", "show_all", is_flag=True,
               help="Also list claims that cannot be checked (an operand is missing or ambiguous).")
-def verify(inputs, db, fmt, only_failures, show_all):
+@jobs_option()
+def verify(inputs, db, fmt, only_failures, show_all, jobs):
     """Recompute the arithmetic claims of Vietnamese reports and say whether they hold.
 
     Every claim that can be recomputed from other figures of the same document
@@ -66,7 +68,7 @@ def verify(inputs, db, fmt, only_failures, show_all):
         kcextract verify article.txt --only-failures
         kcextract verify corpus/ --format jsonl > checks.jsonl
     """
-    from kcextract.verifier import verify_text
+    from kcextract.batch import analyse_stream
 
     if not inputs and db is None:
         raise click.UsageError("give at least one file, directory or '-', or --db PATH")
@@ -77,8 +79,11 @@ def verify(inputs, db, fmt, only_failures, show_all):
         click.echo(f"Error: {problem}", err=True)
 
     writer = None if fmt == "table" else RecordWriter(fmt, CHECK_FIELDS)
-    for doc in iter_documents(inputs, db=db, on_problem=report):
-        for check in verify_text(doc.text, source=doc.source):
+    documents = iter_documents(inputs, db=db, on_problem=report)
+    for doc, analysis in analyse_stream(documents, lambda d: (d.text, d.source), jobs=jobs, verify=True):
+        for message in analysis.problems:       # a number that matched but could not be read
+            click.echo(f"Warning: {message}", err=True)
+        for check in analysis.checks:
             failed = failed or check.status == "fail"
             if only_failures and check.status != "fail":
                 continue
