@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import warnings
 from contextlib import closing
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -215,16 +216,18 @@ def _site_provinces() -> dict:
 
 
 def build(db, force: bool = False, version: Optional[str] = None,
-          on_document: Optional[Callable[[str, object], None]] = None) -> BuildSummary:
+          on_document: Optional[Callable[[str, object], None]] = None, jobs: Optional[int] = 1) -> BuildSummary:
     """(Re)build the dataset tables of the corpus ``db``.
 
     :param force: re-extract every document even when nothing changed.
     :param version: the extractor version to record (default :func:`extractor_version`).
     :param on_document: called with ``("extracted"|"unchanged", document)`` for progress.
+    :param jobs: processes that extract and verify (:mod:`kcextract.batch`; None: all cores);
+        the tables are the same for any number.
     :raises FileNotFoundError: when there is no corpus at ``db``.
     """
-    from kcextract.extractor import extract_figures
-    from kcextract.verifier import verify_text
+    from kcextract.batch import analyse_stream
+    from kcextract.exceptions import UnreadableNumberWarning
 
     store.open_readonly(db).close()          # a missing or foreign file fails here, untouched
     summary = BuildSummary(extractor_version=version or extractor_version())
@@ -234,7 +237,16 @@ def build(db, force: bool = False, version: Optional[str] = None,
         previous = {row[0]: tuple(row[1:]) for row in conn.execute(
             f"SELECT id, text_hash, extractor_version, duplicate_of FROM {schema.DOCUMENTS}")}
         present = set()
-        for doc in store.iter_documents(db, include_duplicates=True):
+
+        def work_of(doc):
+            """What a worker extracts and verifies: nothing for a document that did not change."""
+            key = (text_hash(doc.text or ""), summary.extractor_version, doc.duplicate_of)
+            if not force and previous.get(doc.id) == key:
+                return None
+            return doc.text or "", doc.canonical_url or doc.url
+
+        documents = store.iter_documents(db, include_duplicates=True)
+        for doc, analysis in analyse_stream(documents, work_of, jobs=jobs, verify=True):
             present.add(doc.id)
             summary.documents += 1
             text = doc.text or ""
@@ -259,8 +271,9 @@ def build(db, force: bool = False, version: Optional[str] = None,
                 if on_document:
                     on_document("unchanged", doc)
                 continue
-            figures = list(extract_figures(text, source=document_row["url"])) if text.strip() else []
-            checks = list(verify_text(text, source=document_row["url"], figures=figures)) if figures else []
+            for message in analysis.problems:
+                warnings.warn(message, UnreadableNumberWarning)
+            figures, checks = list(analysis.figures), list(analysis.checks)
             for table in (schema.FIGURES, schema.CHECKS, schema.PROJECTS):
                 conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc.id,))
             figure_rows = _figure_rows(doc, figures, checks, text, doc.duplicate_of is not None)
