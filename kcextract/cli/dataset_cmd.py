@@ -5,14 +5,15 @@ import sys
 
 import click
 
-from kcextract.cli.options import db_option
+from kcextract.cli.options import db_option, jobs_option
 from kcextract.output import EXIT_BAD_INPUT, EXIT_OK, nothing_found
 
 
 @click.command()
 @db_option()
 @click.option("--force", is_flag=True, help="Re-extract every document, even those that did not change.")
-def dataset(db, force):
+@jobs_option()
+def dataset(db, force, jobs):
     """Build the dataset tables (documents, figures, checks, projects) in the corpus database.
 
     Figures and checks get stable ids, so a rebuild updates rows instead of adding
@@ -31,7 +32,7 @@ def dataset(db, force):
     from kcextract.exceptions import KcextractError
 
     try:
-        summary = build(db, force=force)
+        summary = build(db, force=force, jobs=jobs)
     except FileNotFoundError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
