@@ -18,6 +18,7 @@ from kcextract.verifier.workspace import Context, compatible
 from kcextract.verifier.layout import BULLET
 
 _SPLIT_MAJOR = regex.compile(r";")
+LEAD_LOOK_BACK = 3     # sentences between a count and the 'Các … gồm:' sentence that lists it
 _SPLIT_MINOR = regex.compile(r",|\s(?:và|hoặc)\s")
 _STRIP = " \t.;:,–-—…"
 
@@ -209,9 +210,17 @@ def find_lists(ctx: Context) -> list[Check]:
                     items = alt if len(alt) == f.value else items
         if len(items) < 2:
             continue
+        headed = [(a, b) for a, b in items if _starts_with(ctx.text[a:b], f.unit)]
+        if bullets and 2 <= len(headed) < len(items) and Decimal(len(headed)) == Decimal(f.value):
+            # '05 đề án và 02 nội dung chi khác, cụ thể:' then seven bullets, five opening
+            # with 'Đề án': the five are what the count counts.
+            items = headed
         if needs_head and not all(_starts_with(ctx.text[a:b], f.unit) for a, b in items):
             continue
-        inner = ctx.figures_in(list_start, list_end)
+        # Amounts in brackets inside an item ('… (gồm 13 đề án với kinh phí 2,035 tỉ đồng)')
+        # describe the item; they do not make the list a breakdown of amounts.
+        inner = [j for j in ctx.figures_in(list_start, list_end)
+                 if paren or lay.paren(ctx.figures[j].start) is None]
         named_items = all(_starts_with(ctx.text[a:b], f.unit) for a, b in items)
         if not paren and not bullets and ":" not in m.group(0) and not named_items:
             continue      # 'tối đa 02 gian hàng, bao gồm chi phí thuê …': 'including', not a list
@@ -245,6 +254,79 @@ def find_lists(ctx: Context) -> list[Check]:
     return checks + [c for c in announced_lists(ctx, set()) if c.claim_start not in done]
 
 
+def lead_sentence_lists(ctx: Context, done: set) -> list[Check]:
+    """'… nghiệm thu 2 đề án khuyến công địa phương. Các đề án gồm: Đề án A và Đề án B.': a
+    sentence that opens with 'Các <noun> gồm:' lists what a count of the sentence before
+    counted.  The count is the one whose counted noun is the list's noun, else the only
+    count of that sentence.  Such a list a sentence away confirms its count; it fails it
+    only when the noun is the count's own and every item opens with it ('Đề án …')."""
+    lead = ctx.cues.first("list_lead").pattern
+    lay = ctx.layout
+    checks = []
+    pos = 0
+    while pos < len(ctx.text):
+        s0, s1 = lay.sentence(pos)
+        pos = max(s1, pos + 1)
+        m = lead.match(ctx.text[s0:s1])
+        if not m or s0 < 2:
+            continue
+        lead_end = s0 + m.end()
+        p0 = s0
+        for _ in range(LEAD_LOOK_BACK):          # a caption may stand between count and list
+            if p0 < 2:
+                break
+            p0, _ = lay.sentence(p0 - 2)
+        counts = [i for i in ctx.figures_in(p0, s0, kinds=("count",))
+                  if ctx.figures[i].value and i not in ctx.bases and ctx.figures[i].start not in done]
+        noun = " ".join(m.group("noun").lower().split())
+        same = [i for i in counts if (ctx.figures[i].unit or "").lower().startswith(noun)
+                or noun.startswith((ctx.figures[i].unit or "#").lower())]
+        chosen = same[-1:] if same else counts      # the nearest count of the noun, else the only count
+        if len(chosen) != 1:
+            continue
+        f = ctx.figures[chosen[0]]
+        line_end = lay.line(lead_end)[1]
+        if ctx.text[lead_end:line_end].strip(" \t:"):
+            items = _items(ctx, lead_end, s1)
+        else:
+            _, _, items = _bullet_block(ctx, line_end + 1)
+        if same and items and _starts_with(ctx.text[slice(*items[0])], f.unit):
+            # 'Đề án A của HTX X, xã Y và Đề án B': every item opens with the noun; a piece
+            # that does not is the tail of the item before it.
+            merged = []
+            for a, b in items:
+                if merged and not _starts_with(ctx.text[a:b], f.unit):
+                    merged[-1] = (merged[-1][0], b)
+                else:
+                    merged.append((a, b))
+            items = merged
+        elif items and len(items) + 1 == f.value:
+            # '…; hộ kinh doanh C và HTX D': the last two items joined by 'và' before a name.
+            a, b = items[-1]
+            cut = regex.search(r"\s(?:và)\s+(?=\p{Lu})", ctx.text[a:b])
+            if cut:
+                items = items[:-1] + [(a, a + cut.start()), (a + cut.end(), b)]
+        if len(items) < 2:
+            continue
+        n = len(items)
+        listed = [ctx.text[a:b] for a, b in items]
+        explanation = f"Câu sau liệt kê {n} mục: {_shown(listed)}; báo cáo ghi {f.text}"
+        named = bool(same) and all(_starts_with(it, f.unit) for it in listed)
+        if Decimal(n) == Decimal(f.value):
+            status = "ok"
+        elif named and not ctx.cues.first("partial").pattern.search(lay.masked(lead_end, s1)):
+            status = "fail"
+        else:
+            status = "unverifiable"
+            explanation += " (danh sách ở câu sau có thể không cùng đếm một thứ)"
+        checks.append(Check("count_list", status, f.text, f.start, f.end, Decimal(f.value), Decimal(n),
+                            tuple(Operand(ctx.text[a:b], a, b, None) for a, b in items), explanation,
+                            ctx.source, str(n), resolved_by="listed items",
+                            binding="stated" if named else "inferred"))
+    return checks
+
+
 def find(ctx: Context) -> list[Check]:
     """The claim-type entry point (registry): the items are listed in the text."""
-    return [dataclasses.replace(c, resolved_by="listed items", binding="stated") for c in find_lists(ctx)]
+    checks = [dataclasses.replace(c, resolved_by="listed items", binding="stated") for c in find_lists(ctx)]
+    return checks + lead_sentence_lists(ctx, {c.claim_start for c in checks})

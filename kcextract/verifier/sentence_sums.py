@@ -8,6 +8,7 @@ does not add up may simply not be a breakdown).
 """
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 
 from kcextract.verifier.check import Check
@@ -17,6 +18,7 @@ from kcextract.verifier.workspace import AMOUNT_KINDS, Context, amount_text, fig
 
 FOLLOWING_SENTENCES = 4
 MAX_PARTS = 14
+INTERLEAVED_POOL = 10
 
 
 def _scope_end(ctx: Context, pos: int) -> int:
@@ -37,6 +39,39 @@ def _eligible(ctx: Context, i: int) -> bool:
             and f.value_max is None and not ctx.layout.in_quote(f.start))
 
 
+def _contiguous_run(ctx: Context, candidates: list, t_iv) -> list:
+    """The first run of consecutive candidates (≥ 2) whose sum is the total."""
+    for a in range(len(candidates)):
+        total = Decimal(0)
+        for b in range(a, min(len(candidates), a + MAX_PARTS)):
+            total += Decimal(ctx.figures[candidates[b]].value)
+            if b > a and overlaps(t_iv, (total, total)):
+                return candidates[a:b + 1]
+            if t_iv[1] is not None and total > t_iv[1]:
+                break
+    return []
+
+
+def _interleaved(ctx: Context, candidates: list, t, t_iv) -> list:
+    """Two or three candidates, not next to each other, whose sum is the total: 'Trong đó:
+    KCQG được phê duyệt 120.000 triệu, thực hiện 118.579 triệu; KCĐP được phê duyệt
+    178.300,98 triệu …' breaks down both the plan and the execution.  Only for a total
+    written to at least three significant digits (a chance fit is then unlikely) and
+    only when one set of values fits."""
+    if t_iv[0] is None or t_iv[1] is None or (t_iv[1] - t_iv[0]) * 100 > Decimal(t.value):
+        return []
+    pool = candidates[:INTERLEAVED_POOL]
+    fits = {}
+    for size in (2, 3):
+        for combo in itertools.combinations(pool, size):
+            total = sum(Decimal(ctx.figures[j].value) for j in combo)
+            if overlaps(t_iv, (total, total)):
+                fits.setdefault(tuple(sorted(ctx.figures[j].value for j in combo)), list(combo))
+        if fits:
+            break
+    return next(iter(fits.values())) if len(fits) == 1 else []
+
+
 def find(ctx: Context) -> list[Check]:
     """The claim-type entry point (registry): totals confirmed by the run of parts after them."""
     out = []
@@ -51,18 +86,7 @@ def find(ctx: Context) -> list[Check]:
         candidates = [j for j in ctx.figures_in(own_end, _scope_end(ctx, t.start))
                       if _eligible(ctx, j) and same_head(ctx.figures[j], t) and ctx.figures[j].value < t.value]
         t_iv = fig_interval(t)
-        found = None
-        for a in range(len(candidates)):
-            total = Decimal(0)
-            for b in range(a, min(len(candidates), a + MAX_PARTS)):
-                total += Decimal(ctx.figures[candidates[b]].value)
-                if b > a and overlaps(t_iv, (total, total)):
-                    found = candidates[a:b + 1]
-                    break
-                if total > (t_iv[1] if t_iv[1] is not None else total):
-                    break
-            if found:
-                break
+        found = _contiguous_run(ctx, candidates, t_iv) or _interleaved(ctx, candidates, t, t_iv)
         if not found:
             continue
         figs = [ctx.figures[j] for j in found]
