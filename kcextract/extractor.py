@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import bisect
 import warnings
+
+import regex
 from decimal import Decimal
 from typing import Callable, Optional
 
@@ -195,7 +197,20 @@ def _project(doc: _Work, pattern: Pattern, m, lex: Lexicon) -> Optional[list[Fig
     name = " ".join(m.group("name").split()).strip(" ,.;:")
     if len(name) < 3:
         return None
+    if _generic_programme(m.group(0), m.group("kw"), name):
+        return None
     return [doc.figure("project", m.start(), m.end(), name=name, qualifier=("exact", None))]
+
+
+def _generic_programme(matched: str, keyword: str, name: str) -> bool:
+    """An unquoted name that opens with a generic reference ('Đề án khuyến công địa phương
+    năm 2021', 'Chương trình OCOP'); a programme that names its period is one decision."""
+    if any(q in matched for q in "“”\"«»"):
+        return False
+    if not word_regex("PROJECT_GENERIC").match(name):
+        return False
+    dated = regex.search(r"(?:giai\s+đoạn|đến\s+năm)\s+(?:19|20)\d\d", name, regex.IGNORECASE)
+    return not (dated and keyword.casefold().startswith("chương"))
 
 
 _BUILDERS = {"money": _money, "percent": _percent, "count": _count, "project": _project}

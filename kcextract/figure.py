@@ -17,7 +17,7 @@ QUALIFIERS = ("exact", "approx", "under", "over", "at_least", "at_most")
 OUTPUT_FIELDS = (
     "source", "kind", "text", "start", "end", "value", "value_max", "currency",
     "unit", "qualifier", "of_total", "name", "sentence", "label", "scope", "period", "period_years",
-    "role", "per",
+    "role", "per", "beneficiary", "place", "amount", "status",
 )
 
 
@@ -58,6 +58,11 @@ class Figure:
     period_years: tuple = ()
     role: Optional[str] = None
     per: Optional[str] = None
+    # What the text says of a named project: who benefits, where, how much, how far along.
+    beneficiary: Optional[str] = None
+    place: Optional[str] = None
+    amount: Optional[Decimal] = None
+    status: Optional[str] = None
     # Provenance helpers (not in the output contract): where the sentence and
     # the qualifier word stand in the original text.
     sentence_start: int = 0
@@ -79,7 +84,7 @@ class Figure:
         """The public record (issue 2's contract), numbers as int/float."""
         d = asdict(self)
         out = {k: d[k] for k in OUTPUT_FIELDS}
-        for k in ("value", "value_max", "of_total"):
+        for k in ("value", "value_max", "of_total", "amount"):
             out[k] = plain_number(out[k])
         out["period_years"] = list(self.period_years)
         return out

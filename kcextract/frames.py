@@ -418,9 +418,9 @@ def frame_figures(norm, sentences, tables, figures: list) -> list:
     cells = _table_context(tables)
     cues = _cues()
     out, previous_end = [], 0
-    for f in figures:
+    for k, f in enumerate(figures):
         if f.kind == "project":
-            out.append(f)
+            out.append(_project_parts(text, to_norm, sentences, figures, k))
             continue
         ns, ne = to_norm(f.start), to_norm(f.end)
         s0, s1 = sentences.around(ns)
@@ -457,6 +457,48 @@ def frame_figures(norm, sentences, tables, figures: list) -> list:
             period_years=period.years if period else (),
         ))
     return out
+
+
+_STATUS_SHARE = regex.compile(r"(?:hoàn\s+thành|đạt|thực\s+hiện\s+được)\s+\d+(?:,\d+)?\s*%\s+khối\s+lượng", regex.I)
+_NAME_RUN = regex.compile(r"[ ]+(?P<name>[^,;.()\n]{2,80}?)(?=[ ]*(?:[,;.()\n]|$)|[ ]+(?:tại|với|kinh\s+phí|đã|được|do)(?!\w))")
+
+
+def _project_parts(text: str, to_norm, sentences, figures: list, k: int):
+    """A project with what its sentence or list item says of it: beneficiary, place,
+    amount (the first money figure after it) and status (after it, else in its lead)."""
+    f = figures[k]
+    cues = _cues()
+    ns, ne = to_norm(f.start), to_norm(f.end)
+    s0, s1 = sentences.around(ns)
+    line_end = text.find("\n", ne)
+    hi = min(s1, line_end if line_end >= 0 else len(text))
+    for later in figures[k + 1:]:
+        if later.kind == "project":
+            hi = min(hi, to_norm(later.start))
+            break
+    beneficiary = place = None
+    lead = cues.cue("BENEFICIARY_LEAD").search(text, ne, hi)
+    if lead:
+        name = _NAME_RUN.match(text, lead.end(), hi)
+        beneficiary = name.group("name").strip(" :") if name else None
+    if beneficiary is None:
+        head = cues.cue("BENEFICIARY_HEAD").search(text, ne, hi)
+        if head:
+            name = _NAME_RUN.match(text, head.end(), hi)
+            beneficiary = (head.group(0) + (" " + name.group("name") if name else "")).strip()
+    head = cues.cue("PLACE_HEAD").search(text, ne, hi)
+    if head and (beneficiary is None or head.group(0) not in beneficiary):
+        name = regex.match(r"[ ]+(?P<name>[^;.()\n]{2,120}?)(?=[ ]*(?:[;.()\n]|$|,(?![ ]*(?:xã|huyện|tỉnh|thành phố|TP|thị xã|phường|quận)\b))|[ ]+(?:với|kinh\s+phí|đã|được|do)(?!\w))",
+                           text[head.end():hi] + "\n")
+        if name:
+            place = (head.group(0) + " " + name.group("name")).strip()
+    amount = next((g.value for g in figures[k + 1:] if g.kind == "money" and to_norm(g.start) < hi
+                   and g.value_max is None), None)
+    status = _STATUS_SHARE.search(text, ne, hi) or cues.cue("STATUS").search(text, ne, hi)
+    if status is None:
+        status = _last(cues.cue("STATUS"), text, s0, ns)
+    return dataclasses.replace(f, beneficiary=beneficiary, place=place, amount=amount,
+                               status=" ".join(status.group(0).split()) if status else None)
 
 
 def _to_norm(norm):

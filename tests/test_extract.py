@@ -270,3 +270,48 @@ def test_numbers_that_count_nothing(text):
 ])
 def test_money_as_budgets_publish_it(text, values):
     assert [(f.kind, f.value) for f in kcextract.extract(text)] == [("money", v) for v in values]
+
+
+# --- named projects ------------------------------------------------------------------------------
+
+def _projects(text):
+    return [f for f in kcextract.extract(text) if f.kind == "project"]
+
+
+def test_an_unquoted_project_is_named_up_to_where_its_name_ends_with_what_the_text_says_of_it():
+    text = ("- Đề án Hỗ trợ ứng dụng máy móc thiết bị tiên tiến trong sản xuất rượu thanh long, đơn vị thụ "
+            "hưởng là Công ty TNHH Rượu Vang, kinh phí hỗ trợ là 150 triệu đồng, đã hoàn thành 50% khối lượng;")
+    [p] = _projects(text)
+    assert p.name == "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến trong sản xuất rượu thanh long"
+    assert (p.beneficiary, p.amount, p.status) == ("Công ty TNHH Rượu Vang", 150_000_000, "hoàn thành 50% khối lượng")
+
+
+def test_a_project_keeps_its_place_and_a_list_leads_status():
+    text = ("Các đề án xin dừng thực hiện gồm: đề án hỗ trợ ứng dụng máy móc thiết bị trong sản xuất đồ mộc "
+            "dân dụng” tại xã Yên Hân, huyện Chợ Mới; Đề án “Hỗ trợ máy sấy” (đơn vị thụ hưởng là HTX Thành Long).")
+    first, second = _projects(text)
+    assert (first.place, first.status) == ("xã Yên Hân, huyện Chợ Mới", "xin dừng thực hiện")
+    assert second.beneficiary == "HTX Thành Long"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("phê duyệt Chương trình mục tiêu quốc gia giảm nghèo bền vững giai đoạn 2021-2025, trong đó",
+     "mục tiêu quốc gia giảm nghèo bền vững giai đoạn 2021-2025"),
+    ("thực hiện 01 đề án nhóm Hỗ trợ ứng dụng máy móc thiết bị tiên tiến trong chế biến nông sản. Kinh phí",
+     "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến trong chế biến nông sản"),
+    ("là 405 triệu đồng: Thông tin tuyên truyền hoạt động khuyến công (01 đề án). Đơn vị",
+     "Thông tin tuyên truyền hoạt động khuyến công"),
+])
+def test_named_projects(text, name):
+    assert [p.name for p in _projects(text)] == [name]
+
+
+@pytest.mark.parametrize("text", [
+    "triển khai các đề án khuyến công địa phương năm 2021 trên địa bàn",
+    "gắn với Chương trình khuyến công quốc gia, tỉnh đã",
+    "theo Đề án khuyến công địa phương đợt 1 năm 2017.",
+    "Trong đó có 1 đề án đào tạo nghề",
+    "tham gia Chương trình OCOP hiệu quả",
+])
+def test_generic_references_are_not_named_projects(text):
+    assert _projects(text) == []
