@@ -84,6 +84,18 @@ def extract_batch(docs: Sequence[Mapping]) -> list:
     return rows
 
 
+def figure_and_check_rows(docs: Sequence[Mapping]) -> tuple:
+    """``(figure rows, check rows)`` of ``docs`` from one pass (the figures a check uses are the
+    ones extracted): :func:`extract_batch` and :func:`verify_batch` at the cost of one."""
+    docs = list(docs)
+    figure_rows, check_rows = [], []
+    for document_id, analysis in zip(_ids(docs), analyse_batch(_works(docs), verify=True)):
+        _warn(analysis.problems)
+        figure_rows.extend({"document_id": document_id, **figure.to_dict()} for figure in analysis.figures)
+        check_rows.extend({"document_id": document_id, **check.to_dict()} for check in analysis.checks)
+    return figure_rows, check_rows
+
+
 def verify_batch(docs: Sequence[Mapping]) -> list:
     """One row per checked claim of ``docs`` (as :func:`extract_batch`): the check's public
     record (``verify --format jsonl``, unverifiable claims included) with ``document_id``."""
