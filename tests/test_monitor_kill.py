@@ -126,3 +126,30 @@ def test_every_runs_passes_until_sigterm_and_ends_cleanly(tmp_path):
     assert len(out.splitlines()) == 3          # the first pass's three alerts, once
     runs = read(db, "runs", limit=100)
     assert len([r for r in runs if r["status"] == "done"]) >= 2
+
+
+@pytest.mark.slow
+def test_a_second_process_refuses_while_a_pass_runs_and_the_first_finishes_untouched(tmp_path):
+    import threading
+
+    release = threading.Event()
+    with ChangingSite() as server:
+        server.version(1)
+        site_path = server.site_file(tmp_path)
+        db = tmp_path / "kc.db"
+        # the first pass stalls on the list page until the second one has been refused
+        server.on_request = lambda path: release.wait(PASS_TIMEOUT) if path == "/tin-tuc/" else None
+        first = monitor(site_path, db, "--notify", "stdout")
+        lock = Path(f"{db}.monitor-lock")
+        deadline = time.monotonic() + PASS_TIMEOUT
+        while time.monotonic() < deadline and f"pid {first.pid}" not in (lock.read_text() if lock.exists() else ""):
+            time.sleep(0.05)
+        second = monitor(site_path, db, "--notify", "stdout")
+        out2, err2 = second.communicate(timeout=PASS_TIMEOUT)
+        release.set()
+        out1, err1 = first.communicate(timeout=PASS_TIMEOUT)
+    assert second.returncode == 1 and out2 == ""
+    assert f"another monitor pass is running (pid {first.pid}, started" in err2
+    assert first.returncode == 0, err1
+    assert len(out1.splitlines()) == 3
+    assert [r["status"] for r in read(db, "runs")] == ["done"]
