@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "monitor"))
 
-from monitor_servers import NEW, OLD, ChangingSite, WebhookReceiver  # noqa: E402
+from monitor_servers import NEW, OLD, ChangingSite, WebhookReceiver, free_port  # noqa: E402
 
 from kcextract.cli import cli  # noqa: E402
 from kcextract.cli.monitor_cmd import COMMANDS  # noqa: E402
@@ -183,3 +183,16 @@ def test_since_leaves_out_older_articles(tmp_path, site_server):
         [server.base + "/tin-tuc/binh-chon-san-pham-cnnt-tieu-bieu-102.html"]
     bad = run("monitor", "--site-file", site_path, "--db", db, "--since", "last week")
     assert bad.exit_code == 2 and "'last week' is not a date" in bad.stderr
+
+
+def test_alerts_wait_for_a_webhook_that_is_not_listening_yet(tmp_path, site_server):
+    server, site_path = site_server
+    site, db, port = load_site(site_path), tmp_path / "kc.db", free_port()
+    webhook = make_notifier(f"webhook:http://127.0.0.1:{port}/hook", retries=1, backoff=0.01, timeout=2)
+    first = run_pass(db, site, [webhook])
+    assert "ConnectionError" in first.deliveries[webhook.key].error
+    assert first.deliveries[webhook.key].pending == 3
+    with WebhookReceiver(port=port) as hook:
+        second = run_pass(db, site, [webhook])
+    assert second.ok and second.alerts == []
+    assert sorted(hook.ids()) == sorted(a["id"] for a in first.alerts)
