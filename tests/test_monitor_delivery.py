@@ -196,3 +196,18 @@ def test_alerts_wait_for_a_webhook_that_is_not_listening_yet(tmp_path, site_serv
         second = run_pass(db, site, [webhook])
     assert second.ok and second.alerts == []
     assert sorted(hook.ids()) == sorted(a["id"] for a in first.alerts)
+
+
+def test_a_database_that_is_not_a_corpus_is_bad_input_and_left_alone(tmp_path, site_server):
+    import sqlite3
+
+    server, site_path = site_server
+    db = tmp_path / "other.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE invoices (id INTEGER)")
+    conn.commit()
+    conn.close()
+    before = db.read_bytes()
+    result = run("monitor", "--site-file", site_path, "--db", db, "--delay", "0")
+    assert result.exit_code == 2 and "not a kcextract corpus" in result.stderr
+    assert db.read_bytes() == before and server.hits == {}

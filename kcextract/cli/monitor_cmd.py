@@ -14,7 +14,7 @@ from datetime import date
 import click
 
 from kcextract import store
-from kcextract.exceptions import KcextractError, SiteConfigError
+from kcextract.exceptions import CorpusBusy, CorpusError, KcextractError, SiteConfigError
 
 SHORT_TYPES = {"new_article": "new", "changed_article": "changed", "failed_check": "✗ check"}
 DB_HELP = f"corpus database (SQLite; default ./{store.DEFAULT_DB}); the monitor keeps its tables there too"
@@ -180,6 +180,10 @@ def monitor_cmd(site_names, all_sites, site_files, notify, every, recheck, delay
     if every is None:
         try:
             sys.exit(_one_pass(options, console, quiet))
+        except CorpusError as exc:
+            if isinstance(exc, CorpusBusy):
+                raise
+            raise click.UsageError(str(exc)) from exc     # --db names something that is not a corpus
         except KeyboardInterrupt:
             click.echo("stopped: the next pass completes this one's work", err=True)
             sys.exit(130)
