@@ -220,6 +220,7 @@ class MonitorPass:
             figures = snapshot(kcextract.extract(doc.text, source=doc.url))
             failing = [c.to_dict() for c in kcextract.verify(doc.text, source=doc.url)
                        if getattr(c, "status", None) == "fail"]
+            changes = None if old is None else diff_figures(self._old_figures(old, doc.url), figures)
         except Exception as exc:  # an extractor/verifier bug on one page: report it, keep going
             result.failures.append((doc.url, f"cannot extract or verify: {exc.__class__.__name__}: {exc}"))
             return
@@ -230,7 +231,6 @@ class MonitorPass:
             found.append(alert_types.new_article(doc, worth_a_look(figures), run_id, now))
         else:
             counts = {"changed": 1}
-            changes = diff_figures(self._old_figures(old, doc.url), figures)
             if changes:
                 found.append(alert_types.changed_article(doc, changes, old["text_hash"], new_hash, run_id, now))
         found += [alert_types.failed_check(doc, check, run_id, now) for check in failing]
