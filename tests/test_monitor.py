@@ -229,3 +229,26 @@ def test_figures_stored_by_an_older_extractor_are_not_mistaken_for_corrections(t
     server.version(2)
     [changed] = by_type(run_pass(db, site).alerts)["changed_article"]
     assert [(c["change"], c["old_value"], c["new_value"]) for c in changed["changes"]] == [("changed", 47, 45)]
+
+
+def test_an_extractor_crash_on_one_article_is_reported_and_the_article_retried(tmp_path, site_server, monkeypatch):
+    import kcextract
+
+    server, site = site_server
+    db = tmp_path / "kc.db"
+    real_extract = kcextract.extract
+
+    def breaks_on_old(text, source=None):
+        if source == server.base + OLD:
+            raise RuntimeError("bug on this page")
+        return real_extract(text, source=source)
+
+    monkeypatch.setattr(kcextract, "extract", breaks_on_old)
+    first = run_pass(db, site)
+    assert not first.ok
+    assert first.sites[0].failures == [(server.base + OLD, "cannot extract or verify: RuntimeError: bug on this page")]
+    assert [a["url"] for a in first.alerts] == [server.base + STEADY]
+    monkeypatch.setattr(kcextract, "extract", real_extract)
+    second = run_pass(db, site)
+    assert second.ok and {a["url"] for a in second.alerts} == {server.base + OLD}
+    assert second.sites[0].new == 1
