@@ -29,9 +29,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
-from kcextract.patterns import PATTERN_DIR
+from kcextract.exceptions import PatternFileError
+from kcextract.patterns import PATTERN_DIR, check_keys, read_data_file
 
 DATA_FILE = PATTERN_DIR / "dates.yaml"
 VN_OFFSET = dt.timedelta(hours=7)
@@ -72,21 +71,35 @@ class DateMatch:
     format_id: str
 
 
+FORMAT_KEYS = {"id", "regex", "note", "match", "no_match"}
+
+
 @lru_cache(maxsize=None)
 def date_formats() -> tuple[DateFormat, ...]:
-    """The formats of patterns/dates.yaml, compiled once, in file order."""
-    raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    """The formats of patterns/dates.yaml, validated and compiled once, in file order.
+
+    Read through :func:`kcextract.patterns.read_data_file`; an unknown key, a regex that
+    does not compile or a ``match`` example its regex does not find raises
+    :class:`PatternFileError` naming the entry and key (``no_match`` examples may match the
+    regex and be refused as impossible dates: tests/test_dates.py runs them through the reader).
+    """
+    raw = read_data_file(DATA_FILE)
+    if set(raw) - {"formats"}:
+        raise PatternFileError(DATA_FILE, None, sorted(set(raw) - {"formats"})[0], "top level allows 'formats'")
     formats = []
-    for entry in raw["formats"]:
-        formats.append(
-            DateFormat(
-                id=entry["id"],
-                regex=re.compile(entry["regex"], re.VERBOSE),
-                note=entry.get("note", ""),
-                match=tuple(tuple(pair) for pair in entry.get("match", [])),
-                no_match=tuple(entry.get("no_match", [])),
-            )
-        )
+    for entry in raw.get("formats", []):
+        entry_id = entry.get("id")
+        check_keys(entry, FORMAT_KEYS, DATA_FILE, entry_id)
+        try:
+            compiled = re.compile(entry["regex"], re.VERBOSE)
+        except (re.error, KeyError, TypeError) as exc:
+            raise PatternFileError(DATA_FILE, entry_id, "regex", f"does not compile: {exc}") from None
+        match = tuple(tuple(pair) for pair in entry.get("match", []))
+        for pair in match:
+            if len(pair) != 2 or not compiled.search(pair[0]):
+                raise PatternFileError(DATA_FILE, entry_id, "match", f"example {pair!r} is not matched")
+        formats.append(DateFormat(id=entry_id, regex=compiled, note=entry.get("note", ""),
+                                  match=match, no_match=tuple(entry.get("no_match", []))))
     return tuple(formats)
 
 

@@ -273,7 +273,6 @@ class Frame:
 
 
 _PER_AFTER = regex.compile(r"\s*/\s*(?P<per>\p{L}[\p{L}\p{M}]*(?:\s+\p{L}[\p{L}\p{M}]*)?)")
-_PER_STOP = regex.compile(r"\s+(?:đạt|là|được|có|khoảng|gần|hơn|trên|với|tăng|giảm|và|thì|từ)\b.*$", regex.I)
 _NOUN_AFTER = regex.compile(r"\s*(?P<noun>\p{L}[\p{L}\p{M}.]*(?:\s+\p{L}[\p{L}\p{M}.]*){0,3})")
 _SCOPE_NAME = regex.compile(
     r"\s+(?P<name>(?:\p{Lu}[\p{L}\p{M}.]*|[A-Z]{2,})(?:(?:\s+|\s*-\s*)(?:\p{Lu}[\p{L}\p{M}.]*|[A-Z]{2,}))*)")
@@ -312,8 +311,9 @@ def per_unit_of(text: str, lead_lo: int, start: int, end: int) -> Optional[str]:
     if lead is not None:
         noun = _NOUN_AFTER.match(text, lead.end(), start)
         if noun:
-            words = _PER_STOP.sub("", noun.group("noun")).strip()
-            return words or None
+            words = noun.group("noun")
+            stop = _cues().cue("PER_END").search(words)
+            return (words[:stop.start()] if stop else words).strip() or None
     return None
 
 
@@ -348,13 +348,13 @@ def scope_of(text: str, lo: int, start: int) -> Optional[str]:
     """Whose a figure is: the last place, market or company named in its sentence before it
     ('tỉnh Bắc Kạn', 'thị trường EU'), else a whole ('cả nước', 'toàn tỉnh')."""
     cues = _cues()
-    best = None
-    for head in cues.cue("SCOPE_HEAD").finditer(text, lo, start):
-        name = _SCOPE_NAME.match(text, head.end(), start)
-        if name:
-            word = head.group(0)
-            keep = word if word[:1].islower() and word.casefold() not in ("sang", "tại", "của") else ""
-            best = (keep + " " + name.group("name")).strip()
+    best, best_at = None, -1
+    for name_of, keep_head in (("SCOPE_HEAD", True), ("SCOPE_PREPOSITION", False)):
+        for head in cues.cue(name_of).finditer(text, lo, start):
+            name = _SCOPE_NAME.match(text, head.end(), start)
+            if name and head.start() > best_at:
+                word = head.group(0) if keep_head and head.group(0)[:1].islower() else ""
+                best, best_at = (word + " " + name.group("name")).strip(), head.start()
     if best:
         return best
     whole = _last(cues.cue("SCOPE_WHOLE"), text, lo, start)
@@ -463,6 +463,23 @@ _STATUS_SHARE = regex.compile(r"(?:hoàn\s+thành|đạt|thực\s+hiện\s+đư�
 _NAME_RUN = regex.compile(r"[ ]+(?P<name>[^,;.()\n]{2,80}?)(?=[ ]*(?:[,;.()\n]|$)|[ ]+(?:tại|với|kinh\s+phí|đã|được|do)(?!\w))")
 
 
+def _place_from(text: str, head, hi: int) -> Optional[str]:
+    """'xã Yên Hân, huyện Chợ Mới': administrative units joined by commas, from ``head`` on."""
+    units = _cues().cue("PLACE_HEAD")
+    end, pos = None, head.end()
+    while True:
+        stop = regex.compile(r"[,;.()\n]").search(text, pos, hi)
+        end = stop.start() if stop else hi
+        if stop and stop.group(0) == "," and units.match(text[stop.end():hi].lstrip()):
+            pos = stop.end()
+            continue
+        break
+    words = " ".join(text[head.start():end].split())
+    cut = regex.search(r"\s+(?:với|kinh\s+phí|đã|được|do)(?!\w)", words)
+    words = words[:cut.start()] if cut else words
+    return words if len(words) > len(head.group(0)) + 1 else None
+
+
 def _project_parts(text: str, to_norm, sentences, figures: list, k: int):
     """A project with what its sentence or list item says of it: beneficiary, place,
     amount (the first money figure after it) and status (after it, else in its lead)."""
@@ -488,10 +505,7 @@ def _project_parts(text: str, to_norm, sentences, figures: list, k: int):
             beneficiary = (head.group(0) + (" " + name.group("name") if name else "")).strip()
     head = cues.cue("PLACE_HEAD").search(text, ne, hi)
     if head and (beneficiary is None or head.group(0) not in beneficiary):
-        name = regex.match(r"[ ]+(?P<name>[^;.()\n]{2,120}?)(?=[ ]*(?:[;.()\n]|$|,(?![ ]*(?:xã|huyện|tỉnh|thành phố|TP|thị xã|phường|quận)\b))|[ ]+(?:với|kinh\s+phí|đã|được|do)(?!\w))",
-                           text[head.end():hi] + "\n")
-        if name:
-            place = (head.group(0) + " " + name.group("name")).strip()
+        place = _place_from(text, head, hi)
     amount = next((g.value for g in figures[k + 1:] if g.kind == "money" and to_norm(g.start) < hi
                    and g.value_max is None), None)
     status = _STATUS_SHARE.search(text, ne, hi) or cues.cue("STATUS").search(text, ne, hi)

@@ -8,6 +8,7 @@ of the digits and, where the shape is ambiguous, from what the number counts
 """
 from __future__ import annotations
 
+import functools
 from decimal import Decimal, InvalidOperation
 
 import regex
@@ -85,11 +86,16 @@ def decimals_written(text: str) -> int:
 
 # Spelled-out numerals: 'ba đề án', 'hai mươi cơ sở', 'hơn hai trăm cơ sở',
 # 'khoảng hai mươi nghìn lao động', and amounts in words ('Ba tỷ, tám trăm triệu đồng').
-_UNITS = {"một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5,
-          "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9}
-# 'mốt' (1), 'lăm' (5) and 'tư' (4) only stand after a tens word: 'hai mươi mốt',
-# 'mười lăm', 'năm mươi tư'; 'linh'/'lẻ' fill an empty tens place ('một trăm linh năm').
-_AFTER_TENS_ONLY = {"mốt", "lăm", "tư"}
+# The unit words and their values are data (lexicon.yaml SPELLED_UNIT, SPELLED_AFTER_TENS);
+# the structure words below are the grammar: 'mươi' (tens), 'trăm', 'nghìn'/'ngàn', and
+# 'linh'/'lẻ' filling an empty tens place ('một trăm linh năm').
+@functools.lru_cache(maxsize=1)
+def _unit_words() -> tuple[dict, frozenset]:
+    from kcextract.patterns import load_patterns
+
+    lex = load_patterns().lexicon
+    units = {word.casefold(): int(value) for word, value in lex.meanings["SPELLED_UNIT"].items()}
+    return units, frozenset(w.casefold() for w in lex.lists["SPELLED_AFTER_TENS"])
 
 
 def spelled_to_int(text: str) -> int:
@@ -113,13 +119,14 @@ def spelled_to_int(text: str) -> int:
     ...
     ValueError: not a spelled number: 'lăm'
     """
+    units, after_tens_only = _unit_words()
     words = text.casefold().split()
     total, group, last, previous = 0, 0, 0, None
     for word in words:
-        if word in _UNITS:
-            if word in _AFTER_TENS_ONLY and previous not in ("mươi", "mười"):
+        if word in units:
+            if word in after_tens_only and previous not in ("mươi", "mười"):
                 raise ValueError(f"not a spelled number: {text!r}")
-            last = _UNITS[word]
+            last = units[word]
             group += last
         elif word == "mười":
             last = 0

@@ -185,12 +185,56 @@ def _compile(source: str, flags: int, path, entry_id) -> "regex.Pattern":
         _fail(path, entry_id, "regex", f"does not compile: {exc}")
 
 
-def _read_yaml(path: Path):
+def read_data_file(path) -> dict:
+    """The one reader of every data file of ``patterns/``: YAML, a mapping at the top level,
+    or a :class:`PatternFileError` naming the file (never a bare YAML traceback)."""
+    path = Path(path)
     try:
         with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
-    except yaml.YAMLError as exc:
+            data = yaml.safe_load(fh)
+    except OSError as exc:
+        _fail(path, None, None, f"cannot read: {exc.strerror or exc}")
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
         _fail(path, None, None, f"not valid YAML: {exc}")
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        _fail(path, None, None, "the top level must be a mapping")
+    return data
+
+
+_read_yaml = read_data_file
+
+
+# Every data file of patterns/ and the function that loads and validates it ("module:function",
+# imported lazily so this module depends on none of them).  A file not listed here is refused.
+DATA_FILES = {
+    **{name: "kcextract.patterns:load_patterns" for name in (
+        "lexicon.yaml", "numbers.yaml", "gates.yaml", *FIGURE_FILES, "frames.yaml")},
+    "dates.yaml": "kcextract.dates:date_formats",
+    "boilerplate.yaml": "kcextract.html.clean:boilerplate_rules",
+    "relations.yaml": "kcextract.verifier.cues:load_cues",
+    "provinces.yaml": "kcextract.dataset.provinces:province_table",
+}
+
+
+def validate_data_files(directory: Optional[Path] = None) -> list[str]:
+    """Load every data file of ``patterns/`` through its loader (each validates its file:
+    keys, regexes, examples); the first bad file raises :class:`PatternFileError`.
+    Returns the names of the files checked."""
+    import importlib
+
+    base = Path(directory) if directory else PATTERN_DIR
+    if not base.is_dir():
+        raise PatternFileError(base, None, None, "pattern directory not found (set KCEXTRACT_PATTERNS)")
+    present = sorted(p.name for p in base.glob("*.yaml"))
+    unknown = [name for name in present if name not in DATA_FILES]
+    if unknown:
+        _fail(base / unknown[0], None, None, "no loader is registered for this file (patterns.DATA_FILES)")
+    for loader in dict.fromkeys(DATA_FILES[name] for name in present):
+        module, function = loader.split(":")
+        getattr(importlib.import_module(module), function)()
+    return present
 
 
 def load_lexicon(path: Path) -> Lexicon:

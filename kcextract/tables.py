@@ -320,4 +320,10 @@ def map_table(table: Table, to_original) -> Table:
 
 
 def _is_index(header_cell: str) -> bool:
-    return header_cell.strip().lower() in ("stt", "tt", "số tt", "số thứ tự", "năm", "mã", "mã số")
+    """A header that numbers or dates rows (lexicon.yaml TABLE_INDEX_HEADER)."""
+    return " ".join(header_cell.split()).casefold() in _index_headers()
+
+
+@functools.lru_cache(maxsize=1)
+def _index_headers() -> frozenset:
+    return frozenset(w.casefold() for w in load_patterns().lexicon.lists["TABLE_INDEX_HEADER"])

@@ -106,3 +106,53 @@ def test_gates_reject_unknown_keys_and_names(tmp_path):
     _edit(directory / "count.yaml", lambda d: next(e for e in d["patterns"] if e.get("gate")).update(gate="nope"))
     with pytest.raises(PatternFileError, match="key 'gate': names no gate"):
         load_patterns.__wrapped__(str(directory))
+
+
+# --- one loader for every data file ------------------------------------------------------------------
+
+def test_every_data_file_of_patterns_has_a_loader_and_validates():
+    from kcextract.patterns import DATA_FILES, PATTERN_DIR, validate_data_files
+
+    checked = validate_data_files()
+    assert set(checked) == {p.name for p in PATTERN_DIR.glob("*.yaml")} <= set(DATA_FILES)
+    assert {"dates.yaml", "boilerplate.yaml", "frames.yaml"} <= set(checked)
+
+
+@pytest.mark.parametrize("name, breakage, expected", [
+    ("dates.yaml", "  - id: broken\n    regex: '('\n", "entry 'broken', key 'regex'"),
+    ("dates.yaml", "  - id: typo\n    regx: 'x'\n", "entry 'typo', key 'regx'"),
+    ("frames.yaml", "  EMPTY:\n    note: x\n    example: y\n    values: []\n", "entry 'EMPTY', key 'values'"),
+    ("lexicon.yaml", "BAD: [1, 2\n", "not valid YAML"),
+])
+def test_a_broken_data_file_stops_start_up_naming_file_and_entry(tmp_path, monkeypatch, name, breakage, expected):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from kcextract import dates, patterns
+    from kcextract.cli import cli
+
+    for f in patterns.PATTERN_DIR.glob("*.yaml"):
+        shutil.copy(f, tmp_path / f.name)
+    with open(tmp_path / name, "a", encoding="utf-8") as fh:
+        fh.write(breakage)
+    monkeypatch.setattr(patterns, "PATTERN_DIR", tmp_path)
+    monkeypatch.setattr(dates, "DATA_FILE", tmp_path / "dates.yaml")
+    for loader in (patterns.load_patterns, dates.date_formats):
+        loader.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["extract", "-"], input="48 cơ sở")
+        assert result.exit_code != 0
+        assert name in result.output and expected in result.output, result.output
+    finally:
+        for loader in (patterns.load_patterns, dates.date_formats):
+            loader.cache_clear()
+
+
+def test_a_data_file_without_a_loader_is_refused(tmp_path):
+    from kcextract.exceptions import PatternFileError
+    from kcextract.patterns import validate_data_files
+
+    (tmp_path / "stray.yaml").write_text("x: 1\n", encoding="utf-8")
+    with pytest.raises(PatternFileError, match="stray.yaml"):
+        validate_data_files(tmp_path)

@@ -34,6 +34,11 @@ def cli():
 
     Pipeline: crawl -> extract -> verify (each verb also works on its own).
     """
+    from kcextract.patterns import validate_data_files
+
+    # Every data file of patterns/ is validated at start-up (each loader is cached, so the
+    # command then runs on what was checked): a bad edit stops here, named.
+    validate_data_files()
 
 
 def _register_commands() -> None:

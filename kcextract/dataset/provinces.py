@@ -22,10 +22,9 @@ from datetime import date
 from typing import Optional
 
 import regex
-import yaml
 
 from kcextract.exceptions import PatternFileError
-from kcextract.patterns import PATTERN_DIR
+from kcextract.patterns import PATTERN_DIR, read_data_file
 from kcextract.textnorm import match_key
 
 PROVINCES_FILE = "provinces.yaml"
@@ -96,8 +95,7 @@ def parse_provinces(doc, path) -> ProvinceTable:
 def province_table(directory: Optional[str] = None) -> ProvinceTable:
     """The table in ``patterns/provinces.yaml`` (or in ``directory``), loaded once."""
     path = (PATTERN_DIR if directory is None else __import__("pathlib").Path(directory)) / PROVINCES_FILE
-    with open(path, encoding="utf-8") as handle:
-        return parse_provinces(yaml.safe_load(handle), str(path))
+    return parse_provinces(read_data_file(path), str(path))   # the one reader of patterns/ files
 
 
 def _published_date(published) -> Optional[date]:

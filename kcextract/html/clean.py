@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
 from kcextract.exceptions import PatternFileError
-from kcextract.patterns import PATTERN_DIR, check_keys
+from kcextract.patterns import PATTERN_DIR, check_keys, read_data_file
 
 BOILERPLATE_FILE = PATTERN_DIR / "boilerplate.yaml"
 
@@ -67,7 +66,7 @@ def boilerplate_rules(path: str | None = None) -> tuple[BoilerplateRule, ...]:
     :raises PatternFileError: unknown key, unknown action, bad regex; names the entry and key.
     """
     path = Path(path) if path else BOILERPLATE_FILE
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = read_data_file(path)   # the one reader of patterns/ files
     rules = []
     seen = set()
     for entry in raw.get("patterns", []):
