@@ -3,8 +3,9 @@
 A gzip bomb (page and robots.txt), a server dripping one byte a second (page and robots.txt),
 a list page of 10,000 links, endless "next page" chains, two crawl processes at once and a
 50 MB page.  Limits are made small here (a 1 MB body cap, a 1-2 s deadline) so each case
-takes seconds; memory is measured in a child process (``ru_maxrss``), where nothing else
-of the test run counts.
+takes seconds; memory is measured in a child process (its ``VmHWM``, the peak resident
+size of its own address space: ``ru_maxrss`` would carry over the parent's peak through
+exec), where nothing else of the test run counts.
 """
 from __future__ import annotations
 
@@ -58,6 +59,14 @@ def bounded(seconds, target, *args, **kwargs):
 CHILD = textwrap.dedent("""
     import json, resource, sys, time
     sys.path.insert(0, {tests!r})
+
+    def peak_mb():
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
     from server import FixtureServer, gzip_bomb
     from conftest_crawl import make_site, test_fetcher
     from kcextract.crawl.crawler import crawl_site
@@ -70,7 +79,7 @@ CHILD = textwrap.dedent("""
         report = crawl_site({db!r}, site, fetcher=test_fetcher(timeout=2, deadline=5, **{fetcher!r}))
         print(json.dumps({{"seconds": time.monotonic() - started, "stored": report.stored,
                            "failures": report.failures, "problems": report.problems,
-                           "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                           "peak_mb": peak_mb()}}))
 """)
 
 
