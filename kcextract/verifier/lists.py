@@ -166,17 +166,18 @@ def find_lists(ctx: Context) -> list[Check]:
         s0, s1 = lay.sentence(f.start)
         paren = regex.match(r"[ \t]*\(", ctx.text[f.end:s1])
         word_cue, bullets, major, needs_head, names_only = False, False, False, False, False
+        span = None
         if paren:
             span = next(((o, c) for o, c in lay.parens if o == f.end + paren.end() - 1), None)
-            if span is None:
-                continue
-            items = [it for it in _items(ctx, span[0] + 1, span[1])]
-            if ";" not in lay.masked(span[0] + 1, span[1]):
+            items = [] if span is None else _items(ctx, span[0] + 1, span[1])
+            if span is not None and ";" not in lay.masked(span[0] + 1, span[1]):
                 # '5 tỉnh (Kon Tum, Gia Lai, Đắk Lắk, Đắk Nông và Lâm Đồng)': names only,
-                # each capitalised, are the things counted; anything else is a remark.
-                if len(items) < 2 or not all(ctx.text[a:b].strip()[:1].isupper() for a, b in items):
-                    continue
-                names_only = True
+                # each capitalised, are the things counted; anything else is a remark
+                # ('6 thị trường (nhóm thị trường) …, gồm: …': the list comes after it).
+                names_only = len(items) >= 2 and all(ctx.text[a:b].strip()[:1].isupper() for a, b in items)
+                if not names_only:
+                    span, paren = None, None
+        if span is not None:
             list_start, list_end = span[0] + 1, span[1]
         else:
             m = list_cue.search(ctx.text, f.end, s1)
@@ -215,14 +216,17 @@ def find_lists(ctx: Context) -> list[Check]:
             # '05 đề án và 02 nội dung chi khác, cụ thể:' then seven bullets, five opening
             # with 'Đề án': the five are what the count counts.
             items = headed
-        if needs_head and not all(_starts_with(ctx.text[a:b], f.unit) for a, b in items):
-            continue
+        loose_money = any(ctx.figures[j].kind == "money" and lay.paren(ctx.figures[j].start) is None
+                          for j in ctx.figures_in(list_start, list_end))
+        if needs_head and loose_money and not all(_starts_with(ctx.text[a:b], f.unit) for a, b in items):
+            continue      # the amounts are the list's: 'kinh phí … gồm: A 100 triệu; B …
         # Amounts in brackets inside an item ('… (gồm 13 đề án với kinh phí 2,035 tỉ đồng)')
         # describe the item; they do not make the list a breakdown of amounts.
         inner = [j for j in ctx.figures_in(list_start, list_end)
                  if paren or lay.paren(ctx.figures[j].start) is None]
         named_items = all(_starts_with(ctx.text[a:b], f.unit) for a, b in items)
-        if not paren and not bullets and ":" not in m.group(0) and not named_items:
+        names_are = not paren and m.group(0).strip().lower().endswith("là")   # '… lần lượt là A, B và C'
+        if not paren and not bullets and ":" not in m.group(0) and not named_items and not names_are:
             continue      # 'tối đa 02 gian hàng, bao gồm chi phí thuê …': 'including', not a list
         if not named_items and any(compatible(ctx.figures[j], f) or ctx.figures[j].kind == "money"
                                    for j in inner):

@@ -329,8 +329,11 @@ def paren_groups(ctx: Context, taken: set) -> list[SumGroup]:
         if span is None:
             continue
         inside = ctx.figures_in(span[0] + 1, span[1])
+        # ('465 dự án (trong KCN 292 dự án với vốn 15,4 tỷ USD; ngoài KCN 173 dự án …)': the
+        # bracket may describe each part with other amounts; the parts are the figures of
+        # the total's unit, and only a sum that holds is reported.)
         parts = [j for j in inside if _eligible(ctx, j) and compatible(ctx.figures[j], t)]
-        if len(parts) < 2 or len(parts) != len(inside):
+        if len(parts) < 2:
             continue
         g = _evaluate(ctx, i, parts, may_fail=False, quiet=True)
         if g and g.check.status == "ok" and len(g.parts) == len(parts):

@@ -45,7 +45,9 @@ def same_head(a: Figure, b: Figure) -> bool:
     if a.kind != "count" or b.kind != "count":
         return compatible(a, b)
     ha, hb = unit_key(a).split()[:2], unit_key(b).split()[:2]
-    return bool(ha) and ha == hb
+    # ('làng' and 'làng nghề' count the same villages: a one-syllable noun is the head.)
+    short = min(len(ha), len(hb))
+    return short > 0 and ha[:short] == hb[:short]
 
 
 # A round amount ('2 tỷ đồng') is not read as ±0,5 tỷ: a reader takes it to within about
@@ -64,12 +66,11 @@ def fig_interval(fig: Figure, ignore_qualifier: bool = False) -> Interval:
 
 
 def operand_interval(fig: Figure) -> Interval:
-    """The values an operand stands for: the number as written unless a qualifier says
-    otherwise ('gần 3,6 tỷ' is 3,55–3,6).  The report's own rounding of an operand is
-    not added: a reader recomputes '4,2 tỷ … tăng 20% so với 3,6 tỷ' as 16,67% and so
-    does the verifier; the rounding allowed is the reported figure's (``fig_interval``)."""
-    if fig.qualifier == "exact":
-        return (Decimal(fig.value), Decimal(fig.value))
+    """The values an operand stands for: everything that rounds to it as written, and
+    what its qualifier allows ('gần 3,6 tỷ' is 3,55–3,6).  Real reports compute from
+    unrounded numbers and print both rounded: '3,8 tỷ USD, chiếm 15,3% của 24,5 tỷ' holds
+    (3,76 / 24,55 = 15,3%), so a claim is consistent when some reading of its operands
+    within their written precision gives it, and it fails only when none does."""
     return fig_interval(fig)
 
 
