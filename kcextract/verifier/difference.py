@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kcextract.verifier.check import Check
+from kcextract.verifier.plausibility import MAX_FACTOR
 from kcextract.verifier.claims import Claim
 from kcextract.verifier.workspace import Context, amount_text, fig_interval, operand, operand_interval
 from kcextract.verifier.ratio_share_growth import by_period
@@ -36,6 +37,12 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
         return check("unverifiable", explanation=f"không xác định được số liệu {word} {n.text}")
     base = claim.base if explicit else by_period(ctx, claim, subjects[0])
     x = ctx.figures[subjects[0]]
+    if base is not None and not explicit:
+        # A base found by its period that makes the difference absurd (145 − 7 = 138 for a
+        # reported 'ít hơn 02') is the wrong figure: fall back to the implied one.
+        gap = abs(Decimal(x.value) - Decimal(ctx.figures[base].value))
+        if n.value and not (Decimal(n.value) / MAX_FACTOR <= gap <= Decimal(n.value) * MAX_FACTOR):
+            base = None
     if base is None:
         implied = Decimal(x.value) - Decimal(n.value) if up else Decimal(x.value) + Decimal(n.value)
         nums, imp = amount_text([x, n], implied, with_unit=True)
