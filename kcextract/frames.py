@@ -166,18 +166,16 @@ def find_periods(text: str) -> list[Period]:
     [('Năm 2016', (2016,), False), ('năm 2015', (2015,), True)]
     """
     rules = _cues()
-    found = []
-    for order, rule in enumerate(rules.periods):
-        for m in rule.regex.finditer(text):
-            if m.end() > m.start():
-                found.append((m.start(), -(m.end() - m.start()), order, m, rule))
-    found.sort(key=lambda x: x[:3])
-    periods, taken_end = [], -1
-    for start, _, _, m, rule in found:
-        if start < taken_end:
+    periods = []
+    # One scan: at each position the first rule of frames.yaml that matches wins (the
+    # longer, more specific shapes are listed first).
+    for m in rules.period_regex.finditer(text):
+        if m.end() == m.start():
             continue
-        taken_end = m.end()
-        years = _years(m) if "y1" in m.re.groupindex and m.group("y1") else ()
+        rule = rules.periods[int(m.lastgroup[4:]) if m.lastgroup and m.lastgroup.startswith("rule")
+                             else next(i for i in range(len(rules.periods)) if m.group(f"rule{i}") is not None)]
+        start = m.start()
+        years = _years(m) if m.group("y1") else ()
         base = rule.base or _after_base_cue(text, start)
         periods.append(Period(start, m.end(), " ".join(m.group(0).split()), years,
                               None if years else rule.relative, base))

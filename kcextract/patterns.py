@@ -143,10 +143,15 @@ class PeriodRule:
 
 @dataclass(frozen=True)
 class FrameRules:
-    """``patterns/frames.yaml``: the period rules and the cue lists of the frames."""
+    """``patterns/frames.yaml``: the period rules and the cue lists of the frames.
+
+    ``period_regex`` is every period rule in one alternation (group ``rule<i>`` tells
+    which one matched), so a text is scanned once, the earlier rule winning at a position.
+    """
 
     periods: tuple = ()
     cues: dict = field(default_factory=dict)
+    period_regex: Optional["regex.Pattern"] = None
 
     def cue(self, name: str) -> "regex.Pattern":
         """The cue list ``name`` as one whole-word, case-insensitive regex (longest first)."""
@@ -412,10 +417,9 @@ CUE_KEYS = {"values", "note", "example"}
 
 
 def cue_regex(words) -> "regex.Pattern":
-    """Any of ``words`` as a whole word (a punctuation cue as itself), case-insensitively."""
+    """Any of ``words`` as a whole word, case-insensitively."""
     alternation = "|".join(_word_regex(w) for w in sorted(set(words), key=len, reverse=True))
-    return regex.compile(r"(?:(?<!\w)(?:" + alternation + r")(?!\w)|(?<!\w)(?:" + alternation + r")(?=\W))",
-                         regex.IGNORECASE | regex.VERSION0)
+    return regex.compile(r"(?<!\w)(?:" + alternation + r")(?!\w)", regex.IGNORECASE | regex.VERSION0)
 
 
 def load_frame_rules(path: Path) -> FrameRules:
@@ -424,7 +428,7 @@ def load_frame_rules(path: Path) -> FrameRules:
     data = _read_yaml(path) or {}
     if set(data) - {"periods", "cues", "note"}:
         _fail(path, None, sorted(set(data) - {"periods", "cues", "note"})[0], "top level allows 'periods', 'cues'")
-    periods = []
+    periods, sources = [], []
     for entry in data.get("periods", []):
         entry_id = entry.get("id")
         check_keys(entry, PERIOD_KEYS, path, entry_id)
@@ -435,6 +439,7 @@ def load_frame_rules(path: Path) -> FrameRules:
             _fail(path, entry_id, "match", "every period needs at least one example that matches")
         _check_examples(compiled.search, entry, path, entry_id)
         periods.append(PeriodRule(entry_id, compiled, entry.get("relative"), bool(entry.get("base", False))))
+        sources.append(f"(?P<rule{len(sources)}>{entry['regex']})")
     cues = {}
     for name, body in (data.get("cues") or {}).items():
         if not isinstance(body, dict):
@@ -446,7 +451,8 @@ def load_frame_rules(path: Path) -> FrameRules:
         cues[name] = cue_regex([str(v) for v in values])
         if not isinstance(body.get("example"), str) or not cues[name].search(body["example"]):
             _fail(path, name, "example", "needs an example sentence holding one of its values")
-    return FrameRules(tuple(periods), cues)
+    combined = _compile("|".join(sources), regex.VERBOSE | regex.VERSION0 | regex.IGNORECASE, path, "periods")
+    return FrameRules(tuple(periods), cues, combined)
 
 
 @functools.lru_cache(maxsize=32)
