@@ -199,13 +199,17 @@ class PeriodIndex:
 
     def __init__(self, text: str):
         raw = find_periods(text)
-        resolved, last_year, first_year = [], None, None
-        for p in raw:
-            if p.years and not p.base:
-                first_year = first_year or p.years[-1]
+        own_years = [p.years[-1] for p in raw if p.years and not p.base]
+        # The year the text is about: the first it states as its own; failing that, the year
+        # after a 'cùng kỳ năm 2016' comparison (the text compares with the year before it).
+        # Failing both, a plan's year ('so với kế hoạch đề ra đầu năm 2022').
+        same_period_bases = [p.years[-1] + 1 for p in raw if p.years and p.base and "kỳ" in p.text.casefold()]
+        other_bases = [p.years[-1] for p in raw if p.years and p.base]
+        self.doc_year = next(iter(own_years + same_period_bases + other_bases), None)
+        resolved, last_year = [], None
         for p in raw:
             if p.relative is not None:
-                ref = last_year if last_year is not None else first_year
+                ref = last_year if last_year is not None else self.doc_year
                 p = dataclasses.replace(p, years=(ref + p.relative,) if ref else ())
             elif not p.base:
                 last_year = p.years[-1]
@@ -216,7 +220,8 @@ class PeriodIndex:
     def own(self, sentence: tuple, start: int, end: int, clause_end: int) -> Optional[Period]:
         """A figure's own period: the nearest non-base one before it in its sentence, else the
         first after it in its clause, else the latest stated before its sentence (carried),
-        else the first after it in its sentence."""
+        else the first after it in its sentence, else the year the text is about (a headline
+        before any period is stated)."""
         s0, s1 = sentence
         i = bisect.bisect_left(self.starts, start)
         for p in reversed(self.periods[:i]):
@@ -230,7 +235,11 @@ class PeriodIndex:
         for p in reversed(self.periods[:i]):
             if not p.base and p.end <= s0 and p.years:
                 return p
-        return after[0] if after else None
+        if after:
+            return after[0]
+        if self.doc_year:
+            return Period(start, start, "", (self.doc_year,))
+        return None
 
     def base_in(self, lo: int, hi: int) -> Optional[Period]:
         """The last base period inside ``[lo, hi)``."""
@@ -436,6 +445,16 @@ def frame_figures(norm, sentences, tables, figures: list) -> list:
             period = periods.base_in(base_cue.start(), ns) or period
         else:
             role = role_of(f.kind, text, lead_lo, ns, ne, hi, per, signed)
+            # '(cùng kỳ năm 2021 tăng 4,2%)', 'So với cùng kỳ năm 2022 (đạt 39,15%)': a figure in
+            # the parenthesis of a comparison base is the base's.
+            paren = text.rfind("(", max(s0, ns - 60), ns)
+            if paren >= 0 and ")" not in text[paren:ns]:
+                inside = periods.base_in(paren, ns)
+                before = periods.base_in(max(s0, paren - 40), paren)
+                if inside is not None:
+                    period = inside
+                elif before is not None and paren - before.end <= 2 and len(text[paren + 1:ns].split()) <= 2:
+                    period = before
         label = None
         cell = cells.get(ns)
         if cell is not None:
@@ -451,7 +470,7 @@ def frame_figures(norm, sentences, tables, figures: list) -> list:
             f, label=label, scope=scope_of(text, s0, ns), role=role, per=per,
             # The phrase is the one its sentence (or table header) states; a carried period
             # gives its years only, so ``period`` never names a time the sentence does not.
-            period=period.text if period and (s0 <= period.start < s1 or cell is not None) else None,
+            period=period.text if period and period.text and (s0 <= period.start < s1 or cell is not None) else None,
             period_years=period.years if period else (),
         ))
     return out
