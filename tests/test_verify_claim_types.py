@@ -100,3 +100,22 @@ def test_a_failure_from_another_pair_of_figures_names_it():
     check = _one(text, "share", "25%")
     assert check.status == "fail" and check.cause == "another period or item"
     assert "40 cơ sở / 160 cơ sở" in check.explanation
+
+
+def test_every_semicolon_item_of_a_breakdown_counts_not_just_a_prefix_that_fits():
+    text = ("Giai đoạn 2021-2025, huyện đăng ký 12 sản phẩm tham gia OCOP. Trong đó, nhóm thực phẩm có 7 sản "
+            "phẩm; nhóm đồ uống có 3 sản phẩm; nhóm thảo dược có 2 sản phẩm; nhóm lưu niệm có 1 sản phẩm.")
+    check = _one(text, "sum", "12 sản phẩm")
+    assert check.status == "fail" and check.expected == 13 and check.binding == "stated"
+    # The same list adding up to another total stated just before breaks that one down.
+    other = ("Theo quy hoạch, tỉnh sẽ có 15 cụm công nghiệp. Đến nay có 12 cụm công nghiệp đã được phê duyệt. "
+             "Trong đó, có 7 cụm công nghiệp đi vào hoạt động; 5 cụm công nghiệp đang xây dựng; "
+             "3 cụm công nghiệp chưa được thành lập.")
+    assert not [c for c in verify_text(other) if c.status == "fail"]
+
+
+def test_a_stated_failure_is_not_hidden_by_an_inferred_confirmation():
+    text = ("Năm 2024 tỉnh hỗ trợ 15 cơ sở.\nTrong đó, huyện A có 10 cơ sở; huyện B có 3 cơ sở; huyện C có "
+            "2 cơ sở; huyện D có 1 cơ sở.")
+    check = _one(text, "sum", "15 cơ sở")
+    assert check.status == "fail" and check.resolved_by == "listed parts"

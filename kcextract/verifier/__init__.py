@@ -18,7 +18,15 @@ from kcextract.verifier.plausibility import review
 from kcextract.verifier.registry import RESOLVERS, claim_types
 from kcextract.verifier.workspace import Context
 
-_RANK = {"ok": 0, "fail": 1, "unverifiable": 2}
+def _rank(check: Check) -> int:
+    """Which of two readings of one claim is reported: a conclusion on a stated binding,
+    then a confirmation on an inferred one, then no conclusion (a stated failure is not
+    hidden by an inferred confirmation that happens to fit)."""
+    if check.status == "unverifiable":
+        return 3
+    if check.binding == "stated":
+        return 0 if check.status == "ok" else 1
+    return 2
 
 
 def verify_text(text: str, source: Optional[str] = None,
@@ -40,11 +48,11 @@ def verify_text(text: str, source: Optional[str] = None,
                 raise ValueError(f"claim type {claim_type.id} produced {check.kind!r} "
                                  f"by {check.resolved_by!r}, which it does not declare")
             checks.append(explain(ctx, review(check)))
-    # One check per reported figure and kind: a confirmed reading wins over a doubtful one.
+    # One check per reported figure and kind.
     best: dict = {}
     for c in checks:
         key = (c.kind, c.claim_start, c.claim_end)
-        if key not in best or _RANK[c.status] < _RANK[best[key].status]:
+        if key not in best or _rank(c) < _rank(best[key]):
             best[key] = c
     return sorted(best.values(), key=lambda c: (c.claim_start, c.kind))
 

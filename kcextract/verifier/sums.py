@@ -40,7 +40,7 @@ class SumGroup:
 def _eligible(ctx: Context, i: int) -> bool:
     f = ctx.figures[i]
     return (f.kind in AMOUNT_KINDS and f.value is not None and i not in ctx.bases
-            and not ctx.layout.in_quote(f.start))
+            and i not in ctx.range_ends and not ctx.layout.in_quote(f.start))
 
 
 def _reported_text(ctx: Context, f) -> str:
@@ -50,8 +50,10 @@ def _reported_text(ctx: Context, f) -> str:
 
 
 def _evaluate(ctx: Context, total: int, parts: list[int], may_fail: bool,
-              quiet: bool, closed: bool = False, subset: bool = False) -> Optional[SumGroup]:
-    """First prefix (≥ 2 parts) whose sum matches ``total``; else fail/unverifiable/None."""
+              quiet: bool, closed: bool = False, subset: bool = False,
+              whole: bool = False) -> Optional[SumGroup]:
+    """First prefix (≥ 2 parts) whose sum matches ``total`` (``whole``: only all the
+    parts together); else fail/unverifiable/None."""
     t = ctx.figures[total]
     t_iv = fig_interval(t)
     acc = (Decimal(0), Decimal(0))
@@ -60,7 +62,7 @@ def _evaluate(ctx: Context, total: int, parts: list[int], may_fail: bool,
     for k, i in enumerate(parts, 1):
         acc = add(acc, operand_interval(ctx.figures[i]))
         point += Decimal(ctx.figures[i].value)
-        if k >= 2 and overlaps(acc, t_iv):
+        if k >= 2 and (not whole or k == len(parts)) and overlaps(acc, t_iv):
             # Rounded parts ('2 tỷ') make several prefixes possible: the closest sum wins.
             distance = abs(point - Decimal(t.value))
             if best is None or distance <= best:
@@ -149,6 +151,18 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                          if _eligible(ctx, i) and compatible(ctx.figures[i], t)]
                 subset = m.group(0).lower().startswith("trong")
                 g = _evaluate(ctx, total, parts, may_fail=False, quiet=False)
+                if g and g.check.status == "ok" and sentence_end is not None:
+                    # 'Trong đó, nhóm A có 10 sản phẩm; nhóm B có 3 …; nhóm C có 2 …; nhóm D có 1 …':
+                    # every ';'-separated part of the sentence is a part, not just a prefix that
+                    # happens to add up; parts that together exceed the total contradict it.
+                    listed = [i for i in parts if ctx.figures[i].end <= sentence_end]
+                    if (len(listed) > len(g.parts) and _semicolon_separated(ctx, listed)
+                            and not _breaks_down_another(ctx, total, listed, region)):
+                        whole = _evaluate(ctx, total, listed, may_fail=candidates[unit_key(t)] == 1,
+                                          quiet=False, closed=True, whole=True)
+                        if whole:
+                            groups.append(whole)
+                            continue
                 in_sentence = []
                 if g and g.check.status != "ok" and sentence_end is not None:
                     # Only a breakdown confined to its sentence, with no nested 'trong đó',
@@ -166,6 +180,22 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                 if g:
                     groups.append(g)
     return groups
+
+
+def _breaks_down_another(ctx: Context, total: int, parts: list[int], region) -> bool:
+    """The parts add up to another figure stated before the cue ('sẽ có 62 CCN … có 58 CCN
+    đã phê duyệt … Trong đó, có 21 CCN …; 37 CCN …; 4 CCN vẫn chưa được thành lập': the
+    list breaks down the 62, and its first two items the 58)."""
+    s = sum(Decimal(ctx.figures[i].value) for i in parts)
+    start, _ = _previous_sentence(ctx, region[0]) if region[0] > 0 else region
+    return any(j != total and compatible(ctx.figures[j], ctx.figures[total]) and ctx.figures[j].value == s
+               for j in ctx.figures_in(start, region[1]))
+
+
+def _semicolon_separated(ctx: Context, parts: list[int]) -> bool:
+    """Each part stands in its own ';'-separated item."""
+    return all(";" in ctx.layout.masked(ctx.figures[a].end, ctx.figures[b].start)
+               for a, b in zip(parts, parts[1:]))
 
 
 _CO_AFTER_CUE = regex.compile(r"\s*(?:có|gồm\s+có)\s", regex.IGNORECASE)

@@ -125,7 +125,17 @@ class Context:
         self.cues = cues or load_cues()
         self._bases: Optional[set[int]] = None
         self._claims = None
+        self._range_ends: Optional[set[int]] = None
         self.part_of: dict[int, int] = {}  # part figure index -> total figure index (sums)
+
+    @property
+    def range_ends(self) -> set[int]:
+        """Figures that close a range opened by the figure before ('từ 2 – 3 sản phẩm': the
+        '3 sản phẩm'): one amount with its neighbour, never a part or a total of its own."""
+        if self._range_ends is None:
+            self._range_ends = {i + 1 for i, f in enumerate(self.figures[:-1])
+                                if f.value_max is not None and self.figures[i + 1].value == f.value_max}
+        return self._range_ends
 
     @property
     def claims(self) -> list:
