@@ -368,25 +368,57 @@ def scope_of(text: str, lo: int, start: int) -> Optional[str]:
     return whole.group(0) if whole else None
 
 
-def clause_label(text: str, lo: int, start: int) -> Optional[str]:
-    """What a figure measures when no label head names it: the clause's words before it,
-    without the lead-in and the verb ('Trong đó, giá trị XK tôm đạt 2,62 tỷ USD' -> 'giá trị XK tôm')."""
+def _subject(phrase: str) -> Optional[str]:
+    """The measured noun phrase of a clause's words: without its lead-in ('Trong đó,'), cut
+    before a time or a number ('Tổng mức bán lẻ hàng hóa 6 tháng đầu năm 2022 ước đạt' ->
+    'Tổng mức bán lẻ hàng hóa') and without the verb or qualifier before the figure."""
     cues = _cues()
-    words = text[clause_start(text, lo, start):start].split()
-    phrase = " ".join(w.strip("“”\"()") for w in words).strip()
-    for _ in range(4):
-        tail = _last(cues.cue("LABEL_TAIL"), phrase, 0, len(phrase))
-        if tail is None or phrase[tail.end():].strip():
-            break
-        phrase = phrase[:tail.start()].strip()
+    phrase = " ".join(w.strip("“”\"()") for w in phrase.split()).strip(" ,")
     lead = cues.cue("LABEL_LEAD").match(phrase)
     while lead is not None and lead.end() < len(phrase):
         phrase = phrase[lead.end():].lstrip(" ,")
         lead = cues.cue("LABEL_LEAD").match(phrase)
-    phrase = " ".join(phrase.split()[-8:])
-    if len(phrase) < 3 or not any(ch.isalpha() for ch in phrase) or regex.search(r"\d", phrase):
+    cut = regex.search(r"\S*\d", phrase)
+    time = cues.cue("LABEL_TIME").search(phrase)
+    ends = [m.start() for m in (cut, time) if m is not None]
+    if ends:
+        phrase = phrase[:min(ends)].strip(" ,")
+    for _ in range(4):
+        tail = _last(cues.cue("LABEL_TAIL"), phrase, 0, len(phrase))
+        if tail is None or phrase[tail.end():].strip():
+            break
+        phrase = phrase[:tail.start()].strip(" ,")
+    phrase = " ".join(phrase.split()[:10])
+    if len(phrase) < 3 or not any(ch.isalpha() for ch in phrase) or cues.cue("LABEL_TAIL").fullmatch(phrase):
         return None
     return phrase
+
+
+def clause_label(text: str, lo: int, start: int, end: int = 0, hi: int = 0) -> Optional[str]:
+    """What a figure measures when no label head names it: the subject of its clause, else of
+    the clauses before it in its sentence ('nhóm du lịch lữ hành …, ước đạt 6,7 tỷ đồng'), else
+    for a figure that opens its sentence (a headline) the words after it ('Hưng Yên: 42 tỷ
+    đồng hỗ trợ phát triển làng nghề').
+
+    >>> t = "Trong đó, giá trị XK tôm 9 tháng năm 2018 đạt 2,62 tỷ USD"
+    >>> clause_label(t, 0, t.index("2,62"))
+    'giá trị XK tôm'
+    """
+    pos = start
+    for _ in range(3):
+        cs = clause_start(text, lo, pos)
+        found = _subject(text[cs:pos])
+        if found:
+            return found
+        if cs <= lo:
+            break
+        pos = cs - 1
+    if hi > end and not text[lo:start].strip(" :-–•\t") or text[lo:start].rstrip().endswith(":"):
+        after = regex.match(r"[^,;.()\n]{3,80}", text[end:hi].lstrip())
+        if after:
+            words = after.group(0).split()[:8]
+            return " ".join(words) if len(words) >= 2 else None
+    return None
 
 
 # ---------------------------------------------------------------- every figure of a document
@@ -465,7 +497,7 @@ def frame_figures(norm, sentences, tables, figures: list) -> list:
             if f.kind == "count":
                 label = label_after(text, ne, s1, f.unit)
             else:
-                label = label_before(text, s0, ns) or clause_label(text, lead_lo, ns)
+                label = label_before(text, s0, ns) or clause_label(text, s0, ns, ne, s1)
         out.append(dataclasses.replace(
             f, label=label, scope=scope_of(text, s0, ns), role=role, per=per,
             # The phrase is the one its sentence (or table header) states; a carried period
