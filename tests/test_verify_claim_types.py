@@ -119,3 +119,11 @@ def test_a_stated_failure_is_not_hidden_by_an_inferred_confirmation():
             "2 cơ sở; huyện D có 1 cơ sở.")
     check = _one(text, "sum", "15 cơ sở")
     assert check.status == "fail" and check.resolved_by == "listed parts"
+
+
+def test_a_headline_repeating_a_body_claim_shares_its_check():
+    text = ("Vốn đăng ký của doanh nghiệp mới tăng 80%\nTừ đầu năm, vốn đăng ký của doanh nghiệp mới là 1.900 "
+            "tỷ đồng, tăng 80% so với cùng kỳ năm trước (1.000 tỷ đồng).")
+    head = next(c for c in verify_text(text) if c.kind == "growth" and c.claim_start < text.index("\n"))
+    assert (head.status, head.resolved_by, head.expected) == ("fail", "same claim in the body", D("90.00"))
+    assert all(c.status == "ok" for c in verify_text(text.replace("80%", "90%")) if c.kind == "growth")

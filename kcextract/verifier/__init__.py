@@ -6,7 +6,8 @@ each claim type of the registry (``patterns/relations.yaml`` ``claim_types``; se
 resolves their operands with named resolvers, computes and explains.  Every check
 then passes one gate (:mod:`kcextract.verifier.plausibility`): a failure must rest
 on a stated binding and a sane recomputation, or it is ``unverifiable``; a failure
-that stands is given its likely cause (:mod:`kcextract.verifier.causes`).
+that stands is given its likely cause (:mod:`kcextract.verifier.causes`).  A headline
+that repeats a claim of the body shares the body's check (:mod:`kcextract.verifier.repeats`).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from kcextract.verifier.causes import explain
 from kcextract.verifier.check import CHECK_FIELDS, CHECK_KINDS, Check, Operand
 from kcextract.verifier.plausibility import review
 from kcextract.verifier.registry import RESOLVERS, claim_types
+from kcextract.verifier.repeats import carry_to_headline
 from kcextract.verifier.workspace import Context
 
 def _rank(check: Check) -> int:
@@ -48,6 +50,7 @@ def verify_text(text: str, source: Optional[str] = None,
                 raise ValueError(f"claim type {claim_type.id} produced {check.kind!r} "
                                  f"by {check.resolved_by!r}, which it does not declare")
             checks.append(explain(ctx, review(check)))
+    checks += carry_to_headline(ctx, checks)
     # One check per reported figure and kind.
     best: dict = {}
     for c in checks:

@@ -28,6 +28,7 @@ RESOLVERS = {
     "listed parts": "stated: parts after trong đó / gồm / a bracket, or list items under a total",
     "table row": "stated: a table's cells, total row or percentage column",
     "listed items": "stated: the items listed after a stated count",
+    "same claim in the body": "as the body's check: a headline repeating a claim of the body",
     "implied by a stated change": "stated: level and change in one clause; base = level − change",
     "total and count stated": "stated: an average against the total and the count it divides",
     "parts named in following sentences": "inferred: parts in the sentences after a total, each named",

@@ -1,0 +1,51 @@
+"""A headline repeats a claim of its body: 'Vốn đăng ký doanh nghiệp mới tăng 113%' above
+'… 1.986 tỉ đồng, tăng 113% so với cùng kỳ năm trước (921 tỉ đồng)'.
+
+The headline's figure stands alone (its operands are in the body), so it is checked by
+the body's check of the same claim: the same number with the same cue word before it.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import regex
+
+from kcextract.verifier.check import Check
+from kcextract.verifier.workspace import Context
+
+HEADLINE_MAX = 250          # characters: a first line longer than this is a paragraph, not a title
+_CUE_WORD = regex.compile(r"(\p{L}+)\s*$")
+
+
+def _cue(ctx: Context, start: int) -> str:
+    m = _CUE_WORD.search(ctx.text[max(0, start - 30):start])
+    return m.group(1).lower() if m else ""
+
+
+def headline_span(text: str) -> tuple[int, int]:
+    """The first non-empty line when it is short enough to be a title."""
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    return (start, end) if 0 < end - start <= HEADLINE_MAX else (start, start)
+
+
+def carry_to_headline(ctx: Context, checks: list[Check]) -> list[Check]:
+    """Copies of the body's conclusive checks for the figures the headline repeats."""
+    h0, h1 = headline_span(ctx.text)
+    if h1 <= h0:
+        return []
+    decided = {}
+    for c in checks:
+        if c.status != "unverifiable" and c.claim_start >= h1:
+            decided.setdefault((c.kind, c.claim_text, _cue(ctx, c.claim_start)), c)
+    out = []
+    for f in ctx.figures_in(h0, h1):
+        fig = ctx.figures[f]
+        for (kind, text, cue), body in decided.items():
+            if fig.text == text and _cue(ctx, fig.start) == cue:
+                out.append(dataclasses.replace(
+                    body, claim_start=fig.start, claim_end=fig.end,
+                    explanation=f"{body.explanation} (tít bài nhắc lại số liệu của thân bài)",
+                    resolved_by="same claim in the body"))
+    return out
