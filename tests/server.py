@@ -92,7 +92,8 @@ class _QuietServer(ThreadingHTTPServer):
 class FixtureServer:
     """A threaded HTTP server for one fixture site; use as a context manager.
 
-    ``hits`` counts requests per path+query, ``requests`` keeps (path, headers) in order.
+    ``hits`` counts requests per path+query, ``requests`` keeps (path, headers) in order,
+    ``timeline`` (path, started, ended) of each answered request.
     """
 
     def __init__(self, root: Path | str | None = None, robots: str | None = None, aliases: dict | None = None,
@@ -102,6 +103,7 @@ class FixtureServer:
         self.aliases = dict(aliases or {})
         self.hits: Counter = Counter()
         self.requests: list = []
+        self.timeline: list = []          # (path, started, ended) in time.monotonic() seconds
         self.flaky: Counter = Counter()
         self.lock = threading.Lock()
         self.httpd = _QuietServer((host, 0), _handler_for(self))
@@ -142,9 +144,17 @@ def _handler_for(server: FixtureServer):
             pass
 
         def do_GET(self):
+            started = time.monotonic()
             with server.lock:
                 server.hits[self.path] += 1
                 server.requests.append((self.path, dict(self.headers)))
+            try:
+                self._answer()
+            finally:
+                with server.lock:
+                    server.timeline.append((self.path, started, time.monotonic()))
+
+        def _answer(self):
             parts = urlsplit(server.aliases.get(self.path) or server.aliases.get(urlsplit(self.path).path)
                              or self.path)
             path, query = unquote(parts.path), parse_qs(parts.query)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date, datetime
 
 import click
@@ -75,7 +76,7 @@ def sites_cmd(sites_dir, db):
 
 @click.command("crawl")
 @click.option("--site", "site_names", multiple=True, metavar="NAME", help="a known site (repeatable)")
-@click.option("--all", "all_sites", is_flag=True, help="every known site, one after the other")
+@click.option("--all", "all_sites", is_flag=True, help="every known site (hosts crawled in parallel)")
 @click.option("--site-file", "site_files", multiple=True, type=click.Path(dir_okay=False, exists=True),
               help="a site described in your own TOML file (repeatable)")
 @click.option("--since", callback=_parse_date, metavar="YYYY-MM-DD",
@@ -89,14 +90,17 @@ def sites_cmd(sites_dir, db):
               help="seconds to wait for a server")
 @click.option("--refresh", is_flag=True,
               help="re-check stored articles with a conditional GET and update the ones that changed")
+@click.option("--parallel", type=click.IntRange(min=1), default=4, show_default=True, metavar="N",
+              help="crawl up to N hosts at the same time (still one request at a time per host)")
 @_sites_dir_option
 @_db_option
-def crawl_cmd(site_names, all_sites, site_files, since, max_pages, delay, timeout, refresh, sites_dir, db):
+def crawl_cmd(site_names, all_sites, site_files, since, max_pages, delay, timeout, refresh, parallel, sites_dir,
+              db):
     """Crawl sites into the corpus database, politely and resumably.
 
-    robots.txt is obeyed, one request at a time per host; 429/503 answers are backed
-    off (Retry-After honoured); seeds are re-read with conditional GET; a crawl that was
-    interrupted continues where it stopped.  Failures are listed with URL and reason,
+    robots.txt is obeyed, one request at a time per host, several hosts at once
+    (--parallel); 429/503 answers are backed off (Retry-After honoured); seeds are re-read
+    with conditional GET; a crawl that was interrupted continues where it stopped.  Failures are listed with URL and reason,
     the crawl goes on, and the exit status is 1 when anything failed.
 
     \b
@@ -107,8 +111,8 @@ def crawl_cmd(site_names, all_sites, site_files, since, max_pages, delay, timeou
         kcextract crawl --all --max-pages 200
         kcextract crawl --site-file my-site.toml --db corpus.db
     """
-    from kcextract.crawl.crawler import Crawler
     from kcextract.crawl.fetcher import DEFAULT_DELAY, Fetcher
+    from kcextract.crawl.parallel import crawl_sites
     from kcextract.crawl.urls import host_of
     from kcextract.sites import load_site
 
@@ -132,39 +136,47 @@ def crawl_cmd(site_names, all_sites, site_files, since, max_pages, delay, timeou
         raise click.UsageError("say what to crawl: --site NAME, --all or --site-file FILE")
 
     console = Console(stderr=True)
+    store.Corpus(db).close()         # create or check the corpus once, before any worker starts
     failed = 0
-    corpus = store.Corpus(db)
-    # one fetcher for the whole run: its per-host clocks keep the delay between sites sharing a host
-    fetcher = Fetcher(delay=delay if delay is not None else DEFAULT_DELAY, timeout=timeout)
-    try:
-        for site in chosen:
+    print_lock = threading.Lock()
+
+    def make_fetcher(group):
+        # one fetcher per host group: its per-host clock keeps the delay between sites sharing a host
+        fetcher = Fetcher(delay=delay if delay is not None else DEFAULT_DELAY, timeout=timeout)
+        for site in group:
             if delay is None and site.delay is not None:
                 fetcher.host_delays[host_of(site.base_url)] = site.delay
-            with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
-                          TextColumn("{task.completed} pages · {task.fields[status]}"), TimeElapsedColumn(),
-                          console=console, transient=True, disable=not console.is_terminal) as progress:
-                task = progress.add_task(escape(site.name), total=max_pages, status="starting")
+        return fetcher
 
-                def on_progress(kind, url, report, task=task, progress=progress):
-                    progress.update(task, completed=report.fetched,
-                                    status=f"{report.stored} stored, {report.failed} failed")
+    with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
+                  TextColumn("{task.completed} pages · {task.fields[status]}"), TimeElapsedColumn(),
+                  console=console, transient=True, disable=not console.is_terminal) as progress:
+        tasks = {id(site): progress.add_task(escape(site.name), total=max_pages, status="waiting")
+                 for site in chosen}
 
-                try:
-                    report = Crawler(corpus, fetcher, site, since=since, max_pages=max_pages,
-                                     on_progress=on_progress, refresh=refresh).run()
-                except KcextractError as exc:
-                    console.print(Text(f"{site.name}: {exc}", style="red"))
+        def on_progress(site, kind, url, report):
+            progress.update(tasks[id(site)], completed=report.fetched,
+                            status=f"{report.stored} stored, {report.failed} failed")
+
+        def on_done(outcome):
+            nonlocal failed
+            site, report = outcome.site, outcome.report
+            with print_lock:
+                progress.update(tasks[id(site)], visible=False)
+                if outcome.error is not None:
+                    console.print(Text(f"{site.name}: {outcome.error}", style="red"))
                     failed += 1
-                    continue
-            console.print(f"{site.name}: {report.summary()}", markup=False, highlight=False)
-            for problem in report.problems:
-                console.print(Text(f"  problem: {problem}", style="red"))
-            for url, reason in report.failures:
-                if reason not in report.problems:
-                    console.print(f"  failed: {url}: {reason}", markup=False, highlight=False)
-            failed += report.failed
-    finally:
-        corpus.close()
+                    return
+                console.print(f"{site.name}: {report.summary()}", markup=False, highlight=False)
+                for problem in report.problems:
+                    console.print(Text(f"  problem: {problem}", style="red"))
+                for url, reason in report.failures:
+                    if reason not in report.problems:
+                        console.print(f"  failed: {url}: {reason}", markup=False, highlight=False)
+                failed += report.failed
+
+        crawl_sites(db, chosen, make_fetcher, workers=parallel, on_done=on_done, on_progress=on_progress,
+                    since=since, max_pages=max_pages, refresh=refresh)
     if failed:
         console.print(f"{failed} failure(s); they are recorded in {db} (see `kcextract corpus stats`)",
                       markup=False, highlight=False)

@@ -87,6 +87,7 @@ class CrawlReport:
     repaired: int = 0
     interrupted: int = 0
     stopped_at_max_pages: bool = False
+    stopped_on_request: bool = False
     failures: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     outcomes: list = field(default_factory=list)
@@ -129,6 +130,8 @@ class CrawlReport:
             text += f", {self.interrupted} URL(s) interrupted by an earlier crawl (retried last)"
         if self.stopped_at_max_pages:
             text += " (stopped at --max-pages; the rest stays queued)"
+        if self.stopped_on_request:
+            text += " (stopped on request; the rest stays queued)"
         return text
 
 
@@ -166,11 +169,14 @@ class Crawler:
     :param refresh: first re-check every stored article of the site with a conditional GET
         (ETag / Last-Modified): a 304 costs nothing, a changed page is updated and its
         earlier text kept in ``document_versions``.
+    :param stop: ``stop() -> bool``, asked before every page; True ends the crawl there (Ctrl-C
+        during a parallel crawl), the rest staying queued.
     """
 
     def __init__(self, corpus: Corpus, fetcher: Fetcher, site, since: Optional[date] = None,
                  max_pages: Optional[int] = None, on_progress: Optional[Callable] = None,
-                 on_stored: Optional[Callable] = None, refresh: bool = False):
+                 on_stored: Optional[Callable] = None, refresh: bool = False,
+                 stop: Optional[Callable[[], bool]] = None):
         self.corpus = corpus
         self.fetcher = fetcher
         self.site = site
@@ -179,6 +185,7 @@ class Crawler:
         self.on_progress = on_progress or (lambda *args: None)
         self.on_stored = on_stored or (lambda *args: None)
         self.refresh = refresh
+        self.stop = stop or (lambda: False)
         self.report = CrawlReport(site.name)
         self.owner = uuid.uuid4().hex
         self._found: set = set()          # URL keys first discovered during this run
@@ -244,6 +251,9 @@ class Crawler:
             if self.max_pages is not None and self.report.fetched >= self.max_pages:
                 self.report.stopped_at_max_pages = True
                 break
+            if self.stop():
+                self.report.stopped_on_request = True
+                break
             self.corpus.claim(row["id"])       # the attempt counts before anything can go wrong
             handler = {"article": self._article, "feed": self._feed,
                        "sitemap": self._sitemap, "list": self._list}.get(row["kind"], self._unknown)
@@ -260,8 +270,8 @@ class Crawler:
             self.corpus.finish_claim(row["id"])
             self.corpus.commit()
             self.on_progress(row["kind"], row["url"], self.report)
-        if not self.report.stopped_at_max_pages and not self.corpus.document_count(name) \
-                and not self._robots_failed:
+        if not (self.report.stopped_at_max_pages or self.report.stopped_on_request) \
+                and not self.corpus.document_count(name) and not self._robots_failed:
             self._problem(self.site.base_url, "nothing collected: no article was found or stored"
                                               " (check start_urls, article_url_pattern and selectors)")
         self.corpus.log(name, self.site.base_url, "crawl-end", reason=self.report.summary())
