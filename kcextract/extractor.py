@@ -265,7 +265,9 @@ def _find_figures(doc: _Work, cells: list, on_problem) -> list[Figure]:
     for cell in cells:
         column = cell.column
         number = norm[cell.start:cell.end]
-        value = parse_vn_number(number, prefer_integer=column.kind == "count" or column.scale == 1)
+        sign = -1 if number[:1] in "-−" else 1            # '-4,19' in a growth column
+        value = sign * parse_vn_number(number.lstrip("+-−").lstrip(),
+                                       prefer_integer=column.kind == "count" or column.scale == 1)
         figures.append(doc.figure(column.kind, cell.start, cell.end, value=value * column.scale,
                                   currency=column.currency, unit=column.unit))
         claims.add(cell.start, cell.end)

@@ -116,6 +116,8 @@ def _header_unit(cell: str) -> Optional[ColumnUnit]:
     m = _regexes()["count"].match(cell.strip())
     if cell.strip().lower().startswith("số ") and m and not regex.match(r"\w", cell.strip()[m.end():]):
         return ColumnUnit("count", unit=" ".join(m.group("unit").split()))   # 'Số cơ sở thụ hưởng'
+    if "%" in cell:
+        return ColumnUnit("percent", unit="%")                                # '↑↓%', 'Tỷ lệ % 2018'
     return None
 
 
@@ -181,7 +183,8 @@ def find_tables(text: str) -> list[Table]:
                 column = units[k + shift] if k + shift < len(units) else None
                 raw = text[s:e]
                 stripped = raw.strip()
-                if column is not None and stripped and r["number"].fullmatch(stripped):
+                # A signed cell ('-4,19' in a growth column) is a number too.
+                if column is not None and stripped and r["number"].fullmatch(stripped.lstrip("+-−").lstrip()):
                     lead = len(raw) - len(raw.lstrip())
                     cells.append(TableCell(s + lead, s + lead + len(stripped), column))
         tables.append(Table(tuple(rows), tuple(units), tuple(cells)))
@@ -301,14 +304,95 @@ def find_table_cells(text: str) -> list[TableCell]:
 
 
 def read_tables(text: str) -> tuple[list[Table], list[TableCell]]:
-    """The tables of ``text`` (separated cells, then space-flattened ones) and every number cell
-    with a unit, declared-unit lists included, each cell once."""
-    separated, flattened = find_tables(text), space_tables(text)
+    """The tables of ``text`` (separated cells, space-flattened, one cell a line) and every
+    number cell with a unit, declared-unit lists included, each cell once."""
+    separated, flattened, lined = find_tables(text), space_tables(text), line_tables(text)
     cells = [cell for table in separated for cell in table.cells]
-    for more in (declared_unit_cells(text), [c for t in flattened for c in t.cells]):
+    for more in (declared_unit_cells(text), [c for t in flattened + lined for c in t.cells]):
         taken = {c.start for c in cells}
         cells += [c for c in more if c.start not in taken]
-    return separated + flattened, cells
+    return separated + flattened + lined, cells
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every non-empty line, white space trimmed."""
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        s, e = pos, pos + len(line)
+        pos = e + 1
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            spans.append((s, e))
+    return spans
+
+
+def line_tables(text: str) -> list[Table]:
+    r"""Tables whose cells each stand on a line of their own (an HTML table copied as text)::
+
+        Thực hiện tháng 9 năm 2023          <- one header line per column
+        Lũy kế 10 tháng năm 2023 so với cùng kỳ năm trước (%)
+        Đơn vị tính : Tỷ đồng              <- the table's unit
+        Tổng số                             <- a row: its label, then one number a line
+        4736,0
+        113,0
+
+    The width is the run of number lines that repeats after label lines (at least twice);
+    the column headers are that many lines above the first row.  A column takes the unit its
+    header names ('(%)'), else the declared one; a column with neither gives nothing.
+
+    >>> t = "Năm 2022\nSo cùng kỳ (%)\nĐVT: tỷ đồng\nTổng số\n4736,0\n113,0\nBán lẻ\n3451,7\n113,7\n"
+    >>> [(t[c.start:c.end], c.column.kind) for c in line_tables(t)[0].cells]
+    [('4736,0', 'money'), ('113,0', 'percent'), ('3451,7', 'money'), ('113,7', 'percent')]
+    """
+    r = _regexes()
+    lines = _lines(text)
+    is_number = [bool(r["number"].fullmatch(text[s:e])) for s, e in lines]
+    tables, k = [], 0
+    while k < len(lines):
+        # A label line, then a run of numbers: measure the run.
+        if is_number[k] or k + 2 >= len(lines) or not is_number[k + 1]:
+            k += 1
+            continue
+        width = 0
+        while k + 1 + width < len(lines) and is_number[k + 1 + width]:
+            width += 1
+        rows, j = [], k
+        while j < len(lines) and not is_number[j]:
+            run = 0
+            while j + 1 + run < len(lines) and is_number[j + 1 + run]:
+                run += 1
+            if run == width:
+                rows.append((lines[j],) + tuple(lines[j + 1:j + 1 + width]))
+                j += 1 + width
+            elif run == 0 and j + 1 < len(lines) and rows:
+                j += 1                      # a section line ('Phân theo nhóm ngành hàng')
+            else:
+                break
+        if width < 2 or len(rows) < 2:
+            k += 1
+            continue
+        above = [span for span, number in zip(lines[max(0, k - width - 2):k], is_number[max(0, k - width - 2):k])
+                 if not number]
+        declared = None
+        if above and r["label"].search(text[above[-1][0]:above[-1][1]]):
+            declared = column_unit(r["label"].search(text[above[-1][0]:above[-1][1]]).group("unit"))
+            above = above[:-1]
+        headers = above[-width:]
+        if len(headers) != width:
+            k = j
+            continue
+        units = [_header_unit(text[s:e]) or declared for s, e in headers]
+        if not any(units):
+            k = j
+            continue
+        header = ((headers[0][0], headers[0][0]),) + tuple(headers)
+        cells = tuple(TableCell(s, e, u) for row in rows for (s, e), u in zip(row[1:], units) if u is not None)
+        tables.append(Table((header,) + tuple(rows), (None,) + tuple(units), cells))
+        k = j
+    return tables
 
 
 def map_table(table: Table, to_original) -> Table:

@@ -58,3 +58,23 @@ def test_a_table_flattened_with_spaces_is_read_from_the_right():
     assert ("money", "1.350", "VND") in figures and ("count", "11", "cơ sở") in figures
     assert ("count", "3", "đề án") in figures
     assert not [f for f in figures if f[1] in ("1 TP", "2 Thị xã")]       # row numbers, not counts
+
+
+def test_a_table_with_one_cell_a_line_gives_each_number_its_columns_unit_and_period():
+    import kcextract
+
+    text = ("Thực hiện tháng 9 năm 2023\nƯớc tính tháng 10 năm 2023\n"
+            "Tháng 10/2023 so với cùng kỳ năm trước (%)\nĐơn vị tính : Tỷ đồng\n"
+            "Tổng số\n4736,0\n4671,4\n113,0\nPhân theo nhóm ngành hàng\nDoanh thu bán lẻ\n3451,7\n3415,7\n113,7\n")
+    figures = {f.text: f for f in kcextract.extract(text)}
+    assert (figures["4736,0"].kind, figures["4736,0"].value) == ("money", 4_736_000_000_000)
+    assert figures["113,7"].kind == "percent" and figures["113,7"].label == "Doanh thu bán lẻ"
+    assert figures["4671,4"].period_years == (2023,) and figures["4671,4"].period == "tháng 10 năm 2023"
+
+
+def test_a_header_cell_with_a_percent_sign_makes_a_percent_column():
+    import kcextract
+
+    text = "STT\tTên doanh nghiệp\t↑↓%\tTỷ lệ % 2018\n1\tMINH PHU\t19,00\t4,33\n2\tVINH HOAN\t-4,19\t3,95\n"
+    assert [f.value for f in kcextract.extract(text) if f.kind == "percent"] == [
+        Decimal("19.00"), Decimal("4.33"), Decimal("-4.19"), Decimal("3.95")]
