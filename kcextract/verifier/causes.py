@@ -9,12 +9,13 @@ reported number is named.
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from decimal import Decimal
 from typing import Callable, Optional
 
 from kcextract.verifier.check import Check, format_auto
-from kcextract.verifier.workspace import Context, compatible
+from kcextract.verifier.workspace import Context
 
 HUNDRED = Decimal(100)
 
@@ -51,19 +52,27 @@ def _swapped(ctx: Context, c: Check) -> Optional[str]:
 
 
 def _other_figures(ctx: Context, c: Check) -> Optional[str]:
-    """A pair of other figures of the document that gives exactly the reported percentage."""
+    """A pair of other figures of the document that gives exactly the reported percentage.
+
+    For each possible whole, the part that would give the reported percentage is looked up
+    among the amounts of its unit sorted by value, so a long report costs n log n, not n²."""
     if c.kind not in ("ratio", "share") or len(c.operands) != 2:
         return None
     r = Decimal(c.reported)
-    own = tuple((o.start, o.end) for o in c.operands)
-    amounts = [f for f in ctx.figures if f.kind in ("money", "count") and f.value]
+    own = ((c.operands[0].start, c.operands[0].end), (c.operands[1].start, c.operands[1].end))
+    digits = c.claim_text.split("%")[0].strip()
+    half = Decimal(1).scaleb(-(len(digits.split(",")[1]) if "," in digits else 0)) / 2
     hits = []
-    for a in amounts:
-        for b in amounts:
-            if a is b or not compatible(a, b) or b.value <= a.value or ((a.start, a.end), (b.start, b.end)) == own:
-                continue
-            if _close(Decimal(a.value) / Decimal(b.value) * HUNDRED, r, c.claim_text):
-                hits.append((a, b))
+    for key, amounts in ctx.amounts_by_unit().items():
+        values = [v for v, _ in amounts]
+        for b_value, b in amounts:
+            lo, hi = (r - half) * b_value / HUNDRED, (r + half) * b_value / HUNDRED
+            for k in range(bisect.bisect_left(values, lo), bisect.bisect_right(values, hi)):
+                a = amounts[k][1]
+                if a is not b and a.value < b.value and ((a.start, a.end), (b.start, b.end)) != own:
+                    hits.append((a, b))
+                    if len(hits) > 1:
+                        return None
     if len(hits) == 1:
         a, b = hits[0]
         period = f" ({a.period})" if a.period else ""

@@ -28,6 +28,15 @@ class Layout:
         self.sentence_starts = sorted(starts)
         self.parens = self._pairs("(", ")")
         self.quotes = self._quotes()
+        # Indexes so that every question below costs a bisection, not a scan: a long
+        # report is answered in n log n.
+        self._paren_opens = [o for o, _ in self.parens]
+        self._paren_parent = self._parents(self.parens)
+        self._quote_opens = [o for o, _ in self.quotes]
+        self._breaks = [m.start() for m in regex.finditer(r";|:(?!\d)", text)]
+        brackets = sorted(self.quotes + self.parens)
+        self._bracket_opens = [o for o, _ in brackets]
+        self._brackets = brackets
 
     def _pairs(self, opening: str, closing: str) -> list[tuple[int, int]]:
         """Matched bracket spans (open, close), nested allowed, never across a line."""
@@ -40,6 +49,17 @@ class Layout:
             elif ch == closing and stack:
                 pairs.append((stack.pop(), i))
         return sorted(pairs)
+
+    @staticmethod
+    def _parents(pairs: list[tuple[int, int]]) -> list[Optional[int]]:
+        """For each bracket span (sorted by opening), the index of the span enclosing it."""
+        parents, stack = [], []
+        for k, (o, c) in enumerate(pairs):
+            while stack and pairs[stack[-1]][1] < o:
+                stack.pop()
+            parents.append(stack[-1] if stack else None)
+            stack.append(k)
+        return parents
 
     def _quotes(self) -> list[tuple[int, int]]:
         """Quoted spans “…” (and straight "…" pairs) within a line; a stray ” is ignored."""
@@ -65,46 +85,48 @@ class Layout:
         return start, end
 
     def paren(self, pos: int) -> Optional[tuple[int, int]]:
-        """The innermost parenthesis span (open, close) strictly containing ``pos``."""
-        best = None
-        for o, c in self.parens:
-            if o < pos <= c and (best is None or o > best[0]):
-                best = (o, c)
-            if o >= pos:
-                break
-        return best
+        """The innermost parenthesis span (open, close) strictly containing ``pos``.
+
+        It is the last span opened before ``pos`` or one of the spans enclosing it."""
+        k = bisect.bisect_left(self._paren_opens, pos) - 1
+        while k is not None and k >= 0:
+            o, c = self.parens[k]
+            if c >= pos:
+                return (o, c)
+            k = self._paren_parent[k]
+        return None
 
     def in_quote(self, pos: int) -> bool:
         return self.quote(pos) is not None
 
     def quote(self, pos: int) -> Optional[tuple[int, int]]:
-        """The quoted span “…” holding ``pos``, if any."""
-        return next(((o, c) for o, c in self.quotes if o < pos < c), None)
+        """The quoted span “…” holding ``pos``, if any (quotes do not nest)."""
+        k = bisect.bisect_left(self._quote_opens, pos) - 1
+        if k >= 0 and self.quotes[k][1] > pos:
+            return self.quotes[k]
+        return None
 
     def clause_start(self, pos: int) -> int:
         """Start of the clause holding ``pos``: after the last ';' or ':' (not a time
         like 8:52) in its sentence, outside quotes and outside closed parentheses."""
         s_start, _ = self.sentence(pos)
-        i = pos - 1
-        while i >= s_start:
-            ch = self.text[i]
-            if ch == ")":
-                o = next((o for o, c in self.parens if c == i), None)
-                if o is not None and o >= s_start:
-                    i = o - 1
-                    continue
-            if ch in ";:" and not self.in_quote(i):
-                if not (ch == ":" and i + 1 < len(self.text) and self.text[i + 1].isdigit()):
-                    return i + 1
-            i -= 1
+        k = bisect.bisect_left(self._breaks, pos) - 1
+        while k >= 0 and self._breaks[k] >= s_start:
+            b = self._breaks[k]
+            inner = self.paren(b)
+            if not self.in_quote(b) and (inner is None or inner[1] >= pos):
+                return b + 1
+            k -= 1
         return s_start
 
     def masked(self, start: int, end: int) -> str:
         """The text of [start, end) with quoted and parenthesised parts blanked out,
         so separators inside them do not split a list (same length as the slice)."""
         chars = list(self.text[start:end])
-        for o, c in self.quotes + self.parens:
-            if o < start or c >= end:
+        lo = bisect.bisect_left(self._bracket_opens, start)
+        hi = bisect.bisect_left(self._bracket_opens, end)
+        for o, c in self._brackets[lo:hi]:
+            if c >= end:
                 continue                      # only brackets wholly inside the slice
             for k in range(o, c + 1):
                 if self.text[k] != "\n":

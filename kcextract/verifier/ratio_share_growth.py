@@ -26,6 +26,9 @@ from kcextract.verifier.tolerance import (decimals_written, divide, interval, ov
 
 _NUM = regex.compile(r"\d+(?:[.,]\d+)*")
 HUNDRED = Decimal(100)
+# How far from a claim (characters, either way) a base found by its period or its describing
+# words may stand: a section of a long report, not the whole report (keeps verify linear).
+REACH = 8000
 
 
 def by_period(ctx: Context, claim: Claim, subject: int) -> Optional[int]:
@@ -38,7 +41,8 @@ def by_period(ctx: Context, claim: Claim, subject: int) -> Optional[int]:
     own_start = lay.clause_start(s.start)
     period = claim.period.lower().replace("–", "-").replace(" ", "")
     found = {}
-    for i, f in enumerate(ctx.figures):
+    for i in ctx.figures_in(max(0, claim.start - REACH), claim.end + REACH):
+        f = ctx.figures[i]
         if i == subject or i in ctx.bases or i == claim.fig or not compatible(f, s):
             continue
         if lay.clause_start(f.start) == own_start and lay.sentence(f.start) == lay.sentence(s.start):
@@ -189,7 +193,8 @@ def _confirm_with_described_base(ctx: Context, claim: Claim, subject: int, rep_i
     figure: a described base confirms, it never accuses."""
     x = ctx.figures[subject]
     wanted = described_words(ctx, subject) | words(base_words(ctx, claim.end))
-    candidates = [i for i, f in enumerate(ctx.figures)
+    nearby = ctx.figures_in(max(0, claim.start - REACH), claim.end + REACH)
+    candidates = [i for i, f in ((i, ctx.figures[i]) for i in nearby)
                   if i not in (subject, claim.fig) and compatible(f, x) and f.value and f.value != x.value
                   and not ctx.layout.in_quote(f.start)
                   and len(wanted & described_words(ctx, i)) >= MIN_SHARED_WORDS]

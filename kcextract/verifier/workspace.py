@@ -126,7 +126,19 @@ class Context:
         self._bases: Optional[set[int]] = None
         self._claims = None
         self._range_ends: Optional[set[int]] = None
+        self._amounts_by_unit: Optional[dict] = None
         self.part_of: dict[int, int] = {}  # part figure index -> total figure index (sums)
+
+    def amounts_by_unit(self) -> dict:
+        """Money and count figures with a positive value, by unit key, sorted by value
+        (built once: the look-ups of a long report stay n log n)."""
+        if self._amounts_by_unit is None:
+            groups: dict = {}
+            for f in self.figures:
+                if f.kind in AMOUNT_KINDS and f.value and f.value > 0:
+                    groups.setdefault((f.kind, unit_key(f)), []).append((Decimal(f.value), f))
+            self._amounts_by_unit = {k: sorted(v, key=lambda p: p[0]) for k, v in groups.items()}
+        return self._amounts_by_unit
 
     @property
     def range_ends(self) -> set[int]:
@@ -166,9 +178,9 @@ class Context:
                 if self.figures[i].end <= end and (kinds is None or self.figures[i].kind in kinds)]
 
     def first_figure_after(self, pos: int, end: int) -> Optional[int]:
-        for i, f in enumerate(self.figures):
-            if f.start >= pos:
-                return i if f.end <= end else None
+        i = bisect.bisect_left(self._starts, pos)
+        if i < len(self.figures):
+            return i if self.figures[i].end <= end else None
         return None
 
     def subjects_before(self, pos: int, like: Optional[Figure] = None,
