@@ -280,6 +280,7 @@ class Frame:
 
 
 _PER_AFTER = regex.compile(r"\s*/\s*(?P<per>\p{L}[\p{L}\p{M}]*(?:\s+\p{L}[\p{L}\p{M}]*)?)")
+_PER_EACH_AFTER = regex.compile(r"\s+mỗi\s+(?P<per>\p{L}[\p{L}\p{M}]*(?:\s+\p{Ll}[\p{L}\p{M}]*)?)(?=\s*[,;.)]|$)")
 _NOUN_AFTER = regex.compile(r"\s*(?P<noun>\p{L}[\p{L}\p{M}.]*(?:\s+\p{L}[\p{L}\p{M}.]*){0,3})")
 _SCOPE_NAME = regex.compile(
     r"\s+(?P<name>(?:\p{Lu}[\p{L}\p{M}.]*|[A-Z]{2,})(?:(?:\s+|\s*-\s*)(?:\p{Lu}[\p{L}\p{M}.]*|[A-Z]{2,}))*)")
@@ -311,7 +312,7 @@ def per_unit_of(text: str, lead_lo: int, start: int, end: int) -> Optional[str]:
     >>> per_unit_of(t, 0, t.index("300"), t.index("/"))
     'đề án'
     """
-    m = _PER_AFTER.match(text, end)
+    m = _PER_AFTER.match(text, end) or _PER_EACH_AFTER.match(text, end)
     if m:
         return m.group("per")
     lead = _last(_cues().cue("PER_LEAD"), text, lead_lo, start)
@@ -325,8 +326,9 @@ def per_unit_of(text: str, lead_lo: int, start: int, end: int) -> Optional[str]:
 
 
 def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi: int, per: Optional[str],
-            signed: bool = False) -> str:
-    """The part a figure plays in its clause (see :data:`ROLES`); ``base`` is decided by the caller."""
+            signed: bool = False, lead: Optional[str] = None) -> str:
+    """The part a figure plays in its clause (see :data:`ROLES`); ``base`` is decided by the caller.
+    ``lead`` replaces the words before the figure where they are elsewhere (a table cell's header)."""
     cues = _cues()
     before = text[max(lead_lo, start - 25):start]
     after = text[end:min(clause_hi, end + 30)]
@@ -337,17 +339,24 @@ def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi:
             return "share"
         if cues.cue("RATIO_AFTER").match(after.lstrip()):
             return "ratio"
+        if cues.cue("BASE").match(after.lstrip()):
+            return "growth"                       # '12,8% so với cùng kỳ'
+        if cues.cue("RATIO_LEAD").search(text, lead_lo, start):
+            return "ratio"                        # 'tỷ lệ giải ngân … (62,75%)'
+        if cues.cue("SHARE_WEAK").search(before):
+            return "share"                        # 'bằng 19,9% cả nước', 'tương đương 80% số lao động'
         return "growth"
     if per:
         return "per_unit"
     change = _last(cues.cue("CHANGE"), before, 0, len(before))
-    if change is not None and not regex.search(r"[\d,;:(]", before[change.end():]) and len(before) - change.end() < 14:
+    if (change is not None and not regex.search(r"[\d,;:(]", before[change.end():]) and len(before) - change.end() < 14
+            and not cues.cue("CHANGE_NOT_BEFORE").match(before[change.end():].lstrip())):
         return "change"
-    lead = text[lead_lo:start]
-    if cues.cue("PLAN").search(lead):
-        return "plan"
+    lead = text[lead_lo:start] if lead is None else lead
     if cues.cue("ESTIMATE").search(lead):
         return "estimate"
+    if cues.cue("PLAN").search(lead):
+        return "plan"
     return "actual"
 
 
@@ -492,6 +501,8 @@ def frame_figures(norm, sentences, tables, figures: list) -> list:
         if cell is not None:
             header, row_label = cell
             period = periods.in_span(*header) or period
+            if role not in ("base", "per_unit"):
+                role = role_of(f.kind, text, lead_lo, ns, ne, hi, per, signed, lead=text[header[0]:header[1]])
             label = _cell_text(text, row_label) or _cell_text(text, header) or None
         if label is None:
             if f.kind == "count":
