@@ -203,7 +203,8 @@ class PeriodIndex:
         # The year the text is about: the first it states as its own; failing that, the year
         # after a 'cùng kỳ năm 2016' comparison (the text compares with the year before it).
         # Failing both, a plan's year ('so với kế hoạch đề ra đầu năm 2022').
-        same_period_bases = [p.years[-1] + 1 for p in raw if p.years and p.base and "kỳ" in p.text.casefold()]
+        same_period_bases = [p.years[-1] + 1 for p in raw if p.years and p.base
+                             and "kỳ" in (text[max(0, p.start - 8):p.start] + p.text).casefold()]
         other_bases = [p.years[-1] for p in raw if p.years and p.base]
         self.doc_year = next(iter(own_years + same_period_bases + other_bases), None)
         resolved, last_year = [], None
@@ -434,17 +435,36 @@ def clause_label(text: str, lo: int, start: int, end: int = 0, hi: int = 0) -> O
 
 
 def _table_context(tables) -> dict:
-    """Number cell start -> (header cell span, row label span or None), normalised offsets."""
+    """Number cell start -> (header cell span, row label span or None, header row span),
+    normalised offsets."""
     context = {}
     for table in tables:
         header = table.rows[0]
+        whole = (min(s for s, _ in header), max(e for _, e in header))
         for r, row in enumerate(table.rows[1:], start=1):
             label = row[0] if row and row[0] != header[0] or len(row) > 1 else None
             for k, (s, e) in enumerate(row):
                 column = table.column_of(r, k)
                 if column < len(header):
-                    context[s] = (header[column], label)
+                    context[s] = (header[column], label, whole)
     return context
+
+
+_HEADER_YEAR = regex.compile(r"(?<![\d/.,-])(?:19|20)\d\d(?![\d/.,-])")
+
+
+def _column_period(text: str, periods: "PeriodIndex", header, whole) -> Optional[Period]:
+    """A table column's period: the one its header states ('T1-9/2018', a bare 'Tỷ lệ % 2018'),
+    else the latest the header row states (a growth or share column belongs to the newest)."""
+    found = periods.in_span(*header)
+    if found is not None:
+        return found
+    year = _HEADER_YEAR.search(text, *header)
+    if year:
+        return Period(year.start(), year.end(), year.group(0), (int(year.group(0)),))
+    i, j = bisect.bisect_left(periods.starts, whole[0]), bisect.bisect_left(periods.starts, whole[1])
+    stated = [p for p in periods.periods[i:j] if p.years and not p.base]
+    return max(stated, key=lambda p: p.years[-1]) if stated else None
 
 
 def _cell_text(text: str, span) -> str:
@@ -499,8 +519,8 @@ def frame_figures(norm, sentences, tables, figures: list) -> list:
         label = None
         cell = cells.get(ns)
         if cell is not None:
-            header, row_label = cell
-            period = periods.in_span(*header) or period
+            header, row_label, whole = cell
+            period = _column_period(text, periods, header, whole) or period
             if role not in ("base", "per_unit"):
                 role = role_of(f.kind, text, lead_lo, ns, ne, hi, per, signed, lead=text[header[0]:header[1]])
             label = _cell_text(text, row_label) or _cell_text(text, header) or None
