@@ -64,7 +64,7 @@ def _other_figures(ctx: Context, c: Check) -> Optional[str]:
     half = Decimal(1).scaleb(-(len(digits.split(",")[1]) if "," in digits else 0)) / 2
     hits = []
     for key, amounts in ctx.amounts_by_unit().items():
-        values = [v for v, _ in amounts]
+        values = ctx.amount_values(key)
         for b_value, b in amounts:
             lo, hi = (r - half) * b_value / HUNDRED, (r + half) * b_value / HUNDRED
             for k in range(bisect.bisect_left(values, lo), bisect.bisect_right(values, hi)):

@@ -165,7 +165,7 @@ def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, 
         # '… với 421 đề án (19,6%)': the total may stand paragraphs before; for the
         # pointed-at subject alone, a single figure of the document that fits a
         # percentage written to a tenth or better is no coincidence.
-        earlier = [i for i in ctx.figures_in(0, p0) if i not in ctx.bases]
+        earlier = [i for i in ctx.figures_in(max(0, p0 - REACH), p0) if i not in ctx.bases]
         fits = _fitting_bases(ctx, claim, subject, earlier, rep_iv)
     # The same figure written twice ('58 cơ sở …; Trong số 58 cơ sở này') is one base: keep the nearest.
     by_value: dict = {}

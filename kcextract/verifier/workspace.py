@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 from decimal import Decimal
 from typing import Optional
 
@@ -57,12 +58,18 @@ MONEY_ROUNDING_CAP = Decimal("0.02")
 
 def fig_interval(fig: Figure, ignore_qualifier: bool = False) -> Interval:
     """The values a figure can stand for (its written precision and its qualifier)."""
-    unit = precision_unit(fig.text, fig.value)
     qualifier = "exact" if ignore_qualifier else fig.qualifier
-    if fig.kind == "money" and fig.value and qualifier == "exact":
+    return _written_interval(fig.kind, fig.text, Decimal(fig.value), qualifier)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _written_interval(kind: str, text: str, value: Decimal, qualifier: str) -> Interval:
+    # (cached: a long report asks for the same figure's interval once per candidate claim)
+    unit = precision_unit(text, value)
+    if kind == "money" and value and qualifier == "exact":
         # (a qualifier keeps its written width: 'gần 3,6 tỷ' accepts 3,55–3,6 tỷ)
-        unit = min(unit, abs(Decimal(fig.value)) * MONEY_ROUNDING_CAP)
-    return interval(Decimal(fig.value), unit, qualifier, exact_integers=(fig.kind == "count"))
+        unit = min(unit, abs(value) * MONEY_ROUNDING_CAP)
+    return interval(value, unit, qualifier, exact_integers=(kind == "count"))
 
 
 def operand_interval(fig: Figure) -> Interval:
@@ -138,7 +145,13 @@ class Context:
                 if f.kind in AMOUNT_KINDS and f.value and f.value > 0:
                     groups.setdefault((f.kind, unit_key(f)), []).append((Decimal(f.value), f))
             self._amounts_by_unit = {k: sorted(v, key=lambda p: p[0]) for k, v in groups.items()}
+            self._amount_values = {k: [v for v, _ in pairs] for k, pairs in self._amounts_by_unit.items()}
         return self._amounts_by_unit
+
+    def amount_values(self, key) -> list:
+        """The sorted values of :meth:`amounts_by_unit` ``[key]`` (for bisection)."""
+        self.amounts_by_unit()
+        return self._amount_values[key]
 
     @property
     def range_ends(self) -> set[int]:
