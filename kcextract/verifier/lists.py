@@ -166,6 +166,7 @@ def find_lists(ctx: Context) -> list[Check]:
         s0, s1 = lay.sentence(f.start)
         paren = regex.match(r"[ \t]*\(", ctx.text[f.end:s1])
         word_cue, bullets, major, needs_head, names_only = False, False, False, False, False
+        later_count = False
         span = None
         if paren:
             span = next(((o, c) for o, c in lay.parens if o == f.end + paren.end() - 1), None)
@@ -191,8 +192,11 @@ def find_lists(ctx: Context) -> list[Check]:
             if not word_cue and partial.search(lay.masked(f.end, m.start())):
                 continue                                  # '12 giải pháp, trong đó …:' is a subset
             between_figs = [j for j in ctx.figures_in(f.end, m.start()) if ctx.figures[j].kind != "percent"]
-            if any(compatible(ctx.figures[j], f) or ctx.figures[j].kind == "count" for j in between_figs):
-                continue      # the cue belongs to a later count ('21 đề án … 05 nội dung, bao gồm: …')
+            if any(compatible(ctx.figures[j], f) for j in between_figs):
+                continue                                  # the cue belongs to a later figure
+            # '21 đề án … thực hiện 05 nội dung, bao gồm: …': the cue belongs to the later
+            # count, unless the items that name this count's noun are exactly as many.
+            later_count = any(ctx.figures[j].kind == "count" for j in between_figs)
             # '04 đề án với tổng kinh phí 2.150 triệu đồng, gồm: Đề án “…”; …': an amount
             # between is fine only when every item names the counted noun again.
             needs_head = any(ctx.figures[j].kind == "money" for j in between_figs)
@@ -216,6 +220,8 @@ def find_lists(ctx: Context) -> list[Check]:
             # '05 đề án và 02 nội dung chi khác, cụ thể:' then seven bullets, five opening
             # with 'Đề án': the five are what the count counts.
             items = headed
+        elif later_count:
+            continue
         loose_money = any(ctx.figures[j].kind == "money" and lay.paren(ctx.figures[j].start) is None
                           for j in ctx.figures_in(list_start, list_end))
         if needs_head and loose_money and not all(_starts_with(ctx.text[a:b], f.unit) for a, b in items):

@@ -169,7 +169,12 @@ def resolve_plan(ctx: Context, claim_start: int, claim_end: int, subject: int) -
         start = _part_start(ctx, f, 80)
         if plan_words.search(ctx.text, start, f.start):
             plans.append(i)
-    return NamedBase(plans[0], unambiguous=True) if len(plans) == 1 else None
+    if len(plans) != 1:
+        return None
+    # A plan in the claim's own sentence is the claim's; one a sentence before may be
+    # another programme's ('Bộ Công Thương phê duyệt 02 đề án … 2,1 tỷ đồng.' before a
+    # claim about the province's own plan): it may confirm, not accuse.
+    return NamedBase(plans[0], unambiguous=lay.sentence(ctx.figures[plans[0]].start)[0] == s0)
 
 
 def _other_year(a: Optional[str], b: Optional[str]) -> bool:

@@ -56,23 +56,34 @@ def absurdity(check: Check) -> Optional[str]:
     return None
 
 
+def _parts_off(check: Check) -> Optional[str]:
+    """Parts several times their total are not its parts (unless the factor is a unit slip,
+    '8.250 nghìn' for '8,25 nghìn', which is a real error)."""
+    if check.kind != "sum" or not check.expected or not check.reported:
+        return None
+    q = abs(Decimal(check.expected) / Decimal(check.reported))
+    if (q > MAX_FACTOR or q < 1 / MAX_FACTOR) and q not in (Decimal(1000), Decimal("0.001")):
+        return f"các phần lệch {q:.1f} lần so với tổng: có lẽ không phải các phần của nó"
+    return None
+
+
 def review(check: Check) -> Check:
     """The check as it may be published: a ``fail`` on an inferred binding or with an
-    absurd result becomes ``unverifiable``, with the reason added to its explanation."""
+    absurd result becomes ``unverifiable``, with the reason added to its explanation; so
+    does a sum 'confirmed' by parts many times an open-ended total ('trên 1 tỷ USD')."""
+    if check.status == "ok":
+        reason = _parts_off(check)
+        if reason is None:
+            return check
+        return dataclasses.replace(check, status="unverifiable",
+                                   explanation=f"{check.explanation} (không kết luận: {reason})")
     if check.status != "fail":
         return check
     reason = None
     if check.binding != "stated":
         reason = "số liệu so sánh được suy ra, không được nêu rõ"
     else:
-        reason = absurdity(check)
-        if check.kind == "sum" and check.expected:
-            # Parts several times their total are not its parts — unless the factor is a
-            # unit slip ('8.250 nghìn' for '8,25 nghìn'), which is a real error.
-            q = abs(Decimal(check.expected) / Decimal(check.reported))
-            off = q > MAX_FACTOR or q < 1 / MAX_FACTOR
-            slip = q in (Decimal(1000), Decimal("0.001"))
-            reason = f"các phần lệch {q:.1f} lần so với tổng: có lẽ không phải các phần của nó" if off and not slip else None
+        reason = _parts_off(check) if check.kind == "sum" else absurdity(check)
     if reason is None:
         return check
     return dataclasses.replace(check, status="unverifiable",

@@ -319,6 +319,13 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
     s, expected, explanation = tried[0]
     if explicit and len(subjects) == 1:
         return check("fail", expected, [s, base], explanation, by=by, stated=True)
+    if claim.relation in ("ratio", "share") and claim.fig is not None:
+        # An inferred base that does not fit is no evidence; a figure described like the
+        # subject that does fit confirms the claim.
+        described = _confirm_with_described_base(ctx, claim, subjects[0], rep_iv, decimals, unit, r_txt)
+        if described is not None:
+            s, base_i, expected, explanation = described
+            return check("ok", expected, [s, base_i], explanation, by="described like its subject")
     why = ("nhiều số liệu có thể là tử số" if len(subjects) > 1
            else f"{_BASE_NAME[claim.relation]} được suy ra từ lời văn, không chắc chắn")
     return check("unverifiable", expected, [s, base], f"{explanation} ({why})", by=by)
