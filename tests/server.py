@@ -65,7 +65,7 @@ def gzip_bomb(megabytes: int) -> bytes:
     return _BOMBS[megabytes]
 
 
-def big_page(megabytes: int) -> bytes:
+def big_page(megabytes: float) -> bytes:
     """An HTML article of about ``megabytes`` MB of distinct paragraphs (no two 5-word windows alike)."""
     head = ("<html><head><title>Báo cáo lớn</title></head><body><article><h1>Báo cáo lớn</h1>"
             "<div class=\"content\">").encode()
@@ -186,9 +186,9 @@ def _handler_for(server: FixtureServer):
         # -- hostile endpoints ---------------------------------------------------------
         def _hostile(self, path, query):
             """Serve one of the hostile endpoints; False when ``path`` is none of them."""
-            number = int(query.get("n", query.get("mb", ["0"]))[0] or 0)
+            number = float(query.get("n", query.get("mb", ["0"]))[0] or 0)
             if path == "/bomb":
-                body = gzip_bomb(min(number or 1024, 1024))
+                body = gzip_bomb(int(min(number or 1024, 1024)))
                 return self._send(200, body, "text/html; charset=utf-8", {"Content-Encoding": "gzip"})
             if path == "/drip":
                 return self._drip(float(query.get("seconds", [str(MAX_DRIP)])[0]))
@@ -196,7 +196,7 @@ def _handler_for(server: FixtureServer):
                 return self._drip_headers()
             if path == "/links":
                 links = "".join(f'<li><a href="/tin-tuc/bai-{i}.html">Bài số {i} về khuyến công</a></li>'
-                                for i in range(number))
+                                for i in range(int(number)))
                 return self._send(200, f"<html><body><ul>{links}</ul></body></html>".encode(),
                                   "text/html; charset=utf-8")
             for prefix, fresh in (("/endless/page-", False), ("/endless-new/page-", True)):

@@ -268,6 +268,17 @@ def test_50_mb_page_is_refused_at_the_default_cap_in_bounded_memory(tmp_path):
     assert any(r.startswith("too large: ") for r in reasons), reasons
 
 
+def test_a_big_page_under_the_caps_is_stored_and_markup_past_the_tag_limit_refused(tmp_path):
+    from kcextract.crawl.crawler import MAX_TAGS
+
+    result = crawl_in_child(tmp_path, "/start/", aliases={"/start/": "/links?n=2", "/tin-tuc/bai-0.html": "/big?mb=1.5",
+                                                          "/tin-tuc/bai-1.html": "/big?mb=4.5"})
+    assert result["stored"] == 1, result                       # 1.5 MB, ~30,000 tags: parsed
+    (reason,) = [r for url, r in result["failures"] if url.endswith("bai-1.html")]
+    assert reason.startswith("too complex to parse: ") and reason.endswith(f"tags (limit {MAX_TAGS})")
+    assert result["peak_mb"] < MEMORY_LIMIT_MB, result
+
+
 SIGNATURE_CHILD = textwrap.dedent("""
     import sys, tracemalloc
     sys.path.insert(0, {tests!r})

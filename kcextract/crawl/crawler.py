@@ -36,6 +36,10 @@ from kcextract.sites import DEFAULT_MAX_LIST_PAGES
 from kcextract.store import Corpus
 
 MAX_TRIES = 3                 # a URL failing this many crawls in a row is left alone
+# A page's markup is parsed into a tree of Python objects (about 2 kB each, and every CSS
+# selector of a preset walks them all): 60,000 tags (about 30,000 elements; a long news
+# article has 3,000-8,000) bound a parse to ~200 MB and seconds, whatever a site serves.
+MAX_TAGS = 60_000
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
 FILE_KINDS = {
     "application/pdf": "pdf",
@@ -146,6 +150,13 @@ def _file_kind(resp: Response) -> Optional[str]:
     if resp.content_type in HTML_TYPES or resp.content_type.endswith("+xml") or "xml" in resp.content_type:
         return None
     return attachment_kind(resp.final_url)
+
+
+class _TooComplex(SourceError):
+    """A page with more markup than a parse can afford (see :data:`MAX_TAGS`)."""
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 class _HookFailed(Exception):
@@ -368,6 +379,9 @@ class Crawler:
         """``(text, repaired_bytes)`` of the page; on failure the row is marked failed and None returned."""
         try:
             return self._decode_or_raise(resp)
+        except _TooComplex as exc:
+            self._fail(row, str(exc), resp.status, "too-complex")
+            return None
         except SourceError as exc:
             self._fail(row, f"cannot decode the page: {exc.reason}", resp.status, "decode-failed")
             return None
@@ -377,6 +391,9 @@ class Crawler:
 
         text, replaced = decode_with_repairs(resp.content, source=resp.final_url,
                                              declared=resp.charset or getattr(self.site, "encoding", None))
+        tags = text.count("<")
+        if tags > MAX_TAGS:
+            raise _TooComplex(resp.final_url, f"too complex to parse: {tags} tags (limit {MAX_TAGS})")
         if replaced:
             self.report.repaired += 1
             self.corpus.log(self.site.name, resp.final_url, "repaired", resp.status,
