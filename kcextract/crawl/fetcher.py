@@ -171,6 +171,8 @@ class Fetcher:
             "User-Agent": user_agent,
             "Accept": ACCEPT,
             "Accept-Language": "vi,en;q=0.5",
+            # only what _Inflater undoes with a cap (requests would add br/zstd when their modules are installed)
+            "Accept-Encoding": "gzip, deflate",
         })
         self.sleep = sleep
         self.clock = clock
