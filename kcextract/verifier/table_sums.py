@@ -14,10 +14,10 @@ from typing import Optional
 import regex
 
 from kcextract.tables import declared_unit_cells, find_tables, space_tables
-from kcextract.numbers import parse_vn_number
+from kcextract.numbers import decimals_written, parse_vn_number
 from kcextract.verifier.check import Check, format_auto
 from kcextract.verifier.workspace import Context, fig_interval, operand, operand_interval
-from kcextract.verifier.tolerance import add, overlaps
+from kcextract.verifier.tolerance import add, divide, overlaps, scale
 
 _TOTAL_ROW = regex.compile(r"^\s*(?:tổng\s+cộng|tổng\s+số|tổng|cộng)\b", regex.IGNORECASE)
 # A category or subtotal row: roman numerals 'I.', '1.1', 'a)', 'Trong đó', 'Cộng'.
@@ -132,8 +132,10 @@ def find_table_shares(ctx: Context, tables: Optional[list] = None) -> list[Check
                 return None
             p, v, d = ctx.figures[pi], ctx.figures[vi], ctx.figures[di]
             expected = Decimal(v.value) / Decimal(d.value) * 100
-            decimals = len(p.text.split(",")[1]) if "," in p.text else 0
-            fits = abs(expected - Decimal(p.value)) <= Decimal(1).scaleb(-decimals) / 2 + Decimal("1e-9")
+            decimals = decimals_written(p.text.split("%")[0].strip())
+            # The same tolerance as every other claim: the cell as written against the
+            # quotient of the value cells within their written precision.
+            fits = overlaps(fig_interval(p), scale(divide(operand_interval(v), operand_interval(d)), Decimal(100)))
             return p, v, d, expected, decimals, fits
 
         def holds(reading):

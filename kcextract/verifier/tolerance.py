@@ -13,40 +13,13 @@ from typing import Optional, Tuple
 
 import regex
 
+from kcextract.numbers import decimals_written, parse_vn_number
 from kcextract.patterns import load_patterns
 
 Interval = Tuple[Optional[Decimal], Optional[Decimal]]   # None = unbounded
 
 _NUMBER = regex.compile(r"\d+(?:[.,]\d+)*")
-_VN_GROUPED = regex.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 _POWERS = {Decimal(10) ** k: k for k in range(-4, 13)}
-
-
-def decimals_written(token: str) -> int:
-    """Digits after the decimal mark of a number written the Vietnamese way.
-
-    '.' groups thousands and ',' marks decimals; a lone '.' not followed by a
-    group of three digits is an English decimal point (``1.5 tỷ``).
-
-    >>> decimals_written("93,71"), decimals_written("56.147"), decimals_written("8")
-    (2, 0, 0)
-    >>> decimals_written("7.456,43"), decimals_written("1.5")
-    (2, 1)
-    """
-    if "," in token and not regex.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", token):
-        return len(token.rsplit(",", 1)[1])
-    if "," in token:                       # English grouping 24,000 (or 1,234.5)
-        return len(token.rsplit(".", 1)[1]) if "." in token else 0
-    if "." in token and not _VN_GROUPED.fullmatch(token):
-        return len(token.rsplit(".", 1)[1])
-    return 0
-
-
-def _token_value(token: str) -> Decimal:
-    if _VN_GROUPED.fullmatch(token) or ("," in token and "." not in token
-                                        and not regex.fullmatch(r"\d{1,3}(?:,\d{3})+", token)):
-        return Decimal(token.replace(".", "").replace(",", "."))
-    return Decimal(token.replace(",", ""))
 
 
 def _tidy(d: Decimal) -> Decimal:
@@ -79,8 +52,8 @@ def _precision_unit(text: str, value: Decimal) -> Decimal:
     step = Decimal(10) ** -decimals_written(last)
     if len(tokens) == 1 or "/" in text:
         try:
-            written = _token_value(last if len(tokens) == 1 else tokens[0])
-        except ArithmeticError:
+            written = parse_vn_number(last if len(tokens) == 1 else tokens[0])
+        except (ArithmeticError, ValueError):
             return step
         if written and "/" not in text:
             ratio = (Decimal(value) / written).normalize()
