@@ -127,3 +127,70 @@ def test_last_crawls(db, tmp_path):
     corpus.log("a", "http://a.vn", "crawl-end", reason="done")
     corpus.close()
     assert set(store.last_crawls(db)) == {"a"}
+
+
+def test_a_schema_1_corpus_is_migrated_in_place_and_readable_before(tmp_path):
+    path = tmp_path / "old.db"
+    corpus = Corpus(path)
+    corpus.enqueue("a", "http://a.vn/l", "a.vn/l", "list")
+    corpus.close()
+    conn = sqlite3.connect(path)
+    for table in ("document_versions", "crawl_runs", "crawl_locks"):
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("DROP INDEX frontier_state")
+    conn.execute("ALTER TABLE frontier DROP COLUMN depth")
+    conn.execute("CREATE INDEX frontier_state ON frontier(site, state, kind)")
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    assert store.corpus_stats(path)["last_runs"] == []                 # a reader copes with schema 1
+    reader = Corpus.open_readonly(path)
+    assert reader.versions(1) == []
+    reader.close()
+    corpus = Corpus(path)                                               # a writer migrates
+    assert corpus.next_pending("a")["depth"] == 0
+    corpus.close()
+    assert rows_of(path, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(store.SCHEMA_VERSION),)]
+
+
+def test_a_corpus_made_by_a_newer_kcextract_is_refused(tmp_path):
+    from kcextract.exceptions import CorpusError
+
+    path = tmp_path / "new.db"
+    Corpus(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(CorpusError, match="made by a newer kcextract"):
+        Corpus(path)
+
+
+def test_claim_counts_the_attempt_once_and_interrupted_rows_get_one_more_try(tmp_path):
+    corpus = Corpus(tmp_path / "c.db")
+    corpus.enqueue("a", "http://a.vn/x", "a.vn/x", "article")
+    corpus.enqueue("a", "http://a.vn/y", "a.vn/y", "article")
+    row = corpus.next_pending("a")
+    corpus.claim(row["id"])
+    assert corpus.next_pending("a")["url"] == "http://a.vn/y"          # a claimed row is not handed out again
+    assert corpus.recover_interrupted("a", max_tries=3) == [("http://a.vn/x", 1)]
+    corpus.retry_failed("a", max_tries=3)
+    assert corpus.next_pending("a")["url"] == "http://a.vn/y"          # never-tried rows first
+    other = corpus.next_pending("a")
+    corpus.claim(other["id"])
+    corpus.mark(other["id"], "done")
+    row = corpus.next_pending("a")
+    assert row["url"] == "http://a.vn/x" and row["tries"] == 2
+    corpus.claim(row["id"])
+    corpus.mark(row["id"], "failed", "boom")
+    corpus.retry_failed("a", max_tries=3)
+    assert corpus.next_pending("a") is None                              # 3 attempts: left alone
+    corpus.close()
+
+
+def rows_of(path, sql):
+    conn = sqlite3.connect(path)
+    try:
+        return [tuple(r) for r in conn.execute(sql)]
+    finally:
+        conn.close()
