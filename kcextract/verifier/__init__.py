@@ -32,17 +32,21 @@ def _rank(check: Check) -> int:
 
 
 def verify_text(text: str, source: Optional[str] = None,
-                figures: Optional[Iterable] = None) -> list[Check]:
+                figures: Optional[Iterable] = None, document=None) -> list[Check]:
     """All checks of ``text``, sorted by the position of the reported figure.
 
-    ``figures`` (a list of :class:`kcextract.figure.Figure` with offsets into
-    ``text``) defaults to what the extractor finds.
+    ``document`` (a :class:`kcextract.document.Document` of ``text``) is the figures
+    stage's reading, taken as it is: its figures and its sentences.  Without it,
+    ``figures`` (Figures with offsets into ``text``) are used, or the text is read here.
     """
-    if figures is None:
-        from kcextract.extractor import extract_figures
+    if document is None and figures is None:
+        from kcextract.document import read_document
 
-        figures = extract_figures(text, source=source)
-    ctx = Context(text, list(figures), source=source)
+        document = read_document(text, source=source)
+    if document is not None:
+        ctx = Context(text, list(document.figures), source=source, sentence_spans=document.sentences.spans)
+    else:
+        ctx = Context(text, list(figures), source=source)
     checks = []
     for claim_type in claim_types():
         for check in claim_type.find(ctx):

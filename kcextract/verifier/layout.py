@@ -19,12 +19,13 @@ BULLET = regex.compile(r"^[ \t]*(?:[-–—•+*▪●]|\d{1,2}[.)](?!\d)|[a-zđ
 class Layout:
     """Lines, sentences, parentheses and quotes of one text, computed once."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, sentence_spans: Optional[list] = None):
         self.text = text
         self.line_starts = [0] + [m.end() for m in regex.finditer(r"\n", text)]
-        # The extractor's sentence splitter (abbreviations such as 'TP.' are data in
-        # patterns/lexicon.yaml), so figures and claims agree on what a sentence is.
-        starts = {0} | {s for s, _ in split_sentences(text)}
+        # The extractor's sentences (handed over with its Document, else split here by
+        # its splitter), so figures and claims agree on what a sentence is.
+        spans = split_sentences(text) if sentence_spans is None else sentence_spans
+        starts = {0} | {s for s, _ in spans}
         self.sentence_starts = sorted(starts)
         self.parens = self._pairs("(", ")")
         self.quotes = self._quotes()

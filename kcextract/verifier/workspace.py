@@ -120,10 +120,11 @@ def pct(value: Decimal, decimals: int) -> str:
 class Context:
     """Text + figures + layout of one document, and what has been used for what."""
 
-    def __init__(self, text: str, figures: list[Figure], source=None, cues: Cues = None):
+    def __init__(self, text: str, figures: list[Figure], source=None, cues: Cues = None,
+                 sentence_spans: Optional[list] = None):
         self.text = text
         self.source = source
-        self.layout = Layout(text)
+        self.layout = Layout(text, sentence_spans)
         # Every figure carries its sentence (the evidence an explanation quotes), also
         # when a caller built the figures by hand.
         self.figures = sorted((f if f.sentence else _with_sentence(f, self.layout, text) for f in figures),
