@@ -83,3 +83,29 @@ def test_a_busy_site_is_reported_and_the_others_are_crawled(tmp_path):
     by_name = {o.site.name: o for o in outcomes}
     assert "is being crawled by process" in str(by_name["nv"].error)
     assert by_name["wp"].report.stored == 3
+
+
+def test_stop_ends_each_crawl_after_its_current_page_and_keeps_the_rest_queued(tmp_path):
+    import threading
+
+    db = tmp_path / "c.db"
+    stop = threading.Event()
+    with serve("nukeviet") as nv:
+        site = make_site(tmp_path, nv, "nv", "nukeviet", ["/vi/news/hoat-dong-khuyen-cong/"])
+        (outcome,) = crawl_sites(db, [site], lambda group: test_fetcher(), stop=stop,
+                                 on_progress=lambda site, kind, url, report: report.fetched >= 3 and stop.set())
+    report = outcome.report
+    assert report.stopped_on_request and report.fetched == 3 and report.problems == []
+    assert "stopped on request; the rest stays queued" in report.summary()
+    assert rows(db, "SELECT COUNT(*) AS n FROM frontier WHERE state = 'pending'")[0]["n"] > 0
+    assert rows(db, "SELECT COUNT(*) AS n FROM frontier WHERE state = 'working'")[0]["n"] == 0
+
+
+def test_deadline_option_reaches_the_fetcher(tmp_path):
+    with FixtureServer(None, aliases={"/start/": "/links?n=1", "/tin-tuc/bai-0.html": "/drip"}) as server:
+        write_site(tmp_path, server, "drip", "generic", ["/start/"], feeds=["/none.rss"], sitemaps=["/none.xml"],
+                   article_url_pattern="/tin-tuc/bai-[0-9]+[.]html$")
+        result = CliRunner().invoke(cli, ["crawl", "--site-file", str(tmp_path / "drip.toml"), "--db",
+                                          str(tmp_path / "c.db"), "--delay", "0", "--deadline", "1"])
+    assert result.exit_code == 1
+    assert "no complete answer within 1 s" in " ".join(result.output.split())

@@ -87,15 +87,17 @@ def sites_cmd(sites_dir, db):
               help="seconds between two requests to one host (default: the site's, else 1; "
                    "robots.txt Crawl-delay wins when longer)")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
-              help="seconds to wait for a server")
+              help="seconds to wait for a server to connect or send the next bytes")
+@click.option("--deadline", type=click.FloatRange(min=1), default=60.0, show_default=True, metavar="SECONDS",
+              help="seconds one request may take in all (connect + headers + body), robots.txt included")
 @click.option("--refresh", is_flag=True,
               help="re-check stored articles with a conditional GET and update the ones that changed")
 @click.option("--parallel", type=click.IntRange(min=1), default=4, show_default=True, metavar="N",
               help="crawl up to N hosts at the same time (still one request at a time per host)")
 @_sites_dir_option
 @_db_option
-def crawl_cmd(site_names, all_sites, site_files, since, max_pages, delay, timeout, refresh, parallel, sites_dir,
-              db):
+def crawl_cmd(site_names, all_sites, site_files, since, max_pages, delay, timeout, deadline, refresh, parallel,
+              sites_dir, db):
     """Crawl sites into the corpus database, politely and resumably.
 
     robots.txt is obeyed, one request at a time per host, several hosts at once
@@ -142,7 +144,7 @@ def crawl_cmd(site_names, all_sites, site_files, since, max_pages, delay, timeou
 
     def make_fetcher(group):
         # one fetcher per host group: its per-host clock keeps the delay between sites sharing a host
-        fetcher = Fetcher(delay=delay if delay is not None else DEFAULT_DELAY, timeout=timeout)
+        fetcher = Fetcher(delay=delay if delay is not None else DEFAULT_DELAY, timeout=timeout, deadline=deadline)
         for site in group:
             if delay is None and site.delay is not None:
                 fetcher.host_delays[host_of(site.base_url)] = site.delay

@@ -230,11 +230,7 @@ class Fetcher:
         try:
             resp = self._exchange(robots_url, None, None, self.robots_max_bytes, truncate=True,
                                   allowed_hosts={host}, check_robots=False, any_status=True)
-        except FetchError as exc:
-            robots = RobotsTxt.forbidding_everything()
-            self.on_event("robots-unreachable", robots_url, exc.status,
-                          f"robots.txt unreachable ({exc.reason}): fetching nothing from {host}")
-        except _Retry as exc:
+        except (FetchError, _Retry) as exc:
             robots = RobotsTxt.forbidding_everything()
             self.on_event("robots-unreachable", robots_url, exc.status,
                           f"robots.txt unreachable ({exc.reason}): fetching nothing from {host}")
