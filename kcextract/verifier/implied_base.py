@@ -25,12 +25,24 @@ def _cue(ctx: Context, cue_id: str):
 
 
 def _triples(ctx: Context):
-    """(level, change, percent, direction) index triples written 'L, tăng C (P%)'."""
+    """(level, change, percent, direction) index triples written 'L, tăng C (P%)' or
+    'L, tăng P% (tương ứng tăng C)'."""
     change_cue, percent_cue = _cue(ctx, "implied_change"), _cue(ctx, "implied_percent")
+    change_after = _cue(ctx, "implied_change_after")
     generic_unit = _cue(ctx, "generic_unit")
     figs = ctx.figures
     for k in range(len(figs) - 2):
-        level, change, percent = figs[k], figs[k + 1], figs[k + 2]
+        level, first, second = figs[k], figs[k + 1], figs[k + 2]
+        if first.kind == "percent" and second.kind != "percent":
+            # 'đạt 136,8 tỷ USD, tăng 13,2% (tương ứng tăng 16 tỷ USD)'
+            change, percent = second, first
+            m = change_cue.search(ctx.text[level.end:percent.start])
+            if (m and len(ctx.text[level.end:percent.start]) <= MAX_GAP and change.start - percent.end <= 40
+                    and level.kind in AMOUNT_KINDS and compatible(level, change) and level.value and change.value
+                    and level.value_max is None and change_after.search(ctx.text[percent.end:change.start])):
+                yield k, k + 2, k + 1, "down" if m.group("dir").lower().startswith("giảm") else "up"
+            continue
+        change, percent = first, second
         generic = (level.kind == change.kind == "count"
                    and generic_unit.search(" ".join((change.unit or "").lower().split())))
         if (level.kind not in AMOUNT_KINDS or percent.kind != "percent"

@@ -66,6 +66,11 @@ def fig_interval(fig: Figure, ignore_qualifier: bool = False) -> Interval:
 def _written_interval(kind: str, text: str, value: Decimal, qualifier: str) -> Interval:
     # (cached: a long report asks for the same figure's interval once per candidate claim)
     unit = precision_unit(text, value)
+    if qualifier in ("approx", "under", "over") and value:
+        # 'gần 37.000 DN', 'khoảng 32.100 DN': a qualified round number is rounded to its
+        # last non-zero digit (37.000 to the thousand), not to the unit.
+        while value % (unit * 10) == 0 and unit * 100 <= abs(value):
+            unit *= 10
     if kind == "money" and value and qualifier == "exact":
         # (a qualifier keeps its written width: 'gần 3,6 tỷ' accepts 3,55–3,6 tỷ)
         unit = min(unit, abs(value) * MONEY_ROUNDING_CAP)
