@@ -19,6 +19,7 @@ from kcextract.verifier.workspace import AMOUNT_KINDS, Context, amount_text, fig
 FOLLOWING_SENTENCES = 4
 MAX_PARTS = 14
 INTERLEAVED_POOL = 10
+PRECEDING_SENTENCES = 2
 
 
 def _scope_end(ctx: Context, pos: int) -> int:
@@ -72,6 +73,23 @@ def _interleaved(ctx: Context, candidates: list, t, t_iv) -> list:
     return next(iter(fits.values())) if len(fits) == 1 else []
 
 
+def _earlier_parts(ctx: Context, i: int, t_iv) -> list:
+    """A total labelled as one after its parts: '… 28.451 DN thành lập mới … Trong quý có
+    15.050 DN quay trở lại hoạt động, nâng tổng số DN … lên hơn 43.500 DN'."""
+    t = ctx.figures[i]
+    s0, _ = ctx.layout.sentence(t.start)
+    if not ctx.cues.any_match("total", ctx.text[max(s0, t.start - 120):t.start]):
+        return []
+    start = s0
+    for _ in range(PRECEDING_SENTENCES):
+        if start < 2:
+            break
+        start, _ = ctx.layout.sentence(start - 2)
+    candidates = [j for j in ctx.figures_in(start, t.start)
+                  if _eligible(ctx, j) and same_head(ctx.figures[j], t) and ctx.figures[j].value < t.value]
+    return _contiguous_run(ctx, candidates, t_iv) or _interleaved(ctx, candidates, t, t_iv)
+
+
 def find(ctx: Context) -> list[Check]:
     """The claim-type entry point (registry): totals confirmed by the run of parts after them."""
     out = []
@@ -88,11 +106,14 @@ def find(ctx: Context) -> list[Check]:
         t_iv = fig_interval(t)
         found = _contiguous_run(ctx, candidates, t_iv) or _interleaved(ctx, candidates, t, t_iv)
         if not found:
+            found = _earlier_parts(ctx, i, t_iv)
+        if not found:
             continue
         figs = [ctx.figures[j] for j in found]
         s = sum(Decimal(f.value) for f in figs)
         nums, e = amount_text(figs + [t], s, with_unit=True)
-        explanation = f"{' + '.join(nums[:-1])} = {e}, báo cáo ghi {t.text} (các phần ở các câu sau)"
+        where = "các câu sau" if figs[0].start > t.start else "các câu trước"
+        explanation = f"{' + '.join(nums[:-1])} = {e}, báo cáo ghi {t.text} (các phần ở {where})"
         out.append(Check("sum", "ok", t.text, t.start, t.end, Decimal(t.value), s,
                          tuple(operand(f) for f in figs), explanation, ctx.source, e,
                          resolved_by="parts named in following sentences", binding="inferred"))
