@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kcextract.verifier.check import Check
-from kcextract.verifier.tolerance import interval, overlaps, precision_unit
-from kcextract.verifier.workspace import Context, amount_text, compatible, operand
+import regex
 
-LOOK_BACK_SENTENCES = 2
+from kcextract.verifier.check import Check, format_auto
+from kcextract.verifier.tolerance import interval, overlaps, precision_unit
+from kcextract.verifier.workspace import Context, amount_text, compatible, fig_interval, operand
+
+LOOK_BACK_SENTENCES = 4
+_CHANGE_BEFORE = regex.compile(r"(tăng|giảm)\s+(?:\p{L}+\s+){0,2}$", regex.IGNORECASE)
+HUNDRED = Decimal(100)
 
 
 def _window_start(ctx: Context, pos: int) -> int:
@@ -26,8 +30,60 @@ def _window_start(ctx: Context, pos: int) -> int:
     return start
 
 
+def _signed_growth(ctx: Context, i: int):
+    """The growth a percentage states ('tăng 34,8%' → +34,8; 'giảm 5%' → −5), or None."""
+    f = ctx.figures[i]
+    m = _CHANGE_BEFORE.search(ctx.text[max(0, f.start - 30):f.start])
+    if f.kind != "percent" or f.value is None or not m:
+        return None
+    return Decimal(f.value) if m.group(1).lower() == "tăng" else -Decimal(f.value)
+
+
+def average_growths(ctx: Context) -> list[Check]:
+    """The growth of an average from the growths of its total and its count: 'tăng 6,2% về
+    số doanh nghiệp và tăng 34,8% về số vốn đăng ký …; vốn đăng ký bình quân một doanh
+    nghiệp … tăng 26,9%' → 1,348 / 1,062 − 1 = 26,9%.  The one pair of stated growths
+    before it that gives the claim confirms it (found by value: never accuses)."""
+    cue = ctx.cues.first("average").pattern
+    out = []
+    for i, f in enumerate(ctx.figures):
+        claim = _signed_growth(ctx, i)
+        if claim is None:
+            continue
+        s0, _ = ctx.layout.sentence(f.start)
+        if not cue.search(ctx.text, s0, f.start):
+            continue
+        rep = fig_interval(f)
+        growths = [(j, _signed_growth(ctx, j)) for j in ctx.figures_in(_window_start(ctx, f.start), f.start)]
+        growths = [(j, g) for j, g in growths if g is not None and g > -100]
+        fits = []
+        for a, ga in growths:
+            for b, gb in growths:
+                if a == b:
+                    continue
+                q = ((HUNDRED + ga) / (HUNDRED + gb) - 1) * HUNDRED
+                if overlaps(tuple(abs(x) if x is not None else x for x in rep), (abs(q), abs(q))) and (q >= 0) == (claim >= 0):
+                    fits.append((a, b, q))
+        if len(fits) != 1:
+            continue
+        a, b, q = fits[0]
+        explanation = (f"(1 + {ctx.figures[a].text}) / (1 + {ctx.figures[b].text}) − 1 = "
+                       f"{format_auto(q, 2)}%, báo cáo ghi {f.text}")
+        out.append(Check("growth", "ok", f.text, f.start, f.end, Decimal(f.value), abs(q).quantize(Decimal("0.01")),
+                         (operand(ctx.figures[a]), operand(ctx.figures[b])), explanation, ctx.source,
+                         format_auto(abs(q), 2) + "%", resolved_by="growths of total and count stated",
+                         binding="inferred"))
+    return out
+
+
 def find(ctx: Context) -> list[Check]:
-    """The claim-type entry point (registry): averages confirmed by a total and a count."""
+    """The claim-type entry point (registry): averages confirmed by a total and a count,
+    and their growth by the growths of the total and the count."""
+    return average_amounts(ctx) + average_growths(ctx)
+
+
+def average_amounts(ctx: Context) -> list[Check]:
+    """Averages confirmed by a total and a count."""
     cue = ctx.cues.first("average").pattern
     out = []
     for i, avg in enumerate(ctx.figures):
