@@ -3,13 +3,17 @@
 Every request goes through :meth:`Fetcher.fetch`.  It waits until the host's delay
 (``--delay``, or the robots.txt Crawl-delay when longer, or a backoff after 429/503) has
 passed since the previous request to that host, follows redirects itself (so a loop is
-named and robots.txt is checked on every hop), reads the body with a size cap and
-checks it against Content-Length, and retries what can be retried (timeouts, 5xx,
-429, truncated bodies) a bounded number of times.  A failure is a
-:class:`~kcextract.exceptions.FetchError` naming the URL and the reason.
+named, robots.txt is checked on every hop, and a hop off the site or from a public to a
+private address is refused), reads the body inflating it as it arrives with a cap on the
+*inflated* size (a gzip bomb stops at the cap), checks it against Content-Length, and
+retries what can be retried (timeouts, 5xx, 429, truncated bodies) a bounded number of
+times.  Each exchange (connect + headers + body) has an overall deadline, enforced by
+cutting its socket, since a server dripping a byte a second never trips a read timeout.
+A failure is a :class:`~kcextract.exceptions.FetchError` naming the URL and the reason.
 
-The crawler is single-threaded, so "one request at a time per host" holds by
-construction; the per-host clock keeps the delay even across sites sharing a host.
+One fetcher serves one host group of one thread (see :mod:`kcextract.crawl.parallel`),
+so "one request at a time per host" holds by construction; the per-host clock keeps the
+delay even across sites sharing a host.
 """
 from __future__ import annotations
 
