@@ -17,7 +17,7 @@ from kcextract.verifier.causes import explain
 from kcextract.verifier.check import CHECK_FIELDS, CHECK_KINDS, Check, Operand
 from kcextract.verifier.plausibility import review
 from kcextract.verifier.registry import RESOLVERS, claim_types
-from kcextract.verifier.repeats import carry_to_headline
+from kcextract.verifier.repeats import carry_to_headline, carry_to_restated_counts
 from kcextract.verifier.workspace import Context
 
 def _rank(check: Check) -> int:
@@ -54,7 +54,7 @@ def verify_text(text: str, source: Optional[str] = None,
                 raise ValueError(f"claim type {claim_type.id} produced {check.kind!r} "
                                  f"by {check.resolved_by!r}, which it does not declare")
             checks.append(explain(ctx, review(check)))
-    checks += carry_to_headline(ctx, checks)
+    checks += carry_to_headline(ctx, checks) + carry_to_restated_counts(ctx, checks)
     # One check per reported figure and kind.
     best: dict = {}
     for c in checks:

@@ -336,7 +336,61 @@ def lead_sentence_lists(ctx: Context, done: set) -> list[Check]:
     return checks
 
 
+_NAME = regex.compile(r"\p{Lu}[\p{L}\d.\-’']*(?:\s+(?:\p{Lu}[\p{L}\d.\-’']*|-|\d+))*")
+_NAME_SEP = regex.compile(r"\s*(?:,|\svà\s|;)\s*")
+
+
+def _names_at(text: str, pos: int, end: int) -> list[tuple[int, int]]:
+    """Capitalised names written one after another from ``pos`` ('Việt Nam, Trung Quốc và
+    Thái Lan'), up to the first piece that is not a name."""
+    spans = []
+    while pos < end:
+        m = _NAME.match(text, pos, end)
+        if not m:
+            break
+        stop = m.end() - (len(m.group(0)) - len(m.group(0).rstrip(".")))   # 'Thái Lan.' ends the sentence
+        spans.append((m.start(), stop))
+        sep = _NAME_SEP.match(text, m.end(), end)
+        if not sep:
+            break
+        pos = sep.end()
+    return spans
+
+
+def apposed_names(ctx: Context, done: set) -> list[Check]:
+    """A count with the names of what it counts beside it, no cue between: '3 nước Việt Nam,
+    Trung Quốc và Thái Lan', '3 siêu thị Co.op Mart, Big C, Bách hóa xanh', or before it:
+    'Bắc Giang, Cần Thơ, Vĩnh Long là ba địa phương …'.  Where such a run of names ends
+    is a guess, so it confirms a count and never accuses one."""
+    out = []
+    for i, f in enumerate(ctx.figures):
+        if f.kind != "count" or not f.value or f.start in done or f.of_total is not None or f.value > 30:
+            continue
+        s0, s1 = ctx.layout.sentence(f.start)
+        # The names follow the counted noun, perhaps after a word or two of it the
+        # extractor left out ('3 chuỗi siêu thị Co.op Mart, …').
+        gap = regex.match(r"(?:\s+\p{Ll}+){0,3}\s+(?=\p{Lu})", ctx.text[f.end:min(s1, f.end + 30)])
+        after = _names_at(ctx.text, f.end + gap.end(), s1) if gap else []
+        before = []
+        lead = regex.search(r"(?<!\p{L})là\s+$", ctx.text[max(s0, f.start - 8):f.start])
+        if lead:
+            names_end = f.start - len(lead.group(0))
+            spans = _names_at(ctx.text, s0 + len(ctx.text[s0:names_end]) - len(ctx.text[s0:names_end].lstrip()), names_end)
+            if spans and spans[-1][1] == len(ctx.text[:names_end].rstrip()):
+                before = spans
+        for items in (after, before):
+            if len(items) >= 2 and Decimal(len(items)) == Decimal(f.value):
+                listed = [ctx.text[a:b] for a, b in items]
+                out.append(Check("count_list", "ok", f.text, f.start, f.end, Decimal(f.value), Decimal(len(items)),
+                                 tuple(Operand(ctx.text[a:b], a, b, None) for a, b in items),
+                                 f"Các tên đi kèm: {_shown(listed)}; báo cáo ghi {f.text}", ctx.source,
+                                 str(len(items)), resolved_by="names beside the count", binding="inferred"))
+                break
+    return out
+
+
 def find(ctx: Context) -> list[Check]:
     """The claim-type entry point (registry): the items are listed in the text."""
     checks = [dataclasses.replace(c, resolved_by="listed items", binding="stated") for c in find_lists(ctx)]
-    return checks + lead_sentence_lists(ctx, {c.claim_start for c in checks})
+    checks += lead_sentence_lists(ctx, {c.claim_start for c in checks})
+    return checks + apposed_names(ctx, {c.claim_start for c in checks})

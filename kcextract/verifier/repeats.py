@@ -1,8 +1,11 @@
-"""A headline repeats a claim of its body: 'Vốn đăng ký doanh nghiệp mới tăng 113%' above
-'… 1.986 tỉ đồng, tăng 113% so với cùng kỳ năm trước (921 tỉ đồng)'.
+"""A figure stated twice shares one check.
 
-The headline's figure stands alone (its operands are in the body), so it is checked by
-the body's check of the same claim: the same number with the same cue word before it.
+A headline repeats a claim of its body ('Vốn đăng ký doanh nghiệp mới tăng 113%' above
+'… 1.986 tỉ đồng, tăng 113% so với cùng kỳ năm trước (921 tỉ đồng)'): the headline's
+figure stands alone, so it is checked by the body's check of the same claim, the same
+number with the same cue word before it.  A sentence that opens by restating a count to
+list it ('… công nhận thêm 3 làng nghề truyền thống. Ba làng nghề mới được công nhận
+gồm: …') checks the count where it was first stated too.
 """
 from __future__ import annotations
 
@@ -48,4 +51,32 @@ def carry_to_headline(ctx: Context, checks: list[Check]) -> list[Check]:
                     body, claim_start=fig.start, claim_end=fig.end,
                     explanation=f"{body.explanation} (tít bài nhắc lại số liệu của thân bài)",
                     resolved_by="same claim in the body"))
+    return out
+
+
+RESTATED_LOOK_BACK = 2      # sentences
+
+
+def carry_to_restated_counts(ctx: Context, checks: list[Check]) -> list[Check]:
+    """Copies of a count_list check made on a count that opens its sentence, for the same
+    count (value and counted noun) stated in the sentences just before."""
+    out = []
+    for c in checks:
+        if c.kind != "count_list" or c.status == "unverifiable":
+            continue
+        s0, _ = ctx.layout.sentence(c.claim_start)
+        if ctx.text[s0:c.claim_start].strip(" \t-–•+*"):
+            continue                      # the count does not open its sentence
+        lead = ctx.figures[ctx.first_figure_after(c.claim_start, c.claim_end)]
+        start = s0
+        for _ in range(RESTATED_LOOK_BACK):
+            if start < 2:
+                break
+            start, _ = ctx.layout.sentence(start - 2)
+        for i in ctx.figures_in(start, s0, kinds=("count",)):
+            f = ctx.figures[i]
+            if f.value == lead.value and (f.unit or "").lower().startswith((lead.unit or "#").lower()):
+                out.append(dataclasses.replace(
+                    c, claim_text=f.text, claim_start=f.start, claim_end=f.end,
+                    explanation=f"{c.explanation} (câu sau nhắc lại {f.text} để liệt kê)"))
     return out
