@@ -174,6 +174,9 @@ def _count(doc: _Work, pattern: Pattern, m, lex: Lexicon) -> Optional[list[Figur
         noun = counted_noun(g["rest"])
         if noun is None:
             return None
+        line_start = doc.norm.text.rfind("\n", 0, m.start()) + 1
+        if noun[0].isupper() and not doc.norm.text[line_start:m.start()].strip():
+            return None  # '1 Khuyến công quốc gia 2.400': a row number before a capitalised row label
         end = m.start("rest") + len(noun)
         unit = noun
     else:
