@@ -225,17 +225,21 @@ class Crawler:
             previous(event, url, status, reason)
 
         self.fetcher.on_event = on_fetch_event
-        run_id = self.corpus.start_run(name)
+        run_id = None
         finished = False
         try:
+            run_id = self.corpus.start_run(name)
             report = self._run()
             finished = True
             return report
         finally:
             self.fetcher.on_event = previous
-            summary = self.report.summary() if finished else "stopped by an error: " + self.report.summary()
             try:
-                self.corpus.end_run(run_id, finished and self.report.ok, summary, self.report.problems)
+                if not finished:
+                    self.corpus.rollback()      # half a page's writes are not kept; its row says 'working'
+                if run_id is not None:
+                    summary = self.report.summary() if finished else "stopped by an error: " + self.report.summary()
+                    self.corpus.end_run(run_id, finished and self.report.ok, summary, self.report.problems)
             finally:
                 self.corpus.unlock_site(name, self.owner)
 
