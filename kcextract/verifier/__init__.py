@@ -44,7 +44,8 @@ def verify_text(text: str, source: Optional[str] = None,
 
         document = read_document(text, source=source)
     if document is not None:
-        ctx = Context(text, list(document.figures), source=source, sentence_spans=document.sentences.spans)
+        ctx = Context(text, list(document.figures), source=source, sentence_spans=document.sentences.spans,
+                      tables=list(document.tables))
     else:
         ctx = Context(text, list(figures), source=source)
     checks = []

@@ -13,7 +13,7 @@ from typing import Optional
 
 import regex
 
-from kcextract.tables import declared_unit_cells, find_tables, space_tables
+from kcextract.tables import declared_unit_cells, read_tables
 from kcextract.numbers import decimals_written, parse_vn_number
 from kcextract.verifier.check import Check, format_auto
 from kcextract.verifier.workspace import Context, fig_interval, operand, operand_interval
@@ -26,8 +26,9 @@ _NOT_A_LEAF = regex.compile(r"^\s*(?:(?-i:[IVX]+)\.?(?!\p{L})|\d+\.\d+\.?(?!\d)|
 
 
 def document_tables(ctx: Context) -> list:
-    """Every table of the document, in all the layouts kcextract.tables reads."""
-    return find_tables(ctx.text) + space_tables(ctx.text)
+    """Every table of the document, in all the layouts kcextract.tables reads (separated
+    cells, space-flattened, one cell a line): the figures stage's when it handed them over."""
+    return ctx.tables if ctx.tables is not None else read_tables(ctx.text)[0]
 
 
 def _figure_at(ctx: Context, by_start: dict, span) -> Optional[int]:
@@ -57,12 +58,16 @@ def find_table_sums(ctx: Context, tables: Optional[list] = None) -> list[Check]:
     checks = []
     for table in document_tables(ctx) if tables is None else tables:
         first_row = 1
+        totals = [r for r, row in enumerate(table.rows[1:], 1)
+                  if any(_TOTAL_ROW.match(ctx.text[s:e]) for s, e in row)]
+        # A statistics release puts its 'Tổng số' row first, the rows it sums below it.
+        total_first = totals == [1] and len(table.rows) > 3
         for r, row in enumerate(table.rows[1:], 1):
-            texts = [ctx.text[s:e] for s, e in row]
-            if not any(_TOTAL_ROW.match(t) for t in texts):
+            if r not in totals:
                 continue
+            below = range(r + 1, len(table.rows)) if total_first else range(first_row, r)
             # Leaves: no row between the previous total and this one is a category or subtotal.
-            leaves = _leaves(ctx, table, range(first_row, r))
+            leaves = _leaves(ctx, table, below)
             for k, span in enumerate(row):
                 total_i = _figure_at(ctx, by_start, span)
                 column = table.column_of(r, k)
@@ -70,7 +75,7 @@ def find_table_sums(ctx: Context, tables: Optional[list] = None) -> list[Check]:
                     continue
                 if table.units[column].kind == "percent" and ctx.figures[total_i].value != 100:
                     continue          # rates (96,5 … 96,8) do not add up; shares add up to 100
-                parts = [i for i in (_cell(ctx, by_start, table, q, column) for q in range(first_row, r))
+                parts = [i for i in (_cell(ctx, by_start, table, q, column) for q in below)
                          if i is not None]
                 if len(parts) >= 2:
                     checks.append(_check(ctx, total_i, parts, leaves))

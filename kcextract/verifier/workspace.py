@@ -126,9 +126,10 @@ class Context:
     """Text + figures + layout of one document, and what has been used for what."""
 
     def __init__(self, text: str, figures: list[Figure], source=None, cues: Cues = None,
-                 sentence_spans: Optional[list] = None):
+                 sentence_spans: Optional[list] = None, tables: Optional[list] = None):
         self.text = text
         self.source = source
+        self.tables = tables             # the figures stage's tables, when handed over
         self.layout = Layout(text, sentence_spans)
         # Every figure carries its sentence (the evidence an explanation quotes), also
         # when a caller built the figures by hand.
