@@ -69,16 +69,18 @@ def _looks_like_article(url: str, family, site: Site | None) -> bool:
 
 
 CARD_LEVELS = 4            # a card is at most this many levels above its link
+SEEN_LEVELS = 12           # how far up a link makes itself known to the elements holding it
 _CARD_STOP = ("body", "html", "ul", "ol", "table", "tbody")
 
 
 def _urls_under(anchors_with_urls) -> dict:
     """id(element) -> up to two distinct link URLs found under it, for the elements up to
-    :data:`CARD_LEVELS` above each link: one pass, so a page of 10,000 links stays linear."""
+    :data:`SEEN_LEVELS` above each link (a card is at most 4 levels above its own link, and
+    another link deeper than that below the card is rare): one pass, linear in the links."""
     under: dict[int, set] = {}
     for anchor, url in anchors_with_urls:
         for level, parent in enumerate(anchor.parents):
-            if level >= CARD_LEVELS or parent.name in _CARD_STOP:
+            if level >= SEEN_LEVELS or parent.name in _CARD_STOP:
                 break
             found = under.setdefault(id(parent), set())
             if len(found) < 2:
