@@ -16,7 +16,7 @@ from kcextract.verifier.layout import BULLET
 from kcextract.verifier.tolerance import overlaps
 from kcextract.verifier.workspace import AMOUNT_KINDS, Context, amount_text, fig_interval, operand, same_head
 
-FOLLOWING_SENTENCES = 4
+FOLLOWING_SENTENCES = 6
 MAX_PARTS = 14
 INTERLEAVED_POOL = 10
 PRECEDING_SENTENCES = 2
@@ -100,7 +100,9 @@ def find(ctx: Context) -> list[Check]:
             continue      # a fraction ('04/10 đề án') or a list item is no total of what follows
         # The parts begin in a later sentence: within its own sentence a total's parts are
         # introduced by a cue (sums), and a run there is likelier a coincidence.
-        _, own_end = ctx.layout.sentence(t.start)
+        s0, own_end = ctx.layout.sentence(t.start)
+        if ctx.cues.any_match("total", ctx.text[max(s0, t.start - 40):t.start]):
+            own_end = t.end       # 'trong tổng mức 370 nghìn tỷ đồng, doanh thu bán lẻ đạt …'
         candidates = [j for j in ctx.figures_in(own_end, _scope_end(ctx, t.start))
                       if _eligible(ctx, j) and same_head(ctx.figures[j], t) and ctx.figures[j].value < t.value]
         t_iv = fig_interval(t)

@@ -135,12 +135,28 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
             else:                                     # "Trong đó:" ends its line: parts below
                 sentence_end = None
                 scope_end = _scope_lines(ctx, lay.line(c)[1] + 1)
-            totals, candidates = {}, {}
+            totals, candidates, others = {}, {}, {}
             for i in ctx.figures_in(*region, kinds=AMOUNT_KINDS):
                 if _eligible(ctx, i) and lay.paren(ctx.figures[i].start) is None:
                     key = unit_key(ctx.figures[i])
-                    totals[key] = i                           # nearest of each unit wins
+                    if key in totals:
+                        others.setdefault(key, []).append(totals[key])
+                    totals[key] = i                           # nearest of each unit first
                     candidates[key] = candidates.get(key, 0) + 1
+            for key, earlier in others.items():
+                # '… cho 11 sản phẩm OCOP … Chương trình Mỗi xã một sản phẩm. Trong đó, … 1 sản
+                # phẩm, … 10 sản phẩm': the nearest figure of the unit is not always the total;
+                # an earlier one whose parts add up exactly is (found by value: confirms only).
+                t_near = totals[key]
+                parts_all = [i for i in ctx.figures_in(m.end(), scope_end, kinds=AMOUNT_KINDS)
+                             if _eligible(ctx, i) and compatible(ctx.figures[i], ctx.figures[t_near])]
+                near = _evaluate(ctx, t_near, parts_all, may_fail=False, quiet=True)
+                if near is None or near.check.status != "ok":
+                    for j in reversed(earlier):
+                        g = _evaluate(ctx, j, parts_all, may_fail=False, quiet=True)
+                        if g is not None and g.check.status == "ok":
+                            groups.append(g)
+                            break
             # A failure needs an unambiguous total: in the cue's own sentence and the only
             # figure of its unit there ('Cụ thể: …' after a sentence holding a total and
             # its parts could be breaking down either).
