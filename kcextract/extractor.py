@@ -212,7 +212,8 @@ def _generic_programme(matched: str, keyword: str, name: str) -> bool:
         return False
     if not word_regex("PROJECT_GENERIC").match(name):
         return False
-    dated = regex.search(r"(?:giai\s+đoạn|đến\s+năm)\s+(?:19|20)\d\d", name, regex.IGNORECASE)
+    dated = regex.search(r"(?<!\w)(?:" + load_patterns().lexicon.alternation("PROGRAMME_PERIOD_LEAD")
+                         + r")\s+(?:19|20)\d\d", name, regex.IGNORECASE)
     return not (dated and keyword.casefold().startswith("chương"))
 
 

@@ -539,8 +539,16 @@ def frame_figures(norm, sentences, tables, figures: list) -> list:
     return out
 
 
-_STATUS_SHARE = regex.compile(r"(?:hoàn\s+thành|đạt|thực\s+hiện\s+được)\s+\d+(?:,\d+)?\s*%\s+khối\s+lượng", regex.I)
-_NAME_RUN = regex.compile(r"[ ]+(?P<name>[^,;.()\n]{2,80}?)(?=[ ]*(?:[,;.()\n]|$)|[ ]+(?:tại|với|kinh\s+phí|đã|được|do)(?!\w))")
+@functools.lru_cache(maxsize=1)
+def _project_regexes() -> tuple:
+    """'hoàn thành 50% khối lượng' (a status with its share done) and a name running to the
+    clause end or to a word that ends a project's part (frames.yaml STATUS_SHARE_LEAD, PART_END)."""
+    cues = _cues()
+    lead, end = cues.cue("STATUS_SHARE_LEAD").pattern, cues.cue("PART_END").pattern
+    share = regex.compile(lead + r"\s+\d+(?:,\d+)?\s*%\s+khối\s+lượng", regex.I | regex.VERSION0)
+    name = regex.compile(r"[ ]+(?P<name>[^,;.()\n]{2,80}?)(?=[ ]*(?:[,;.()\n]|$)|[ ]+" + end + ")",
+                         regex.I | regex.VERSION0)
+    return share, name
 
 
 def _place_from(text: str, head, hi: int) -> Optional[str]:
@@ -555,7 +563,7 @@ def _place_from(text: str, head, hi: int) -> Optional[str]:
             continue
         break
     words = " ".join(text[head.start():end].split())
-    cut = regex.search(r"\s+(?:với|kinh\s+phí|đã|được|do)(?!\w)", words)
+    cut = _cues().cue("PART_END").search(words, 1)
     words = words[:cut.start()] if cut else words
     return words if len(words) > len(head.group(0)) + 1 else None
 
@@ -576,19 +584,19 @@ def _project_parts(text: str, to_norm, sentences, figures: list, k: int):
     beneficiary = place = None
     lead = cues.cue("BENEFICIARY_LEAD").search(text, ne, hi)
     if lead:
-        name = _NAME_RUN.match(text, lead.end(), hi)
+        name = _project_regexes()[1].match(text, lead.end(), hi)
         beneficiary = name.group("name").strip(" :") if name else None
     if beneficiary is None:
         head = cues.cue("BENEFICIARY_HEAD").search(text, ne, hi)
         if head:
-            name = _NAME_RUN.match(text, head.end(), hi)
+            name = _project_regexes()[1].match(text, head.end(), hi)
             beneficiary = (head.group(0) + (" " + name.group("name") if name else "")).strip()
     head = cues.cue("PLACE_HEAD").search(text, ne, hi)
     if head and (beneficiary is None or head.group(0) not in beneficiary):
         place = _place_from(text, head, hi)
     amount = next((g.value for g in figures[k + 1:] if g.kind == "money" and to_norm(g.start) < hi
                    and g.value_max is None), None)
-    status = _STATUS_SHARE.search(text, ne, hi) or cues.cue("STATUS").search(text, ne, hi)
+    status = _project_regexes()[0].search(text, ne, hi) or cues.cue("STATUS").search(text, ne, hi)
     if status is None:
         status = _last(cues.cue("STATUS"), text, s0, ns)
     return dataclasses.replace(f, beneficiary=beneficiary, place=place, amount=amount,
