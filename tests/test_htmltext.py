@@ -265,3 +265,18 @@ def test_empty_and_bare_pages_do_not_crash():
     assert parse_list_page("", "http://127.0.0.1:8080/").items == []
     assert html_to_text("<html><body><h1>T</h1><p>Kinh phí 1.250 triệu đồng cho 12 cơ sở.</p></body></html>") == \
         "Kinh phí 1.250 triệu đồng cho 12 cơ sở."
+
+
+def test_list_card_dates_stay_with_their_own_card_in_flat_and_nested_lists():
+    """Each card's date is read inside that card only (the one-pass card finder of a list page)."""
+    flat = "".join(f'<div><a href="/tin-tuc/bai-{i}.html">Bài {i}</a> <span>{i + 1:02d}/03/2023</span></div>'
+                   for i in range(3))
+    nested = ('<div class="box"><div><div><div><div><div><a href="/tin-tuc/bai-9.html">Bài 9</a></div></div>'
+              '</div></div></div><div><a href="/tin-tuc/bai-8.html">Bài 8</a> 20/05/2021</div></div>')
+    page = parse_list_page(f"<html><body><div class='list'>{flat}</div>{nested}</body></html>",
+                           "http://127.0.0.1:1/tin-tuc/")
+    dates = dict(page.items)
+    assert [dates[f"http://127.0.0.1:1/tin-tuc/bai-{i}.html"] for i in range(3)] == \
+        [dt.datetime(2023, 3, day) for day in (1, 2, 3)]
+    assert dates["http://127.0.0.1:1/tin-tuc/bai-8.html"] == dt.datetime(2021, 5, 20)
+    assert dates["http://127.0.0.1:1/tin-tuc/bai-9.html"] is None     # bai-8's date is not its date
