@@ -20,6 +20,7 @@ from kcextract.verifier.named_base import resolve_earlier_plan, resolve_plan
 from kcextract.verifier.named_base import base_words, described_words, words
 from kcextract.verifier.named_base import resolve_subject as resolve_named_subject
 from kcextract.verifier.workspace import (Context, amount_text, compatible, fig_interval, operand_interval,
+                                          percentage_operand_interval,
                                       operand, pct)
 from kcextract.verifier.tolerance import (decimals_written, divide, interval, overlaps,
                                         scale)
@@ -297,13 +298,13 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
             f"Bài không nêu {name}{where} của {x.text}{tail}"))
 
     b = ctx.figures[base]
-    b_iv = (operand_interval(b), Decimal(b.value))
+    b_iv = (percentage_operand_interval(b), Decimal(b.value))
     tried = []
     for s in subjects:
         x = ctx.figures[s]
         if Decimal(b.value) == 0:
             continue
-        iv, point = _compute(claim.relation, claim.direction, (operand_interval(x), x.value),
+        iv, point = _compute(claim.relation, claim.direction, (percentage_operand_interval(x), x.value),
                              b_iv)
         expected = round_expected(point, decimals)
         nums, _ = amount_text([x, b])

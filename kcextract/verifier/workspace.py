@@ -77,6 +77,21 @@ def _written_interval(kind: str, text: str, value: Decimal, qualifier: str) -> I
     return interval(value, unit, qualifier, exact_integers=(kind == "count"))
 
 
+def percentage_operand_interval(fig: Figure) -> Interval:
+    """An operand of a percentage: as :func:`operand_interval`, and a round amount written
+    with trailing zeros ('457.500 tỷ đồng') may stand for anything rounding to its last
+    non-zero digit, since reports compute a percentage first and round the amounts they print."""
+    if fig.kind != "money" or fig.qualifier != "exact" or not fig.value:
+        return operand_interval(fig)
+    value = Decimal(fig.value)
+    written = unit = precision_unit(fig.text, value)
+    while value % (unit * 10) == 0 and unit * 1000 <= abs(value):
+        unit *= 10
+    if unit == written:
+        return operand_interval(fig)          # no trailing zeros: the written precision, capped
+    return (value - unit / 2, value + unit / 2)
+
+
 def operand_interval(fig: Figure) -> Interval:
     """The values an operand stands for: everything that rounds to it as written, and
     what its qualifier allows ('gần 3,6 tỷ' is 3,55–3,6).  Real reports compute from
