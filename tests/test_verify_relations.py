@@ -153,7 +153,8 @@ def test_check_record_follows_the_contract():
     ("8 %", "8", "exact", "7.5", "8.5"),
     ("61,3%", "61.3", "exact", "61.25", "61.35"),
     ("3,6 tỷ đồng", "3600000000", "under", "3550000000", "3600000000"),   # gần 3,6 tỷ
-    ("730 người", "730", "over", "730", None),                            # hơn 730: a lower bound
+    ("730 người", "730", "over", "730", "731"),                           # hơn 730: a little more
+    ("1,63 tỷ đồng", "1630000000", "over", "1630000000", "1640000000"),   # hơn 1,63 tỷ: up to 1,64
 ])
 def test_tolerance_follows_the_written_precision(text, value, qualifier, lo, hi):
     v = D(value)

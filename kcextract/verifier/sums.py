@@ -163,8 +163,11 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
             same_sentence = region == (s0, c)
             for total in totals.values():
                 t = ctx.figures[total]
+                # (a bracket describes the part before it — '1.071 tỉ đồng (so với 79 tỉ đồng
+                # cùng kỳ)' — its amounts are not parts of the total)
                 parts = [i for i in ctx.figures_in(m.end(), scope_end, kinds=AMOUNT_KINDS)
-                         if _eligible(ctx, i) and compatible(ctx.figures[i], t)]
+                         if _eligible(ctx, i) and compatible(ctx.figures[i], t)
+                         and lay.paren(ctx.figures[i].start) == lay.paren(t.start)]
                 subset = m.group(0).lower().startswith("trong")
                 g = _evaluate(ctx, total, parts, may_fail=False, quiet=False)
                 if g and g.check.status == "ok" and sentence_end is not None:
@@ -186,7 +189,10 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                     in_sentence = [i for i in parts if ctx.figures[i].end <= sentence_end]
                     nested = any(p.pattern.search(ctx.text, m.end(), sentence_end)
                                  for p in ctx.cues.role("parts"))
-                    unambiguous = same_sentence and candidates[unit_key(t)] == 1
+                    # (the total may stand in the sentence before 'Trong đó, …' when it is the
+                    # only figure of its unit there and the parts end with 'còn lại': the rest)
+                    unambiguous = (candidates[unit_key(t)] == 1
+                                   and (same_sentence or _names_the_rest(ctx, m, in_sentence)))
                     g = _evaluate(ctx, total, in_sentence, may_fail=unambiguous and not nested,
                                   quiet=False, closed=_closed_enumeration(ctx, m, in_sentence),
                                   subset=subset) or g
@@ -217,12 +223,23 @@ def _semicolon_separated(ctx: Context, parts: list[int]) -> bool:
 _CO_AFTER_CUE = regex.compile(r"\s*(?:có|gồm\s+có)\s", regex.IGNORECASE)
 
 
+def _names_the_rest(ctx: Context, cue, parts: list[int]) -> bool:
+    """The last part is introduced as 'the rest' ('…, còn lại là vốn đối ứng … 1,96 tỷ'):
+    the breakdown claims to be whole."""
+    if len(parts) < 2:
+        return False
+    before_last = ctx.text[ctx.figures[parts[-2]].end:ctx.figures[parts[-1]].start]
+    return bool(ctx.cues.first("remainder").pattern.search(before_last))
+
+
 def _closed_enumeration(ctx: Context, cue, parts: list[int]) -> bool:
     """'…, trong đó 11 sản phẩm cấp quốc gia, 23 sản phẩm cấp khu vực và 32 sản phẩm cấp
     tỉnh': three or more parts whose last is joined by 'và' name every part, and so do
     the ';'-separated parts after 'gồm:' (consists of); parts that fall short of the
     total are then an error.  Not after 'trong đó có' (among them are …), nor with a
     word that says the list is partial (như, các … khác, chủ yếu, …)."""
+    if _names_the_rest(ctx, cue, parts):
+        return True
     if len(parts) < 2 or _CO_AFTER_CUE.match(ctx.text, cue.end()):
         return False
     last, before = ctx.figures[parts[-1]], ctx.figures[parts[-2]]

@@ -1,8 +1,8 @@
 """How precisely a report wrote a number, as an interval of values it can stand for.
 
 A figure written ``93,71%`` stands for anything that rounds to it (93,705–93,715);
-``8 %`` for 7,5–8,5; ``gần 3,6 tỷ`` ("nearly 3,6 tỷ") for 3,55–3,6; ``hơn 730``
-("more than 730") has no upper end.  The verifier compares intervals, never bare
+``8 %`` for 7,5–8,5; ``gần 3,6 tỷ`` ("nearly 3,6 tỷ") for 3,55–3,6; ``hơn 1,63 tỷ``
+("a little more than 1,63 tỷ") for 1,63–1,64 (a writer with 1,7 tỷ would say so).  The verifier compares intervals, never bare
 numbers, so rounding the report did on purpose is never taken for an error.
 """
 from __future__ import annotations
@@ -85,16 +85,16 @@ def interval(value: Decimal, unit: Decimal, qualifier: str = "exact",
     (Decimal('93.705'), Decimal('93.715'))
     >>> interval(Decimal("3.6"), Decimal("0.1"), "under")
     (Decimal('3.55'), Decimal('3.6'))
-    >>> interval(Decimal("730"), Decimal("1"), "over")
-    (Decimal('730'), None)
+    >>> interval(Decimal("730"), Decimal("10"), "over")
+    (Decimal('730'), Decimal('740'))
     >>> interval(Decimal("145"), Decimal("1"), exact_integers=True)
     (Decimal('145'), Decimal('145'))
     """
     half = Decimal(0) if exact_integers else unit / 2
     if qualifier == "under":           # gần, chưa đến, dưới: just under what is written
         return (value - unit / 2 if not exact_integers else value - unit, value)
-    if qualifier == "over":            # hơn, trên
-        return (value, None)
+    if qualifier == "over":            # hơn, trên: a little more, within the last digit written
+        return (value, value + unit)
     if qualifier == "at_least":
         return (value, None)
     if qualifier == "at_most":
