@@ -22,7 +22,7 @@ RELATIONS_FILE = PATTERN_DIR / "relations.yaml"
 KEYS = {"id", "role", "relation", "direction", "regex", "values", "note", "match", "no_match"}
 REQUIRED = {"id", "role", "regex", "note", "match"}
 ROLES = {"qualifier", "claim", "base", "parts", "total", "list", "announce", "partial", "multiple",
-         "implied", "average", "list_lead", "balance", "balance_side", "remainder"}
+         "implied", "average", "list_lead", "balance", "balance_side", "remainder", "besides"}
 RELATIONS = {"ratio", "share", "change", "multiple"}
 DIRECTIONS = {"up", "down"}
 FLAGS = regex.VERBOSE | regex.IGNORECASE | regex.V1

@@ -455,6 +455,37 @@ def fraction_groups(ctx: Context) -> list[SumGroup]:
     return groups
 
 
+def besides_groups(ctx: Context, taken: set) -> list[SumGroup]:
+    """'Dự án … có tổng nguồn vốn 49 tỷ 282 triệu đồng. Ngoài khoản tiền gần 48 tỷ để …,
+    dự án còn dành 312 triệu đồng …; 146 triệu đồng …': every amount of the sentence is a
+    use of the total of the sentence before (its only figure of that unit), and together
+    they make it whole, so a shortfall fails."""
+    groups = []
+    lay = ctx.layout
+    cue = ctx.cues.first("besides").pattern
+    for s0 in lay.sentence_starts:
+        s0, s1 = lay.sentence(s0)
+        m = cue.match(ctx.text[s0:s1])
+        if not m or s0 < 2:
+            continue
+        first = [i for i in ctx.figures_in(s0 + m.start("first"), s0 + m.end("first"), kinds=AMOUNT_KINDS)]
+        if not first:
+            continue                  # 'Ngoài khoản kinh phí …, còn dành 73 triệu': outside the total
+        p0, p1 = _previous_sentence(ctx, s0)
+        for key in {unit_key(ctx.figures[i]) for i in first}:
+            before = [i for i in ctx.figures_in(p0, p1, kinds=AMOUNT_KINDS)
+                      if _eligible(ctx, i) and unit_key(ctx.figures[i]) == key]
+            if len(before) != 1 or before[0] in taken:
+                continue
+            t = ctx.figures[before[0]]
+            parts = [i for i in ctx.figures_in(s0, s1, kinds=AMOUNT_KINDS)
+                     if _eligible(ctx, i) and compatible(ctx.figures[i], t) and lay.paren(ctx.figures[i].start) is None]
+            g = _evaluate(ctx, before[0], parts, may_fail=True, quiet=False, closed=True, whole=True)
+            if g:
+                groups.append(g)
+    return groups
+
+
 def find_sums(ctx: Context) -> list[SumGroup]:
     """Every sum group; the parts of each matching breakdown are recorded in ``ctx.part_of``
     (a share with no stated base is then computed on their total)."""
@@ -464,6 +495,7 @@ def find_sums(ctx: Context) -> list[SumGroup]:
     groups += paren_groups(ctx, {g.total for g in groups})
     groups += list_total_groups(ctx, {g.total for g in groups})
     groups += heading_total_groups(ctx, {g.total for g in groups})
+    groups += besides_groups(ctx, {g.total for g in groups})
     for g in groups:
         if g.check.status == "ok":
             for p in g.parts:
