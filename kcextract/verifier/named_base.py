@@ -70,6 +70,10 @@ def described_words(ctx: Context, i: int) -> set[str]:
     after = ctx.text[f.end:f.end + 60]
     stop = regex.search(r"[,;()]|\.(?!\d)", after)
     found = words(ctx.text[start:f.start]) | words(after[:stop.start()] if stop else after)
+    if len(found) < 2:
+        # 'với tổng kinh phí giải ngân là: 900 triệu đồng': a label before a colon names it.
+        s0, _ = ctx.layout.sentence(f.start)
+        found |= words(ctx.text[max(s0, f.start - 120):f.start])
     if f.period:
         found |= words(f.period)
     return found - words(f.unit or "")

@@ -265,6 +265,16 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
             if confirmed is not None:
                 s, base_i, expected, explanation = confirmed
                 return check("ok", expected, [s, base_i], explanation, by="named subject, value fit")
+    if not subjects and claim.relation == "share" and claim.fig is not None:
+        # 'thương nghiệp chiếm tỷ trọng cao nhất với 82,14%, đạt trên 20.283 tỷ đồng': the
+        # part follows its share; the whole is found by value (confirms only).
+        after = ctx.first_figure_after(claim.end, claim.end + 30)
+        if (after is not None and ctx.figures[after].kind in ("money", "count")
+                and not regex.search(r"[.;()]", ctx.text[claim.end:ctx.figures[after].start])):
+            confirmed = _confirm_with_nearby_base(ctx, claim, after, rep_iv, decimals, unit, r_txt)
+            if confirmed is not None:
+                s, base_i, expected, explanation = confirmed
+                return check("ok", expected, [s, base_i], explanation, by="value fit")
     if not subjects:
         return check("unverifiable", explanation=(
             f"không xác định được số liệu mà {r_txt}{unit} được tính cho"))
