@@ -182,8 +182,9 @@ def find_periods(text: str) -> list[Period]:
     return periods
 
 
-def _after_base_cue(text: str, start: int, reach: int = 40) -> bool:
-    """Whether ``text[start:]`` follows a comparison cue ('so với') in the same clause."""
+def _after_base_cue(text: str, start: int, reach: int = 40, amount: bool = False) -> bool:
+    """Whether ``text[start:]`` follows a comparison cue ('so với') in the same clause
+    (for an ``amount``, also with no verb between: it is then the base compared with)."""
     window = text[max(0, start - reach):start]
     cue = None
     for cue in _cues().cue("BASE").finditer(window):
@@ -191,6 +192,8 @@ def _after_base_cue(text: str, start: int, reach: int = 40) -> bool:
     if cue is None:
         return False
     between = window[cue.end():]
+    if amount and _cues().cue("BASE_AMOUNT_BREAK").search(between):
+        return False
     return not _CLAUSE_PUNCT.search(between) and not _cues().cue("CLAUSE_BREAK").search(between)
 
 
@@ -316,7 +319,7 @@ def per_unit_of(text: str, lead_lo: int, start: int, end: int) -> Optional[str]:
     m = _PER_AFTER.match(text, end) or _PER_EACH_AFTER.match(text, end)
     if m:
         return m.group("per")
-    lead = _last(_cues().cue("PER_LEAD"), text, lead_lo, start)
+    lead = _last(_cues().cue("PER_LEAD"), text, clause_start(text, lead_lo, start), start)
     if lead is not None:
         noun = _NOUN_AFTER.match(text, lead.end(), start)
         if noun:
@@ -354,6 +357,10 @@ def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi:
             and not cues.cue("CHANGE_NOT_BEFORE").match(before[change.end():].lstrip())):
         return "change"
     lead = text[lead_lo:start] if lead is None else lead
+    if kind == "count":
+        # What is counted is done or to be done: a count is never an estimate, and one in
+        # the future ('sẽ tổ chức 02 lớp', 'tiếp tục hỗ trợ 40 cơ sở') is a plan.
+        return "plan" if cues.cue("PLAN").search(lead) or cues.cue("PLAN_COUNT").search(lead) else "actual"
     if cues.cue("ESTIMATE").search(lead):
         return "estimate"
     if cues.cue("PLAN").search(lead):
@@ -497,7 +504,7 @@ def frame_figures(norm, sentences, tables, figures: list) -> list:
         hi = clause_end(text, ne, s1)
         period = periods.own((s0, s1), ns, ne, hi)
         base_cue = None
-        if f.kind != "percent" and _after_base_cue(text, ns, reach=60):
+        if f.kind != "percent" and _after_base_cue(text, ns, reach=60, amount=True):
             base_cue = _last(cues.cue("BASE"), text, max(0, ns - 60), ns)
         per = per_unit_of(text, lead_lo, ns, ne) if f.kind != "percent" else None
         signed = ns > 0 and text[ns - 1] in "+-−" and (ns < 2 or not text[ns - 2].isalnum())
