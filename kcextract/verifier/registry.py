@@ -28,6 +28,7 @@ RESOLVERS = {
     "listed parts": "stated: parts after trong đó / gồm / a bracket, or list items under a total",
     "table row": "stated: a table's cells, total row or percentage column",
     "listed items": "stated: the items listed after a stated count",
+    "items of a listed breakdown": "stated: the counts in the ';' items of a list whose amounts make the total beside the count",
     "names beside the count": "inferred: capitalised names written right after or before a count (confirms only)",
     "same claim in the body": "as the body's check: a headline repeating a claim of the body",
     "implied by a stated change": "stated: level and change in one clause; base = level − change",

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import itertools
 from decimal import Decimal
+from typing import Optional
 
-from kcextract.verifier.check import Check
+import regex
+
+from kcextract.verifier.check import Check, format_auto
 from kcextract.verifier.layout import BULLET
 from kcextract.verifier.tolerance import overlaps
 from kcextract.verifier.workspace import AMOUNT_KINDS, Context, amount_text, fig_interval, operand, same_head
@@ -119,4 +122,76 @@ def find(ctx: Context) -> list[Check]:
         out.append(Check("sum", "ok", t.text, t.start, t.end, Decimal(t.value), s,
                          tuple(operand(f) for f in figs), explanation, ctx.source, e,
                          resolved_by="parts named in following sentences", binding="inferred"))
+        paired = _paired_count(ctx, i, found)
+        if paired is not None:
+            out.append(paired)
     return out
+
+
+def _listed_items(ctx: Context, parts: list) -> Optional[list]:
+    """The ';'-separated items of a list after 'gồm:' that hold the parts, one part each
+    (None when the parts are not such a list)."""
+    first = ctx.figures[parts[0]]
+    s0, _ = ctx.layout.sentence(first.start)
+    cue = ctx.cues.first("list").pattern.search(ctx.text, s0, first.start)
+    if not cue or cue.group(0).strip()[-1:] != ":":
+        return None
+    end = ctx.layout.sentence(ctx.figures[parts[-1]].start)[1]
+    masked = ctx.layout.masked(cue.end(), end)
+    bounds = [cue.end()] + [cue.end() + k.start() + 1 for k in regex.finditer(";", masked)] + [end]
+    items = list(zip(bounds, bounds[1:]))
+    # '…; 04 chương trình, 193 triệu đồng và chi phí quản lý 141 triệu đồng': the last two
+    # items are joined by 'và' instead of ';'.
+    a, b = items[-1]
+    last_two = [j for j in parts if a <= ctx.figures[j].start < b]
+    if len(last_two) == 2:
+        joint = list(regex.finditer(r"\svà\s", ctx.text[ctx.figures[last_two[0]].end:ctx.figures[last_two[1]].start]))
+        if joint:
+            cut = ctx.figures[last_two[0]].end + joint[-1].start()
+            items[-1:] = [(a, cut), (cut, b)]
+    holders = [next((k for k, (a, b) in enumerate(items) if a <= ctx.figures[j].start < b), None) for j in parts]
+    if None in holders or len(set(holders)) != len(holders):
+        return None
+    return items
+
+
+def _paired_count(ctx: Context, total: int, parts: list) -> Optional[Check]:
+    """'… 25 chương trình, đề án … với tổng kinh phí 2.874 triệu đồng', then 'bao gồm: 19 đề án
+    …, kinh phí 2.440 triệu đồng; 01 đề án …, 100 triệu đồng; … 04 chương trình, 193 triệu đồng
+    và chi phí quản lý 141 triệu đồng': the list whose amounts make the total, to four
+    significant digits and one amount an item, is the breakdown of the count stated beside
+    the total too; its items' counts (none for an item that holds no count) must make it."""
+    t = ctx.figures[total]
+    if t.kind != "money" or len(parts) < 2:
+        return None
+    lo, hi = fig_interval(t)
+    if lo is None or hi is None or (hi - lo) * 1000 > Decimal(t.value):
+        return None           # a round total could be matched by chance
+    items = _listed_items(ctx, parts)
+    if items is None:
+        return None
+    s0, s1 = ctx.layout.sentence(t.start)
+    counts = [j for j in ctx.figures_in(max(s0, t.start - 160), t.start, kinds=("count",))
+              if ctx.figures[j].value and ctx.figures[j].of_total is None and j not in ctx.bases]
+    if len(counts) != 1:
+        return None
+    c = ctx.figures[counts[0]]
+    nouns = {w for w in regex.split(r"[,\s]+", (c.unit or "").lower()) if w}
+    in_items = []
+    for a, b in items:
+        here = [j for j in ctx.figures_in(a, b, kinds=("count",))
+                if set(regex.split(r"[,\s]+", (ctx.figures[j].unit or "").lower())) & nouns
+                and ctx.layout.paren(ctx.figures[j].start) is None]
+        if len(here) > 1:
+            return None
+        in_items += here
+    if len(in_items) < 2:
+        return None
+    n = sum(Decimal(ctx.figures[j].value) for j in in_items)
+    status = "ok" if n == Decimal(c.value) else "fail"
+    listed = " + ".join(ctx.figures[j].text.split()[0] for j in in_items)
+    explanation = (f"{listed} = {format_auto(n)}, báo cáo ghi {c.text}; các mục là các phần của "
+                   f"{t.text} ({len(items)} mục, mỗi mục một khoản kinh phí)")
+    return Check("sum", status, c.text, c.start, c.end, Decimal(c.value), n,
+                 tuple(operand(ctx.figures[j]) for j in in_items), explanation, ctx.source, format_auto(n),
+                 resolved_by="items of a listed breakdown", binding="stated")
