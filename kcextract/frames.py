@@ -7,23 +7,20 @@ change, share, ratio, growth, base, per_unit) and, for a rate, per what
 (``per``).  All are read from the normalised text around the figure, with the
 word lists of ``patterns/lexicon.yaml`` and ``patterns/frames.yaml``.
 
-Periods follow annotation.md: a figure's period is its own, never its comparison
-base's (in 'năm 2016 là 230,9 tỷ, tăng 6,2% so với cùng kỳ năm 2015', 2015 belongs
-to the base); a period stated earlier (a heading, a paragraph's or a list lead's)
-carries to the figures after it until another is stated; 'năm nay', 'cùng kỳ năm
-trước' resolve against the latest year stated before them.
+The periods themselves are found by :mod:`kcextract.periods`; this module picks the
+one a figure belongs to (its own, never its comparison base's) and the rest of its frame.
 """
 from __future__ import annotations
 
 import bisect
 import dataclasses
 import functools
-from dataclasses import dataclass
 from typing import Optional
 
 import regex
 
 from kcextract.patterns import load_patterns, word_regex
+from kcextract.periods import _CLAUSE_PUNCT, Period, PeriodIndex, after_base_cue
 
 ROLES = ("actual", "plan", "estimate", "change", "share", "ratio", "growth", "base", "per_unit")
 
@@ -131,156 +128,7 @@ def _cues():
     return load_patterns().frames
 
 
-# ---------------------------------------------------------------- periods
-
-
-@dataclass(frozen=True)
-class Period:
-    """A time stated in the text (normalised offsets), its years, and whether it is a comparison base."""
-
-    start: int
-    end: int
-    text: str
-    years: tuple = ()                 # absolute years named (a range keeps its two ends)
-    relative: Optional[int] = None    # for 'năm nay' (0), 'năm trước' (-1): resolved later
-    base: bool = False
-
-
-def _years(m) -> tuple:
-    y1 = int(m.group("y1"))
-    y2 = m.groupdict().get("y2")
-    if not y2:
-        return (y1,)
-    end = int(y2) if len(y2) == 4 else (y1 // 100) * 100 + int(y2)   # '2017/18' -> 2018
-    return tuple(sorted({y1, end})) if end >= y1 else (y1,)
-
-
-_CLAUSE_PUNCT = regex.compile(r"[,;:.!?](?:\s|$)|\n|\s[-–]\s")
-
-
-def find_periods(text: str) -> list[Period]:
-    """Every period stated in ``text``, leftmost-longest, comparison bases marked.
-
-    >>> t = "Năm 2016 tổng kinh phí là 230,9 tỷ đồng, tăng 6,2% so với cùng kỳ năm 2015."
-    >>> [(p.text, p.years, p.base) for p in find_periods(t)]
-    [('Năm 2016', (2016,), False), ('năm 2015', (2015,), True)]
-    """
-    rules = _cues()
-    periods = []
-    # One scan: at each position the first rule of frames.yaml that matches wins (the
-    # longer, more specific shapes are listed first).
-    for m in rules.period_regex.finditer(text):
-        if m.end() == m.start():
-            continue
-        rule = rules.periods[int(m.lastgroup[4:]) if m.lastgroup and m.lastgroup.startswith("rule")
-                             else next(i for i in range(len(rules.periods)) if m.group(f"rule{i}") is not None)]
-        start = m.start()
-        years = _years(m) if m.group("y1") else ()
-        base = rule.base or _after_base_cue(text, start)
-        periods.append(Period(start, m.end(), " ".join(m.group(0).split()), years,
-                              None if years else rule.relative, base))
-    return periods
-
-
-def _after_base_cue(text: str, start: int, reach: int = 40, amount: bool = False) -> bool:
-    """Whether ``text[start:]`` follows a comparison cue ('so với') in the same clause
-    (for an ``amount``, also with no verb between: it is then the base compared with)."""
-    window = text[max(0, start - reach):start]
-    cue = None
-    for cue in _cues().cue("BASE").finditer(window):
-        pass
-    if cue is None:
-        return False
-    between = window[cue.end():]
-    if amount and _cues().cue("BASE_AMOUNT_BREAK").search(between):
-        return False
-    return not _CLAUSE_PUNCT.search(between) and not _cues().cue("CLAUSE_BREAK").search(between)
-
-
-class PeriodIndex:
-    """The periods of a text in order, with relative ones resolved, to find a figure's own period."""
-
-    def __init__(self, text: str):
-        raw = find_periods(text)
-        own_years = [p.years[-1] for p in raw if p.years and not p.base]
-        # The year the text is about: the first it states as its own; failing that, the year
-        # after a 'cùng kỳ năm 2016' comparison (the text compares with the year before it).
-        # Failing both, a plan's year ('so với kế hoạch đề ra đầu năm 2022').
-        same_period_bases = [p.years[-1] + 1 for p in raw if p.years and p.base
-                             and "kỳ" in (text[max(0, p.start - 8):p.start] + p.text).casefold()]
-        other_bases = [p.years[-1] for p in raw if p.years and p.base]
-        self.doc_year = next(iter(own_years + same_period_bases + other_bases), None)
-        resolved, last_year = [], None
-        for p in raw:
-            if p.relative is not None:
-                ref = last_year if last_year is not None else self.doc_year
-                p = dataclasses.replace(p, years=(ref + p.relative,) if ref else ())
-            elif not p.base:
-                last_year = p.years[-1]
-            resolved.append(p)
-        self.periods = resolved
-        self.starts = [p.start for p in resolved]
-
-    def own(self, sentence: tuple, start: int, end: int, clause_end: int) -> Optional[Period]:
-        """A figure's own period: the nearest non-base one before it in its sentence, else the
-        first after it in its clause, else the latest stated before its sentence (carried),
-        else the first after it in its sentence, else the year the text is about (a headline
-        before any period is stated)."""
-        s0, s1 = sentence
-        i = bisect.bisect_left(self.starts, start)
-        for p in reversed(self.periods[:i]):
-            if p.end <= s0:
-                break
-            if not p.base and p.end <= start:
-                return p
-        after = [p for p in self.periods[i:] if p.start < s1 and p.start >= end and not p.base]
-        if after and after[0].start < clause_end:
-            return after[0]
-        for p in reversed(self.periods[:i]):
-            if not p.base and p.end <= s0 and p.years:
-                return p
-        if after:
-            return after[0]
-        if self.doc_year:
-            return Period(start, start, "", (self.doc_year,))
-        return None
-
-    def base_in(self, lo: int, hi: int) -> Optional[Period]:
-        """The last base period inside ``[lo, hi)``."""
-        i = bisect.bisect_left(self.starts, lo)
-        found = None
-        for p in self.periods[i:]:
-            if p.start >= hi:
-                break
-            if p.base:
-                found = p
-        return found
-
-    def in_span(self, lo: int, hi: int) -> Optional[Period]:
-        """The last non-base period inside ``[lo, hi)`` (a table header cell's)."""
-        i = bisect.bisect_left(self.starts, lo)
-        found = None
-        for p in self.periods[i:]:
-            if p.start >= hi:
-                break
-            if not p.base:
-                found = p
-        return found
-
-
 # ---------------------------------------------------------------- the frame of one figure
-
-
-@dataclass(frozen=True)
-class Frame:
-    """What a figure is: label, scope, period (phrase and years), role, per."""
-
-    label: Optional[str] = None
-    scope: Optional[str] = None
-    period: Optional[str] = None
-    period_years: tuple = ()
-    role: Optional[str] = None
-    per: Optional[str] = None
 
 
 _PER_AFTER = regex.compile(r"\s*/\s*(?P<per>\p{L}[\p{L}\p{M}]*(?:\s+\p{L}[\p{L}\p{M}]*)?)")
@@ -504,7 +352,7 @@ def frame_figures(norm, sentences, tables, figures: list) -> list:
         hi = clause_end(text, ne, s1)
         period = periods.own((s0, s1), ns, ne, hi)
         base_cue = None
-        if f.kind != "percent" and _after_base_cue(text, ns, reach=60, amount=True):
+        if f.kind != "percent" and after_base_cue(text, ns, reach=60, amount=True):
             base_cue = _last(cues.cue("BASE"), text, max(0, ns - 60), ns)
         per = per_unit_of(text, lead_lo, ns, ne) if f.kind != "percent" else None
         signed = ns > 0 and text[ns - 1] in "+-−" and (ns < 2 or not text[ns - 2].isalnum())
