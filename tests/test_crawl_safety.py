@@ -507,3 +507,12 @@ def test_crawl_site_keeps_its_signature():
     params = list(inspect.signature(crawl_site).parameters)
     assert params == ["db_path", "site", "fetcher", "since", "max_pages", "delay", "refresh", "hooks"]
     assert "changed" in crawl_site.__doc__ and "previous_hash" in crawler_module.UrlOutcome.__doc__
+
+
+def test_waiting_out_a_retry_after_is_not_counted_against_the_deadline():
+    with serve("nukeviet") as server:
+        fetcher = Fetcher(delay=0, timeout=1, deadline=1.5, retries=1)     # real sleeps
+        started = time.monotonic()
+        resp = fetcher.fetch(server.url("/flaky/d?status=503&times=1&after=2&then=/vi/news/rss/"))
+        waited = time.monotonic() - started
+    assert resp.status == 200 and waited >= 1.9                          # a 2 s wait, then a quick answer

@@ -298,6 +298,7 @@ class Fetcher:
         for _ in range(self.max_redirects + 1):
             if check_robots and not self.allowed(current):
                 raise DisallowedByRobots(current)
+            self._wait_turn(current)        # politeness waits are not part of the exchange's deadline
             with _Deadline(self.deadline) as deadline:
                 try:
                     resp = self._request(current, etag, last_modified)
@@ -344,7 +345,6 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        self._wait_turn(url)
         self.requests_made += 1
         try:
             return self.session.get(url, headers=headers, timeout=self.timeout, stream=True,
