@@ -20,7 +20,7 @@ from typing import Optional
 import regex
 
 from kcextract.patterns import load_patterns, word_regex
-from kcextract.periods import _CLAUSE_PUNCT, Period, PeriodIndex, after_base_cue
+from kcextract.periods import CLAUSE_PUNCT, Period, PeriodIndex, after_base_cue
 
 ROLES = ("actual", "plan", "estimate", "change", "share", "ratio", "growth", "base", "per_unit")
 
@@ -146,7 +146,7 @@ def clause_start(text: str, lo: int, start: int) -> int:
 
 
 def clause_end(text: str, end: int, hi: int) -> int:
-    m = _CLAUSE_PUNCT.search(text, end, hi)
+    m = CLAUSE_PUNCT.search(text, end, hi)
     return m.start() if m else hi
 
 

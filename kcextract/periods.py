@@ -46,7 +46,7 @@ def _years(m) -> tuple:
     return tuple(sorted({y1, end})) if end >= y1 else (y1,)
 
 
-_CLAUSE_PUNCT = regex.compile(r"[,;:.!?](?:\s|$)|\n|\s[-–]\s")
+CLAUSE_PUNCT = regex.compile(r"[,;:.!?](?:\s|$)|\n|\s[-–]\s")
 
 
 def find_periods(text: str) -> list[Period]:
@@ -85,7 +85,7 @@ def after_base_cue(text: str, start: int, reach: int = 40, amount: bool = False)
     between = window[cue.end():]
     if amount and _cues().cue("BASE_AMOUNT_BREAK").search(between):
         return False
-    return not _CLAUSE_PUNCT.search(between) and not _cues().cue("CLAUSE_BREAK").search(between)
+    return not CLAUSE_PUNCT.search(between) and not _cues().cue("CLAUSE_BREAK").search(between)
 
 
 class PeriodIndex:
