@@ -23,7 +23,8 @@ class Document:
     """A text and everything the figures stage found in it (offsets into ``text``).
 
     ``paragraphs`` are the non-empty lines (web and report text put each
-    paragraph, heading and list item on a line of its own).
+    paragraph, heading and list item on a line of its own); ``periods`` the
+    periods it states with their years ('năm nay', 'cùng kỳ năm trước' resolved).
     """
 
     source: Optional[str]
@@ -33,6 +34,9 @@ class Document:
     paragraphs: list = field(default_factory=list)    # (start, end) of each non-empty line, trimmed
     tables: list = field(default_factory=list)        # kcextract.tables.Table, spans into ``text``
     figures: list = field(default_factory=list)       # kcextract.figure.Figure, sorted by position
+    periods: list = field(default_factory=list)       # kcextract.periods.Period stated, sorted; ``base``
+                                                      # marks a comparison's ('so với cùng kỳ năm 2015')
+    year: Optional[int] = None                        # the year the text is about, when it says
 
     def sentence_of(self, offset: int) -> tuple[int, int]:
         """The (start, end) of the sentence holding ``offset``."""

@@ -9,6 +9,7 @@ original text.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import warnings
 
 import regex
@@ -17,6 +18,7 @@ from typing import Callable, Optional
 
 
 from kcextract.frames import find_qualifier, frame_figures
+from kcextract.periods import PeriodIndex
 from kcextract.exceptions import UnreadableNumberWarning
 from kcextract.figure import Figure
 from kcextract.nouns import counted_noun
@@ -246,7 +248,8 @@ def figures_of(text: str, source: Optional[str] = None,
     doc = _Work(text or "", source)
     tables, cells = read_tables(doc.norm.text)
     figures = _find_figures(doc, cells, on_problem) if text else []
-    figures = frame_figures(doc.norm, doc.sentences, tables, figures)
+    periods = PeriodIndex(doc.norm.text)
+    figures = frame_figures(doc.norm, doc.sentences, tables, figures, periods)
     norm = doc.norm
     same = norm.starts is None      # normalisation kept every offset (the common case)
     return Document(
@@ -255,6 +258,10 @@ def figures_of(text: str, source: Optional[str] = None,
         paragraphs=paragraphs_of(text or ""),
         tables=tables if same else [map_table(t, norm.to_original) for t in tables],
         figures=figures,
+        periods=periods.periods if same else [
+            dataclasses.replace(p, start=norm.to_original(p.start, p.end)[0], end=norm.to_original(p.start, p.end)[1])
+            for p in periods.periods],
+        year=periods.doc_year,
     )
 
 

@@ -326,18 +326,18 @@ def _cell_text(text: str, span) -> str:
     return " ".join(text[span[0]:span[1]].split()).strip(" |\t.") if span else ""
 
 
-def frame_figures(norm, sentences, tables, figures: list) -> list:
+def frame_figures(norm, sentences, tables, figures: list, periods: Optional[PeriodIndex] = None) -> list:
     """The figures with their frames (label, scope, period, period_years, role, per).
 
     ``norm`` is the NormalisedText the figures were found in, ``sentences`` its
-    SentenceIndex and ``tables`` its tables (normalised offsets); figures keep
-    their original offsets.
+    SentenceIndex, ``tables`` its tables and ``periods`` its PeriodIndex (normalised
+    offsets); figures keep their original offsets.
     """
     if not figures:
         return figures
     text = norm.text
     to_norm = _to_norm(norm)
-    periods = PeriodIndex(text)
+    periods = periods if periods is not None else PeriodIndex(text)
     cells = _table_context(tables)
     cues = _cues()
     out, previous_end = [], 0

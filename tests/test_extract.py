@@ -160,6 +160,8 @@ def test_read_document_gives_sentences_paragraphs_tables_and_figures_in_original
     assert doc.sentence_of(money.start) == doc.sentences.spans[0]
     assert doc.paragraph_of(money.start) == doc.paragraphs[0]
     assert doc.figures_in(*doc.paragraphs[0]) == doc.figures[:2]
+    assert [(unicodedata.normalize("NFC", text[p.start:p.end]), p.years) for p in doc.periods] == [("Năm 2016", (2016,))]
+    assert doc.year == 2016
 
 
 def test_extract_is_the_documents_figures():
