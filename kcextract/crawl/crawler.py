@@ -29,7 +29,8 @@ from typing import Callable, Optional
 
 from kcextract.crawl import dedup
 from kcextract.crawl.discovery import before, parse_feed, parse_list, parse_sitemap
-from kcextract.crawl.fetcher import DEFAULT_DELAY, DISCOVERY_MAX_BYTES, FILE_MAX_BYTES, Fetcher, Response
+from kcextract.crawl.fetcher import (DEFAULT_DELAY, DISCOVERY_MAX_BYTES, FILE_DEADLINE, FILE_MAX_BYTES, Fetcher,
+                                     Response)
 from kcextract.crawl.urls import canonical_url, host_of, same_site, url_key
 from kcextract.exceptions import CorpusError, DisallowedByRobots, FetchError, RedirectRefused, SourceError
 from kcextract.sites import DEFAULT_MAX_LIST_PAGES
@@ -328,11 +329,11 @@ class Crawler:
         self.corpus.mark(row["id"], "failed", f"unknown frontier kind {row['kind']!r}")
 
     # -- fetching with outcome bookkeeping ------------------------------------------------
-    def _fetch(self, url, etag=None, last_modified=None, max_bytes=None) -> Response:
+    def _fetch(self, url, etag=None, last_modified=None, max_bytes=None, deadline=None) -> Response:
         """Fetch on the site's hosts only, with nothing of the corpus left uncommitted."""
         self.corpus.commit()
         return self.fetcher.fetch(url, etag=etag, last_modified=last_modified, max_bytes=max_bytes,
-                                  allowed_hosts=self.site.hosts())
+                                  allowed_hosts=self.site.hosts(), deadline=deadline)
 
     def _get(self, row, conditional: bool) -> Optional[Response]:
         """Fetch a frontier row's URL; on failure record why and return None."""
@@ -690,7 +691,8 @@ class Crawler:
     def _fetch_attachment(self, attachment) -> None:
         url = attachment["url"]
         try:
-            resp = self._fetch(url, max_bytes=FILE_MAX_BYTES)
+            resp = self._fetch(url, max_bytes=FILE_MAX_BYTES,
+                               deadline=max(FILE_DEADLINE, self.fetcher.deadline or 0))
         except DisallowedByRobots as exc:
             self.corpus.finish_attachment(attachment["id"], "skipped", exc.reason)
             self.corpus.commit()

@@ -52,6 +52,7 @@ MAX_BYTES = 5 * 1024 * 1024              # a web page
 DISCOVERY_MAX_BYTES = 4 * 1024 * 1024    # a feed, sitemap or list page
 ROBOTS_MAX_BYTES = 512 * 1024            # robots.txt: RFC 9309 §2.5 asks for at least 500 KiB
 FILE_MAX_BYTES = 25 * 1024 * 1024        # an attached PDF / Word / Excel report
+FILE_DEADLINE = 300.0                    # seconds for one attachment (25 MB at ~100 kB/s)
 CHUNK = 64 * 1024
 MAX_REDIRECTS = 10
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -257,11 +258,13 @@ class Fetcher:
 
     # -- fetching -------------------------------------------------------------------
     def fetch(self, url: str, etag: Optional[str] = None, last_modified: Optional[str] = None,
-              max_bytes: Optional[int] = None, allowed_hosts: Optional[Iterable[str]] = None) -> Response:
+              max_bytes: Optional[int] = None, allowed_hosts: Optional[Iterable[str]] = None,
+              deadline: Optional[float] = None) -> Response:
         """GET ``url`` (conditionally when ``etag``/``last_modified`` are given).
 
         Returns a 2xx or 304 :class:`Response`.  ``max_bytes`` caps the body as inflated
-        (default: the fetcher's ``max_bytes``); redirects are followed only to the host of
+        (default: the fetcher's ``max_bytes``), ``deadline`` the seconds one exchange may take
+        (default: the fetcher's); redirects are followed only to the host of
         ``url``, its mirrors (``www.``…) and ``allowed_hosts``, and never from a public
         address to a private, loopback or link-local one.
 
@@ -276,7 +279,7 @@ class Fetcher:
         for attempt in range(self.retries + 1):
             try:
                 return self._exchange(url, etag, last_modified, max_bytes or self.max_bytes, truncate=False,
-                                      allowed_hosts=hosts, check_robots=True)
+                                      allowed_hosts=hosts, check_robots=True, deadline=deadline)
             except _Retry as failure:
                 last = failure
                 if attempt == self.retries:
@@ -291,7 +294,7 @@ class Fetcher:
         raise FetchError(url, f"{last.reason} (after {self.retries + 1} attempts)", last.status)
 
     def _exchange(self, url, etag, last_modified, max_bytes, truncate, allowed_hosts, check_robots,
-                  any_status=False) -> Response:
+                  any_status=False, deadline=None) -> Response:
         """One attempt: request, follow redirects (each hop under its own deadline), read the body."""
         chain = [url]
         current = url
@@ -299,7 +302,7 @@ class Fetcher:
             if check_robots and not self.allowed(current):
                 raise DisallowedByRobots(current)
             self._wait_turn(current)        # politeness waits are not part of the exchange's deadline
-            with _Deadline(self.deadline) as deadline:
+            with _Deadline(deadline or self.deadline) as guard:
                 try:
                     resp = self._request(current, etag, last_modified)
                     if resp.status_code in REDIRECT_STATUSES and resp.headers.get("Location"):
@@ -317,14 +320,14 @@ class Fetcher:
                         continue
                     answer = self._finish(url, current, resp, chain[1:], max_bytes, truncate, any_status)
                 except (_Retry, FetchError, OSError, requests.RequestException) as exc:
-                    if deadline.expired:
+                    if guard.expired:
                         self._done_request(current)
-                        raise FetchError(url, deadline.reason(), getattr(exc, "status", None)) from exc
+                        raise FetchError(url, guard.reason(), getattr(exc, "status", None)) from exc
                     if isinstance(exc, (_Retry, FetchError)):
                         raise
                     raise _Retry(f"body not received: {_reason(exc)}") from exc
-                if deadline.expired:
-                    raise FetchError(url, deadline.reason(), answer.status)
+                if guard.expired:
+                    raise FetchError(url, guard.reason(), answer.status)
                 return answer
         raise FetchError(url, f"more than {self.max_redirects} redirects: {' -> '.join(chain)}")
 
