@@ -516,3 +516,12 @@ def test_waiting_out_a_retry_after_is_not_counted_against_the_deadline():
         resp = fetcher.fetch(server.url("/flaky/d?status=503&times=1&after=2&then=/vi/news/rss/"))
         waited = time.monotonic() - started
     assert resp.status == 200 and waited >= 1.9                          # a 2 s wait, then a quick answer
+
+
+def test_robots_txt_redirected_to_another_host_is_followed_as_rfc_9309_says(tmp_path):
+    with serve("nukeviet") as site_server, FixtureServer(None, host="127.0.0.2",
+                                                         robots=f"User-agent: *\nDisallow: {NV[1650]}\n") as other:
+        site_server.aliases["/robots.txt"] = "/redirect?to=" + other.url("/robots.txt")
+        report = crawl_site(tmp_path / "c.db", nukeviet_site(tmp_path, site_server), fetcher=test_fetcher())
+        assert other.hit_count("/robots.txt") == 1 and site_server.hit_count(NV[1650]) == 0
+    assert report.stored == 6 and report.problems == []

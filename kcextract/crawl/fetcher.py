@@ -233,8 +233,10 @@ class Fetcher:
         parts = urlsplit(url)
         robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
         try:
+            # RFC 9309 §2.3.1.2: robots.txt redirects are followed even to another host (never to a
+            # private address from a public one)
             resp = self._exchange(robots_url, None, None, self.robots_max_bytes, truncate=True,
-                                  allowed_hosts={host}, check_robots=False, any_status=True)
+                                  allowed_hosts=_ANY_HOST, check_robots=False, any_status=True)
         except (FetchError, _Retry) as exc:
             robots = RobotsTxt.forbidding_everything()
             self.on_event("robots-unreachable", robots_url, exc.status,
@@ -418,6 +420,16 @@ class Fetcher:
         if inflater.finish() and not truncate:
             raise FetchError(url, inflater.too_large(), resp.status_code)
         return inflater.result()
+
+
+class _AnyHost:
+    """An ``allowed_hosts`` that holds every host."""
+
+    def __contains__(self, host) -> bool:
+        return True
+
+
+_ANY_HOST = _AnyHost()
 
 
 class _Inflater:
