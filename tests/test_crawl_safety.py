@@ -525,3 +525,12 @@ def test_robots_txt_redirected_to_another_host_is_followed_as_rfc_9309_says(tmp_
         report = crawl_site(tmp_path / "c.db", nukeviet_site(tmp_path, site_server), fetcher=test_fetcher())
         assert other.hit_count("/robots.txt") == 1 and site_server.hit_count(NV[1650]) == 0
     assert report.stored == 6 and report.problems == []
+
+
+def test_public_to_private_rule_for_links():
+    table = {"sct.gov.vn": ["203.162.0.10"], "files.gov.vn": ["203.162.0.11"], "nas.local": ["192.168.1.5"]}
+    fetcher = Fetcher(delay=0, resolve=lambda host: table[host])
+    assert fetcher.public_to_private("http://sct.gov.vn/", "http://nas.local/bao-cao.pdf")
+    assert fetcher.public_to_private("http://sct.gov.vn/", "http://127.0.0.1/x.pdf")
+    assert not fetcher.public_to_private("http://sct.gov.vn/", "http://files.gov.vn/bao-cao.pdf")
+    assert not fetcher.public_to_private("http://127.0.0.1:8080/", "http://127.0.0.2:8080/x.pdf")

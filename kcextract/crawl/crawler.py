@@ -690,6 +690,12 @@ class Crawler:
 
     def _fetch_attachment(self, attachment) -> None:
         url = attachment["url"]
+        if self.fetcher.public_to_private(self.site.base_url, url):
+            reason = "refused: a public site linking to a private, loopback or link-local address"
+            self.corpus.finish_attachment(attachment["id"], "skipped", reason)
+            self.corpus.log(self.site.name, url, "attachment-refused", None, reason)
+            self.corpus.commit()
+            return
         try:
             resp = self._fetch(url, max_bytes=FILE_MAX_BYTES,
                                deadline=max(FILE_DEADLINE, self.fetcher.deadline or 0))

@@ -339,10 +339,17 @@ class Fetcher:
             return "not an http(s) URL"
         if host_of(target) not in allowed_hosts and not same_site(target, source):
             return "another host"
-        if _is_public(urlsplit(source).hostname or "", self.resolve) and \
-                not _is_public(urlsplit(target).hostname or "", self.resolve, unknown=True):
+        if self.public_to_private(source, target):
             return "from a public address to a private, loopback or link-local one"
         return None
+
+    def public_to_private(self, source: str, target: str) -> bool:
+        """True when ``source`` is on a public address and ``target`` on a private, loopback or
+        link-local one (or one that does not resolve): a public page may not lead the crawler there."""
+        if host_of(source) == host_of(target):
+            return False
+        return _is_public(urlsplit(source).hostname or "", self.resolve) and \
+            not _is_public(urlsplit(target).hostname or "", self.resolve, unknown=True)
 
     def _request(self, url, etag, last_modified) -> requests.Response:
         headers = {}
