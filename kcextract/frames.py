@@ -224,13 +224,24 @@ def scope_of(text: str, lo: int, start: int) -> Optional[str]:
     for name_of, keep_head in (("SCOPE_HEAD", True), ("SCOPE_PREPOSITION", False)):
         for head in cues.cue(name_of).finditer(text, lo, start):
             name = _SCOPE_NAME.match(text, head.end(), start)
-            if name and head.start() > best_at:
+            if (name and head.start() > best_at
+                    and not cues.cue("SCOPE_NOT").match(text, name.start("name"), start)):
                 word = head.group(0) if keep_head and head.group(0)[:1].islower() else ""
                 best, best_at = (word + " " + name.group("name")).strip(), head.start()
     if best:
         return best
     whole = _last(cues.cue("SCOPE_WHOLE"), text, lo, start)
     return whole.group(0) if whole else None
+
+
+def _first_scope(text: str) -> Optional[str]:
+    """The first whose a text names (its headline's province or the whole country), for the
+    figures stated before any sentence names one."""
+    for s0 in range(0, min(len(text), 4000), 400):
+        found = scope_of(text, s0, min(len(text), s0 + 400))
+        if found:
+            return found
+    return None
 
 
 def _subject(phrase: str) -> Optional[str]:
@@ -341,6 +352,7 @@ def frame_figures(norm, sentences, tables, figures: list, periods: Optional[Peri
     cells = _table_context(tables)
     cues = _cues()
     out, previous_end = [], 0
+    carried_scope, first_scope = None, _first_scope(text)
     for k, f in enumerate(figures):
         if f.kind == "project":
             out.append(_project_parts(text, to_norm, sentences, figures, k))
@@ -371,6 +383,10 @@ def frame_figures(norm, sentences, tables, figures: list, periods: Optional[Peri
                     period = inside
                 elif before is not None and paren - before.end <= 2 and len(text[paren + 1:ns].split()) <= 2:
                     period = before
+        # Whose: named in the sentence, else carried from the last figure that named it (a
+        # report about one province names it once), else the first whose the text names.
+        scope = scope_of(text, s0, ns) or carried_scope or first_scope
+        carried_scope = scope
         label = None
         cell = cells.get(ns)
         if cell is not None:
@@ -385,7 +401,7 @@ def frame_figures(norm, sentences, tables, figures: list, periods: Optional[Peri
             else:
                 label = label_before(text, s0, ns) or clause_label(text, s0, ns, ne, s1)
         out.append(dataclasses.replace(
-            f, label=label, scope=scope_of(text, s0, ns), role=role, per=per,
+            f, label=label, scope=scope, role=role, per=per,
             # The phrase is the one its sentence (or table header) states; a carried period
             # gives its years only, so ``period`` never names a time the sentence does not.
             period=period.text if period and period.text and (s0 <= period.start < s1 or cell is not None) else None,
