@@ -224,7 +224,9 @@ def find_lists(ctx: Context) -> list[Check]:
             continue
         loose_money = any(ctx.figures[j].kind == "money" and lay.paren(ctx.figures[j].start) is None
                           for j in ctx.figures_in(list_start, list_end))
-        if needs_head and loose_money and not all(_starts_with(ctx.text[a:b], f.unit) for a, b in items):
+        named_things = major and all(ctx.text[a:b].strip()[:1].isupper() for a, b in items)
+        if (needs_head and loose_money and not named_things
+                and not all(_starts_with(ctx.text[a:b], f.unit) for a, b in items)):
             continue      # the amounts are the list's: 'kinh phí … gồm: A 100 triệu; B …
         # Amounts in brackets inside an item ('… (gồm 13 đề án với kinh phí 2,035 tỉ đồng)')
         # describe the item; they do not make the list a breakdown of amounts.
@@ -234,9 +236,11 @@ def find_lists(ctx: Context) -> list[Check]:
         names_are = not paren and m.group(0).strip().lower().endswith("là")   # '… lần lượt là A, B và C'
         if not paren and not bullets and ":" not in m.group(0) and not named_items and not names_are:
             continue      # 'tối đa 02 gian hàng, bao gồm chi phí thuê …': 'including', not a list
-        if not named_items and any(compatible(ctx.figures[j], f) or ctx.figures[j].kind == "money"
-                                   for j in inner):
+        if not named_items and not named_things and any(
+                compatible(ctx.figures[j], f) or ctx.figures[j].kind == "money" for j in inner):
             continue                                      # parts with amounts: a sum, not a list
+        # ('6 thị trường … gồm: Mỹ tăng 10,7 tỷ USD; EU tăng 3,3 tỷ USD; …': named things,
+        # one an item, each with its amount, are what the count counts.)
         # ('02 mô hình: mô hình A …, 450 triệu đồng; mô hình B …': items that name the
         # counted noun are the things counted, amounts or not.)
         n = len(items)
@@ -374,10 +378,16 @@ def apposed_names(ctx: Context, done: set) -> list[Check]:
         before = []
         lead = regex.search(r"(?<!\p{L})là\s+$", ctx.text[max(s0, f.start - 8):f.start])
         if lead:
-            names_end = f.start - len(lead.group(0))
-            spans = _names_at(ctx.text, s0 + len(ctx.text[s0:names_end]) - len(ctx.text[s0:names_end].lstrip()), names_end)
-            if spans and spans[-1][1] == len(ctx.text[:names_end].rstrip()):
-                before = spans
+            # The longest run of names that ends right before 'là' ('Trong đó, Bắc Giang,
+            # Cần Thơ, Vĩnh Long là ba địa phương': the run starts after 'Trong đó, ').
+            names_end = len(ctx.text[:f.start - len(lead.group(0))].rstrip())
+            starts = [s0] + [s0 + m.end() for m in _NAME_SEP.finditer(ctx.text[s0:names_end])]
+            for start in starts:
+                start += len(ctx.text[start:names_end]) - len(ctx.text[start:names_end].lstrip())
+                spans = _names_at(ctx.text, start, names_end)
+                if spans and spans[-1][1] == names_end:
+                    before = spans
+                    break
         for items in (after, before):
             if len(items) >= 2 and Decimal(len(items)) == Decimal(f.value):
                 listed = [ctx.text[a:b] for a, b in items]
