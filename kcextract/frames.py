@@ -254,6 +254,7 @@ def _subject(phrase: str) -> Optional[str]:
     while lead is not None and lead.end() < len(phrase):
         phrase = phrase[lead.end():].lstrip(" ,")
         lead = cues.cue("LABEL_LEAD").match(phrase)
+    phrase = regex.sub(r"^(?:\d[\d.,/]*\s+)+", "", phrase)   # '4 đề án tập huấn … (380 triệu đồng)'
     cut = regex.search(r"\S*\d", phrase)
     time = cues.cue("LABEL_TIME").search(phrase)
     ends = [m.start() for m in (cut, time) if m is not None]
@@ -270,7 +271,7 @@ def _subject(phrase: str) -> Optional[str]:
     return phrase
 
 
-def clause_label(text: str, lo: int, start: int, end: int = 0, hi: int = 0) -> Optional[str]:
+def clause_label(text: str, lo: int, start: int, end: int = 0, hi: int = 0, after: bool = True) -> Optional[str]:
     """What a figure measures when no label head names it: the subject of its clause, else of
     the clauses before it in its sentence ('nhóm du lịch lữ hành …, ước đạt 6,7 tỷ đồng'), else
     for a figure that opens its sentence (a headline) the words after it ('Hưng Yên: 42 tỷ
@@ -289,10 +290,16 @@ def clause_label(text: str, lo: int, start: int, end: int = 0, hi: int = 0) -> O
         if cs <= lo:
             break
         pos = cs - 1
-    if hi > end and not text[lo:start].strip(" :-–•\t") or text[lo:start].rstrip().endswith(":"):
-        after = regex.match(r"[^,;.()\n]{3,80}", text[end:hi].lstrip())
-        if after:
-            words = after.group(0).split()[:8]
+    # Nothing but a word or two before it ('Gần 10 tỷ đồng cho hoạt động khuyến công', 'Trong
+    # tổng 1,4 tỷ đồng từ nguồn kinh phí khuyến công'): what follows says what it is.
+    before = text[clause_start(text, lo, start):start].strip(" :-–•\t")
+    if after and hi > end and (len(before.split()) <= 2 or text[lo:start].rstrip().endswith(":")):
+        following = regex.match(r"[^,;.()\n]{3,80}", text[end:hi].lstrip())
+        if following:
+            phrase = following.group(0)
+            lead = _cues().cue("LABEL_AFTER_LEAD").match(phrase)
+            phrase = phrase[lead.end():] if lead else phrase
+            words = phrase.split()[:8]
             return " ".join(words) if len(words) >= 2 else None
     return None
 
@@ -399,7 +406,7 @@ def frame_figures(norm, sentences, tables, figures: list, periods: Optional[Peri
             if f.kind == "count":
                 label = label_after(text, ne, s1, f.unit)
             else:
-                label = label_before(text, s0, ns) or clause_label(text, s0, ns, ne, s1)
+                label = label_before(text, s0, ns) or clause_label(text, s0, ns, ne, s1, after=f.kind == "money")
         out.append(dataclasses.replace(
             f, label=label, scope=scope, role=role, per=per,
             # The phrase is the one its sentence (or table header) states; a carried period
