@@ -387,7 +387,12 @@ def paren_groups(ctx: Context, taken: set) -> list[SumGroup]:
             continue
         m = regex.match(r"[^()\d\n]{0,40}\(", ctx.text[t.end:t.end + 42])
         if not m:
-            continue
+            # '465 dự án đầu tư nước ngoài với tổng vốn hơn 33,103 tỷ USD (trong KCN 292 dự án …;
+            # ngoài KCN 173 dự án …)': the bracket may follow an amount of another unit that
+            # describes the total; no figure of the total's unit stands between.
+            m = regex.match(r"[^()\n]{0,120}?\(", ctx.text[t.end:t.end + 122])
+            if not m or any(compatible(ctx.figures[j], t) for j in ctx.figures_in(t.end, t.end + m.end())):
+                continue
         span = next(((o, c) for o, c in lay.parens if o == t.end + m.end() - 1), None)
         if span is None:
             continue
