@@ -70,3 +70,7 @@ class RedirectRefused(FetchError):
     def __init__(self, url, target, why):
         self.target = target
         super().__init__(url, f"redirect refused: {why}: {target}")
+
+
+class BodyTooLarge(FetchError):
+    """A body (as inflated) passed its size cap: not retried, the same page would be as large again."""

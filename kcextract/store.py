@@ -699,6 +699,10 @@ class Corpus:
             (state, error, utcnow(), row_id),
         )
 
+    def give_up(self, row_id, max_tries) -> None:
+        """Count a failed row as tried ``max_tries`` times: no later crawl retries it."""
+        self.conn.execute("UPDATE frontier SET tries = MAX(tries, ?) WHERE id = ?", (max_tries, row_id))
+
     def retry_failed(self, site, max_tries) -> int:
         """Put failed rows that have been tried fewer than ``max_tries`` times back to pending."""
         cur = self.conn.execute(

@@ -103,7 +103,7 @@ def test_gzip_bomb_page_is_recorded_as_too_large_in_bounded_memory(tmp_path):
     assert bomb["peak_mb"] < MEMORY_LIMIT_MB, bomb
 
 
-def test_gzip_bomb_article_fails_once_with_its_reason_and_the_rest_is_stored(tmp_path):
+def test_gzip_bomb_article_fails_with_its_reason_is_not_retried_and_the_rest_is_stored(tmp_path):
     gzip_bomb(256)
     with FixtureServer(None) as server:
         server.aliases["/start/"] = "/links?n=3"
@@ -115,8 +115,8 @@ def test_gzip_bomb_article_fails_once_with_its_reason_and_the_rest_is_stored(tmp
     (reason,) = [r for url, r in report.failures if url.endswith("/tin-tuc/bai-1.html")]
     assert reason.startswith("too large: ") and "inflate to more than 1048576 bytes" in reason
     frontier = rows(tmp_path / "c.db", "SELECT state, tries FROM frontier WHERE url LIKE '%bai-1.html'")
-    assert frontier == [{"state": "failed", "tries": 2}]       # retried once by the next crawl, bounded
-    assert again.stored == 0
+    assert frontier == [{"state": "failed", "tries": 3}]       # as large next time: left alone
+    assert again.stored == 0 and again.failures == [] and server.hit_count("/tin-tuc/bai-1.html") == 1
 
 
 def test_gzip_bomb_as_robots_txt_reads_only_the_first_bytes(tmp_path):

@@ -32,7 +32,8 @@ from kcextract.crawl.discovery import before, parse_feed, parse_list, parse_site
 from kcextract.crawl.fetcher import (DEFAULT_DELAY, DISCOVERY_MAX_BYTES, FILE_DEADLINE, FILE_MAX_BYTES, Fetcher,
                                      Response)
 from kcextract.crawl.urls import canonical_url, host_of, same_site, url_key
-from kcextract.exceptions import CorpusError, DisallowedByRobots, FetchError, RedirectRefused, SourceError
+from kcextract.exceptions import (BodyTooLarge, CorpusError, DisallowedByRobots, FetchError, RedirectRefused,
+                                  SourceError)
 from kcextract.sites import DEFAULT_MAX_LIST_PAGES
 from kcextract.store import Corpus
 
@@ -348,7 +349,10 @@ class Crawler:
             self._skip(row, exc.reason, "robots-disallowed")
             return None
         except RedirectRefused as exc:
-            self._fail(row, exc.reason, exc.status, "redirect-refused")
+            self._fail(row, exc.reason, exc.status, "redirect-refused", final=True)
+            return None
+        except BodyTooLarge as exc:
+            self._fail(row, exc.reason, exc.status, "too-large", final=True)
             return None
         except FetchError as exc:
             if exc.status in (404, 410) and row["kind"] in ("feed", "sitemap"):
@@ -364,9 +368,13 @@ class Crawler:
             return None
         return resp
 
-    def _fail(self, row, reason, status=None, event="failed") -> None:
+    def _fail(self, row, reason, status=None, event="failed", final=False) -> None:
+        """Mark a row failed with its reason; ``final`` when trying again cannot help (too large,
+        too complex, a redirect off the site): later crawls leave it alone."""
         self._record_failure(row["url"], reason, status, event, row["kind"])
         self.corpus.mark(row["id"], "failed", reason)
+        if final:
+            self.corpus.give_up(row["id"], MAX_TRIES)
 
     def _record_failure(self, url, reason, status, event, kind="site") -> None:
         """Count a failure, keep it for the summary and log it."""
@@ -385,7 +393,7 @@ class Crawler:
         try:
             return self._decode_or_raise(resp)
         except _TooComplex as exc:
-            self._fail(row, str(exc), resp.status, "too-complex")
+            self._fail(row, str(exc), resp.status, "too-complex", final=True)
             return None
         except SourceError as exc:
             self._fail(row, f"cannot decode the page: {exc.reason}", resp.status, "decode-failed")

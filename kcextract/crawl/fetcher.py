@@ -37,7 +37,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from kcextract import __version__
 from kcextract.crawl.robots import RobotsTxt
 from kcextract.crawl.urls import canonical_url, host_of, same_site
-from kcextract.exceptions import DisallowedByRobots, FetchError, RedirectRefused
+from kcextract.exceptions import BodyTooLarge, DisallowedByRobots, FetchError, RedirectRefused
 
 # HTTP header values must be Latin-1, so the Vietnamese words go without their marks.
 USER_AGENT = f"kcextract/{__version__} (+https://github.com/kcextract; khuyen cong research crawler)"
@@ -404,7 +404,7 @@ class Fetcher:
         declared = resp.headers.get("Content-Length")
         expected = int(declared) if declared and declared.isdigit() else None
         if expected is not None and expected > max_bytes and not truncate:
-            raise FetchError(url, f"too large: {expected} bytes (limit {max_bytes})", resp.status_code)
+            raise BodyTooLarge(url, f"too large: {expected} bytes (limit {max_bytes})", resp.status_code)
         inflater = _Inflater(resp.headers.get("Content-Encoding", ""), max_bytes, url, resp.status_code)
         received = 0
         try:
@@ -413,7 +413,7 @@ class Fetcher:
                 if inflater.feed(chunk):
                     if truncate:
                         return inflater.result()
-                    raise FetchError(url, inflater.too_large(), resp.status_code)
+                    raise BodyTooLarge(url, inflater.too_large(), resp.status_code)
         except requests.RequestException as exc:
             raise _Retry(f"body not received: {_reason(exc)}", resp.status_code) from exc
         except FetchError:
@@ -425,7 +425,7 @@ class Fetcher:
         if expected is not None and received < expected:
             raise _Retry(f"truncated body: {received} of {expected} bytes", resp.status_code)
         if inflater.finish() and not truncate:
-            raise FetchError(url, inflater.too_large(), resp.status_code)
+            raise BodyTooLarge(url, inflater.too_large(), resp.status_code)
         return inflater.result()
 
 
