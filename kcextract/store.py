@@ -155,7 +155,8 @@ CREATE TABLE IF NOT EXISTS crawl_locks (
     pid INTEGER NOT NULL,
     hostname TEXT NOT NULL,
     owner TEXT NOT NULL,                -- a token unique to one Crawler
-    since TEXT NOT NULL
+    since TEXT NOT NULL,
+    pid_start TEXT                      -- the process's start time (/proc), so a reused pid is not taken for it
 );
 """
 # Columns added after a table's first release: (table, column, definition).
@@ -325,7 +326,16 @@ def _schema_version(conn, path: str, allow_empty: bool) -> int:
         raise CorpusError(path, f"not a kcextract corpus (schema_version {row[0]!r})") from None
 
 
-def _alive(pid: int, hostname: str) -> bool:
+def _process_start(pid: int) -> Optional[str]:
+    """When process ``pid`` started (clock ticks since boot, from /proc), None where unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def _alive(pid: int, hostname: str, started: Optional[str] = None) -> bool:
     """Is the process that took a lock still running?  (Another machine's process is assumed alive.)"""
     if hostname != socket.gethostname():
         return True
@@ -334,8 +344,9 @@ def _alive(pid: int, hostname: str) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    now = _process_start(pid)
+    return started is None or now is None or now == started
 
 
 def connect(db_path, busy_timeout: Optional[float] = None) -> sqlite3.Connection:
@@ -715,7 +726,8 @@ class Corpus:
     def lock_site(self, site, owner) -> None:
         """Take the site for this crawl, or refuse at once when a live process crawls it.
 
-        A lock left by a process that died (same machine, pid gone) is taken over.
+        A lock left by a process that died (same machine, pid gone or reused by another
+        process) is taken over.
 
         :raises CorpusBusy: naming the process that holds the site.
         """
@@ -724,12 +736,12 @@ class Corpus:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
             row = self.conn.execute("SELECT * FROM crawl_locks WHERE site = ?", (site,)).fetchone()
-            if row is not None and row["owner"] != owner and _alive(row["pid"], row["hostname"]):
+            if row is not None and row["owner"] != owner and _alive(row["pid"], row["hostname"], row["pid_start"]):
                 raise CorpusBusy(self.db_path, f"site {site!r} is being crawled by process {row['pid']} on"
                                                f" {row['hostname']} since {row['since']}; wait for it to finish"
                                                " (two crawls of one site would fetch the same pages)")
-            self.conn.execute("INSERT OR REPLACE INTO crawl_locks (site, pid, hostname, owner, since)"
-                              " VALUES (?, ?, ?, ?, ?)", (site, me, host, owner, utcnow()))
+            self.conn.execute("INSERT OR REPLACE INTO crawl_locks (site, pid, hostname, owner, since, pid_start)"
+                              " VALUES (?, ?, ?, ?, ?, ?)", (site, me, host, owner, utcnow(), _process_start(me)))
             self.conn.commit()
         except BaseException:
             self.conn.rollback()

@@ -267,9 +267,13 @@ def test_a_second_crawl_of_the_same_site_refuses_at_once_and_a_dead_ones_lock_is
         holder.lock_site("nv", "ghost")
         holder.conn.execute("UPDATE crawl_locks SET pid = ?", (dead.pid,))
         holder.commit()
-        holder.close()
         report = crawl_site(db, site, fetcher=test_fetcher())
-    assert report.stored == 7
+        holder.lock_site("nv", "ghost")                       # a live pid, but not the process that locked
+        holder.conn.execute("UPDATE crawl_locks SET pid_start = '1'")
+        holder.commit()
+        holder.close()
+        again = crawl_site(db, site, fetcher=test_fetcher())
+    assert report.stored == 7 and again.ok
     assert rows(db, "SELECT * FROM crawl_locks") == []
 
 
