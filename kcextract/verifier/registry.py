@@ -31,6 +31,7 @@ RESOLVERS = {
     "items of a listed breakdown": "stated: the counts in the ';' items of a list whose amounts make the total beside the count",
     "names beside the count": "inferred: capitalised names written right after or before a count (confirms only)",
     "same claim in the body": "as the body's check: a headline repeating a claim of the body",
+    "levels of a series": "stated: the one level of the same measure stated for each year the claim compares",
     "implied by a stated change": "stated: level and change in one clause; base = level − change",
     "total and count stated": "inferred: an average against a total and a count stated nearby (confirms only)",
     "growths of total and count stated": "inferred: an average's growth from the growths of its total and count (confirms only)",

@@ -17,6 +17,7 @@ from kcextract.verifier.check import Check
 from kcextract.verifier.workspace import Context
 
 HEADLINE_MAX = 250          # characters: a first line longer than this is a paragraph, not a title
+HEADLINE_LINES = 4
 _CUE_WORD = regex.compile(r"(\p{L}+)\s*$")
 
 
@@ -26,11 +27,23 @@ def _cue(ctx: Context, start: int) -> str:
 
 
 def headline_span(text: str) -> tuple[int, int]:
-    """The first non-empty line when it is short enough to be a title."""
+    """The short lines a page opens with (site name, date, title) before its first paragraph:
+    at most four lines, each short enough to be a title and not ending like a sentence."""
     start = len(text) - len(text.lstrip())
-    end = text.find("\n", start)
-    end = len(text) if end < 0 else end
-    return (start, end) if 0 < end - start <= HEADLINE_MAX else (start, start)
+    pos, end = start, start
+    for _ in range(HEADLINE_LINES):
+        nl = text.find("\n", pos)
+        line_end = len(text) if nl < 0 else nl
+        line = text[pos:line_end].rstrip()
+        if not 0 < len(line) <= HEADLINE_MAX or line.endswith((".", ":", ";")):
+            break             # a paragraph (titles, site names and datelines end without a stop)
+        end = line_end
+        if nl < 0:
+            break
+        pos = nl + 1
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+    return start, end
 
 
 def carry_to_headline(ctx: Context, checks: list[Check]) -> list[Check]:

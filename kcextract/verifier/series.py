@@ -1,0 +1,162 @@
+"""Series: a level stated for each year, and the claims a report makes between them.
+
+``Năm 1997, kim ngạch xuất khẩu … đạt 20,4 triệu USD … năm 2016 đạt 22.809 triệu USD …
+bình quân mỗi năm từ 1997-2016, kim ngạch xuất khẩu … tăng 42%`` → (22.809 / 20,4)^(1/19)
+− 1 = 44,7% a year.  ``Năm 2019 đạt 52 tỷ USD, tăng 8,3% so với năm 2018`` with 2018's
+level stated earlier; ``tăng 4,1 tỷ USD`` between two stated levels.
+
+The levels are found by the figures stage's frames: the years a figure is about
+(``period_years``, never a comparison base's) and what it measures (``label``).  A level
+is taken only when it is the one figure of that measure, unit and year; the binding is
+then stated by the text (each level carries its own year), so a mismatch fails.
+"""
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Optional
+
+import regex
+
+from kcextract.verifier.check import Check, format_auto
+from kcextract.verifier.named_base import words
+from kcextract.verifier.tolerance import overlaps
+from kcextract.verifier.workspace import AMOUNT_KINDS, Context, compatible, fig_interval, operand, pct
+
+HUNDRED = Decimal(100)
+_AVERAGE_YEARLY = regex.compile(r"bình\s+quân|trung\s+bình|hằng\s+năm|hàng\s+năm|mỗi\s+năm|/\s*năm",
+                                regex.IGNORECASE)
+_CHANGE_BEFORE = regex.compile(r"(tăng|giảm)(?:\s+\p{L}+){0,2}\s*$", regex.IGNORECASE)
+_YEAR_AFTER_SO_VOI = regex.compile(r"^[^.;()]{0,12}?so\s+với\s+(?:cùng\s+kỳ\s+)?năm\s+((?:19|20)\d\d)",
+                                   regex.IGNORECASE)
+_PREVIOUS_YEAR = regex.compile(r"^[^.;()]{0,12}?so\s+với\s+năm\s+(?:trước|ngoái)", regex.IGNORECASE)
+
+
+def _years(f) -> tuple:
+    return tuple(getattr(f, "period_years", ()) or ())
+
+
+def _label_words(f) -> set:
+    return words(getattr(f, "label", None) or "")
+
+
+def _level(ctx: Context, like, year: int, exclude: set) -> Optional[int]:
+    """The one figure of ``like``'s measure and unit stated for ``year`` alone."""
+    want = _label_words(like)
+    found = [i for i, f in enumerate(ctx.figures)
+             if i not in exclude and f.kind in AMOUNT_KINDS and f.value and compatible(f, like)
+             and _years(f) == (year,) and getattr(f, "role", "actual") in ("actual", "estimate", None)
+             and (not want or len(want & _label_words(f)) >= min(2, len(want)))]
+    values = {ctx.figures[i].value for i in found}
+    return found[0] if len(values) == 1 else None
+
+
+def _direction(ctx: Context, f) -> Optional[str]:
+    m = _CHANGE_BEFORE.search(ctx.text[max(0, f.start - 30):f.start])
+    if not m:
+        return None
+    return "down" if m.group(1).lower() == "giảm" else "up"
+
+
+def _yearly_average(ctx: Context, i: int) -> Optional[Check]:
+    """'bình quân mỗi năm từ 1997-2016 … tăng 42%': the compound yearly growth between the
+    levels of the two end years."""
+    f = ctx.figures[i]
+    years = _years(f)
+    s0, _ = ctx.layout.sentence(f.start)
+    direction = _direction(ctx, f)
+    if f.kind != "percent" or len(years) != 2 or direction is None:
+        return None
+    if not _AVERAGE_YEARLY.search(ctx.text[max(s0, f.start - 120):f.end + 8]):
+        return None
+    y1, y2 = years
+    if y2 <= y1:
+        return None
+    # The levels are what the claim's own words measure: the nearest amount before it in
+    # its sentence names the measure, else any amount of the document with the claim's label.
+    likes = [j for j in ctx.figures_in(0, f.start) if ctx.figures[j].kind in AMOUNT_KINDS
+             and _years(ctx.figures[j]) in ((y1,), (y2,))]
+    if not likes:
+        return None
+    first = _level(ctx, ctx.figures[likes[-1]], y1, {i})
+    last = _level(ctx, ctx.figures[likes[-1]], y2, {i})
+    if first is None or last is None:
+        return None
+    a, b = Decimal(ctx.figures[first].value), Decimal(ctx.figures[last].value)
+    n = y2 - y1
+    rate = (Decimal(math.pow(float(b / a), 1 / n)) - 1) * HUNDRED
+    if direction == "down":
+        rate = -rate
+    # The levels are printed rounded: the rate of any reading within their precision fits.
+    lo_a, hi_a = fig_interval(ctx.figures[first])
+    lo_b, hi_b = fig_interval(ctx.figures[last])
+    bounds = []
+    for x, y in ((hi_a, lo_b), (lo_a, hi_b)):
+        if x and y and x > 0 and y > 0:
+            r = (Decimal(math.pow(float(y / x), 1 / n)) - 1) * HUNDRED
+            bounds.append(-r if direction == "down" else r)
+    iv = (min(bounds), max(bounds)) if len(bounds) == 2 else (rate, rate)
+    status = "ok" if overlaps(fig_interval(f), iv) else "fail"
+    expected = rate.quantize(Decimal("0.1"))
+    explanation = (f"({ctx.figures[last].text} / {ctx.figures[first].text})^(1/{n}) − 1 = "
+                   f"{pct(rate, 1)} mỗi năm ({y1}–{y2}, {n} năm), báo cáo ghi bình quân {f.text}")
+    return Check("growth", status, f.text, f.start, f.end, Decimal(f.value), expected,
+                 (operand(ctx.figures[first]), operand(ctx.figures[last])), explanation, ctx.source,
+                 format_auto(expected, 1) + "%", resolved_by="levels of a series", binding="stated")
+
+
+def _between_levels(ctx: Context, i: int) -> Optional[Check]:
+    """'năm 2019 đạt 52 tỷ USD, tăng 8,3% so với năm 2018' (or 'tăng 4,1 tỷ USD'): the level
+    of the claim's year against the level of the year it names (or the year before)."""
+    f = ctx.figures[i]
+    direction = _direction(ctx, f)
+    years = _years(f)
+    if direction is None or len(years) != 1:
+        return None
+    after = ctx.text[f.end:f.end + 60]
+    m = _YEAR_AFTER_SO_VOI.match(after)
+    base_year = int(m.group(1)) if m else (years[0] - 1 if _PREVIOUS_YEAR.match(after) else None)
+    if base_year is None or base_year == years[0]:
+        return None
+    subjects = [j for j in ctx.subjects_before(f.start) if _years(ctx.figures[j]) == years]
+    if not subjects:
+        return None
+    s = subjects[0]
+    base = _level(ctx, ctx.figures[s], base_year, {i, s})
+    if base is None:
+        return None
+    x, y = ctx.figures[s], ctx.figures[base]
+    xv, yv = Decimal(x.value), Decimal(y.value)
+    lx, hx = fig_interval(x)
+    ly, hy = fig_interval(y)
+    if f.kind == "percent":
+        point = (xv / yv - 1) * HUNDRED
+        iv = ((lx / hy - 1) * HUNDRED, (hx / ly - 1) * HUNDRED)
+        if direction == "down":
+            point, iv = -point, (-iv[1], -iv[0])
+        kind, shown = "growth", pct(point, 2)
+        formula = f"{x.text} / {y.text} − 1 = {shown}"
+    elif compatible(f, x):
+        point = xv - yv if direction == "up" else yv - xv
+        iv = (lx - hy, hx - ly) if direction == "up" else (ly - hx, hy - lx)
+        kind, shown = "difference", format_auto(point, 3)
+        formula = f"{x.text} − {y.text}" if direction == "up" else f"{y.text} − {x.text}"
+    else:
+        return None
+    status = "ok" if overlaps(fig_interval(f), iv) else "fail"
+    explanation = f"{formula} ({years[0]} so với {base_year}), báo cáo ghi {'tăng' if direction == 'up' else 'giảm'} {f.text}"
+    return Check(kind, status, f.text, f.start, f.end, Decimal(f.value), point.quantize(Decimal("0.01")),
+                 (operand(x), operand(y)), explanation, ctx.source, shown,
+                 resolved_by="levels of a series", binding="stated")
+
+
+def find(ctx: Context) -> list[Check]:
+    """The claim-type entry point (registry)."""
+    out = []
+    for i, f in enumerate(ctx.figures):
+        if f.value is None or f.kind == "project":
+            continue
+        check = _yearly_average(ctx, i) or _between_levels(ctx, i)
+        if check is not None:
+            out.append(check)
+    return out
