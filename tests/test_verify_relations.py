@@ -393,13 +393,15 @@ def test_a_bullet_list_of_named_projects_can_fail():
     assert check.status == "fail" and check.expected == 4
 
 
-def test_operands_are_taken_as_written_only_the_reported_figure_is_rounded():
-    """'4,2 tỷ … tăng 20% so với năm 2022 (3,6 tỷ)': a reader computes 16,67%; allowing the
-    operands' own rounding (4,15–4,25 over 3,55–3,65) would let 20% pass."""
+def test_a_percentages_operands_stand_for_what_rounds_to_them():
+    """'4,2 tỷ … tăng 20% so với năm 2022 (3,6 tỷ)': 4,2 / 3,6 gives 16,67%, but the report prints
+    both amounts rounded, and 4,25 / 3,55 gives 19,7%, so 20% cannot be called wrong (real
+    annotators judge so: '75,2% is within the rounding of the coarse 2,1'); 25% can."""
     text = "Năm 2023, kinh phí khuyến công của tỉnh đạt 4,2 tỷ đồng, tăng 20% so với năm 2022 (3,6 tỷ đồng)."
-    check = next(c for c in verify_text(text) if c.claim_text == "20%")
-    assert check.status == "fail" and check.expected == Decimal("16.67")
+    assert next(c for c in verify_text(text) if c.claim_text == "20%").status == "ok"
     assert next(c for c in verify_text(text.replace("20%", "17%")) if c.claim_text == "17%").status == "ok"
+    wrong = next(c for c in verify_text(text.replace("20%", "25%")) if c.claim_text == "25%")
+    assert wrong.status == "fail" and wrong.expected == Decimal("16.67")
 
 
 def test_a_bracket_of_names_after_a_count_is_its_list():

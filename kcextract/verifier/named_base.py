@@ -151,6 +151,22 @@ def resolve_subject(ctx: Context, cue_start: int) -> Optional[int]:
     return scored[0][1]
 
 
+def subject_candidates(ctx: Context, cue_start: int, most: int = 4) -> list[int]:
+    """The amounts of the two sentences before a claim whose describing words share a word
+    with the claim's clause, best first (ties kept): candidates to try, not a choice."""
+    lay = ctx.layout
+    wanted = words(ctx.text[lay.clause_start(cue_start):cue_start])
+    if not wanted:
+        return []
+    s0, _ = lay.sentence(cue_start)
+    p0, _ = lay.sentence(max(s0 - 2, 0)) if s0 > 1 else (s0, s0)
+    p0, _ = lay.sentence(max(p0 - 2, 0)) if p0 > 1 else (p0, p0)
+    scored = sorted(((len(wanted & described_words(ctx, i)), -i, i)
+                     for i in ctx.figures_in(p0, cue_start, kinds=("money", "count"))
+                     if i not in ctx.bases and ctx.figures[i].value), reverse=True)
+    return [i for n, _, i in scored if n >= 1][:most]
+
+
 def resolve_plan(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Optional[NamedBase]:
     """'… được giao là 4.500 triệu đồng, … giải ngân 4.185 triệu đồng, đạt 94% kế hoạch':
     a ratio to a plan whose plan is the one figure of the subject's unit, in the

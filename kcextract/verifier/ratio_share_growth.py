@@ -17,7 +17,7 @@ from kcextract.verifier.check import Check, format_auto, round_expected
 from kcextract.verifier.claims import Claim
 from kcextract.verifier.named_base import resolve as resolve_named_base
 from kcextract.verifier.named_base import resolve_earlier_plan, resolve_plan
-from kcextract.verifier.named_base import base_words, described_words, words
+from kcextract.verifier.named_base import base_words, described_words, subject_candidates, words
 from kcextract.verifier.named_base import resolve_subject as resolve_named_subject
 from kcextract.verifier.workspace import (Context, amount_text, compatible, fig_interval, operand_interval,
                                           percentage_operand_interval,
@@ -109,9 +109,11 @@ def _point_fits(rep_iv, point) -> bool:
     return (lo is None or point >= lo - Decimal("1e-9")) and (hi is None or point <= hi + Decimal("1e-9"))
 
 
-def _fitting_bases(ctx: Context, claim: Claim, a: int, candidates: list, rep_iv) -> list:
+def _fitting_bases(ctx: Context, claim: Claim, a: int, candidates: list, rep_iv, within_rounding=False) -> list:
     """(subject, base, recomputed value) for each candidate base that makes the claim
-    hold for subject ``a`` by its value (equal figures prove nothing)."""
+    hold for subject ``a`` by its value (equal figures prove nothing).  A search among
+    any nearby figures needs the exact quotient to fit; among figures already named by
+    the claim's words (``within_rounding``) any reading of the operands as printed will do."""
     x = ctx.figures[a]
     fits = []
     for i in candidates:
@@ -119,9 +121,9 @@ def _fitting_bases(ctx: Context, claim: Claim, a: int, candidates: list, rep_iv)
         if (i == a or not compatible(b, x) or not b.value or b.value == x.value
                 or (claim.relation in ("ratio", "share") and b.value < x.value)):
             continue
-        _, point = _compute(claim.relation, claim.direction, (fig_interval(x), x.value),
-                            (fig_interval(b), Decimal(b.value)))
-        if _point_fits(rep_iv, point):
+        iv, point = _compute(claim.relation, claim.direction, (percentage_operand_interval(x), x.value),
+                             (percentage_operand_interval(b), Decimal(b.value)))
+        if _point_fits(rep_iv, point) or (within_rounding and overlaps(rep_iv, iv)):
             fits.append((a, i, point))
     return fits
 
@@ -199,7 +201,7 @@ def _confirm_with_described_base(ctx: Context, claim: Claim, subject: int, rep_i
                   if i not in (subject, claim.fig) and compatible(f, x) and f.value and f.value != x.value
                   and not ctx.layout.in_quote(f.start)
                   and len(wanted & described_words(ctx, i)) >= MIN_SHARED_WORDS]
-    fits = _fitting_bases(ctx, claim, subject, candidates, rep_iv)
+    fits = _fitting_bases(ctx, claim, subject, candidates, rep_iv, within_rounding=True)
     if len({ctx.figures[i].value for _, i, _ in fits}) != 1:
         return None
     a, i, point = fits[0]
@@ -265,6 +267,15 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
             if confirmed is not None:
                 s, base_i, expected, explanation = confirmed
                 return check("ok", expected, [s, base_i], explanation, by="named subject, value fit")
+        if claim.relation in ("ratio", "share"):
+            # 'Xuất khẩu … sang Hàn Quốc hiện chiếm 34% tổng giá trị xuất khẩu': the words fit
+            # this month's and the year's figure alike; the one that a described whole
+            # makes hold is the subject (confirms only).
+            for candidate in subject_candidates(ctx, claim.cue_start):
+                confirmed = _confirm_with_described_base(ctx, claim, candidate, rep_iv, decimals, unit, r_txt)
+                if confirmed is not None:
+                    s, base_i, expected, explanation = confirmed
+                    return check("ok", expected, [s, base_i], explanation, by="named subject, value fit")
     if not subjects and claim.relation == "share" and claim.fig is not None:
         # 'thương nghiệp chiếm tỷ trọng cao nhất với 82,14%, đạt trên 20.283 tỷ đồng': the
         # part follows its share; the whole is found by value (confirms only).

@@ -83,12 +83,13 @@ def percentage_operand_interval(fig: Figure) -> Interval:
     non-zero digit, since reports compute a percentage first and round the amounts they print."""
     if fig.kind != "money" or fig.qualifier != "exact" or not fig.value:
         return operand_interval(fig)
+    # ('2,1 triệu tỷ đồng, chiếm 75,2% tổng mức' of 2,86 triệu tỷ: 2,15 / 2,86 = 75,2%; the
+    # cap that keeps '2 tỷ' from meaning 1,5–2,5 tỷ in a sum does not apply to a percentage's
+    # operands, which the report printed after computing it.)
     value = Decimal(fig.value)
-    written = unit = precision_unit(fig.text, value)
+    unit = precision_unit(fig.text, value)
     while value % (unit * 10) == 0 and unit * 1000 <= abs(value):
         unit *= 10
-    if unit == written:
-        return operand_interval(fig)          # no trailing zeros: the written precision, capped
     return (value - unit / 2, value + unit / 2)
 
 
