@@ -399,8 +399,58 @@ def apposed_names(ctx: Context, done: set) -> list[Check]:
     return out
 
 
+_LINE_NUMBER = regex.compile(r"^[ \t]*(\d{1,2})[.)][ \t]+\S", regex.MULTILINE)
+_INLINE_NUMBER = regex.compile(r"\((\d{1,2})\)\s*\S")
+NUMBERED_REACH = 400          # characters after a count where its numbered items may begin
+
+
+def _numbered_run(matches) -> list:
+    """The marks 1, 2, 3 … in order from the first '1', stopping at the first gap."""
+    run = []
+    for m in matches:
+        k = int(m.group(1))
+        if (not run and k == 1) or (run and k == len(run) + 1):
+            run.append(m)
+        elif run and k == 1:
+            break                 # a second list starts
+    return run
+
+
+def numbered_lists(ctx: Context, done: set) -> list[Check]:
+    """A count and the numbered items that follow it: '12 nhiệm vụ: (1) …; (2) …' or a
+    title '10 thị trường xuất khẩu lớn nhất' above sections '1. Mỹ', '2. EU', … .  Items
+    numbered inline right after the count's cue are its list (a shortfall fails); numbered
+    sections further on only confirm it."""
+    out = []
+    for i, f in enumerate(ctx.figures):
+        if f.kind != "count" or not f.value or f.start in done or f.of_total is not None or not 2 <= f.value <= 40:
+            continue
+        s0, s1 = ctx.layout.sentence(f.start)
+        inline = _numbered_run(_INLINE_NUMBER.finditer(ctx.text, f.end, s1))
+        if len(inline) >= 2 and inline[0].start() - f.end <= 160 and ":" in ctx.text[f.end:inline[0].start()]:
+            run, stated = inline, True
+        else:
+            run = _numbered_run(_LINE_NUMBER.finditer(ctx.text, s1, min(len(ctx.text), s1 + NUMBERED_REACH * 20)))
+            first_line = run[0].start() if run else None
+            if len(run) < 2 or first_line - s1 > NUMBERED_REACH:
+                continue
+            stated = False
+        n = len(run)
+        status = "ok" if Decimal(n) == Decimal(f.value) else ("fail" if stated else None)
+        if status is None:
+            continue
+        shown = ", ".join(f"({m.group(1)})" if stated else f"{m.group(1)}." for m in run[:3])
+        out.append(Check("count_list", status, f.text, f.start, f.end, Decimal(f.value), Decimal(n),
+                         tuple(Operand(ctx.text[m.start():m.end()], m.start(), m.end(), None) for m in run),
+                         f"Các mục đánh số {shown} … đến {run[-1].group(1)}: {n} mục; báo cáo ghi {f.text}",
+                         ctx.source, str(n), resolved_by="numbered items",
+                         binding="stated" if stated else "inferred"))
+    return out
+
+
 def find(ctx: Context) -> list[Check]:
     """The claim-type entry point (registry): the items are listed in the text."""
     checks = [dataclasses.replace(c, resolved_by="listed items", binding="stated") for c in find_lists(ctx)]
     checks += lead_sentence_lists(ctx, {c.claim_start for c in checks})
-    return checks + apposed_names(ctx, {c.claim_start for c in checks})
+    checks += apposed_names(ctx, {c.claim_start for c in checks})
+    return checks + numbered_lists(ctx, {c.claim_start for c in checks if c.status != "unverifiable"})

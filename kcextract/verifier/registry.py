@@ -29,6 +29,7 @@ RESOLVERS = {
     "table row": "stated: a table's cells, total row or percentage column",
     "listed items": "stated: the items listed after a stated count",
     "items of a listed breakdown": "stated: the counts in the ';' items of a list whose amounts make the total beside the count",
+    "numbered items": "stated when numbered inline after the count's colon, else inferred: items numbered 1, 2, 3 …",
     "names beside the count": "inferred: capitalised names written right after or before a count (confirms only)",
     "same claim in the body": "as the body's check: a headline repeating a claim of the body",
     "levels of a series": "stated: the one level of the same measure stated for each year the claim compares",
