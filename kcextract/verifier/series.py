@@ -43,8 +43,8 @@ def _label_words(f) -> set:
 def _level(ctx: Context, like, year: int, exclude: set) -> Optional[int]:
     """The one figure of ``like``'s measure and unit stated for ``year`` alone."""
     want = _label_words(like)
-    found = [i for i, f in enumerate(ctx.figures)
-             if i not in exclude and f.kind in AMOUNT_KINDS and f.value and compatible(f, like)
+    found = [i for i in ctx.amounts_by_year().get((like.kind, year), []) for f in (ctx.figures[i],)
+             if i not in exclude and compatible(f, like)
              and _years(f) == (year,) and getattr(f, "role", "actual") in ("actual", "estimate", None)
              and (not want or len(want & _label_words(f)) >= min(2, len(want)))]
     values = {ctx.figures[i].value for i in found}
@@ -74,8 +74,8 @@ def _yearly_average(ctx: Context, i: int) -> Optional[Check]:
         return None
     # The levels are what the claim's own words measure: the nearest amount before it in
     # its sentence names the measure, else any amount of the document with the claim's label.
-    likes = [j for j in ctx.figures_in(0, f.start) if ctx.figures[j].kind in AMOUNT_KINDS
-             and _years(ctx.figures[j]) in ((y1,), (y2,))]
+    likes = ctx.amounts_by_year().get((AMOUNT_KINDS[0], y1), []) + ctx.amounts_by_year().get((AMOUNT_KINDS[1], y1), [])
+    likes = sorted(j for j in likes if ctx.figures[j].start < f.start)
     if not likes:
         return None
     first = _level(ctx, ctx.figures[likes[-1]], y1, {i})

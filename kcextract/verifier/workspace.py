@@ -157,6 +157,7 @@ class Context:
         self._claims = None
         self._range_ends: Optional[set[int]] = None
         self._amounts_by_unit: Optional[dict] = None
+        self._amounts_by_year: Optional[dict] = None
         self.part_of: dict[int, int] = {}  # part figure index -> total figure index (sums)
 
     def amounts_by_unit(self) -> dict:
@@ -175,6 +176,18 @@ class Context:
         """The sorted values of :meth:`amounts_by_unit` ``[key]`` (for bisection)."""
         self.amounts_by_unit()
         return self._amount_values[key]
+
+    def amounts_by_year(self) -> dict:
+        """Money and count figures stated for one year alone (their frame's ``period_years``),
+        by (kind, year), built once."""
+        if self._amounts_by_year is None:
+            index: dict = {}
+            for i, f in enumerate(self.figures):
+                years = tuple(getattr(f, "period_years", ()) or ())
+                if f.kind in AMOUNT_KINDS and f.value and len(years) == 1:
+                    index.setdefault((f.kind, years[0]), []).append(i)
+            self._amounts_by_year = index
+        return self._amounts_by_year
 
     @property
     def range_ends(self) -> set[int]:
