@@ -127,3 +127,13 @@ def test_a_headline_repeating_a_body_claim_shares_its_check():
     head = next(c for c in verify_text(text) if c.kind == "growth" and c.claim_start < text.index("\n"))
     assert (head.status, head.resolved_by, head.expected) == ("fail", "same claim in the body", D("90.00"))
     assert all(c.status == "ok" for c in verify_text(text.replace("80%", "90%")) if c.kind == "growth")
+
+
+def test_seed_003s_error_is_explained_as_the_earlier_periods_share():
+    """The issue's own example: 26,7% is 63 / 236, 63 being 145 − 82, the 2018-2020 figure."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "corpus/seeds/003_c333191b0e993c06.txt").read_text(encoding="utf-8")
+    check = next(c for c in verify_text(text) if c.claim_text == "26,7%")
+    assert check.status == "fail" and check.cause == "another period or item"
+    assert "63 / 236" in check.explanation and "145 cơ sở − 82 cơ sở" in check.explanation

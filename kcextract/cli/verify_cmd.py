@@ -5,9 +5,9 @@ import sys
 
 import click
 
-from kcextract.cli.options import jobs_option
+from kcextract.cli.options import db_option, format_option, jobs_option
 from kcextract.inputs import iter_documents
-from kcextract.output import FORMATS, RecordWriter, location
+from kcextract.output import EXIT_BAD_INPUT, EXIT_FINDING, EXIT_OK, RecordWriter, location, nothing_found
 from kcextract.verifier.check import CHECK_FIELDS
 
 SYMBOL = {"ok": "✓", "fail": "✗", "unverifiable": "?"}
@@ -33,17 +33,16 @@ def _table(rows: list, stream) -> None:
         table.add_row(f"[{style}]{SYMBOL[r['status']]}[/]", r["kind"], escape(r["claim_text"]), escape(expected),
                       escape(r["explanation"]), found_by, escape(where))
     counts = {s: sum(1 for c, _ in rows if c.status == s) for s in SYMBOL}
-    console = Console(file=stream, width=max(120, Console().width))
+    console = Console(file=stream)          # the terminal's width: columns fold to fit
     console.print(table)
     console.print(f"{counts['ok']} ✓  {counts['fail']} ✗  {counts['unverifiable']} ?")
 
 
 @click.command()
 @click.argument("inputs", nargs=-1)
-@click.option("--db", "db", default=None, metavar="PATH",
-              help="Also verify every article of a crawled corpus database (see 'kcextract crawl').")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="table: ✓/✗ with reported and recomputed values; jsonl: one check per line; csv: same columns.")
+@db_option(default=None, help="Also verify every article of a crawled corpus database (see 'kcextract crawl').")
+@format_option(default="table",
+               help="table: ✓/✗ with reported and recomputed values; jsonl: one check per line; csv: same columns.")
 @click.option("--only-failures", is_flag=True, help="Only the claims that do not add up.")
 @click.option("--all", "show_all", is_flag=True,
               help="Also list claims that cannot be checked (an operand is missing or ambiguous).")
@@ -72,7 +71,7 @@ def verify(inputs, db, fmt, only_failures, show_all, jobs):
 
     if not inputs and db is None:
         raise click.UsageError("give at least one file, directory or '-', or --db PATH")
-    problems, failed, rows = [], False, []
+    problems, failed, rows, documents_read = [], False, [], 0
 
     def report(problem):
         problems.append(problem)
@@ -81,6 +80,7 @@ def verify(inputs, db, fmt, only_failures, show_all, jobs):
     writer = None if fmt == "table" else RecordWriter(fmt, CHECK_FIELDS)
     documents = iter_documents(inputs, db=db, on_problem=report)
     for doc, analysis in analyse_stream(documents, lambda d: (d.text, d.source), jobs=jobs, verify=True):
+        documents_read += 1
         for message in analysis.problems:       # a number that matched but could not be read
             click.echo(f"Warning: {message}", err=True)
         for check in analysis.checks:
@@ -93,14 +93,16 @@ def verify(inputs, db, fmt, only_failures, show_all, jobs):
                 rows.append((check, location(doc.source, doc.text, check.claim_start)))
             else:
                 writer.write(check.to_dict())
-    if writer is None:
+    if not documents_read and not problems:
+        click.echo(nothing_found("documents", " ".join(inputs) or db), err=True)
+    elif writer is None:
         _table(rows, sys.stdout)
-    else:
+    if writer is not None:
         writer.close()
     if problems:
         click.echo(f"{len(problems)} document(s) could not be read.", err=True)
-        sys.exit(2)
-    sys.exit(1 if failed else 0)
+        sys.exit(EXIT_BAD_INPUT)
+    sys.exit(EXIT_FINDING if failed else EXIT_OK)
 
 
 COMMANDS = [verify]

@@ -77,6 +77,27 @@ def _other_figures(ctx: Context, c: Check) -> Optional[str]:
         a, b = hits[0]
         period = f" ({a.period})" if a.period else ""
         return f"{c.claim_text} đúng bằng {a.text} / {b.text}{period}: có thể lấy số liệu của kỳ hoặc mục khác"
+    if not hits:
+        return _implied_earlier(ctx, c, r, half)
+    return None
+
+
+def _implied_earlier(ctx: Context, c: Check, r: Decimal, half: Decimal) -> Optional[str]:
+    """The reported share is an earlier period's, whose figure the text implies by a change
+    ('145 cơ sở … nhiều hơn 82 cơ sở so với giai đoạn 2018-2020': 63 then; 26,7% = 63 / 236)."""
+    whole = c.operands[-1]
+    for claim in ctx.claims:
+        if claim.relation != "difference" or claim.fig is None:
+            continue
+        subjects = [i for i in ctx.subjects_before(claim.cue_start, like=ctx.figures[claim.fig]) if i != claim.fig]
+        if not subjects:
+            continue
+        x = Decimal(ctx.figures[subjects[0]].value)
+        earlier = x - claim.reported if claim.direction != "down" else x + claim.reported
+        if whole.value and earlier > 0 and abs(earlier / Decimal(whole.value) * HUNDRED - r) <= half + Decimal("1e-9"):
+            period = f" {claim.period}" if claim.period else ""
+            return (f"{c.claim_text} đúng bằng {format_auto(earlier)} / {whole.text}, với {format_auto(earlier)} là số "
+                    f"liệu của kỳ trước{period} ({ctx.figures[subjects[0]].text} − {claim.text}): có thể lấy tỷ lệ của kỳ trước")
     return None
 
 
