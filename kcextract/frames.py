@@ -455,10 +455,16 @@ def _project_parts(text: str, to_norm, sentences, figures: list, k: int):
     s0, s1 = sentences.around(ns)
     line_end = text.find("\n", ne)
     hi = min(s1, line_end if line_end >= 0 else len(text))
-    for later in figures[k + 1:]:
-        if later.kind == "project":
-            hi = min(hi, to_norm(later.start))
+    amount = None
+    for j in range(k + 1, len(figures)):        # the figures up to the next project or the end
+        later = figures[j]                      # of the item: the first money is its amount
+        if to_norm(later.start) >= hi:
             break
+        if later.kind == "project":
+            hi = to_norm(later.start)
+            break
+        if amount is None and later.kind == "money" and later.value_max is None:
+            amount = later.value
     beneficiary = place = None
     lead = cues.cue("BENEFICIARY_LEAD").search(text, ne, hi)
     if lead:
@@ -472,8 +478,6 @@ def _project_parts(text: str, to_norm, sentences, figures: list, k: int):
     head = cues.cue("PLACE_HEAD").search(text, ne, hi)
     if head and (beneficiary is None or head.group(0) not in beneficiary):
         place = _place_from(text, head, hi)
-    amount = next((g.value for g in figures[k + 1:] if g.kind == "money" and to_norm(g.start) < hi
-                   and g.value_max is None), None)
     status = _project_regexes()[0].search(text, ne, hi) or cues.cue("STATUS").search(text, ne, hi)
     if status is None:
         status = _last(cues.cue("STATUS"), text, s0, ns)

@@ -118,29 +118,38 @@ class PeriodIndex:
         else the first after it in its sentence, else the year the text is about (a headline
         before any period is stated)."""
         s0, s1 = sentence
-        i = bisect.bisect_left(self.starts, start)
-        for p in reversed(self.periods[:i]):
+        periods, i = self.periods, bisect.bisect_left(self.starts, start)
+        for k in range(i - 1, -1, -1):          # (index loops: no slice copies, linear overall)
+            p = periods[k]
             if p.end <= s0:
                 break
             if not p.base and p.end <= start:
                 return p
-        after = [p for p in self.periods[i:] if p.start < s1 and p.start >= end and not p.base]
-        if after and after[0].start < clause_end:
-            return after[0]
-        for p in reversed(self.periods[:i]):
+        after = None
+        for k in range(i, len(periods)):
+            p = periods[k]
+            if p.start >= s1:
+                break
+            if p.start >= end and not p.base:
+                after = p
+                break
+        if after is not None and after.start < clause_end:
+            return after
+        for k in range(i - 1, -1, -1):
+            p = periods[k]
             if not p.base and p.end <= s0 and p.years:
                 return p
-        if after:
-            return after[0]
+        if after is not None:
+            return after
         if self.doc_year:
             return Period(start, start, "", (self.doc_year,))
         return None
 
     def base_in(self, lo: int, hi: int) -> Optional[Period]:
         """The last base period inside ``[lo, hi)``."""
-        i = bisect.bisect_left(self.starts, lo)
         found = None
-        for p in self.periods[i:]:
+        for k in range(bisect.bisect_left(self.starts, lo), len(self.periods)):
+            p = self.periods[k]
             if p.start >= hi:
                 break
             if p.base:
@@ -149,9 +158,9 @@ class PeriodIndex:
 
     def in_span(self, lo: int, hi: int) -> Optional[Period]:
         """The last non-base period inside ``[lo, hi)`` (a table header cell's)."""
-        i = bisect.bisect_left(self.starts, lo)
         found = None
-        for p in self.periods[i:]:
+        for k in range(bisect.bisect_left(self.starts, lo), len(self.periods)):
+            p = self.periods[k]
             if p.start >= hi:
                 break
             if not p.base:
