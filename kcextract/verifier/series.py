@@ -40,13 +40,20 @@ def _label_words(f) -> set:
     return words(getattr(f, "label", None) or "")
 
 
+def _same_scope(a, b) -> bool:
+    """Whose the figures are, when both frames say: a province's level is not the country's."""
+    sa, sb = (" ".join((getattr(f, "scope", None) or "").lower().split()) for f in (a, b))
+    return not sa or not sb or sa == sb
+
+
 def _level(ctx: Context, like, year: int, exclude: set) -> Optional[int]:
     """The one figure of ``like``'s measure and unit stated for ``year`` alone."""
     want = _label_words(like)
     found = [i for i in ctx.amounts_by_year().get((like.kind, year), []) for f in (ctx.figures[i],)
              if i not in exclude and compatible(f, like)
              and _years(f) == (year,) and getattr(f, "role", "actual") in ("actual", "estimate", None)
-             and (not want or len(want & _label_words(f)) >= min(2, len(want)))]
+             and (not want or len(want & _label_words(f)) >= min(2, len(want)))
+             and _same_scope(like, f)]
     values = {ctx.figures[i].value for i in found}
     return found[0] if len(values) == 1 else None
 
