@@ -34,7 +34,7 @@ from typing import Iterator, Optional
 from kcextract.exceptions import CorpusBusy, CorpusError
 
 DEFAULT_DB = "kcextract.db"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT = 30.0           # seconds a statement waits for another process's write lock
 
 SCHEMA = """
@@ -160,7 +160,7 @@ CREATE TABLE IF NOT EXISTS crawl_locks (
 );
 """
 # Columns added after a table's first release: (table, column, definition).
-MIGRATIONS = (("frontier", "depth", "INTEGER NOT NULL DEFAULT 0"),)
+MIGRATIONS = (("frontier", "depth", "INTEGER NOT NULL DEFAULT 0"), ("crawl_locks", "pid_start", "TEXT"))
 
 
 def utcnow() -> str:
