@@ -211,6 +211,43 @@ def _confirm_with_described_base(ctx: Context, claim: Claim, subject: int, rep_i
     return a, i, expected, _formula(claim.relation, claim.direction, nums[0], nums[1], e_txt, r_txt, unit)
 
 
+def _confirm_with_derived_plan(ctx: Context, claim: Claim, subject: int, rep_iv, decimals, r_txt):
+    """'Thu ngân sách 6 tháng đạt 4.250 tỷ đồng, đạt 85% dự toán … Đến hết tháng 9 thu 6.300 tỷ
+    đồng, đạt 126% dự toán': the plan the first claim implies (4.250 / 85% = 5.000 tỷ) is the
+    base of a later claim naming the same plan in the same words.  Confirms only."""
+    if claim.relation != "ratio" or claim.fig is None:
+        return None
+    x = ctx.figures[subject]
+    named = words(base_words(ctx, claim.end))
+    if not named:
+        return None
+    for earlier in ctx.claims:
+        if earlier is claim or earlier.start >= claim.start or earlier.relation != "ratio" or earlier.fig is None:
+            continue
+        if claim.start - earlier.start > REACH or words(base_words(ctx, earlier.end)) != named:
+            continue
+        subjects = ctx.subjects_before(earlier.cue_start, like=x)
+        if not subjects or subjects[0] == subject or not earlier.reported:
+            continue
+        e = ctx.figures[subjects[0]]
+        e_iv = fig_interval(ctx.figures[earlier.fig])
+        if None in e_iv or e_iv[0] <= 0:
+            continue
+        lo_x, hi_x = percentage_operand_interval(x)
+        lo_e, hi_e = percentage_operand_interval(e)
+        # x / (e / p) × 100 = p × x / e, over every reading of the three printed numbers.
+        iv = (e_iv[0] * lo_x / hi_e, e_iv[1] * hi_x / lo_e)
+        point = Decimal(earlier.reported) * Decimal(x.value) / Decimal(e.value)
+        if overlaps(rep_iv, iv):
+            plan = Decimal(e.value) * HUNDRED / Decimal(earlier.reported)
+            nums, plan_txt = amount_text([x, e], plan, with_unit=True)
+            expected = round_expected(point, decimals)
+            return expected, [subject, subjects[0], earlier.fig], (
+                f"kế hoạch suy từ {e.text} đạt {earlier.text}: {plan_txt}; {nums[0]} / {plan_txt} = "
+                f"{pct(expected, decimals)}, báo cáo ghi {r_txt}%")
+    return None
+
+
 def evaluate(ctx: Context, claim: Claim) -> Check:
     """The check of one ratio/share/growth/multiple claim."""
     kind = "growth" if claim.relation == "multiple" else claim.relation
@@ -309,6 +346,10 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
             if described is not None:
                 s, base_i, expected, explanation = described
                 return check("ok", expected, [s, base_i], explanation, by="described like its subject")
+        derived = _confirm_with_derived_plan(ctx, claim, subjects[0], rep_iv, decimals, r_txt)
+        if derived is not None:
+            expected, ops, explanation = derived
+            return check("ok", expected, ops, explanation, by="plan implied by an earlier claim")
         x = ctx.figures[subjects[0]]
         implied = _implied(claim.relation, claim.direction, claim.reported, Decimal(x.value))
         _, imp = amount_text([x], implied, with_unit=True, max_decimals=0)

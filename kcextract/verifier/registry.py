@@ -40,6 +40,7 @@ RESOLVERS = {
     "exports and imports named": "inferred: the exports and imports the words before them name (trade balance)",
     "total of a sum": "inferred: the total of a breakdown the subject is a part of",
     "plan in the sentence": "inferred: the one plan figure of the sentence",
+    "plan implied by an earlier claim": "inferred: the plan an earlier 'đạt X% kế hoạch' claim implies (confirms only)",
     "plan of the named year": "inferred: the plan figure of the year the claim names",
     "same thing, named period": "inferred: the figure of the same thing for the period the claim names",
     "named base": "inferred: the earlier figure the claim's words describe best",
