@@ -32,6 +32,7 @@ RESOLVERS = {
     "numbered items": "stated when numbered inline after the count's colon, else inferred: items numbered 1, 2, 3 …",
     "names beside the count": "inferred: capitalised names written right after or before a count (confirms only)",
     "same claim in the body": "as the body's check: a headline repeating a claim of the body",
+    "shares listed together": "stated: percentages listed after a 'chiếm' claim, each named, parts of one whole",
     "levels of a series": "stated: the one level of the same measure stated for each year the claim compares",
     "implied by a stated change": "stated: level and change in one clause; base = level − change",
     "total and count stated": "inferred: an average against a total and a count stated nearby (confirms only)",
