@@ -178,13 +178,18 @@ def per_unit_of(text: str, lead_lo: int, start: int, end: int) -> Optional[str]:
 
 
 def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi: int, per: Optional[str],
-            signed: bool = False, lead: Optional[str] = None) -> str:
+            signed: bool = False, lead: Optional[str] = None, sentence_lo: Optional[int] = None) -> str:
     """The part a figure plays in its clause (see :data:`ROLES`); ``base`` is decided by the caller.
     ``lead`` replaces the words before the figure where they are elsewhere (a table cell's header)."""
     cues = _cues()
     before = text[max(lead_lo, start - 25):start]
     after = text[end:min(clause_hi, end + 30)]
     if kind == "percent":
+        if lead is not None:                      # a table column: its header says
+            if cues.cue("GROWTH_HEADER").search(lead):
+                return "growth"
+            if cues.cue("SHARE_HEADER").search(lead):
+                return "share"
         if signed or _last(cues.cue("GROWTH"), before, 0, len(before)) and not cues.cue("SHARE").search(before):
             return "growth"
         if cues.cue("SHARE").search(before):
@@ -193,8 +198,8 @@ def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi:
             return "ratio"
         if cues.cue("BASE").match(after.lstrip()):
             return "growth"                       # '12,8% so với cùng kỳ'
-        if cues.cue("RATIO_LEAD").search(text, lead_lo, start):
-            return "ratio"                        # 'tỷ lệ giải ngân … (62,75%)'
+        if cues.cue("RATIO_LEAD").search(text, min(lead_lo, sentence_lo if sentence_lo is not None else lead_lo), start):
+            return "ratio"                        # 'tỷ lệ giải ngân … (62,75%), … (100%)'
         if cues.cue("SHARE_WEAK").search(before):
             return "share"                        # 'bằng 19,9% cả nước', 'tương đương 80% số lao động'
         return "growth"
@@ -379,7 +384,7 @@ def frame_figures(norm, sentences, tables, figures: list, periods: Optional[Peri
             role = "base"
             period = periods.base_in(base_cue.start(), ns) or period
         else:
-            role = role_of(f.kind, text, lead_lo, ns, ne, hi, per, signed)
+            role = role_of(f.kind, text, lead_lo, ns, ne, hi, per, signed, sentence_lo=s0)
             # '(cùng kỳ năm 2021 tăng 4,2%)', 'So với cùng kỳ năm 2022 (đạt 39,15%)': a figure in
             # the parenthesis of a comparison base is the base's.
             paren = text.rfind("(", max(s0, ns - 60), ns)
