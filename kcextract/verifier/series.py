@@ -157,9 +157,37 @@ def _between_levels(ctx: Context, i: int) -> Optional[Check]:
                  resolved_by="levels of a series", binding="stated")
 
 
+def _multiple(ctx: Context, claim) -> Optional[Check]:
+    """'năm 2023 đạt 12,6 tỷ USD, gấp 2,1 lần so với năm 2020': the level of the subject's year
+    over the level of the year named."""
+    m = regex.search(r"(?:19|20)\d\d", claim.period or "")
+    subjects = ctx.subjects_before(claim.cue_start)
+    if not m or not subjects:
+        return None
+    x = ctx.figures[subjects[0]]
+    years = _years(x)
+    base_year = int(m.group(0))
+    if len(years) != 1 or years[0] == base_year:
+        return None
+    base = _level(ctx, x, base_year, {subjects[0]})
+    if base is None:
+        return None
+    y = ctx.figures[base]
+    lx, hx = fig_interval(x)
+    ly, hy = fig_interval(y)
+    point = Decimal(x.value) / Decimal(y.value)
+    decimals = len(claim.text.split(",")[1]) if "," in claim.text else 0
+    step = Decimal(1).scaleb(-decimals)
+    status = "ok" if overlaps((claim.reported - step / 2, claim.reported + step / 2), (lx / hy, hx / ly)) else "fail"
+    explanation = f"{x.text} / {y.text} = {format_auto(point, 2)} lần ({years[0]} so với {base_year}), báo cáo ghi gấp {claim.text} lần"
+    return Check("growth", status, claim.text, claim.start, claim.end, claim.reported, point.quantize(Decimal("0.01")),
+                 (operand(x), operand(y)), explanation, ctx.source, format_auto(point, 2) + " lần",
+                 resolved_by="levels of a series", binding="stated")
+
+
 def find(ctx: Context) -> list[Check]:
     """The claim-type entry point (registry)."""
-    out = []
+    out = [c for c in (_multiple(ctx, claim) for claim in ctx.claims if claim.relation == "multiple") if c]
     for i, f in enumerate(ctx.figures):
         if f.value is None or f.kind == "project":
             continue
