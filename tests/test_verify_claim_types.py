@@ -137,3 +137,18 @@ def test_seed_003s_error_is_explained_as_the_earlier_periods_share():
     check = next(c for c in verify_text(text) if c.claim_text == "26,7%")
     assert check.status == "fail" and check.cause == "another period or item"
     assert "63 / 236" in check.explanation and "145 cơ sở − 82 cơ sở" in check.explanation
+
+
+def test_a_claim_type_that_needs_what_no_earlier_one_provides_is_refused(tmp_path):
+    import pytest
+    import yaml
+
+    from kcextract.exceptions import PatternFileError
+    from kcextract.verifier.cues import RELATIONS_FILE
+
+    data = yaml.safe_load(RELATIONS_FILE.read_text(encoding="utf-8"))
+    data["claim_types"] = [t for t in data["claim_types"] if t["id"] != "sums"]      # part_of never provided
+    bad = tmp_path / "relations.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(PatternFileError, match="part_of"):
+        claim_types.__wrapped__(bad)

@@ -53,6 +53,7 @@ RESOLVERS = {
 }
 
 _KEYS = {"id", "module", "produces", "note"}
+_OPTIONAL = {"provides", "needs"}
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class ClaimType:
     produces: tuple
     note: str
     find: Callable
+    provides: tuple = ()
+    needs: tuple = ()
 
 
 @lru_cache(maxsize=None)
@@ -73,10 +76,14 @@ def claim_types(path: Path = RELATIONS_FILE) -> tuple[ClaimType, ...]:
     entries = data.get("claim_types") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise PatternFileError(path, None, "claim_types", "a list of claim types is required")
-    out = []
+    out, provided = [], set()
     for entry in entries:
         eid = entry.get("id", "?") if isinstance(entry, dict) else "?"
-        check_keys(entry, _KEYS, path, eid)
+        check_keys(entry, _KEYS | _OPTIONAL, path, eid)
+        missing = set(entry.get("needs", [])) - provided
+        if missing:
+            raise PatternFileError(path, eid, "needs", f"{sorted(missing)} is provided by no claim type before it")
+        provided |= set(entry.get("provides", []))
         for key in _KEYS:
             if key not in entry:
                 raise PatternFileError(path, eid, key, "missing")
@@ -90,5 +97,6 @@ def claim_types(path: Path = RELATIONS_FILE) -> tuple[ClaimType, ...]:
         find = getattr(module, "find", None)
         if not callable(find):
             raise PatternFileError(path, eid, "module", "the module has no find(ctx) function")
-        out.append(ClaimType(eid, entry["module"], tuple(entry["produces"]), entry["note"], find))
+        out.append(ClaimType(eid, entry["module"], tuple(entry["produces"]), entry["note"], find,
+                             tuple(entry.get("provides", [])), tuple(entry.get("needs", []))))
     return tuple(out)

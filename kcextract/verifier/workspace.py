@@ -158,7 +158,9 @@ class Context:
         self._range_ends: Optional[set[int]] = None
         self._amounts_by_unit: Optional[dict] = None
         self._amounts_by_year: Optional[dict] = None
-        self.part_of: dict[int, int] = {}  # part figure index -> total figure index (sums)
+        # part figure index -> total figure index: provided by the 'sums' claim type and read
+        # by those that declare 'needs: [part_of]' (patterns/relations.yaml, checked at load)
+        self.part_of: dict[int, int] = {}
 
     def amounts_by_unit(self) -> dict:
         """Money and count figures with a positive value, by unit key, sorted by value
