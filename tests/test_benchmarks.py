@@ -1,0 +1,37 @@
+"""The benchmark runs end to end on a tiny text and its rows agree with each other (no timing is
+asserted: performance is read from ``python -m benchmarks``, never from a test)."""
+from __future__ import annotations
+
+import json
+
+from benchmarks import texts
+from benchmarks.__main__ import main
+
+
+def test_the_corpus_is_the_projects_own_documents_repeated_whole():
+    distinct = dict(texts.documents())
+    assert any(s.startswith("corpus/seeds/") for s in distinct)
+    assert any(s.startswith("tests/articles") for s in distinct)
+    assert any(s.startswith("http://127.0.0.1") for s in distinct)          # fixture pages' text
+    assert not any(s.startswith("shared/") for s in distinct)               # only with --shared
+    corpus = texts.corpus(0.6)
+    assert texts.size_of(t for _, t in corpus) >= 0.6e6
+    assert all(distinct[source.rsplit("#", 1)[0]] == text for source, text in corpus)
+    assert {p.family for p in texts.pages()} >= {"nukeviet", "wordpress", "liferay", "sharepoint", "generic"}
+    single = texts.single_document(0.05)
+    assert 0.05e6 <= len(single.encode()) < 0.07e6
+
+
+def test_a_tiny_run_reports_every_row_consistently(tmp_path, capsys):
+    out = tmp_path / "result.json"
+    assert main(["--quick", "--mb", "0.03", "--single", "0.01", "--tokenize-mb", "0.01", "--jobs", "2",
+                 "--no-startup", "--json", str(out)]) == 0
+    result = json.loads(out.read_text(encoding="utf-8"))
+    rows = result["rows"]
+    assert rows["(c) extract"]["count"] == rows["(c) extract, tag cache kept"]["count"] \
+        == rows["(c) extract --jobs 2, tag cache kept"]["count"] > 0
+    assert rows["(d) verify (extraction included)"]["count"] > 0
+    assert set(result["ratios"]) and all(v > 0 for v in result["ratios"].values() if v is not None)
+    assert set(result["html_to_text"]) >= {"nukeviet", "wordpress", "liferay", "sharepoint", "generic"}
+    assert result["seed_f1"]["money"] >= 0.98 and result["single_documents"][0]["mb"] >= 0.01
+    assert "seed-corpus F1" in capsys.readouterr().out
