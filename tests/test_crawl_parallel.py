@@ -23,9 +23,10 @@ DELAY = 0.15
 
 
 def one_at_a_time(timeline) -> bool:
-    """No two answered requests of one server overlap."""
+    """No two answered requests of one server overlap (the server notes an answer's end a moment
+    after sending it, so 30 ms of slack; the fetchers here wait at least 100 ms between requests)."""
     spans = sorted((start, end) for _, start, end in timeline)
-    return all(later[0] >= earlier[1] - 0.005 for earlier, later in zip(spans, spans[1:]))
+    return all(later[0] >= earlier[1] - 0.03 for earlier, later in zip(spans, spans[1:]))
 
 
 def window(timeline) -> tuple:
@@ -60,7 +61,7 @@ def test_sites_sharing_a_host_are_one_group_crawled_in_turn(tmp_path):
         other = make_site(tmp_path, nv, "nv-other", "nukeviet", ["/vi/news/hoat-dong-khuyen-cong/page-2/"])
         press = make_site(tmp_path, wp, "wp", "wordpress", ["/category/khuyen-cong/"])
         groups = host_groups([news, press, other])
-        outcomes = crawl_sites(db, [news, press, other], lambda group: test_fetcher(delay=0.05), workers=4)
+        outcomes = crawl_sites(db, [news, press, other], lambda group: test_fetcher(delay=0.1), workers=4)
         nv_times = list(nv.timeline)
     assert [[s.name for s in g] for g in groups] == [["nv-news", "nv-other"], ["wp"]]
     assert [o.site.name for o in outcomes] == ["nv-news", "wp", "nv-other"]
