@@ -60,6 +60,7 @@ SITE_KEYS = {
     "allowed_hosts": ((list,), "other hosts that belong to the site (www., beta., mirrors)"),
     "encoding": ((str,), "charset to assume when the server declares none"),
     "max_list_pages": ((int,), "how many list pages a start URL's 'next page' chain may follow (default 100)"),
+    "recheck": ((str, int, float), "how often 'kcextract monitor' re-fetches stored articles (30m, 6h, 1d, 1w)"),
     "selectors": ((dict,), "CSS selectors overriding the family preset: " + ", ".join(SELECTOR_KEYS)),
 }
 REQUIRED_SITE_KEYS = ("name", "base_url", "cms", "start_urls")
@@ -211,6 +212,7 @@ class Site:
     selectors: dict = field(default_factory=dict)
     path: str = ""
     max_list_pages: int = DEFAULT_MAX_LIST_PAGES
+    recheck: float | None = None      # seconds; None: the monitor's --recheck
 
     @property
     def family(self) -> Family:
@@ -279,6 +281,14 @@ def load_site(path) -> Site:
         raise SiteConfigError(f"{path}: key 'delay' must be >= 0")
     if "max_list_pages" in data and data["max_list_pages"] < 1:
         raise SiteConfigError(f"{path}: key 'max_list_pages' must be >= 1")
+    recheck = None
+    if "recheck" in data:
+        from kcextract.monitor.durations import parse_duration
+
+        try:
+            recheck = parse_duration(data["recheck"])
+        except ValueError as exc:
+            raise SiteConfigError(f"{path}: key 'recheck': {exc}") from None
     return Site(
         name=data["name"],
         base_url=base,
@@ -296,6 +306,7 @@ def load_site(path) -> Site:
         selectors=_check_selectors(path, data.get("selectors", {})),
         path=str(path),
         max_list_pages=data.get("max_list_pages", DEFAULT_MAX_LIST_PAGES),
+        recheck=recheck,
     )
 
 

@@ -171,3 +171,14 @@ def test_family_presets_load(name):
 def test_key_tables_documented():
     assert all(description for _, description in SITE_KEYS.values())
     assert all(SELECTOR_KEYS.values())
+
+
+def test_a_site_file_sets_how_often_the_monitor_rechecks_its_articles(tmp_path):
+    from kcextract.monitor.passes import site_recheck
+
+    site = load_site(_write(tmp_path, MINIMAL + 'recheck = "6h"\n'))
+    assert site.recheck == 21600.0 and site_recheck(site, 86400) == 21600.0
+    assert load_site(_write(tmp_path, MINIMAL, "plain.toml")).recheck is None
+    assert site_recheck(load_site(tmp_path / "plain.toml"), 86400) == 86400
+    with pytest.raises(SiteConfigError, match="recheck"):
+        load_site(_write(tmp_path, MINIMAL + 'recheck = "soon"\n', "bad.toml"))
