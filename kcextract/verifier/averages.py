@@ -17,7 +17,6 @@ from kcextract.verifier.tolerance import interval, overlaps, precision_unit
 from kcextract.verifier.workspace import Context, amount_text, compatible, fig_interval, operand
 
 LOOK_BACK_SENTENCES = 4
-_CHANGE_BEFORE = regex.compile(r"(tăng|giảm)\s+(?:\p{L}+\s+){0,2}$", regex.IGNORECASE)
 HUNDRED = Decimal(100)
 
 
@@ -33,10 +32,10 @@ def _window_start(ctx: Context, pos: int) -> int:
 def _signed_growth(ctx: Context, i: int):
     """The growth a percentage states ('tăng 34,8%' → +34,8; 'giảm 5%' → −5), or None."""
     f = ctx.figures[i]
-    m = _CHANGE_BEFORE.search(ctx.text[max(0, f.start - 30):f.start])
+    m = ctx.cues.phrase("change_word_before").search(ctx.text[max(0, f.start - 30):f.start])
     if f.kind != "percent" or f.value is None or not m:
         return None
-    return Decimal(f.value) if m.group(1).lower() == "tăng" else -Decimal(f.value)
+    return Decimal(f.value) if m.group("dir").lower() == "tăng" else -Decimal(f.value)
 
 
 def average_growths(ctx: Context) -> list[Check]:

@@ -14,7 +14,7 @@ import dataclasses
 from decimal import Decimal
 from typing import Callable, Optional
 
-from kcextract.verifier.check import Check, format_auto
+from kcextract.verifier.check import Check, format_auto, scale_of
 from kcextract.verifier.workspace import Context
 
 HUNDRED = Decimal(100)
@@ -121,11 +121,7 @@ def _sum_parts(ctx: Context, c: Check) -> Optional[str]:
 
 
 def _unit(c: Check) -> Decimal:
-    text = c.claim_text.lower()
-    for word, mult in (("tỷ", 10 ** 9), ("tỉ", 10 ** 9), ("triệu", 10 ** 6), ("nghìn", 10 ** 3), ("ngàn", 10 ** 3)):
-        if word in text:
-            return Decimal(mult)
-    return Decimal(1)
+    return scale_of(c.claim_text)[0]
 
 
 def _unit_slip(ctx: Context, c: Check) -> Optional[str]:

@@ -6,11 +6,15 @@ written the way the page writes numbers.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
+import regex
+
 from kcextract.figure import plain_number
+from kcextract.patterns import load_patterns
 
 CHECK_KINDS = ("ratio", "share", "growth", "difference", "sum", "count_list", "average")
 BINDINGS = ("stated", "inferred")
@@ -127,25 +131,32 @@ def format_auto(value: Decimal, max_decimals: int = 2) -> str:
     return format_vn(value, max_decimals)
 
 
-_SCALE_NAMES = ((Decimal(10) ** 9, "tỷ"), (Decimal(10) ** 6, "triệu"), (Decimal(10) ** 3, "nghìn"))
-
-
 def scale_of(text: str) -> tuple[Decimal, str]:
-    """The scale word a money figure is written in, and its multiplier.
+    """The scale word a money figure is written in (lexicon SCALE), its multiplier and the
+    name explanations use for it (lexicon SCALE_NAME).
 
     >>> scale_of("56.147 triệu đồng")
     (Decimal('1000000'), 'triệu')
     >>> scale_of("2,52 tỉ đồng")
     (Decimal('1000000000'), 'tỷ')
+    >>> scale_of("1.784,8 nghìn tỷ đồng")
+    (Decimal('1000000000000'), 'nghìn tỷ')
     >>> scale_of("24.000 USD")
     (Decimal('1'), '')
     """
-    low = text.lower()
-    for mult, name in _SCALE_NAMES:
-        words = ("tỷ", "tỉ") if name == "tỷ" else (("nghìn", "ngàn") if name == "nghìn" else (name,))
-        if any(w in low for w in words):
-            return mult, name
-    return Decimal(1), ""
+    lexicon = load_patterns().lexicon
+    m = _scale_words().search(text)
+    if not m:
+        return Decimal(1), ""
+    mult = Decimal(lexicon.meaning("SCALE", m.group(0)))
+    names = {Decimal(v): k for k, v in lexicon.meanings["SCALE_NAME"].items()}
+    return mult, names.get(mult, " ".join(m.group(0).split()))
+
+
+@functools.lru_cache(maxsize=1)
+def _scale_words() -> regex.Pattern:
+    return regex.compile(r"(?<!\p{L})" + load_patterns().lexicon.alternation("SCALE") + r"(?!\p{L})",
+                         regex.IGNORECASE)
 
 
 def format_in_scale(value: Decimal, mult: Decimal, name: str, max_decimals: int = 3) -> str:

@@ -14,14 +14,9 @@ import regex
 
 from kcextract.verifier.workspace import AMOUNT_KINDS, Context, compatible
 
-# A period named after "so với" (the time the base figure belongs to).
-_PERIOD = regex.compile(
-    r"(?:năm|giai\s+đoạn|thời\s+kỳ|kỳ|quý\s+\w+|tháng\s+\d+)\s+\d{4}(?:\s*[-–]\s*\d{4})?"
-    r"|cùng\s+kỳ(?:\s+năm\s+(?:trước|\d{4}))?", regex.IGNORECASE)
-_SO_VOI = regex.compile(r"(?<!\p{L})so\s+với(?!\p{L})", regex.IGNORECASE)
-_CLAUSE_BREAK = regex.compile(r"[,;)]|\s(?:và|nhưng)\s")
-# 'nhiều hơn 82': the 'hơn' belongs to the cue, it is not the qualifier 'more than'.
-_COMPARATIVE = regex.compile(r"(?:nhiều|ít|cao|thấp)\s+hơn")
+# The words these read are phrases of patterns/relations.yaml: so_voi, period_after_so_voi
+# (the time the base figure belongs to), clause_break, comparative ('nhiều hơn 82': the 'hơn'
+# belongs to the cue, it is not the qualifier 'more than').
 
 
 @dataclass
@@ -45,7 +40,7 @@ class Claim:
 def _clause_end(ctx: Context, pos: int) -> int:
     """Where the clause that continues after ``pos`` ends (',' ';' ')' or the sentence)."""
     _, s_end = ctx.layout.sentence(pos)
-    m = _CLAUSE_BREAK.search(ctx.text, pos, s_end)
+    m = ctx.cues.phrase("clause_break").search(ctx.text, pos, s_end)
     return m.start() if m else s_end
 
 
@@ -68,10 +63,10 @@ def find_base(ctx: Context, pos: int) -> Optional[int]:
 
 def _period_after(ctx: Context, pos: int) -> Optional[str]:
     end = _clause_end(ctx, pos)
-    m = _SO_VOI.search(ctx.text, pos, end)
+    m = ctx.cues.phrase("so_voi").search(ctx.text, pos, end)
     if not m:
         return None
-    p = _PERIOD.search(ctx.text, m.end(), end)
+    p = ctx.cues.phrase("period_after_so_voi").search(ctx.text, m.end(), end)
     return " ".join(p.group(0).split()) if p else None
 
 
@@ -103,14 +98,14 @@ def read_claims(ctx: Context) -> list[Claim]:
             continue
         cue, m = hit
         cue_start = before_start + m.start()
-        comparative = bool(_COMPARATIVE.search(m.group(0)))
+        comparative = bool(ctx.cues.phrase("comparative").search(m.group(0)))
         if f.kind == "percent" and "điểm" in f.text.lower():
             continue          # '1,5 điểm phần trăm': a change of a rate, not a growth of an amount
         if f.kind == "percent":
             relation = {"ratio": "ratio", "share": "share", "change": "growth"}[cue.relation]
         elif f.kind in AMOUNT_KINDS and cue.relation == "change":
             # An amount after tăng/giảm is a difference only when compared to something.
-            if not comparative and not _SO_VOI.search(text, f.end, _clause_end(ctx, f.end)):
+            if not comparative and not ctx.cues.phrase("so_voi").search(text, f.end, _clause_end(ctx, f.end)):
                 continue
             relation = "difference"
         else:

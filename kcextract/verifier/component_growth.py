@@ -19,7 +19,6 @@ from kcextract.verifier.tolerance import overlaps
 from kcextract.verifier.workspace import Context, fig_interval, operand, pct
 
 HUNDRED = Decimal(100)
-_GROWTH_AFTER = regex.compile(r"^\s*,?\s*(tăng|giảm)\s+(?:\p{L}+\s+){0,2}$", regex.IGNORECASE)
 
 
 def _growth_of(ctx: Context, i: int) -> Optional[tuple[int, Decimal]]:
@@ -29,10 +28,10 @@ def _growth_of(ctx: Context, i: int) -> Optional[tuple[int, Decimal]]:
     if k >= len(ctx.figures) or ctx.figures[k].kind != "percent":
         return None
     p = ctx.figures[k]
-    m = _GROWTH_AFTER.match(ctx.text[f.end:p.start])
+    m = ctx.cues.phrase("change_word_between").match(ctx.text[f.end:p.start])
     if not m or p.value is None:
         return None
-    return k, (Decimal(p.value) if m.group(1).lower() == "tăng" else -Decimal(p.value))
+    return k, (Decimal(p.value) if m.group("dir").lower() == "tăng" else -Decimal(p.value))
 
 
 def find(ctx: Context) -> list[Check]:

@@ -22,7 +22,7 @@ RELATIONS_FILE = PATTERN_DIR / "relations.yaml"
 KEYS = {"id", "role", "relation", "direction", "regex", "values", "note", "match", "no_match"}
 REQUIRED = {"id", "role", "regex", "note", "match"}
 ROLES = {"qualifier", "claim", "base", "parts", "total", "list", "announce", "partial", "multiple",
-         "implied", "average", "list_lead", "balance", "balance_side", "remainder", "besides"}
+         "implied", "average", "list_lead", "balance", "balance_side", "remainder", "besides", "phrase"}
 RELATIONS = {"ratio", "share", "change", "multiple"}
 DIRECTIONS = {"up", "down"}
 FLAGS = regex.VERBOSE | regex.IGNORECASE | regex.V1
@@ -46,12 +46,20 @@ class Cues:
 
     def __init__(self, entries: list[Cue]):
         self.entries = entries
+        self._by_id = {c.id: c for c in entries}
 
     def role(self, role: str) -> list[Cue]:
         return [c for c in self.entries if c.role == role]
 
     def first(self, role: str) -> Cue:
         return self.role(role)[0]
+
+    def phrase(self, cue_id: str) -> regex.Pattern:
+        """The compiled pattern of the named ``phrase`` entry (a word list a claim type reads)."""
+        try:
+            return self._by_id[cue_id].pattern
+        except KeyError:
+            raise KeyError(f"relations.yaml has no entry {cue_id!r}") from None
 
     def claim_before(self, text: str) -> Optional[tuple[Cue, regex.Match]]:
         """The claim cue the text ends with (first in file order), if any.

@@ -19,7 +19,6 @@ from kcextract.verifier.layout import BULLET
 
 _SPLIT_MAJOR = regex.compile(r";")
 LEAD_LOOK_BACK = 3     # sentences between a count and the 'Các … gồm:' sentence that lists it
-_SPLIT_MINOR = regex.compile(r",|\s(?:và|hoặc)\s")
 _STRIP = " \t.;:,–-—…"
 
 
@@ -47,7 +46,7 @@ def _items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
 
     items = clean(split(start, end, _SPLIT_MAJOR))
     if len(items) == 1:
-        return clean(split(items[0][0], items[0][1], _SPLIT_MINOR))
+        return clean(split(items[0][0], items[0][1], ctx.cues.phrase("or_and_joint")))
     # 'đề án “A”; đề án “B”; đề án “C” và đề án “D”': the last two items are joined by
     # 'và' instead of ';' — split there when what follows opens like the other items.
     # The items' shared first word ('đề án “…”', 'khu ẩm thực …'), if they have one.
@@ -56,7 +55,9 @@ def _items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
     out = []
     for a, b in items:
         pos = a
-        for m in regex.finditer(r"\s(?:và|hoặc)\s", masked[a - start:b - start]):
+        for m in ctx.cues.phrase("or_and_joint").finditer(masked[a - start:b - start]):
+            if m.group(0) == ",":
+                continue
             cut = a + m.start()
             after = a + m.end()
             if head and _first_word(ctx, (after, b)) == head:
@@ -233,7 +234,8 @@ def find_lists(ctx: Context) -> list[Check]:
         inner = [j for j in ctx.figures_in(list_start, list_end)
                  if paren or lay.paren(ctx.figures[j].start) is None]
         named_items = all(_starts_with(ctx.text[a:b], f.unit) for a, b in items)
-        names_are = not paren and m.group(0).strip().lower().endswith("là")   # '… lần lượt là A, B và C'
+        # '… lần lượt là A, B và C': names after 'là' are the list
+        names_are = not paren and bool(ctx.cues.phrase("la_before_count").search(m.group(0).strip() + " "))
         if not paren and not bullets and ":" not in m.group(0) and not named_items and not names_are:
             continue      # 'tối đa 02 gian hàng, bao gồm chi phí thuê …': 'including', not a list
         if not named_items and not named_things and any(
@@ -317,7 +319,7 @@ def lead_sentence_lists(ctx: Context, done: set) -> list[Check]:
         elif items and len(items) + 1 == f.value:
             # '…; hộ kinh doanh C và HTX D': the last two items joined by 'và' before a name.
             a, b = items[-1]
-            cut = regex.search(r"\s(?:và)\s+(?=\p{Lu})", ctx.text[a:b])
+            cut = ctx.cues.phrase("and_before_name").search(ctx.text[a:b])
             if cut:
                 items = items[:-1] + [(a, a + cut.start()), (a + cut.end(), b)]
         if len(items) < 2:
@@ -341,10 +343,9 @@ def lead_sentence_lists(ctx: Context, done: set) -> list[Check]:
 
 
 _NAME = regex.compile(r"\p{Lu}[\p{L}\d.\-’']*(?:\s+(?:\p{Lu}[\p{L}\d.\-’']*|-|\d+))*")
-_NAME_SEP = regex.compile(r"\s*(?:,|\svà\s|;)\s*")
 
 
-def _names_at(text: str, pos: int, end: int) -> list[tuple[int, int]]:
+def _names_at(text: str, pos: int, end: int, separator) -> list[tuple[int, int]]:
     """Capitalised names written one after another from ``pos`` ('Việt Nam, Trung Quốc và
     Thái Lan'), up to the first piece that is not a name."""
     spans = []
@@ -354,7 +355,7 @@ def _names_at(text: str, pos: int, end: int) -> list[tuple[int, int]]:
             break
         stop = m.end() - (len(m.group(0)) - len(m.group(0).rstrip(".")))   # 'Thái Lan.' ends the sentence
         spans.append((m.start(), stop))
-        sep = _NAME_SEP.match(text, m.end(), end)
+        sep = separator.match(text, m.end(), end)
         if not sep:
             break
         pos = sep.end()
@@ -367,6 +368,7 @@ def apposed_names(ctx: Context, done: set) -> list[Check]:
     'Bắc Giang, Cần Thơ, Vĩnh Long là ba địa phương …'.  Where such a run of names ends
     is a guess, so it confirms a count and never accuses one."""
     out = []
+    separator = ctx.cues.phrase("name_separator")
     for i, f in enumerate(ctx.figures):
         if f.kind != "count" or not f.value or f.start in done or f.of_total is not None or f.value > 30:
             continue
@@ -374,17 +376,17 @@ def apposed_names(ctx: Context, done: set) -> list[Check]:
         # The names follow the counted noun, perhaps after a word or two of it the
         # extractor left out ('3 chuỗi siêu thị Co.op Mart, …').
         gap = regex.match(r"(?:\s+\p{Ll}+){0,3}\s+(?=\p{Lu})", ctx.text[f.end:min(s1, f.end + 30)])
-        after = _names_at(ctx.text, f.end + gap.end(), s1) if gap else []
+        after = _names_at(ctx.text, f.end + gap.end(), s1, separator) if gap else []
         before = []
-        lead = regex.search(r"(?<!\p{L})là\s+$", ctx.text[max(s0, f.start - 8):f.start])
+        lead = ctx.cues.phrase("la_before_count").search(ctx.text[max(s0, f.start - 8):f.start])
         if lead:
             # The longest run of names that ends right before 'là' ('Trong đó, Bắc Giang,
             # Cần Thơ, Vĩnh Long là ba địa phương': the run starts after 'Trong đó, ').
             names_end = len(ctx.text[:f.start - len(lead.group(0))].rstrip())
-            starts = [s0] + [s0 + m.end() for m in _NAME_SEP.finditer(ctx.text[s0:names_end])]
+            starts = [s0] + [s0 + m.end() for m in separator.finditer(ctx.text[s0:names_end])]
             for start in starts:
                 start += len(ctx.text[start:names_end]) - len(ctx.text[start:names_end].lstrip())
-                spans = _names_at(ctx.text, start, names_end)
+                spans = _names_at(ctx.text, start, names_end, separator)
                 if spans and spans[-1][1] == names_end:
                     before = spans
                     break

@@ -45,7 +45,7 @@ def base_words(ctx: Context, claim_end: int) -> str:
     """The words after a reported figure that name its base, to the end of the clause
     ('tổng giải ngân' in '…, chiếm 68,4% tổng giải ngân. Sở …')."""
     _, s_end = ctx.layout.sentence(claim_end)
-    m = regex.compile(r"[,;()]|\s(?:và|nhưng|còn|trong\s+đó)\s|\.(?!\d)").search(ctx.text, claim_end, s_end)
+    m = ctx.cues.phrase("base_words_stop").search(ctx.text, claim_end, s_end)
     return ctx.text[claim_end:m.start() if m else s_end]
 
 
@@ -227,9 +227,6 @@ def resolve_earlier_plan(ctx: Context, claim_start: int, claim_end: int, subject
     # A year that the candidate's own sentence names only as a comparison ('so với kế
     # hoạch năm 2015') is not the candidate's year: such a match may confirm, not accuse.
     s0, s1 = ctx.layout.sentence(ctx.figures[plans[0]].start)
-    compared = {y for m in _COMPARED.finditer(ctx.text, s0, s1) for y in _years(m.group(0))}
+    compared = {y for m in ctx.cues.phrase("comparison_year").finditer(ctx.text, s0, s1) for y in _years(m.group(0))}
     return NamedBase(plans[0], unambiguous=not (years & compared))
 
-
-# 'so với (cùng kỳ / kế hoạch) năm 2015': the years a sentence names as a comparison base.
-_COMPARED = regex.compile(r"so\s+với[^.;()]{0,40}?(?:19|20)\d\d", regex.IGNORECASE)

@@ -145,7 +145,7 @@ def _listed_items(ctx: Context, parts: list) -> Optional[list]:
     a, b = items[-1]
     last_two = [j for j in parts if a <= ctx.figures[j].start < b]
     if len(last_two) == 2:
-        joint = list(regex.finditer(r"\svà\s", ctx.text[ctx.figures[last_two[0]].end:ctx.figures[last_two[1]].start]))
+        joint = list(ctx.cues.phrase("and_joint").finditer(ctx.text[ctx.figures[last_two[0]].end:ctx.figures[last_two[1]].start]))
         if joint:
             cut = ctx.figures[last_two[0]].end + joint[-1].start()
             items[-1:] = [(a, cut), (cut, b)]

@@ -24,12 +24,6 @@ from kcextract.verifier.tolerance import overlaps
 from kcextract.verifier.workspace import AMOUNT_KINDS, Context, compatible, fig_interval, operand, pct
 
 HUNDRED = Decimal(100)
-_AVERAGE_YEARLY = regex.compile(r"bình\s+quân|trung\s+bình|hằng\s+năm|hàng\s+năm|mỗi\s+năm|/\s*năm",
-                                regex.IGNORECASE)
-_CHANGE_BEFORE = regex.compile(r"(tăng|giảm)(?:\s+\p{L}+){0,2}\s*$", regex.IGNORECASE)
-_YEAR_AFTER_SO_VOI = regex.compile(r"^[^.;()]{0,12}?so\s+với\s+(?:cùng\s+kỳ\s+)?năm\s+((?:19|20)\d\d)",
-                                   regex.IGNORECASE)
-_PREVIOUS_YEAR = regex.compile(r"^[^.;()]{0,12}?so\s+với\s+năm\s+(?:trước|ngoái)", regex.IGNORECASE)
 
 
 def _years(f) -> tuple:
@@ -59,10 +53,10 @@ def _level(ctx: Context, like, year: int, exclude: set) -> Optional[int]:
 
 
 def _direction(ctx: Context, f) -> Optional[str]:
-    m = _CHANGE_BEFORE.search(ctx.text[max(0, f.start - 30):f.start])
+    m = ctx.cues.phrase("change_word_before").search(ctx.text[max(0, f.start - 30):f.start])
     if not m:
         return None
-    return "down" if m.group(1).lower() == "giảm" else "up"
+    return "down" if m.group("dir").lower() == "giảm" else "up"
 
 
 def _yearly_average(ctx: Context, i: int) -> Optional[Check]:
@@ -74,7 +68,7 @@ def _yearly_average(ctx: Context, i: int) -> Optional[Check]:
     direction = _direction(ctx, f)
     if f.kind != "percent" or len(years) != 2 or direction is None:
         return None
-    if not _AVERAGE_YEARLY.search(ctx.text[max(s0, f.start - 120):f.end + 8]):
+    if not ctx.cues.phrase("yearly_average").search(ctx.text[max(s0, f.start - 120):f.end + 8]):
         return None
     y1, y2 = years
     if y2 <= y1:
@@ -121,8 +115,9 @@ def _between_levels(ctx: Context, i: int) -> Optional[Check]:
     if direction is None or len(years) != 1:
         return None
     after = ctx.text[f.end:f.end + 60]
-    m = _YEAR_AFTER_SO_VOI.match(after)
-    base_year = int(m.group(1)) if m else (years[0] - 1 if _PREVIOUS_YEAR.match(after) else None)
+    m = ctx.cues.phrase("year_after_so_voi").match(after)
+    base_year = int(m.group("year")) if m else (
+        years[0] - 1 if ctx.cues.phrase("previous_year").match(after) else None)
     if base_year is None or base_year == years[0]:
         return None
     subjects = [j for j in ctx.subjects_before(f.start) if _years(ctx.figures[j]) == years]

@@ -15,9 +15,6 @@ from kcextract.verifier.check import Check, format_auto
 from kcextract.verifier.workspace import Context, fig_interval, operand
 
 HUNDRED = Decimal(100)
-_BETWEEN = regex.compile(r"^\s*[,;]?\s*(?:và\s+)?[^\d.;()%]{1,40}?\s*$")
-_NOT_A_SHARE = regex.compile(r"(?<!\p{L})(?:tăng|giảm|so\s+với|đạt|tổng|gấp|bình\s+quân)(?!\p{L})", regex.IGNORECASE)
-_CLOSING = regex.compile(r"(?<!\p{L})(?:và|còn\s+lại|khác)(?!\p{L})", regex.IGNORECASE)
 
 
 def find(ctx: Context) -> list[Check]:
@@ -32,7 +29,8 @@ def find(ctx: Context) -> list[Check]:
         while k < len(ctx.figures) and ctx.figures[k].start < s1:
             f, prev = ctx.figures[k], ctx.figures[run[-1]]
             between = ctx.text[prev.end:f.start]
-            if f.kind != "percent" or not _BETWEEN.match(between) or _NOT_A_SHARE.search(between):
+            if (f.kind != "percent" or not ctx.cues.phrase("share_list_between").match(between)
+                    or ctx.cues.phrase("not_a_share").search(between)):
                 break
             run.append(k)
             k += 1
@@ -45,7 +43,7 @@ def find(ctx: Context) -> list[Check]:
         if any(lo is None or hi is None for lo, hi in ivs):
             continue
         lo, hi = sum(iv[0] for iv in ivs), sum(iv[1] for iv in ivs)
-        closed = bool(_CLOSING.search(ctx.text[figs[-2].end:figs[-1].start]))
+        closed = bool(ctx.cues.phrase("closing_item").search(ctx.text[figs[-2].end:figs[-1].start]))
         if lo > HUNDRED:
             status = "fail"
         elif closed and lo <= HUNDRED <= hi:

@@ -220,7 +220,6 @@ def _semicolon_separated(ctx: Context, parts: list[int]) -> bool:
                for a, b in zip(parts, parts[1:]))
 
 
-_CO_AFTER_CUE = regex.compile(r"\s*(?:có|gồm\s+có)\s", regex.IGNORECASE)
 
 
 def _names_the_rest(ctx: Context, cue, parts: list[int]) -> bool:
@@ -240,16 +239,17 @@ def _closed_enumeration(ctx: Context, cue, parts: list[int]) -> bool:
     word that says the list is partial (như, các … khác, chủ yếu, …)."""
     if _names_the_rest(ctx, cue, parts):
         return True
-    if len(parts) < 2 or _CO_AFTER_CUE.match(ctx.text, cue.end()):
+    if len(parts) < 2 or ctx.cues.phrase("among_them").match(ctx.text[cue.end():cue.end() + 12]):
         return False
     last, before = ctx.figures[parts[-1]], ctx.figures[parts[-2]]
     joint = ctx.text[before.end:last.start]
-    consists_of = regex.match(r"\W*(?:bao\s+)?gồm\b", cue.group(0), regex.IGNORECASE)
+    consists_of = ctx.cues.phrase("consists_of").match(cue.group(0))
+    and_joint = ctx.cues.phrase("and_joint")
     joints = [ctx.text[ctx.figures[a].end:ctx.figures[b].start] for a, b in zip(parts, parts[1:])]
     if consists_of and (all(";" in j for j in joints)
-                        or (len(parts) == 2 and regex.search(r"\svà\s", joints[0]) and "," not in joints[0])):
+                        or (len(parts) == 2 and and_joint.search(joints[0]) and "," not in joints[0])):
         pass    # 'gồm: A; B; C; D' or 'gồm A và B' — 'gồm' (consists of) names every part
-    elif len(parts) < 3 or not regex.search(r"\svà\s", joint) or "," in joint or ";" in joint:
+    elif len(parts) < 3 or not and_joint.search(joint) or "," in joint or ";" in joint:
         return False
     _, sentence_end = ctx.layout.sentence(last.start)
     span = ctx.layout.masked(cue.end(), sentence_end)      # '… và các sản phẩm khác' may follow

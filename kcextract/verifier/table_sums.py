@@ -19,10 +19,8 @@ from kcextract.verifier.check import Check, format_auto
 from kcextract.verifier.workspace import Context, fig_interval, operand, operand_interval
 from kcextract.verifier.tolerance import add, divide, overlaps, scale
 
-_TOTAL_ROW = regex.compile(r"^\s*(?:tổng\s+cộng|tổng\s+số|tổng|cộng)\b", regex.IGNORECASE)
-# A category or subtotal row: roman numerals 'I.', '1.1', 'a)', 'Trong đó', 'Cộng'.
-_NOT_A_LEAF = regex.compile(r"^\s*(?:(?-i:[IVX]+)\.?(?!\p{L})|\d+\.\d+\.?(?!\d)|[a-zđ]\)|trong\s+đó\b|cộng\b|tổng\b)",
-                            regex.IGNORECASE | regex.VERSION1)
+# A total row and a category or subtotal row ('I.', '1.1', 'a)', 'Trong đó', 'Cộng') are the
+# phrases total_row and not_a_leaf of patterns/relations.yaml.
 
 
 def document_tables(ctx: Context) -> list:
@@ -47,7 +45,7 @@ def _cell(ctx: Context, by_start: dict, table, r: int, column: int) -> Optional[
 
 def _leaves(ctx: Context, table, rows) -> bool:
     """No row of ``rows`` is a category or subtotal, judged on the cells that hold no values."""
-    return all(not _NOT_A_LEAF.match(ctx.text[s:e])
+    return all(not ctx.cues.phrase("not_a_leaf").match(ctx.text[s:e])
                for q in rows for k, (s, e) in enumerate(table.rows[q])
                if table.units[table.column_of(q, k)] is None)
 
@@ -59,7 +57,7 @@ def find_table_sums(ctx: Context, tables: Optional[list] = None) -> list[Check]:
     for table in document_tables(ctx) if tables is None else tables:
         first_row = 1
         totals = [r for r, row in enumerate(table.rows[1:], 1)
-                  if any(_TOTAL_ROW.match(ctx.text[s:e]) for s, e in row)]
+                  if any(ctx.cues.phrase("total_row").match(ctx.text[s:e]) for s, e in row)]
         # A statistics release puts its 'Tổng số' row first, the rows it sums below it.
         total_first = totals == [1] and len(table.rows) > 3
         for r, row in enumerate(table.rows[1:], 1):
@@ -92,7 +90,7 @@ def find_declared_sums(ctx: Context) -> list[Check]:
         if cell.start not in by_start:
             continue
         line_start = ctx.text.rfind("\n", 0, cell.start) + 1
-        if _TOTAL_ROW.match(ctx.text[line_start:cell.start]):
+        if ctx.cues.phrase("total_row").match(ctx.text[line_start:cell.start]):
             if len(parts) >= 2:
                 checks.append(_check(ctx, by_start[cell.start], parts, leaves=not had_subtotal))
             had_subtotal, parts = True, []
@@ -119,7 +117,7 @@ def find_table_shares(ctx: Context, tables: Optional[list] = None) -> list[Check
             return _cell(ctx, by_start, table, r, column)
 
         total_rows = [r for r in range(1, len(table.rows))
-                      if any(_TOTAL_ROW.match(ctx.text[s:e]) for s, e in table.rows[r])]
+                      if any(ctx.cues.phrase("total_row").match(ctx.text[s:e]) for s, e in table.rows[r])]
         body = [r for r in range(1, len(table.rows)) if r not in total_rows]
         readings = []        # (kind, numerator column, denominator column or None for the total)
         for num in value_cols:

@@ -18,14 +18,13 @@ from kcextract.verifier.tolerance import add, overlaps, scale
 from kcextract.verifier.workspace import Context, amount_text, compatible, fig_interval, operand
 
 LOOK_BACK_SENTENCES = 3
-_BOTH = regex.compile(r"xuất\s*(?:,|và)?\s*nhập\s+khẩu", regex.IGNORECASE)
 
 
 def _named(ctx: Context, i: int, words) -> bool:
     f = ctx.figures[i]
     start = max(ctx.layout.clause_start(f.start), f.start - 80, ctx.text.rfind(",", 0, f.start) + 1)
     before = ctx.text[start:f.start]
-    return bool(words.search(before)) and not _BOTH.search(before)
+    return bool(words.search(before)) and not ctx.cues.phrase("total_trade").search(before)
 
 
 def _side(ctx: Context, candidates: list, words) -> Optional[int]:
