@@ -35,7 +35,7 @@ def _signed_growth(ctx: Context, i: int):
     m = ctx.cues.phrase("change_word_before").search(ctx.text[max(0, f.start - 30):f.start])
     if f.kind != "percent" or f.value is None or not m:
         return None
-    return Decimal(f.value) if m.group("dir").lower() == "tăng" else -Decimal(f.value)
+    return -Decimal(f.value) if m.group("down") else Decimal(f.value)
 
 
 def average_growths(ctx: Context) -> list[Check]:

@@ -31,7 +31,7 @@ def _growth_of(ctx: Context, i: int) -> Optional[tuple[int, Decimal]]:
     m = ctx.cues.phrase("change_word_between").match(ctx.text[f.end:p.start])
     if not m or p.value is None:
         return None
-    return k, (Decimal(p.value) if m.group("dir").lower() == "tăng" else -Decimal(p.value))
+    return k, (-Decimal(p.value) if m.group("down") else Decimal(p.value))
 
 
 def find(ctx: Context) -> list[Check]:

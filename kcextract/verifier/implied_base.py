@@ -40,7 +40,7 @@ def _triples(ctx: Context):
             if (m and len(ctx.text[level.end:percent.start]) <= MAX_GAP and change.start - percent.end <= 40
                     and level.kind in AMOUNT_KINDS and compatible(level, change) and level.value and change.value
                     and level.value_max is None and change_after.search(ctx.text[percent.end:change.start])):
-                yield k, k + 2, k + 1, "down" if m.group("dir").lower().startswith("giảm") else "up"
+                yield k, k + 2, k + 1, "down" if m.group("down") else "up"
             continue
         change, percent = first, second
         generic = (level.kind == change.kind == "count"
@@ -57,7 +57,7 @@ def _triples(ctx: Context):
             continue
         if not percent_cue.search(ctx.text[change.end:percent.start]):
             continue
-        direction = "down" if m.group("dir").lower().startswith("giảm") else "up"
+        direction = "down" if m.group("down") else "up"
         yield k, k + 1, k + 2, direction
 
 

@@ -56,7 +56,7 @@ def _direction(ctx: Context, f) -> Optional[str]:
     m = ctx.cues.phrase("change_word_before").search(ctx.text[max(0, f.start - 30):f.start])
     if not m:
         return None
-    return "down" if m.group("dir").lower() == "giảm" else "up"
+    return "down" if m.group("down") else "up"
 
 
 def _yearly_average(ctx: Context, i: int) -> Optional[Check]:
