@@ -53,5 +53,5 @@ def test_crawled_articles_become_figures_and_checks_with_their_urls(tmp_path):
 
 def test_a_missing_corpus_database_is_a_clear_error(tmp_path):
     result = run("extract", "--db", tmp_path / "none.db")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert f"{tmp_path / 'none.db'}: corpus database not found" in result.stderr

@@ -5,10 +5,10 @@ import sys
 
 import click
 
-from kcextract.cli.options import jobs_option
+from kcextract.cli.options import db_option, format_option, jobs_option
 from kcextract.figure import OUTPUT_FIELDS
 from kcextract.inputs import iter_documents
-from kcextract.output import FORMATS, RecordWriter
+from kcextract.output import EXIT_BAD_INPUT, EXIT_FINDING, EXIT_OK, RecordWriter, nothing_found
 
 TABLE_COLUMNS = ("source", "kind", "text", "value", "unit", "qualifier", "label", "scope", "period_years", "role")
 
@@ -20,11 +20,9 @@ def _flat(record: dict) -> dict:
 
 @click.command()
 @click.argument("inputs", nargs=-1)
-@click.option("--db", "db", default=None, metavar="PATH",
-              help="Also read every article of a crawled corpus database (see 'kcextract crawl').")
+@db_option(default=None, help="Also read every article of a crawled corpus database (see 'kcextract crawl').")
 @click.option("--site", default=None, help="With --db: only this site's articles.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True,
-              help="jsonl: one figure per line; csv: same columns; table: readable in a terminal.")
+@format_option(default="jsonl", help="jsonl: one figure per line; csv: same columns; table: readable in a terminal.")
 @click.option("--text", "show_text", is_flag=True,
               help="Print the text that offsets point into (for HTML: the extracted article text) instead of figures.")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(["money", "percent", "count", "project"]),
@@ -36,9 +34,9 @@ def extract(inputs, db, site, fmt, show_text, kinds, jobs):
     INPUTS are .txt or .html files, directories (read recursively) or '-' for
     standard input. Offsets (start, end) point into the original text of a
     .txt file, or into the extracted article text of an HTML page
-    (print it with --text). Exit status is 1 when a document could not be
-    read or a number in it could not be parsed; everything else is still
-    processed.
+    (print it with --text). Exit status: 0 when everything was read, 1 when a
+    number could not be parsed, 2 when a document could not be read; everything
+    else is still processed.
 
     Example:
 
@@ -49,34 +47,42 @@ def extract(inputs, db, site, fmt, show_text, kinds, jobs):
 
     if not inputs and db is None:
         raise click.UsageError("give at least one file, directory or '-', or --db PATH")
-    problems = []
+    unreadable, unparsed, read = [], [], 0
 
     def report(problem):
-        problems.append(problem)
+        unreadable.append(problem)
         click.echo(f"Error: {problem}", err=True)
 
     def report_number(message):
-        problems.append(message)
+        unparsed.append(message)
         click.echo(f"Error: {message}", err=True)
 
     if show_text:
-        for doc in iter_documents(inputs, db=db, on_problem=report, site=site):
-            click.echo(f"==> {doc.source} <==")
+        docs = list(iter_documents(inputs, db=db, on_problem=report, site=site))
+        read = len(docs)
+        for doc in docs:
+            if len(docs) > 1:             # one document: its text alone, ready to pipe
+                click.echo(f"==> {doc.source} <==")
             click.echo(doc.text)
     else:
         writer = RecordWriter(fmt, OUTPUT_FIELDS, table_columns=TABLE_COLUMNS, title="Figures")
         documents = iter_documents(inputs, db=db, on_problem=report, site=site)
         for doc, analysis in analyse_stream(documents, lambda d: (d.text, d.source), jobs=jobs):
+            read += 1
             for message in analysis.problems:
                 report_number(message)
             for figure in analysis.figures:
                 if not kinds or figure.kind in kinds:
                     record = figure.to_dict()
                     writer.write(record if fmt == "jsonl" else _flat(record))
-        writer.close()
-    if problems:
-        click.echo(f"{len(problems)} problem(s): see the messages above; everything else was extracted.", err=True)
-        sys.exit(1)
+        if read or unreadable:
+            writer.close()
+    if not read and not unreadable:
+        click.echo(nothing_found("documents", " ".join(inputs) or db), err=True)
+    if unreadable or unparsed:
+        click.echo(f"{len(unreadable) + len(unparsed)} problem(s): see the messages above; everything else was "
+                   "extracted.", err=True)
+    sys.exit(EXIT_BAD_INPUT if unreadable else EXIT_FINDING if unparsed else EXIT_OK)
 
 
 COMMANDS = [extract]
