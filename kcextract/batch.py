@@ -42,17 +42,19 @@ class Analysis:
 
 def analyse(text: str, source: Optional[str] = None, verify: bool = False) -> Analysis:
     """Figures of ``text`` and, with ``verify``, the checks computed from those same figures."""
-    from kcextract.extractor import extract_figures
+    from kcextract.document import read_document
 
     if not text.strip():
         return Analysis(figures=())
     problems: list = []
-    figures = tuple(extract_figures(text, source=source, on_problem=problems.append))
+    # One reading of the text (sentences, tables, figures with their frames) serves both stages.
+    document = read_document(text, source=source, on_problem=problems.append)
+    figures = tuple(document.figures)
     checks = ()
     if verify and figures:
         from kcextract.verifier import verify_text
 
-        checks = tuple(verify_text(text, source=source, figures=figures))
+        checks = tuple(verify_text(text, source=source, document=document))
     return Analysis(figures=figures, checks=checks, problems=tuple(problems))
 
 
