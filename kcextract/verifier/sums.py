@@ -83,9 +83,13 @@ def _evaluate(ctx: Context, total: int, parts: list[int], may_fail: bool,
             status = "fail"
         elif may_fail and closed and acc[1] is not None and t_iv[0] is not None and acc[1] < t_iv[0]:
             status = "fail"        # a closed enumeration ('A, B và C') that falls short
-        elif subset and not closed and t_iv[1] is not None and point <= t_iv[1]:
+        elif may_fail and point and t_iv[0] is not None and t_iv[1] is not None and \
+                t_iv[0] <= point * 1000 <= t_iv[1]:
+            status = "fail"        # '8.250 nghìn cơ sở' whose parts make 8,25 nghìn: a unit slip
+        elif subset and not closed and t_iv[1] is not None and point <= t_iv[1] and point * 3 >= t_iv[0]:
             # 'tổng thu 1.784,8 nghìn tỷ, trong đó thu nội địa 1.421,8 …': 'trong đó' (among
-            # which) names some parts; that they stay within the total is all it claims.
+            # which) names some parts; that they stay within the total is all it claims (parts
+            # that make a small fraction of it are more likely not its parts).
             explanation += " (trong đó chỉ nêu một số phần; cộng lại không vượt tổng)"
         else:
             status = "unverifiable"
