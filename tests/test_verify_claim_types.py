@@ -5,6 +5,8 @@ Each passage imitates a construction seen in real published text (../shared/real
 """
 from decimal import Decimal as D
 
+import pytest
+
 from kcextract.verifier import verify_text
 from kcextract.verifier.check import Check, Operand
 from kcextract.verifier.plausibility import review
@@ -152,3 +154,21 @@ def test_a_claim_type_that_needs_what_no_earlier_one_provides_is_refused(tmp_pat
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(PatternFileError, match="part_of"):
         claim_types.__wrapped__(bad)
+
+
+@pytest.mark.parametrize("form", ["NFD", "old tone marks and non-breaking spaces"])
+def test_the_verifier_reads_the_normalised_text_and_points_into_the_original(form):
+    import unicodedata
+
+    text = ("Tổng kinh phí hỗ trợ năm 2024 là 3.200 triệu đồng, trong đó khuyến công quốc gia 1.900 triệu đồng, "
+            "khuyến công địa phương 1.300 triệu đồng. Tỉnh Hòa Bình giải ngân 4.560 triệu đồng, đạt 91,2% so "
+            "với kế hoạch năm (5.100 triệu đồng).")
+    if form == "NFD":
+        given = unicodedata.normalize("NFD", text)
+    else:
+        given = text.replace("Hòa", "Hoà").replace("trong đó ", "trong\u00a0đó ")
+    checks = {c.kind: c for c in verify_text(given)}
+    assert (checks["sum"].status, checks["ratio"].status) == ("ok", "fail")
+    for c in checks.values():
+        assert given[c.claim_start:c.claim_end] == c.claim_text
+        assert all(given[o.start:o.end] == o.text for o in c.operands)

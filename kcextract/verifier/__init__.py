@@ -16,6 +16,7 @@ from typing import Iterable, Optional
 from kcextract.verifier.causes import explain
 from kcextract.verifier.check import CHECK_FIELDS, CHECK_KINDS, Check, Operand
 from kcextract.verifier.plausibility import review
+from kcextract.verifier.normalised import reading
 from kcextract.verifier.registry import RESOLVERS, claim_types
 from kcextract.verifier.repeats import carry_to_headline, carry_to_restated_counts
 from kcextract.verifier.workspace import Context
@@ -43,9 +44,11 @@ def verify_text(text: str, source: Optional[str] = None,
         from kcextract.document import read_document
 
         document = read_document(text, source=source)
+    back = None
     if document is not None:
-        ctx = Context(text, list(document.figures), source=source, sentence_spans=document.sentences.spans,
-                      tables=list(document.tables))
+        # Cue words match the normalised copy; checks are mapped back to ``text``.
+        norm_text, norm_figures, spans, tables, back = reading(document)
+        ctx = Context(norm_text, norm_figures, source=source, sentence_spans=spans, tables=tables)
     else:
         ctx = Context(text, list(figures), source=source)
     checks = []
@@ -62,7 +65,8 @@ def verify_text(text: str, source: Optional[str] = None,
         key = (c.kind, c.claim_start, c.claim_end)
         if key not in best or _rank(c) < _rank(best[key]):
             best[key] = c
-    return sorted(best.values(), key=lambda c: (c.claim_start, c.kind))
+    out = best.values() if back is None else [back(c) for c in best.values()]
+    return sorted(out, key=lambda c: (c.claim_start, c.kind))
 
 
 __all__ = ["Check", "Operand", "CHECK_FIELDS", "CHECK_KINDS", "verify_text"]
