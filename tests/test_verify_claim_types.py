@@ -142,7 +142,6 @@ def test_seed_003s_error_is_explained_as_the_earlier_periods_share():
 
 
 def test_a_claim_type_that_needs_what_no_earlier_one_provides_is_refused(tmp_path):
-    import pytest
     import yaml
 
     from kcextract.exceptions import PatternFileError
