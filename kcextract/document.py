@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from kcextract.figure import Figure
-from kcextract.sentences import SentenceIndex
+from kcextract.sentences import SentenceIndex, line_spans
 from kcextract.tables import Table
 from kcextract.textnorm import NormalisedText
 
@@ -61,23 +61,8 @@ class Document:
 
 
 def paragraphs_of(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every non-empty line, white space trimmed.
-
-    >>> t = "Tiêu đề\\n\\n  Đoạn một. Câu hai.\\nĐoạn hai"
-    >>> [t[s:e] for s, e in paragraphs_of(t)]
-    ['Tiêu đề', 'Đoạn một. Câu hai.', 'Đoạn hai']
-    """
-    spans, pos = [], 0
-    for line in text.split("\n"):
-        s, e = pos, pos + len(line)
-        pos = e + 1
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if s < e:
-            spans.append((s, e))
-    return spans
+    """(start, end) of every non-empty line, white space trimmed: :func:`kcextract.sentences.line_spans`."""
+    return line_spans(text)
 
 
 def read_document(text: str, source: Optional[str] = None,

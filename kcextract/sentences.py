@@ -47,6 +47,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         spans.append((pos, m.start()))
         pos = m.end()
     spans.append((pos, len(text)))
+    return trimmed(text, spans)
+
+
+def trimmed(text: str, spans) -> list[tuple[int, int]]:
+    """The spans with white space trimmed off both ends, empty ones dropped."""
     result = []
     for s, e in spans:
         while s < e and text[s].isspace():
@@ -56,6 +61,21 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if s < e:
             result.append((s, e))
     return result
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    r"""(start, end) of every non-empty line, white space trimmed (web and report text put
+    each paragraph, heading, list item or table cell on a line of its own).
+
+    >>> t = "Tiêu đề\n\n  Đoạn một. Câu hai.\nĐoạn hai"
+    >>> [t[s:e] for s, e in line_spans(t)]
+    ['Tiêu đề', 'Đoạn một. Câu hai.', 'Đoạn hai']
+    """
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return trimmed(text, spans)
 
 
 class SentenceIndex:

@@ -29,6 +29,7 @@ from typing import Optional
 import regex
 
 from kcextract.patterns import load_patterns
+from kcextract.sentences import line_spans
 
 SEPARATORS = ("|", "\t")
 
@@ -314,21 +315,6 @@ def read_tables(text: str) -> tuple[list[Table], list[TableCell]]:
     return separated + flattened + lined, cells
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every non-empty line, white space trimmed."""
-    spans, pos = [], 0
-    for line in text.split("\n"):
-        s, e = pos, pos + len(line)
-        pos = e + 1
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if s < e:
-            spans.append((s, e))
-    return spans
-
-
 def line_tables(text: str) -> list[Table]:
     r"""Tables whose cells each stand on a line of their own (an HTML table copied as text)::
 
@@ -348,7 +334,7 @@ def line_tables(text: str) -> list[Table]:
     [('4736,0', 'money'), ('113,0', 'percent'), ('3451,7', 'money'), ('113,7', 'percent')]
     """
     r = _regexes()
-    lines = _lines(text)
+    lines = line_spans(text)
     is_number = [bool(r["number"].fullmatch(text[s:e])) for s, e in lines]
     tables, k = [], 0
     while k < len(lines):
