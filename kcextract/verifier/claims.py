@@ -126,11 +126,13 @@ def read_claims(ctx: Context) -> list[Claim]:
         claims.append(claim)
     for cue in ctx.cues.role("multiple"):
         for m in cue.pattern.finditer(text):
-            g = "n" if m.group("n") else "w"
+            g = next(k for k in ("n", "n2", "w") if m.group(k))
             word = m.group(g)
-            value = (Decimal(word.replace(",", ".")) if g == "n"
+            value = (Decimal(word.replace(",", ".")) if g != "w"
                      else Decimal(str(cue.values[word.lower()])))
-            claim = Claim("multiple", None, m.start(g), m.end(g), word, value, m.start())
+            # 'tăng N lần' (n2) is written for ×N and for ×(N + 1) alike: the check accepts both.
+            claim = Claim("multiple", "up" if g == "n2" else None, m.start(g), m.end(g), word, value, m.start(),
+                          cue=" ".join(m.group(0).split()))
             claim.base = find_base(ctx, m.end())
             claim.period = _period_after(ctx, m.end())
             if claim.base is not None:

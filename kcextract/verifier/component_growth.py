@@ -14,9 +14,9 @@ from typing import Optional
 
 import regex
 
-from kcextract.verifier.check import Check, format_in_scale, scale_of
-from kcextract.verifier.tolerance import overlaps
-from kcextract.verifier.workspace import Context, fig_interval, operand, pct
+from kcextract.verifier.check import Check, format_auto, format_in_scale, scale_of
+from kcextract.verifier.tolerance import overlaps, scale
+from kcextract.verifier.workspace import Context, compatible, fig_interval, operand, pct
 
 HUNDRED = Decimal(100)
 
@@ -34,6 +34,60 @@ def _growth_of(ctx: Context, i: int) -> Optional[tuple[int, Decimal]]:
     return k, (-Decimal(p.value) if m.group("down") else Decimal(p.value))
 
 
+def _stated_base(ctx: Context, part: int) -> Optional[int]:
+    """The comparison base a part states in a bracket after it ('… 1,452 tỷ USD, vượt nhiều lần
+    so với cùng kỳ năm 2023 (35,4 triệu USD)')."""
+    p = ctx.figures[part]
+    _, s1 = ctx.layout.sentence(p.start)
+    for j in ctx.figures_in(p.end, s1):
+        f = ctx.figures[j]
+        if ctx.figures[j].kind == p.kind and compatible(f, p) and ctx.layout.paren(f.start) is not None:
+            if ctx.cues.phrase("so_voi").search(ctx.text, p.end, f.start):
+                return j
+            return None
+        if compatible(f, p):
+            return None             # another amount of the part's unit comes first
+    return None
+
+
+def _against_bases(ctx: Context, total: int, parts: list) -> list[Check]:
+    """'tổng vốn … hơn 1,556 tỷ USD, tăng 15,5 lần so với cùng kỳ. Trong đó, … 1,452 tỷ USD … (35,4
+    triệu USD); … 104,79 triệu USD … (37,37 triệu USD)': the total's base is its parts' stated
+    bases added up, and its growth or multiple is checked against that."""
+    bases = [_stated_base(ctx, p) for p in parts]
+    if None in bases:
+        return []
+    t = ctx.figures[total]
+    base = sum(Decimal(ctx.figures[b].value) for b in bases)
+    lo_t, hi_t = fig_interval(t)
+    lo_b = sum(fig_interval(ctx.figures[b])[0] for b in bases)
+    hi_b = sum(fig_interval(ctx.figures[b])[1] for b in bases)
+    if not base or None in (lo_t, hi_t) or lo_b <= 0:
+        return []
+    q_iv = (lo_t / hi_b, (hi_t if hi_t is not None else lo_t) / lo_b)
+    q = Decimal(t.value) / base
+    ops = (operand(t),) + tuple(operand(ctx.figures[b]) for b in bases)
+    base_txt = " + ".join(ctx.figures[b].text for b in bases)
+    out = []
+    for claim in ctx.claims:
+        subjects = ctx.subjects_before(claim.cue_start) if claim.relation in ("multiple", "growth") else []
+        if not subjects or subjects[0] != total or claim.base is not None:
+            continue
+        rep = (claim.reported - Decimal("0.05"), claim.reported + Decimal("0.05")) if claim.fig is None \
+            else fig_interval(ctx.figures[claim.fig])
+        if claim.relation == "multiple":
+            holds = overlaps(rep, q_iv) or (claim.direction == "up" and overlaps(rep, scale(q_iv, Decimal(1), Decimal(-1))))
+            kind, expected, shown = "growth", q.quantize(Decimal("0.1")), f"{format_auto(q, 1)} lần"
+        else:
+            holds = overlaps(rep, scale(q_iv, HUNDRED, -HUNDRED))
+            kind, expected, shown = "growth", ((q - 1) * HUNDRED).quantize(Decimal("0.01")), pct((q - 1) * HUNDRED, 2)
+        explanation = f"kỳ trước = {base_txt}; {t.text} / kỳ trước = {format_auto(q, 2)} lần, báo cáo ghi {claim.cue or claim.text}"
+        out.append(Check(kind, "ok" if holds else "fail", claim.text, claim.start, claim.end, claim.reported,
+                         expected, ops, explanation, ctx.source, shown,
+                         resolved_by="bases of the parts stated", binding="stated"))
+    return out
+
+
 def find(ctx: Context) -> list[Check]:
     """The claim-type entry point (registry)."""
     totals: dict = {}
@@ -41,6 +95,7 @@ def find(ctx: Context) -> list[Check]:
         totals.setdefault(total, []).append(part)
     out = []
     for total, parts in totals.items():
+        out += _against_bases(ctx, total, sorted(parts))
         head = _growth_of(ctx, total)
         grown = [_growth_of(ctx, p) for p in sorted(parts)]
         if head is None or len(parts) < 2 or None in grown:

@@ -375,7 +375,8 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
         explanation = _formula(claim.relation, claim.direction, nums[0], nums[1], e_txt,
                                r_txt, unit)
         tried.append((s, expected, explanation))
-        if overlaps(rep_iv, iv):
+        if overlaps(rep_iv, iv) or (claim.relation == "multiple" and claim.direction == "up"
+                                     and overlaps(rep_iv, scale(iv, Decimal(1), Decimal(-1)))):
             return check("ok", expected, [s, base], explanation, by=by, stated=explicit)
     if not tried:
         return check("unverifiable", explanation="mẫu số bằng 0", by=by)

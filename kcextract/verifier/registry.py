@@ -33,6 +33,7 @@ RESOLVERS = {
     "names beside the count": "inferred: capitalised names written right after or before a count (confirms only)",
     "same claim in the body": "as the body's check: a headline repeating a claim of the body",
     "shares listed together": "stated: percentages listed after a 'chiếm' claim, each named, parts of one whole",
+    "bases of the parts stated": "stated: a total's base as the sum of the bases its parts state in brackets",
     "parts and their growths": "inferred: a total's earlier level as the sum of its parts' earlier levels (confirms only)",
     "levels of a series": "stated: the one level of the same measure stated for each year the claim compares",
     "implied by a stated change": "stated: level and change in one clause; base = level − change",

@@ -18,6 +18,7 @@ from kcextract.verifier.workspace import Context
 
 HEADLINE_MAX = 250          # characters: a first line longer than this is a paragraph, not a title
 HEADLINE_LINES = 4
+LEAD_CHARS = 160             # the opening words that stand in for a missing title line
 _CUE_WORD = regex.compile(r"(\p{L}+)\s*$")
 
 
@@ -50,18 +51,22 @@ def carry_to_headline(ctx: Context, checks: list[Check]) -> list[Check]:
     """Copies of the body's conclusive checks for the figures the headline repeats."""
     h0, h1 = headline_span(ctx.text)
     if h1 <= h0:
-        return []
+        # No title line of its own (a page copied as one line, 'date 2024-04 Số vốn … tăng 15,5
+        # lần Quý I/2024, tỉnh …'): the opening words stand in for it.
+        h0, h1 = 0, min(len(ctx.text), LEAD_CHARS)
     decided = {}
     for c in checks:
         if c.status != "unverifiable" and c.claim_start >= h1:
             decided.setdefault((c.kind, c.claim_text, _cue(ctx, c.claim_start)), c)
     out = []
-    for f in ctx.figures_in(h0, h1):
-        fig = ctx.figures[f]
+    # The headline's figures, and its multiples ('tăng 15,5 lần', no figure of their own).
+    spans = [(ctx.figures[f].text, ctx.figures[f].start, ctx.figures[f].end) for f in ctx.figures_in(h0, h1)]
+    spans += [(c.text, c.start, c.end) for c in ctx.claims if c.fig is None and h0 <= c.start < h1]
+    for text_, start, end in spans:
         for (kind, text, cue), body in decided.items():
-            if fig.text == text and _cue(ctx, fig.start) == cue:
+            if text_ == text and _cue(ctx, start) == cue:
                 out.append(dataclasses.replace(
-                    body, claim_start=fig.start, claim_end=fig.end,
+                    body, claim_start=start, claim_end=end,
                     explanation=f"{body.explanation} (tít bài nhắc lại số liệu của thân bài)",
                     resolved_by="same claim in the body"))
     return out
