@@ -37,8 +37,11 @@ class NamedBase:
     unambiguous: bool
 
 
-def words(text: str) -> set[str]:
-    return {w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _noise()}
+@functools.lru_cache(maxsize=1 << 15)
+def words(text: str) -> frozenset:
+    """The telling words of a phrase, lower-cased, without the noise syllables (cached: a
+    long report asks for the same figure's words once per nearby claim)."""
+    return frozenset(w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _noise())
 
 
 def base_words(ctx: Context, claim_end: int) -> str:

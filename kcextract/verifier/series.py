@@ -12,6 +12,7 @@ then stated by the text (each level carries its own year), so a mismatch fails.
 """
 from __future__ import annotations
 
+import bisect
 import math
 from decimal import Decimal
 from typing import Optional
@@ -40,10 +41,17 @@ def _same_scope(a, b) -> bool:
     return not sa or not sb or sa == sb
 
 
+SERIES_REACH = 20000      # characters either way
+
+
 def _level(ctx: Context, like, year: int, exclude: set) -> Optional[int]:
     """The one figure of ``like``'s measure and unit stated for ``year`` alone."""
     want = _label_words(like)
-    found = [i for i in ctx.amounts_by_year().get((like.kind, year), []) for f in (ctx.figures[i],)
+    window = ctx.amounts_by_year().get((like.kind, year), [])
+    # (the levels of a series stand in the same section of a report as its claims)
+    lo = bisect.bisect_left(window, ctx.index_at(like.start - SERIES_REACH))
+    hi = bisect.bisect_right(window, ctx.index_at(like.start + SERIES_REACH))
+    found = [i for i in window[lo:hi] for f in (ctx.figures[i],)
              if i not in exclude and compatible(f, like)
              and _years(f) == (year,) and getattr(f, "role", "actual") in ("actual", "estimate", None)
              and (not want or len(want & _label_words(f)) >= min(2, len(want)))

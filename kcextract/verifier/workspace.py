@@ -228,6 +228,10 @@ class Context:
         return [i for i in range(lo, hi)
                 if self.figures[i].end <= end and (kinds is None or self.figures[i].kind in kinds)]
 
+    def index_at(self, pos: int) -> int:
+        """The index of the first figure that starts at or after ``pos``."""
+        return bisect.bisect_left(self._starts, max(0, pos))
+
     def first_figure_after(self, pos: int, end: int) -> Optional[int]:
         i = bisect.bisect_left(self._starts, pos)
         if i < len(self.figures):
