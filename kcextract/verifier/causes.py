@@ -15,9 +15,10 @@ from decimal import Decimal
 from typing import Callable, Optional
 
 from kcextract.verifier.check import Check, format_auto, scale_of
-from kcextract.verifier.workspace import Context
+from kcextract.verifier.workspace import Context, unit_key
 
 HUNDRED = Decimal(100)
+REACH = 8000           # another pair of figures is looked for within a section of the claim
 
 
 def _close(a: Decimal, b: Decimal, reported_text: str) -> bool:
@@ -63,9 +64,13 @@ def _other_figures(ctx: Context, c: Check) -> Optional[str]:
     digits = c.claim_text.split("%")[0].strip()
     half = Decimal(1).scaleb(-(len(digits.split(",")[1]) if "," in digits else 0)) / 2
     hits = []
-    for key, amounts in ctx.amounts_by_unit().items():
-        values = ctx.amount_values(key)
+    keys = {(f.kind, unit_key(f)) for f in ctx.figures if (f.start, f.end) in own}
+    lo_pos, hi_pos = c.claim_start - REACH, c.claim_end + REACH
+    for key in keys:
+        amounts, values = ctx.amounts_by_unit().get(key, []), ctx.amount_values(key) if key in ctx.amounts_by_unit() else []
         for b_value, b in amounts:
+            if not lo_pos <= b.start <= hi_pos:
+                continue
             lo, hi = (r - half) * b_value / HUNDRED, (r + half) * b_value / HUNDRED
             for k in range(bisect.bisect_left(values, lo), bisect.bisect_right(values, hi)):
                 a = amounts[k][1]

@@ -47,9 +47,12 @@ class Cues:
     def __init__(self, entries: list[Cue]):
         self.entries = entries
         self._by_id = {c.id: c for c in entries}
+        self._by_role: dict = {}
+        for c in entries:
+            self._by_role.setdefault(c.role, []).append(c)
 
     def role(self, role: str) -> list[Cue]:
-        return [c for c in self.entries if c.role == role]
+        return self._by_role.get(role, [])
 
     def first(self, role: str) -> Cue:
         return self.role(role)[0]

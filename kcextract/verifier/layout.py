@@ -35,6 +35,7 @@ class Layout:
         self._paren_parent = self._parents(self.parens)
         self._quote_opens = [o for o, _ in self.quotes]
         self._breaks = [m.start() for m in regex.finditer(r";|:(?!\d)", text)]
+        self.paren_opening_at = {o: (o, c) for o, c in self.parens}
         brackets = sorted(self.quotes + self.parens)
         self._bracket_opens = [o for o, _ in brackets]
         self._brackets = brackets

@@ -170,7 +170,7 @@ def find_lists(ctx: Context) -> list[Check]:
         later_count = False
         span = None
         if paren:
-            span = next(((o, c) for o, c in lay.parens if o == f.end + paren.end() - 1), None)
+            span = lay.paren_opening_at.get(f.end + paren.end() - 1)
             items = [] if span is None else _items(ctx, span[0] + 1, span[1])
             if span is not None and ";" not in lay.masked(span[0] + 1, span[1]):
                 # '5 tỉnh (Kon Tum, Gia Lai, Đắk Lắk, Đắk Nông và Lâm Đồng)': names only,
@@ -402,6 +402,7 @@ def apposed_names(ctx: Context, done: set) -> list[Check]:
 
 
 _LINE_NUMBER = regex.compile(r"^[ \t]*(\d{1,2})[.)][ \t]+\S", regex.MULTILINE)
+_FIRST_LINE_NUMBER = regex.compile(r"^[ \t]*1[.)][ \t]+\S", regex.MULTILINE)
 _INLINE_NUMBER = regex.compile(r"\((\d{1,2})\)\s*\S")
 NUMBERED_REACH = 400          # characters after a count where its numbered items may begin
 
@@ -432,9 +433,11 @@ def numbered_lists(ctx: Context, done: set) -> list[Check]:
         if len(inline) >= 2 and inline[0].start() - f.end <= 160 and ":" in ctx.text[f.end:inline[0].start()]:
             run, stated = inline, True
         else:
-            run = _numbered_run(_LINE_NUMBER.finditer(ctx.text, s1, min(len(ctx.text), s1 + NUMBERED_REACH * 20)))
-            first_line = run[0].start() if run else None
-            if len(run) < 2 or first_line - s1 > NUMBERED_REACH:
+            first = _FIRST_LINE_NUMBER.search(ctx.text, s1, min(len(ctx.text), s1 + NUMBERED_REACH))
+            if not first:
+                continue              # (most counts: no '1.' line below them, nothing more to read)
+            run = _numbered_run(_LINE_NUMBER.finditer(ctx.text, first.start(), min(len(ctx.text), s1 + NUMBERED_REACH * 20)))
+            if len(run) < 2:
                 continue
             stated = False
         n = len(run)

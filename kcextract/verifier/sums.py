@@ -397,7 +397,7 @@ def paren_groups(ctx: Context, taken: set) -> list[SumGroup]:
             m = regex.match(r"[^()\n]{0,120}?\(", ctx.text[t.end:t.end + 122])
             if not m or any(compatible(ctx.figures[j], t) for j in ctx.figures_in(t.end, t.end + m.end())):
                 continue
-        span = next(((o, c) for o, c in lay.parens if o == t.end + m.end() - 1), None)
+        span = lay.paren_opening_at.get(t.end + m.end() - 1)
         if span is None:
             continue
         inside = ctx.figures_in(span[0] + 1, span[1])
