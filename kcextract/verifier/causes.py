@@ -64,7 +64,11 @@ def _other_figures(ctx: Context, c: Check) -> Optional[str]:
     digits = c.claim_text.split("%")[0].strip()
     half = Decimal(1).scaleb(-(len(digits.split(",")[1]) if "," in digits else 0)) / 2
     hits = []
-    keys = {(f.kind, unit_key(f)) for f in ctx.figures if (f.start, f.end) in own}
+    keys = set()
+    for o in c.operands:
+        i = ctx.index_at(o.start)
+        if i < len(ctx.figures) and ctx.figures[i].start == o.start:
+            keys.add((ctx.figures[i].kind, unit_key(ctx.figures[i])))
     lo_pos, hi_pos = c.claim_start - REACH, c.claim_end + REACH
     for key in keys:
         amounts, values = ctx.amounts_by_unit().get(key, []), ctx.amount_values(key) if key in ctx.amounts_by_unit() else []

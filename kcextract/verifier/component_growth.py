@@ -50,7 +50,18 @@ def _stated_base(ctx: Context, part: int) -> Optional[int]:
     return None
 
 
-def _against_bases(ctx: Context, total: int, parts: list) -> list[Check]:
+def _claims_by_subject(ctx: Context) -> dict:
+    """Growth and multiple claims with no stated base, by the index of the figure they are about."""
+    out: dict = {}
+    for claim in ctx.claims:
+        if claim.relation in ("multiple", "growth") and claim.base is None:
+            subjects = ctx.subjects_before(claim.cue_start)
+            if subjects:
+                out.setdefault(subjects[0], []).append(claim)
+    return out
+
+
+def _against_bases(ctx: Context, total: int, parts: list, claims_of: dict) -> list[Check]:
     """'tổng vốn … hơn 1,556 tỷ USD, tăng 15,5 lần so với cùng kỳ. Trong đó, … 1,452 tỷ USD … (35,4
     triệu USD); … 104,79 triệu USD … (37,37 triệu USD)': the total's base is its parts' stated
     bases added up, and its growth or multiple is checked against that."""
@@ -69,10 +80,7 @@ def _against_bases(ctx: Context, total: int, parts: list) -> list[Check]:
     ops = (operand(t),) + tuple(operand(ctx.figures[b]) for b in bases)
     base_txt = " + ".join(ctx.figures[b].text for b in bases)
     out = []
-    for claim in ctx.claims:
-        subjects = ctx.subjects_before(claim.cue_start) if claim.relation in ("multiple", "growth") else []
-        if not subjects or subjects[0] != total or claim.base is not None:
-            continue
+    for claim in claims_of.get(total, []):
         rep = (claim.reported - Decimal("0.05"), claim.reported + Decimal("0.05")) if claim.fig is None \
             else fig_interval(ctx.figures[claim.fig])
         if claim.relation == "multiple":
@@ -94,8 +102,9 @@ def find(ctx: Context) -> list[Check]:
     for part, total in ctx.part_of.items():
         totals.setdefault(total, []).append(part)
     out = []
+    claims_of = _claims_by_subject(ctx) if totals else {}
     for total, parts in totals.items():
-        out += _against_bases(ctx, total, sorted(parts))
+        out += _against_bases(ctx, total, sorted(parts), claims_of)
         head = _growth_of(ctx, total)
         grown = [_growth_of(ctx, p) for p in sorted(parts)]
         if head is None or len(parts) < 2 or None in grown:
