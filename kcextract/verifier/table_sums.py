@@ -15,6 +15,7 @@ import regex
 
 from kcextract.tables import declared_unit_cells, read_tables
 from kcextract.numbers import decimals_written, parse_vn_number
+from kcextract.figure import Figure
 from kcextract.verifier.check import Check, format_auto
 from kcextract.verifier.workspace import Context, fig_interval, operand, operand_interval
 from kcextract.verifier.tolerance import add, divide, overlaps, scale
@@ -99,67 +100,136 @@ def find_declared_sums(ctx: Context) -> list[Check]:
     return checks
 
 
+def _share_of_a_stated_total(ctx: Context, by_start: dict, table, pc: int, body) -> list[Check]:
+    """'Tỷ lệ % 2018': each row's value over a total the text states outside the table ('tổng
+    kim ngạch … đạt 6,35 tỷ USD').  The total is the one amount of the document that makes
+    the column hold on most rows (two at least); found by value, so it confirms only."""
+    value_cols = [c for c in range(len(table.units)) if c != pc and table.units[c] is None
+                  and _numeric_column(ctx, by_start, table, c, body)]
+    best = None
+    for num in value_cols:
+        pairs = [(_cell(ctx, by_start, table, r, pc), _raw_cell(ctx, by_start, table, r, num)) for r in body]
+        pairs = [(ctx.figures[p], v) for p, v in pairs if p is not None and v is not None and v.value]
+        for t in ctx.figures:
+            if t.kind != "money" or not t.value or any(t.start == v.start for _, v in pairs):
+                continue
+            fits = [(p, v) for p, v in pairs
+                    if overlaps(fig_interval(p), scale(divide(operand_interval(v), fig_interval(t)), Decimal(100)))]
+            if len(fits) >= 2 and (best is None or len(fits) > len(best[1])):
+                best = (t, fits)
+    if best is None:
+        return []
+    t, fits = best
+    return [Check("share", "ok", p.text, p.start, p.end, Decimal(p.value),
+                  (Decimal(v.value) / Decimal(t.value) * 100).quantize(Decimal("0.01")), (operand(v), operand(t)),
+                  f"{v.text} / {t.text} = {format_auto(Decimal(v.value) / Decimal(t.value) * 100, 2)}%, bảng ghi {p.text}%",
+                  ctx.source, resolved_by="value fit", binding="inferred")
+            for p, v in fits]
+
+
+def _raw_cell(ctx: Context, by_start: dict, table, r: int, column: int):
+    """The figure in a cell, or, in a column that names no unit ('T1-9/2018'), its number read
+    as written (a Figure of kind count with no unit: fit for quotients, never for sums)."""
+    i = _cell(ctx, by_start, table, r, column)
+    if i is not None:
+        return ctx.figures[i]
+    for k, (s, e) in enumerate(table.rows[r]):
+        if table.column_of(r, k) != column:
+            continue
+        raw = ctx.text[s:e].strip()
+        try:
+            value = parse_vn_number(raw.lstrip("+-−"), prefer_integer=True)
+        except ValueError:
+            return None
+        start = s + ctx.text[s:e].index(raw)
+        return Figure("count", raw, start, start + len(raw), -value if raw[:1] in "-−" else value)
+    return None
+
+
+def _numeric_column(ctx: Context, by_start: dict, table, column: int, rows) -> bool:
+    """A column whose cells are all numbers though its header names no unit."""
+    header = table.rows[0]
+    if column >= len(header) or _is_index_header(ctx.text[slice(*header[column])]):
+        return False
+    cells = [_raw_cell(ctx, by_start, table, r, column) for r in rows]
+    return sum(1 for c in cells if c is not None) >= 2 and all(c is not None for c in cells)
+
+
+def _is_index_header(text: str) -> bool:
+    return bool(regex.fullmatch(r"\s*(?:STT|TT|\d+)\s*", text, regex.IGNORECASE))
+
+
 def find_table_shares(ctx: Context, tables: Optional[list] = None) -> list[Check]:
-    """A 'Tỷ lệ (%)' column, read the way its rows show it is meant: either each row's
-    value over the total row's ('share'), or one value column over another in the same
-    row, e.g. 'Thực hiện' over 'Kế hoạch' ('ratio').  The reading is fixed by the rows
-    where it holds (at least two); only then may the other rows fail."""
+    """A percentage column ('Tỷ lệ (%)', '↑↓%', 'So sánh (%)'), read the way its rows show it is
+    meant: each row's value over the total row's ('share'), one value column over another in
+    the same row ('ratio', e.g. 'Thực hiện' over 'Kế hoạch'), or one over another less one
+    ('growth', '2018' over '2017').  The reading is fixed by the rows where it holds (at least
+    two); only then may the other rows fail.  Value columns may name no unit: a quotient of
+    two numbers does not need one."""
     by_start = {f.start: i for i, f in enumerate(ctx.figures)}
     checks = []
     for table in document_tables(ctx) if tables is None else tables:
-        pct_cols = [c for c, u in enumerate(table.units) if u is not None and u.kind == "percent"]
-        value_cols = [c for c, u in enumerate(table.units) if u is not None and u.kind in ("money", "count")]
-        if len(pct_cols) != 1 or not value_cols:
-            continue
-        pc = pct_cols[0]
-
-        def cell(r, column, table=table):
-            return _cell(ctx, by_start, table, r, column)
-
         total_rows = [r for r in range(1, len(table.rows))
                       if any(ctx.cues.phrase("total_row").match(ctx.text[s:e]) for s, e in table.rows[r])]
         body = [r for r in range(1, len(table.rows)) if r not in total_rows]
+        pct_cols = [c for c, u in enumerate(table.units) if u is not None and u.kind == "percent"]
+        value_cols = [c for c, u in enumerate(table.units)
+                      if (u is not None and u.kind in ("money", "count"))
+                      or (u is None and _numeric_column(ctx, by_start, table, c, body))]
+        if not pct_cols or not value_cols:
+            continue
         readings = []        # (kind, numerator column, denominator column or None for the total)
         for num in value_cols:
             for den in value_cols:
                 if num != den:
-                    readings.append(("ratio", num, den))
+                    readings += [("ratio", num, den), ("growth", num, den)]
             if len(total_rows) == 1:
                 readings.append(("share", num, None))
+        for pc in pct_cols:
+            checks += _percentage_column(ctx, by_start, table, pc, readings, body, total_rows)
+    return checks
 
-        def compute(reading, r):
-            kind, num, den = reading
-            pi, vi = cell(r, pc), cell(r, num)
-            di = cell(total_rows[0], num) if den is None else cell(r, den)
-            if None in (pi, vi, di) or not ctx.figures[di].value:
-                return None
-            p, v, d = ctx.figures[pi], ctx.figures[vi], ctx.figures[di]
-            expected = Decimal(v.value) / Decimal(d.value) * 100
-            decimals = decimals_written(p.text.split("%")[0].strip())
-            # The same tolerance as every other claim: the cell as written against the
-            # quotient of the value cells within their written precision.
-            fits = overlaps(fig_interval(p), scale(divide(operand_interval(v), operand_interval(d)), Decimal(100)))
-            return p, v, d, expected, decimals, fits
 
-        def holds(reading):
-            results = [compute(reading, r) for r in body + (total_rows if reading[2] is not None else [])]
-            return sum(1 for x in results if x and x[5])
+def _percentage_column(ctx, by_start, table, pc, readings, body, total_rows) -> list[Check]:
+    def compute(reading, r):
+        kind, num, den = reading
+        pi = _cell(ctx, by_start, table, r, pc)
+        v = _raw_cell(ctx, by_start, table, r, num)
+        d = _raw_cell(ctx, by_start, table, total_rows[0] if den is None else r, num if den is None else den)
+        if pi is None or v is None or d is None or not d.value or d.value < 0:
+            return None
+        p = ctx.figures[pi]
+        q = Decimal(v.value) / Decimal(d.value)
+        q_iv = scale(divide(operand_interval(v), operand_interval(d)), Decimal(100))
+        if kind == "growth":
+            expected, q_iv = (q - 1) * 100, scale(q_iv, Decimal(1), Decimal(-100))
+        else:
+            expected = q * 100
+        decimals = decimals_written(p.text.split("%")[0].strip().lstrip("+-−"))
+        # The same tolerance as every other claim: the cell as written against the quotient
+        # of the value cells within their written precision.
+        return p, v, d, expected, decimals, overlaps(fig_interval(p), q_iv)
 
-        best = max(readings, key=holds, default=None)
-        if best is None or holds(best) < 2:
+    def holds(reading):
+        results = [compute(reading, r) for r in body + (total_rows if reading[2] is not None else [])]
+        return sum(1 for x in results if x and x[5])
+
+    best = max(readings, key=holds, default=None)
+    if best is None or holds(best) < 2:
+        return _share_of_a_stated_total(ctx, by_start, table, pc, body)
+    leaves = _leaves(ctx, table, body)
+    checks = []
+    for r in body + (total_rows if best[2] is not None else []):
+        result = compute(best, r)
+        if result is None:
             continue
-        leaves = _leaves(ctx, table, body)
-        rows = body + (total_rows if best[2] is not None else [])
-        for r in rows:
-            result = compute(best, r)
-            if result is None:
-                continue
-            p, v, d, expected, decimals, fits = result
-            status = "ok" if fits else ("fail" if leaves else "unverifiable")
-            shown = f"{expected:.{max(2, decimals)}f}".replace(".", ",")
-            checks.append(Check(best[0], status, p.text, p.start, p.end, Decimal(p.value),
-                                expected.quantize(Decimal("0.01")), (operand(v), operand(d)),
-                                f"{v.text} / {d.text} = {shown}%, bảng ghi {p.text}%", ctx.source, shown + "%"))
+        p, v, d, expected, decimals, fits = result
+        status = "ok" if fits else ("fail" if leaves else "unverifiable")
+        shown = f"{expected:.{max(2, decimals)}f}".replace(".", ",")
+        formula = f"{v.text} / {d.text} − 1" if best[0] == "growth" else f"{v.text} / {d.text}"
+        checks.append(Check(best[0], status, p.text, p.start, p.end, Decimal(p.value),
+                            expected.quantize(Decimal("0.01")), (operand(v), operand(d)),
+                            f"{formula} = {shown}%, bảng ghi {p.text}%", ctx.source, shown + "%"))
     return checks
 
 
@@ -190,4 +260,4 @@ def find(ctx: Context) -> list[Check]:
     totals declared after a list of table rows."""
     tables = document_tables(ctx)
     checks = find_table_sums(ctx, tables) + find_declared_sums(ctx) + find_table_shares(ctx, tables)
-    return [dataclasses.replace(c, resolved_by="table row", binding="stated") for c in checks]
+    return [c if c.resolved_by else dataclasses.replace(c, resolved_by="table row", binding="stated") for c in checks]
