@@ -419,6 +419,20 @@ def _numbered_run(matches) -> list:
     return run
 
 
+def _numbered_table_rows(ctx: Context, pos: int) -> list:
+    """The rows of a table that starts right after ``pos`` and numbers them 1, 2, 3 … in
+    its first column ('STT'): the (start, end) of each row's first cell."""
+    for table in ctx.tables or ():
+        header = table.rows[0]
+        if not header or not pos <= header[0][0] <= pos + NUMBERED_REACH:
+            continue
+        firsts = [row[0] for row in table.rows[1:] if row]
+        numbers = [ctx.text[a:b].strip().rstrip(".") for a, b in firsts]
+        if len(numbers) >= 2 and numbers == [str(k) for k in range(1, len(numbers) + 1)]:
+            return firsts
+    return []
+
+
 def numbered_lists(ctx: Context, done: set) -> list[Check]:
     """A count and the numbered items that follow it: '12 nhiệm vụ: (1) …; (2) …' or a
     title '10 thị trường xuất khẩu lớn nhất' above sections '1. Mỹ', '2. EU', … .  Items
@@ -435,6 +449,12 @@ def numbered_lists(ctx: Context, done: set) -> list[Check]:
         else:
             first = _FIRST_LINE_NUMBER.search(ctx.text, s1, min(len(ctx.text), s1 + NUMBERED_REACH))
             if not first:
+                rows = _numbered_table_rows(ctx, s1)
+                if rows and Decimal(len(rows)) == Decimal(f.value):
+                    out.append(Check("count_list", "ok", f.text, f.start, f.end, Decimal(f.value), Decimal(len(rows)),
+                                     tuple(Operand(ctx.text[a:b], a, b, None) for a, b in rows),
+                                     f"Bảng ngay sau có {len(rows)} dòng đánh số; báo cáo ghi {f.text}", ctx.source,
+                                     str(len(rows)), resolved_by="numbered items", binding="inferred"))
                 continue              # (most counts: no '1.' line below them, nothing more to read)
             run = _numbered_run(_LINE_NUMBER.finditer(ctx.text, first.start(), min(len(ctx.text), s1 + NUMBERED_REACH * 20)))
             if len(run) < 2:
