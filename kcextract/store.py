@@ -24,6 +24,7 @@ import json
 import os
 import socket
 import sqlite3
+import time
 import zlib
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -349,6 +350,21 @@ def _alive(pid: int, hostname: str, started: Optional[str] = None) -> bool:
     return started is None or now is None or now == started
 
 
+def _switch_to_wal(conn: sqlite3.Connection, busy_timeout: Optional[float]) -> None:
+    """Switch a new corpus to WAL.  Two processes creating the same file race for it, and
+    SQLite answers the loser 'locked' at once (its busy handler does not wait there): wait
+    and try again, up to the busy timeout, while the winner finishes creating it."""
+    deadline = time.monotonic() + (BUSY_TIMEOUT if busy_timeout is None else busy_timeout)
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except CorpusBusy:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
 def connect(db_path, busy_timeout: Optional[float] = None) -> sqlite3.Connection:
     """Open the corpus at ``db_path`` for writing, creating it (or adding newer tables) if needed.
 
@@ -365,7 +381,7 @@ def connect(db_path, busy_timeout: Optional[float] = None) -> sqlite3.Connection
         conn.execute("PRAGMA foreign_keys = ON")
         if version < SCHEMA_VERSION:
             if path != ":memory:":
-                conn.execute("PRAGMA journal_mode = WAL")
+                _switch_to_wal(conn, busy_timeout)
             # one write transaction: a second process opening the file meanwhile waits, then
             # finds the whole schema (never half of it, which would look like a foreign database)
             conn.execute("BEGIN IMMEDIATE")

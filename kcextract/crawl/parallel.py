@@ -76,6 +76,9 @@ def crawl_sites(db_path, sites, make_fetcher: Callable, workers: int = DEFAULT_W
     """
     stop = stop or threading.Event()
     pending = list(host_groups(sites))
+    # Create (or migrate) the corpus once, here: worker threads opening a new file at the same
+    # moment would race to switch it to WAL, and SQLite answers that race with 'locked' at once.
+    Corpus(db_path).close()
     outcomes: dict = {}
     lock = threading.Lock()
 
