@@ -194,3 +194,27 @@ def rows_of(path, sql):
         return [tuple(r) for r in conn.execute(sql)]
     finally:
         conn.close()
+
+
+def test_two_threads_creating_one_new_corpus_at_once_both_succeed(tmp_path):
+    """The WAL switch of a new file is a race SQLite answers 'locked' at once; both must win."""
+    import threading
+
+    from kcextract.store import Corpus
+
+    for k in range(10):
+        db, errors, go = tmp_path / f"new-{k}.db", [], threading.Barrier(2)
+
+        def open_it():
+            try:
+                go.wait(timeout=5)
+                Corpus(db).close()
+            except Exception as exc:          # noqa: BLE001 - the test reports any failure
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_it) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert not errors, errors
