@@ -196,14 +196,14 @@ def rows_of(path, sql):
         conn.close()
 
 
-def test_two_threads_creating_one_new_corpus_at_once_both_succeed(tmp_path):
-    """The WAL switch of a new file is a race SQLite answers 'locked' at once; both must win."""
+def test_threads_creating_one_new_corpus_at_once_all_succeed(tmp_path):
+    """The WAL switch of a new file is a race SQLite answers 'locked' at once; all must win."""
     import threading
 
     from kcextract.store import Corpus
 
-    for k in range(10):
-        db, errors, go = tmp_path / f"new-{k}.db", [], threading.Barrier(2)
+    for k in range(40):
+        db, errors, go = tmp_path / f"new-{k}.db", [], threading.Barrier(4)
 
         def open_it():
             try:
@@ -212,7 +212,7 @@ def test_two_threads_creating_one_new_corpus_at_once_both_succeed(tmp_path):
             except Exception as exc:          # noqa: BLE001 - the test reports any failure
                 errors.append(exc)
 
-        threads = [threading.Thread(target=open_it) for _ in range(2)]
+        threads = [threading.Thread(target=open_it) for _ in range(4)]
         for t in threads:
             t.start()
         for t in threads:
