@@ -35,6 +35,7 @@ class SumGroup:
     total: int
     parts: list
     check: Check
+    whole: bool = True         # the parts make the total (not just stay within it)
 
 
 def _eligible(ctx: Context, i: int) -> bool:
@@ -96,7 +97,7 @@ def _evaluate(ctx: Context, total: int, parts: list[int], may_fail: bool,
             explanation += " (các phần liệt kê có thể chưa đầy đủ)"
     check = Check("sum", status, t.text, t.start, t.end, Decimal(t.value), s,
                   tuple(operand(f) for f in figs), explanation, ctx.source, e)
-    return SumGroup(total, used, check)
+    return SumGroup(total, used, check, whole=bool(chosen))
 
 
 def _previous_sentence(ctx: Context, pos: int) -> tuple[int, int]:
@@ -481,6 +482,12 @@ def besides_groups(ctx: Context, taken: set) -> list[SumGroup]:
         if not first:
             continue                  # 'Ngoài khoản kinh phí …, còn dành 73 triệu': outside the total
         p0, p1 = _previous_sentence(ctx, s0)
+        # The uses are the total's when the clause's subject is what the sentence before
+        # named ('Dự án … tổng nguồn vốn … Ngoài …, dự án còn dành …'); 'Ngoài A, còn có B'
+        # with no such subject may add money from elsewhere.
+        subject = " ".join(m.group("subject").lower().split())
+        if not subject or subject not in " ".join(ctx.text[p0:p1].lower().split()):
+            continue
         for key in {unit_key(ctx.figures[i]) for i in first}:
             before = [i for i in ctx.figures_in(p0, p1, kinds=AMOUNT_KINDS)
                       if _eligible(ctx, i) and unit_key(ctx.figures[i]) == key]
@@ -506,7 +513,7 @@ def find_sums(ctx: Context) -> list[SumGroup]:
     groups += heading_total_groups(ctx, {g.total for g in groups})
     groups += besides_groups(ctx, {g.total for g in groups})
     for g in groups:
-        if g.check.status == "ok":
+        if g.check.status == "ok" and g.whole:     # parts that only stay within it are not all of it
             for p in g.parts:
                 ctx.part_of.setdefault(p, g.total)
     groups += fraction_groups(ctx)
