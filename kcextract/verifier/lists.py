@@ -443,7 +443,8 @@ def numbered_lists(ctx: Context, done: set) -> list[Check]:
         if f.kind != "count" or not f.value or f.start in done or f.of_total is not None or not 2 <= f.value <= 40:
             continue
         s0, s1 = ctx.layout.sentence(f.start)
-        inline = _numbered_run(_INLINE_NUMBER.finditer(ctx.text, f.end, s1))
+        # (the numbered items may run past a full stop: '(7) cải cách hành chính. (8) chuyển đổi số')
+        inline = _numbered_run(_INLINE_NUMBER.finditer(ctx.text, f.end, max(s1, ctx.layout.line(f.start)[1])))
         if len(inline) >= 2 and inline[0].start() - f.end <= 160 and ":" in ctx.text[f.end:inline[0].start()]:
             run, stated = inline, True
         else:

@@ -180,7 +180,8 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                     # every ';'-separated part of the sentence is a part, not just a prefix that
                     # happens to add up; parts that together exceed the total contradict it.
                     listed = [i for i in parts if ctx.figures[i].end <= sentence_end]
-                    if (len(listed) > len(g.parts) and _semicolon_separated(ctx, listed)
+                    nested_cue = any(c.pattern.search(ctx.text, m.end(), sentence_end) for c in ctx.cues.role("parts"))
+                    if (len(listed) > len(g.parts) and _semicolon_separated(ctx, listed) and not nested_cue
                             and not _breaks_down_another(ctx, total, listed, region)):
                         whole = _evaluate(ctx, total, listed, may_fail=candidates[unit_key(t)] == 1,
                                           quiet=False, closed=True, whole=True)
