@@ -20,11 +20,24 @@ HEADLINE_MAX = 250          # characters: a first line longer than this is a par
 HEADLINE_LINES = 4
 LEAD_CHARS = 160             # the opening words that stand in for a missing title line
 _CUE_WORD = regex.compile(r"(\p{L}+)\s*$")
+_WORDS = regex.compile(r"\p{L}+")
+SUBJECT_WINDOW = 120        # characters before a claim that say what it is about
 
 
 def _cue(ctx: Context, start: int) -> str:
     m = _CUE_WORD.search(ctx.text[max(0, start - 30):start])
     return m.group(1).lower() if m else ""
+
+
+def _same_subject(ctx: Context, a: int, b: int) -> bool:
+    """The words before two statements of a claim share two word pairs ('vốn đăng ký', 'doanh
+    nghiệp mới'), so the body's 'kim ngạch nhập khẩu tăng 10%' is not taken for the headline's
+    'kim ngạch xuất khẩu tăng 10%' (one pair shared: 'kim ngạch')."""
+    def pairs(pos):
+        s0, _ = ctx.layout.sentence(pos)
+        ws = _WORDS.findall(ctx.text[max(s0, pos - SUBJECT_WINDOW):pos].lower())
+        return set(zip(ws, ws[1:]))
+    return len(pairs(a) & pairs(b)) >= 2
 
 
 def headline_span(text: str) -> tuple[int, int]:
@@ -64,7 +77,7 @@ def carry_to_headline(ctx: Context, checks: list[Check]) -> list[Check]:
     spans += [(c.text, c.start, c.end) for c in ctx.claims if c.fig is None and h0 <= c.start < h1]
     for text_, start, end in spans:
         for (kind, text, cue), body in decided.items():
-            if text_ == text and _cue(ctx, start) == cue:
+            if text_ == text and _cue(ctx, start) == cue and _same_subject(ctx, start, body.claim_start):
                 out.append(dataclasses.replace(
                     body, claim_start=start, claim_end=end,
                     explanation=f"{body.explanation} (tít bài nhắc lại số liệu của thân bài)",
