@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional
 
-import regex
 
 from kcextract.verifier.workspace import AMOUNT_KINDS, Context, compatible
 

@@ -19,7 +19,7 @@ from kcextract.verifier.named_base import resolve as resolve_named_base
 from kcextract.verifier.named_base import resolve_earlier_plan, resolve_plan
 from kcextract.verifier.named_base import base_words, described_words, subject_candidates, words
 from kcextract.verifier.named_base import resolve_subject as resolve_named_subject
-from kcextract.verifier.workspace import (Context, amount_text, compatible, fig_interval, operand_interval,
+from kcextract.verifier.workspace import (Context, amount_text, compatible, fig_interval,
                                           percentage_operand_interval,
                                       operand, pct)
 from kcextract.verifier.tolerance import (decimals_written, divide, interval, overlaps,
