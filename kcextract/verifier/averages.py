@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-
 from kcextract.verifier.check import Check, format_auto
 from kcextract.verifier.tolerance import interval, overlaps, precision_unit
 from kcextract.verifier.workspace import Context, amount_text, compatible, fig_interval, operand

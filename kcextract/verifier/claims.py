@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional
 
-
 from kcextract.verifier.workspace import AMOUNT_KINDS, Context, compatible
 
 # The words these read are phrases of patterns/relations.yaml: so_voi, period_after_so_voi

@@ -12,7 +12,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Optional
 
-
 from kcextract.verifier.check import Check, format_auto, format_in_scale, scale_of
 from kcextract.verifier.tolerance import overlaps, scale
 from kcextract.verifier.workspace import Context, compatible, fig_interval, operand, pct

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-
 from kcextract.verifier.check import Check, format_auto
 from kcextract.verifier.workspace import Context, fig_interval, operand
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Optional
 
-
 from kcextract.verifier.check import Check
 from kcextract.verifier.tolerance import add, overlaps, scale
 from kcextract.verifier.workspace import Context, amount_text, compatible, fig_interval, operand
