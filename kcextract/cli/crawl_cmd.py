@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import date, datetime
+from datetime import datetime
 
 import click
 from rich.console import Console
@@ -13,14 +13,10 @@ from rich.table import Table
 from rich.text import Text
 
 from kcextract import store
-from kcextract.exceptions import KcextractError, SiteConfigError
+from kcextract.cli.options import db_option, parse_date
+from kcextract.exceptions import SiteConfigError
 
 DB_HELP = f"corpus database (SQLite; default ./{store.DEFAULT_DB})"
-
-
-def _db_option(func):
-    return click.option("--db", "db", default=store.DEFAULT_DB, show_default=True,
-                        type=click.Path(dir_okay=False), help=DB_HELP)(func)
 
 
 def _sites_dir_option(func):
@@ -31,15 +27,6 @@ def _sites_dir_option(func):
 def _cells(*values) -> list:
     """Table cells as plain text: a title or site name with "[/b]" in it is text, never markup."""
     return [Text("" if value is None else str(value)) for value in values]
-
-
-def _parse_date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2017-01-01") from None
 
 
 def _load_sites(sites_dir):
@@ -53,7 +40,7 @@ def _load_sites(sites_dir):
 
 @click.command("sites")
 @_sites_dir_option
-@_db_option
+@db_option(help=DB_HELP)
 def sites_cmd(sites_dir, db):
     """List the known sites: name, province, CMS family, verified, last crawl.
 
@@ -79,7 +66,7 @@ def sites_cmd(sites_dir, db):
 @click.option("--all", "all_sites", is_flag=True, help="every known site (hosts crawled in parallel)")
 @click.option("--site-file", "site_files", multiple=True, type=click.Path(dir_okay=False, exists=True),
               help="a site described in your own TOML file (repeatable)")
-@click.option("--since", callback=_parse_date, metavar="YYYY-MM-DD",
+@click.option("--since", callback=parse_date, metavar="YYYY-MM-DD",
               help="skip articles published before this date and stop paging past them")
 @click.option("--max-pages", type=click.IntRange(min=1), default=None,
               help="fetch at most this many pages per site in this run (the rest stays queued)")
@@ -95,7 +82,7 @@ def sites_cmd(sites_dir, db):
 @click.option("--parallel", type=click.IntRange(min=1), default=4, show_default=True, metavar="N",
               help="crawl up to N hosts at the same time (still one request at a time per host)")
 @_sites_dir_option
-@_db_option
+@db_option(help=DB_HELP)
 def crawl_cmd(site_names, all_sites, site_files, since, max_pages, delay, timeout, deadline, refresh, parallel,
               sites_dir, db):
     """Crawl sites into the corpus database, politely and resumably.
@@ -191,7 +178,7 @@ def corpus_cmd():
 
 
 @corpus_cmd.command("stats")
-@_db_option
+@db_option(help=DB_HELP)
 def corpus_stats_cmd(db):
     """Documents per site and year, attachments, and the URLs that failed with their reason.
 
@@ -241,9 +228,9 @@ def corpus_stats_cmd(db):
 @corpus_cmd.command("list")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
 @click.option("--site", default=None, help="only this site")
-@click.option("--since", callback=_parse_date, metavar="YYYY-MM-DD", help="only documents published since")
+@click.option("--since", callback=parse_date, metavar="YYYY-MM-DD", help="only documents published since")
 @click.option("--include-duplicates", is_flag=True, help="also list near-duplicate (syndicated) copies")
-@_db_option
+@db_option(help=DB_HELP)
 def corpus_list_cmd(fmt, site, since, include_duplicates, db):
     """One line per stored document: url, site, title, published, text, attachments.
 

@@ -9,11 +9,11 @@ import json
 import signal
 import sys
 import time
-from datetime import date
 
 import click
 
 from kcextract import store
+from kcextract.cli.options import db_option, parse_date
 from kcextract.exceptions import CorpusBusy, CorpusError, KcextractError, SiteConfigError
 
 SHORT_TYPES = {"new_article": "new", "changed_article": "changed", "failed_check": "✗ check"}
@@ -40,20 +40,6 @@ def _since(ctx, param, value):
         return since_time(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is neither a duration (7d, 12h) nor a date (2026-12-01)") from None
-
-
-def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-01-01") from None
-
-
-def _db_option(func):
-    return click.option("--db", "db", default=store.DEFAULT_DB, show_default=True,
-                        type=click.Path(dir_okay=False), help=DB_HELP)(func)
 
 
 def _choose_sites(site_names, all_sites, site_files, sites_dir) -> list:
@@ -138,14 +124,14 @@ def _one_pass(options: dict, console, quiet: bool) -> int:
               help="seconds to wait for a server")
 @click.option("--max-pages", type=click.IntRange(min=1), default=None,
               help="fetch at most this many pages per site in a pass (the rest waits for the next)")
-@click.option("--since", "since", callback=_date, metavar="YYYY-MM-DD",
+@click.option("--since", "since", callback=parse_date, metavar="YYYY-MM-DD",
               help="leave out articles published before this date (and stop paging past them)")
 @click.option("--baseline", is_flag=True,
               help="record what is there now without alerting (first pass over a corpus you already know)")
 @click.option("-q", "--quiet", is_flag=True, help="print nothing but errors (alerts still go to --notify)")
 @click.option("--sites-dir", type=click.Path(file_okay=False, exists=True), default=None,
               help="directory of site TOML files (default: the repository's scrapers/)")
-@_db_option
+@db_option(help=DB_HELP)
 def monitor_cmd(site_names, all_sites, site_files, notify, every, recheck, delay, timeout, max_pages,
                 since, baseline, quiet, sites_dir, db):
     """Watch sites: after each pass, what is new, what changed, what does not add up.
@@ -216,7 +202,7 @@ def monitor_cmd(site_names, all_sites, site_files, notify, every, recheck, delay
               default=None, help="only this type")
 @click.option("--undelivered", is_flag=True, help="only alerts some --notify outlet has not taken yet")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
-@_db_option
+@db_option(help=DB_HELP)
 def alerts_cmd(since, site, alert_type, undelivered, fmt, db):
     """What the monitor found lately: one alert per line (table) or JSON object (jsonl).
 
@@ -261,7 +247,7 @@ def alerts_cmd(since, site, alert_type, undelivered, fmt, db):
 @click.command("runs")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="the latest N passes")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
-@_db_option
+@db_option(help=DB_HELP)
 def runs_cmd(limit, fmt, db):
     """The monitor's passes: when, status, and per site new / changed / unchanged / failed.
 

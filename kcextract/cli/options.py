@@ -40,3 +40,15 @@ def out_option(default, help):
 def jobs_option(help="Worker processes (default: all cores). The output is the same, in the same order, for any N."):
     """``--jobs N``: how many processes extract and verify (:mod:`kcextract.batch`); default all cores."""
     return click.option("--jobs", "-j", "jobs", type=click.IntRange(min=1), default=None, metavar="N", help=help)
+
+
+def parse_date(ctx, param, value):
+    """A click callback: ``YYYY-MM-DD`` as a date (None stays None), or a clear usage error."""
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-01-01") from None
