@@ -18,22 +18,13 @@ LOOK_BACK_SENTENCES = 4
 HUNDRED = Decimal(100)
 
 
-def _window_start(ctx: Context, pos: int) -> int:
-    start, _ = ctx.layout.sentence(pos)
-    for _ in range(LOOK_BACK_SENTENCES):
-        if start <= 1:
-            break
-        start, _ = ctx.layout.sentence(start - 2)
-    return start
-
-
 def _signed_growth(ctx: Context, i: int):
     """The growth a percentage states ('tăng 34,8%' → +34,8; 'giảm 5%' → −5), or None."""
     f = ctx.figures[i]
-    m = ctx.cues.phrase("change_word_before").search(ctx.text[max(0, f.start - 30):f.start])
-    if f.kind != "percent" or f.value is None or not m:
+    direction = ctx.change_direction(f)
+    if f.kind != "percent" or f.value is None or direction is None:
         return None
-    return -Decimal(f.value) if m.group("down") else Decimal(f.value)
+    return -Decimal(f.value) if direction == "down" else Decimal(f.value)
 
 
 def average_growths(ctx: Context) -> list[Check]:
@@ -51,7 +42,7 @@ def average_growths(ctx: Context) -> list[Check]:
         if not cue.search(ctx.text, s0, f.start):
             continue
         rep = fig_interval(f)
-        growths = [(j, _signed_growth(ctx, j)) for j in ctx.figures_in(_window_start(ctx, f.start), f.start)]
+        growths = [(j, _signed_growth(ctx, j)) for j in ctx.figures_in(ctx.layout.start_sentences_back(f.start, LOOK_BACK_SENTENCES), f.start)]
         growths = [(j, g) for j, g in growths if g is not None and g > -100]
         fits = []
         for a, ga in growths:
@@ -89,7 +80,7 @@ def average_amounts(ctx: Context) -> list[Check]:
         s0, s1 = ctx.layout.sentence(avg.start)
         if not cue.search(ctx.text, max(s0, avg.start - 80), avg.start):
             continue
-        lo = _window_start(ctx, avg.start)
+        lo = ctx.layout.start_sentences_back(avg.start, LOOK_BACK_SENTENCES)
         totals = [j for j in ctx.figures_in(lo, s1) if j != i and compatible(ctx.figures[j], avg)
                   and ctx.figures[j].value and ctx.figures[j].value > avg.value]
         counts = [j for j in ctx.figures_in(lo, s1, kinds=("count",)) if ctx.figures[j].value]

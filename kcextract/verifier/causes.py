@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Callable, Optional
 
 from kcextract.verifier.check import Check, format_auto, scale_of
+from kcextract.verifier.tolerance import decimals_in
 from kcextract.verifier.workspace import Context, unit_key
 
 HUNDRED = Decimal(100)
@@ -23,9 +24,7 @@ REACH = 8000           # another pair of figures is looked for within a section 
 
 def _close(a: Decimal, b: Decimal, reported_text: str) -> bool:
     """``a`` rounds to what the report wrote as ``b`` (to the report's last digit)."""
-    digits = reported_text.split("%")[0].strip()
-    decimals = len(digits.split(",")[1]) if "," in digits else 0
-    step = Decimal(1).scaleb(-decimals)
+    step = Decimal(1).scaleb(-decimals_in(reported_text))
     return abs(Decimal(a) - Decimal(b)) <= step / 2 + Decimal("1e-9")
 
 
@@ -61,8 +60,7 @@ def _other_figures(ctx: Context, c: Check) -> Optional[str]:
         return None
     r = Decimal(c.reported)
     own = ((c.operands[0].start, c.operands[0].end), (c.operands[1].start, c.operands[1].end))
-    digits = c.claim_text.split("%")[0].strip()
-    half = Decimal(1).scaleb(-(len(digits.split(",")[1]) if "," in digits else 0)) / 2
+    half = Decimal(1).scaleb(-decimals_in(c.claim_text)) / 2
     hits = []
     keys = set()
     for o in c.operands:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Optional
 
 from kcextract.verifier.check import Check, format_auto
-from kcextract.verifier.tolerance import divide, overlaps, scale
+from kcextract.verifier.tolerance import decimals_in, divide, overlaps, scale
 from kcextract.verifier.workspace import (AMOUNT_KINDS, Context, amount_text, compatible, fig_interval,
                                           operand, pct)
 
@@ -79,8 +79,7 @@ def _check(ctx: Context, li: int, ci: int, pi: int, direction: str) -> Optional[
         base_iv = (l_iv[0] + c_iv[0], l_iv[1] + c_iv[1])
     iv = scale(divide(c_iv, base_iv), HUNDRED) if None not in base_iv and base_iv[0] > 0 else (None, None)
     rep_iv = fig_interval(percent)
-    digits = percent.text.split("%")[0].strip()
-    decimals = len(digits.split(",")[1]) if "," in digits else 0
+    decimals = decimals_in(percent.text)
     expected = point.quantize(Decimal(1).scaleb(-max(decimals, 1)))
     nums, base_txt = amount_text([change, level], base, with_unit=True)
     sign = "−" if up else "+"

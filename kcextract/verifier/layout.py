@@ -86,6 +86,27 @@ class Layout:
             end -= 1
         return start, end
 
+    def start_sentences_back(self, pos: int, count: int) -> int:
+        """Where the sentence ``count`` sentences before the one holding ``pos`` starts."""
+        start, _ = self.sentence(pos)
+        for _ in range(count):
+            if start < 2:
+                break
+            start, _ = self.sentence(start - 2)
+        return start
+
+    def end_sentences_ahead(self, pos: int, count: int) -> int:
+        """Where the sentence ``count`` sentences after the one holding ``pos`` ends."""
+        _, end = self.sentence(pos)
+        for _ in range(count):
+            nxt = end
+            while nxt < len(self.text) and self.text[nxt] in " \t\r\n.":
+                nxt += 1
+            if nxt >= len(self.text):
+                break
+            _, end = self.sentence(nxt)
+        return end
+
     def paren(self, pos: int) -> Optional[tuple[int, int]]:
         """The innermost parenthesis span (open, close) strictly containing ``pos``.
 

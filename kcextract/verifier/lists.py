@@ -287,11 +287,7 @@ def lead_sentence_lists(ctx: Context, done: set) -> list[Check]:
         if not m or s0 < 2:
             continue
         lead_end = s0 + m.end()
-        p0 = s0
-        for _ in range(LEAD_LOOK_BACK):          # a caption may stand between count and list
-            if p0 < 2:
-                break
-            p0, _ = lay.sentence(p0 - 2)
+        p0 = lay.start_sentences_back(s0, LEAD_LOOK_BACK)   # a caption may stand between count and list
         counts = [i for i in ctx.figures_in(p0, s0, kinds=("count",))
                   if ctx.figures[i].value and i not in ctx.bases and ctx.figures[i].start not in done]
         noun = " ".join(m.group("noun").lower().split())

@@ -22,10 +22,9 @@ from kcextract.verifier.named_base import resolve_subject as resolve_named_subje
 from kcextract.verifier.workspace import (Context, amount_text, compatible, fig_interval,
                                           percentage_operand_interval,
                                       operand, pct)
-from kcextract.verifier.tolerance import (decimals_written, divide, interval, overlaps,
+from kcextract.verifier.tolerance import (decimals_in, decimals_written, divide, interval, overlaps,
                                         scale)
 
-_NUM = regex.compile(r"\d+(?:[.,]\d+)*")
 HUNDRED = Decimal(100)
 # How far from a claim (characters, either way) a base found by its period or its describing
 # words may stand: a section of a long report, not the whole report (keeps verify linear).
@@ -58,8 +57,7 @@ def by_period(ctx: Context, claim: Claim, subject: int) -> Optional[int]:
 
 
 def _percent_decimals(text: str) -> int:
-    tokens = _NUM.findall(text)
-    return max(2, decimals_written(tokens[-1]) if tokens else 0)
+    return max(2, decimals_in(text))
 
 
 def _compute(relation: str, direction: Optional[str], x, y):

@@ -99,11 +99,7 @@ def carry_to_restated_counts(ctx: Context, checks: list[Check]) -> list[Check]:
         if ctx.text[s0:c.claim_start].strip(" \t-–•+*"):
             continue                      # the count does not open its sentence
         lead = ctx.figures[ctx.first_figure_after(c.claim_start, c.claim_end)]
-        start = s0
-        for _ in range(RESTATED_LOOK_BACK):
-            if start < 2:
-                break
-            start, _ = ctx.layout.sentence(start - 2)
+        start = ctx.layout.start_sentences_back(s0, RESTATED_LOOK_BACK)
         for i in ctx.figures_in(start, s0, kinds=("count",)):
             f = ctx.figures[i]
             if f.value == lead.value and (f.unit or "").lower().startswith((lead.unit or "#").lower()):

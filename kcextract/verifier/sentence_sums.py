@@ -25,18 +25,6 @@ INTERLEAVED_POOL = 10
 PRECEDING_SENTENCES = 2
 
 
-def _scope_end(ctx: Context, pos: int) -> int:
-    _, end = ctx.layout.sentence(pos)
-    for _ in range(FOLLOWING_SENTENCES):
-        nxt = end
-        while nxt < len(ctx.text) and ctx.text[nxt] in " \t\r\n.":
-            nxt += 1
-        if nxt >= len(ctx.text):
-            break
-        _, end = ctx.layout.sentence(nxt)
-    return end
-
-
 def _eligible(ctx: Context, i: int) -> bool:
     f = ctx.figures[i]
     return (f.kind in AMOUNT_KINDS and f.value is not None and f.value > 0 and i not in ctx.bases
@@ -83,11 +71,7 @@ def _earlier_parts(ctx: Context, i: int, t_iv) -> list:
     s0, _ = ctx.layout.sentence(t.start)
     if not ctx.cues.any_match("total", ctx.text[max(s0, t.start - 120):t.start]):
         return []
-    start = s0
-    for _ in range(PRECEDING_SENTENCES):
-        if start < 2:
-            break
-        start, _ = ctx.layout.sentence(start - 2)
+    start = ctx.layout.start_sentences_back(s0, PRECEDING_SENTENCES)
     candidates = [j for j in ctx.figures_in(start, t.start)
                   if _eligible(ctx, j) and same_head(ctx.figures[j], t) and ctx.figures[j].value < t.value]
     return _contiguous_run(ctx, candidates, t_iv) or _interleaved(ctx, candidates, t, t_iv)
@@ -106,7 +90,7 @@ def find(ctx: Context) -> list[Check]:
         s0, own_end = ctx.layout.sentence(t.start)
         if ctx.cues.any_match("total", ctx.text[max(s0, t.start - 40):t.start]):
             own_end = t.end       # 'trong tổng mức 370 nghìn tỷ đồng, doanh thu bán lẻ đạt …'
-        candidates = [j for j in ctx.figures_in(own_end, _scope_end(ctx, t.start))
+        candidates = [j for j in ctx.figures_in(own_end, ctx.layout.end_sentences_ahead(t.start, FOLLOWING_SENTENCES))
                       if _eligible(ctx, j) and same_head(ctx.figures[j], t) and ctx.figures[j].value < t.value]
         t_iv = fig_interval(t)
         found = _contiguous_run(ctx, candidates, t_iv) or _interleaved(ctx, candidates, t, t_iv)

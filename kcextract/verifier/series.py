@@ -21,7 +21,7 @@ import regex
 
 from kcextract.verifier.check import Check, format_auto
 from kcextract.verifier.named_base import words
-from kcextract.verifier.tolerance import overlaps
+from kcextract.verifier.tolerance import decimals_in, overlaps
 from kcextract.verifier.workspace import AMOUNT_KINDS, Context, compatible, fig_interval, operand, pct
 
 HUNDRED = Decimal(100)
@@ -60,20 +60,13 @@ def _level(ctx: Context, like, year: int, exclude: set) -> Optional[int]:
     return found[0] if len(values) == 1 else None
 
 
-def _direction(ctx: Context, f) -> Optional[str]:
-    m = ctx.cues.phrase("change_word_before").search(ctx.text[max(0, f.start - 30):f.start])
-    if not m:
-        return None
-    return "down" if m.group("down") else "up"
-
-
 def _yearly_average(ctx: Context, i: int) -> Optional[Check]:
     """'bình quân mỗi năm từ 1997-2016 … tăng 42%': the compound yearly growth between the
     levels of the two end years."""
     f = ctx.figures[i]
     years = _years(f)
     s0, _ = ctx.layout.sentence(f.start)
-    direction = _direction(ctx, f)
+    direction = ctx.change_direction(f)
     if f.kind != "percent" or len(years) != 2 or direction is None:
         return None
     if not ctx.cues.phrase("yearly_average").search(ctx.text[max(s0, f.start - 120):f.end + 8]):
@@ -118,7 +111,7 @@ def _between_levels(ctx: Context, i: int) -> Optional[Check]:
     """'năm 2019 đạt 52 tỷ USD, tăng 8,3% so với năm 2018' (or 'tăng 4,1 tỷ USD'): the level
     of the claim's year against the level of the year it names (or the year before)."""
     f = ctx.figures[i]
-    direction = _direction(ctx, f)
+    direction = ctx.change_direction(f)
     years = _years(f)
     if direction is None or len(years) != 1:
         return None
@@ -179,7 +172,7 @@ def _multiple(ctx: Context, claim) -> Optional[Check]:
     lx, hx = fig_interval(x)
     ly, hy = fig_interval(y)
     point = Decimal(x.value) / Decimal(y.value)
-    decimals = len(claim.text.split(",")[1]) if "," in claim.text else 0
+    decimals = decimals_in(claim.text)
     step = Decimal(1).scaleb(-decimals)
     status = "ok" if overlaps((claim.reported - step / 2, claim.reported + step / 2), (lx / hy, hx / ly)) else "fail"
     explanation = f"{x.text} / {y.text} = {format_auto(point, 2)} lần ({years[0]} so với {base_year}), báo cáo ghi gấp {claim.text} lần"

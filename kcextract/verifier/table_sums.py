@@ -14,11 +14,11 @@ from typing import Optional
 import regex
 
 from kcextract.tables import declared_unit_cells, read_tables
-from kcextract.numbers import decimals_written, parse_vn_number
+from kcextract.numbers import parse_vn_number
 from kcextract.figure import Figure
 from kcextract.verifier.check import Check, format_auto
 from kcextract.verifier.workspace import Context, fig_interval, operand, operand_interval
-from kcextract.verifier.tolerance import add, divide, overlaps, scale
+from kcextract.verifier.tolerance import add, decimals_in, divide, overlaps, scale
 
 # A total row and a category or subtotal row ('I.', '1.1', 'a)', 'Trong đó', 'Cộng') are the
 # phrases total_row and not_a_leaf of patterns/relations.yaml.
@@ -205,7 +205,7 @@ def _percentage_column(ctx, by_start, table, pc, readings, body, total_rows) -> 
             expected, q_iv = (q - 1) * 100, scale(q_iv, Decimal(1), Decimal(-100))
         else:
             expected = q * 100
-        decimals = decimals_written(p.text.split("%")[0].strip().lstrip("+-−"))
+        decimals = decimals_in(p.text)
         # The same tolerance as every other claim: the cell as written against the quotient
         # of the value cells within their written precision.
         return p, v, d, expected, decimals, overlaps(fig_interval(p), q_iv)

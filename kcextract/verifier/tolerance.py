@@ -22,6 +22,16 @@ _NUMBER = regex.compile(r"\d+(?:[.,]\d+)*")
 _POWERS = {Decimal(10) ** k: k for k in range(-4, 13)}
 
 
+def decimals_in(text: str) -> int:
+    """Decimals written in a figure's text, its sign and unit aside.
+
+    >>> decimals_in("93,71%"), decimals_in("-4,19"), decimals_in("15,5"), decimals_in("8 %")
+    (2, 2, 1, 0)
+    """
+    tokens = _NUMBER.findall(text)
+    return decimals_written(tokens[-1]) if tokens else 0
+
+
 def _tidy(d: Decimal) -> Decimal:
     return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
 

@@ -41,11 +41,7 @@ def find(ctx: Context) -> list[Check]:
         if i is None or ctx.figures[i].kind != "money" or not ctx.figures[i].value:
             continue
         balance = ctx.figures[i]
-        start, _ = ctx.layout.sentence(m.start())
-        for _ in range(LOOK_BACK_SENTENCES):
-            if start < 2:
-                break
-            start, _ = ctx.layout.sentence(start - 2)
+        start = ctx.layout.start_sentences_back(m.start(), LOOK_BACK_SENTENCES)
         candidates = [j for j in ctx.figures_in(start, m.start()) if compatible(ctx.figures[j], balance)
                       and ctx.figures[j].value and ctx.figures[j].value > balance.value]
         x, n = _side(ctx, candidates, export_words), _side(ctx, candidates, import_words)

@@ -228,6 +228,14 @@ class Context:
         return [i for i in range(lo, hi)
                 if self.figures[i].end <= end and (kinds is None or self.figures[i].kind in kinds)]
 
+    def change_direction(self, fig: Figure) -> Optional[str]:
+        """'up' or 'down' when a change word stands just before ``fig`` ('tăng 34,8%',
+        'giảm gần 5%'; the phrase change_word_before of relations.yaml), else None."""
+        m = self.cues.phrase("change_word_before").search(self.text[max(0, fig.start - 30):fig.start])
+        if not m:
+            return None
+        return "down" if m.group("down") else "up"
+
     def index_at(self, pos: int) -> int:
         """The index of the first figure that starts at or after ``pos``."""
         return bisect.bisect_left(self._starts, max(0, pos))
