@@ -310,6 +310,27 @@ def load_site(path) -> Site:
     )
 
 
+def select_sites(names=(), all_sites: bool = False, files=(), directory=None) -> list[Site]:
+    """The sites a command was asked for: ``--all`` (sorted by name), each ``--site NAME`` and
+    each ``--site-file PATH``, in that order.
+
+    :raises SiteConfigError: an unknown name (the known ones listed) or a malformed file.
+    """
+    chosen = []
+    if names or all_sites:
+        known = load_sites(directory)
+        if all_sites:
+            chosen.extend(known[name] for name in sorted(known))
+        for name in names:
+            if name not in known:
+                raise SiteConfigError(
+                    f"unknown site {name!r}; known sites: {', '.join(sorted(known)) or 'none'}"
+                    " (see `kcextract sites`, or describe it in a file and use --site-file)")
+            chosen.append(known[name])
+    chosen.extend(load_site(path) for path in files)
+    return chosen
+
+
 def load_sites(directory=None) -> dict[str, Site]:
     """Every ``*.toml`` site in ``directory`` (default: the repo's scrapers/), keyed by name.
 

@@ -103,24 +103,12 @@ def crawl_cmd(site_names, all_sites, site_files, since, max_pages, delay, timeou
     from kcextract.crawl.fetcher import DEFAULT_DELAY, Fetcher
     from kcextract.crawl.parallel import crawl_sites
     from kcextract.crawl.urls import host_of
-    from kcextract.sites import load_site
+    from kcextract.sites import select_sites
 
-    chosen = []
-    if site_names or all_sites:
-        known = _load_sites(sites_dir)
-        if all_sites:
-            chosen.extend(known[name] for name in sorted(known))
-        for name in site_names:
-            if name not in known:
-                raise click.ClickException(
-                    f"unknown site {name!r}; known sites: {', '.join(sorted(known)) or 'none'}"
-                    " (see `kcextract sites`, or describe it in a file and use --site-file)")
-            chosen.append(known[name])
-    for path in site_files:
-        try:
-            chosen.append(load_site(path))
-        except SiteConfigError as exc:
-            raise click.ClickException(str(exc)) from exc
+    try:
+        chosen = select_sites(site_names, all_sites, site_files, sites_dir)
+    except SiteConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
     if not chosen:
         raise click.UsageError("say what to crawl: --site NAME, --all or --site-file FILE")
 

@@ -43,21 +43,10 @@ def _since(ctx, param, value):
 
 
 def _choose_sites(site_names, all_sites, site_files, sites_dir) -> list:
-    from kcextract.sites import load_site, load_sites
+    from kcextract.sites import select_sites
 
-    chosen = []
     try:
-        if site_names or all_sites:
-            known = load_sites(sites_dir)
-            if all_sites:
-                chosen.extend(known[name] for name in sorted(known))
-            for name in site_names:
-                if name not in known:
-                    raise click.UsageError(
-                        f"unknown site {name!r}; known sites: {', '.join(sorted(known)) or 'none'}"
-                        " (see `kcextract sites`, or describe it in a file and use --site-file)")
-                chosen.append(known[name])
-        chosen.extend(load_site(path) for path in site_files)
+        chosen = select_sites(site_names, all_sites, site_files, sites_dir)
     except SiteConfigError as exc:
         raise click.UsageError(str(exc)) from exc
     if not chosen:
