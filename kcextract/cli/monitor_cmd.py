@@ -206,15 +206,8 @@ def alerts_cmd(since, site, alert_type, undelivered, fmt, db):
         kcextract alerts --since 7d
         kcextract alerts --type failed_check --format jsonl > failures.jsonl
     """
-    from kcextract.monitor import ledger
-
-    try:
-        found = ledger.read(db, "alerts", since=since, site=site, type=alert_type, undelivered=undelivered)
-    except FileNotFoundError as exc:
-        raise click.UsageError(str(exc)) from exc
-    if fmt == "jsonl":
-        for alert in found:
-            click.echo(json.dumps(alert, ensure_ascii=False))
+    found = _ledger_rows(db, "alerts", fmt, since=since, site=site, type=alert_type, undelivered=undelivered)
+    if found is None:
         return
     from rich.console import Console
     from rich.table import Table
@@ -233,6 +226,22 @@ def alerts_cmd(since, site, alert_type, undelivered, fmt, db):
     Console(width=None if sys.stdout.isatty() else 200).print(table)
 
 
+def _ledger_rows(db, what: str, fmt: str, **query):
+    """The monitor's ``alerts`` or ``runs`` rows; printed here as JSON lines (None returned) when
+    ``fmt`` is jsonl, else returned for a table.  A missing database is a usage error."""
+    from kcextract.monitor import ledger
+
+    try:
+        rows = ledger.read(db, what, **query)
+    except FileNotFoundError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if fmt != "jsonl":
+        return rows
+    for row in rows:
+        click.echo(json.dumps(row, ensure_ascii=False))
+    return None
+
+
 @click.command("runs")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="the latest N passes")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
@@ -246,15 +255,8 @@ def runs_cmd(limit, fmt, db):
     \b
         kcextract runs --db kc.db
     """
-    from kcextract.monitor import ledger
-
-    try:
-        runs = ledger.read(db, "runs", limit=limit)
-    except FileNotFoundError as exc:
-        raise click.UsageError(str(exc)) from exc
-    if fmt == "jsonl":
-        for run in runs:
-            click.echo(json.dumps(run, ensure_ascii=False))
+    runs = _ledger_rows(db, "runs", fmt, limit=limit)
+    if runs is None:
         return
     from rich.console import Console
     from rich.table import Table
