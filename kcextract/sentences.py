@@ -24,11 +24,14 @@ def _boundary_re():
     abbreviations = load_patterns().lexicon.lists["SENTENCE_ABBREVIATION"]
     # Fixed-width look-behinds, one per abbreviation ('TP.' is not an end).
     not_abbrev = "".join(f"(?<!(?<!\\w){regex.escape(a)}\\.)" for a in abbreviations)
+    # Every alternative's cheap test comes first (a boundary starts at a line break or
+    # just after '.', '!', '?', '…'): the abbreviation look-behinds, one per entry, then
+    # run only there, not at every character of the text.
     return regex.compile(
-        r"(?<![\p{L}\d,][ \t]*)\n[\s]*"                                # a line break after punctuation,
+        r"(?=\n)(?<![\p{L}\d,][ \t]*)\n[\s]*"                         # a line break after punctuation,
         r"|\n[ \t]*\n[\s]*"                                          # a blank line,
         r"|\n[\s]*(?![\p{Ll}])"                                       # or before anything but a lower-case word
-        r"|" + not_abbrev + r"(?<![\s\d]\p{Lu})(?<=[.!?…])[\"”’)]*[ \t]+(?=[\p{Lu}\d“\"'(–-])"
+        r"|(?<=[.!?…])" + not_abbrev + r"(?<![\s\d]\p{Lu})[\"”’)]*[ \t]+(?=[\p{Lu}\d“\"'(–-])"
     )
 
 
