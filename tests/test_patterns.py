@@ -13,6 +13,7 @@ import yaml
 
 from kcextract.exceptions import PatternFileError
 from kcextract.patterns import PATTERN_DIR, load_patterns
+from kcextract.textnorm import normalise
 
 PATTERNS = load_patterns().patterns
 MATCH = [(p, ex) for p in PATTERNS for ex in p.match]
@@ -29,6 +30,39 @@ def test_pattern_matches_its_example(item):
     pattern, example = item
     found = [m.group(0) for m in pattern.regex.finditer(example["text"])]
     assert example.get("span", example["text"]) in found
+
+
+def _project_texts() -> list:
+    """The project's own whole articles (seed corpus and the article sets): long texts where
+    a window that is too short would cut a match that a two-line example never shows."""
+    import json
+
+    root = Path(__file__).resolve().parent.parent
+    texts = [(path.name, path.read_text(encoding="utf-8")) for path in sorted((root / "corpus" / "seeds").glob("*.txt"))]
+    texts += [(path.name, json.loads(path.read_text(encoding="utf-8"))["text"])
+              for path in sorted(root.glob("tests/articles*/*.json"))]
+    return [(name, normalise(text).text) for name, text in texts]
+
+
+@pytest.mark.parametrize("pattern", [p for p in PATTERNS if p.gate], ids=lambda p: p.id)
+def test_a_gated_pattern_finds_in_its_windows_what_a_full_scan_finds(pattern):
+    """Gating is a speed-up only: over every whole article of the project, the pattern run
+    in its gate's windows yields exactly the matches of a scan of the whole text."""
+    from kcextract.extractor import _matches
+
+    gates = load_patterns().gates
+    texts = _project_texts()
+    assert len(texts) > 50
+    for name, text in texts:
+        full = [m.span() for m in pattern.regex.finditer(text)]
+        if gates[pattern.gate].anchored:
+            # An anchored gate's pattern is tried where the gate's hits start: compare the
+            # matches that start at a hit (the full scan may also start inside a hit).
+            full = [m.span() for m in pattern.regex.finditer(text, overlapped=True)]
+            windowed = [m.span() for m in _matches(pattern, text, gates, {})]
+            assert set(windowed) <= set(full), name
+            continue
+        assert [m.span() for m in _matches(pattern, text, gates, {})] == full, name
 
 
 @pytest.mark.parametrize("item", NO_MATCH, ids=[_id(i) for i in NO_MATCH])
