@@ -326,13 +326,19 @@ def _matches(pattern: Pattern, text: str, gates: dict, windows: dict):
     gate = gates[pattern.gate]
     if gate.id not in windows:
         windows[gate.id] = gate.windows(text)
+    if gate.anchored:
+        # Tried where the gate's hits start, skipping those inside the pattern's previous
+        # match: the matches of a scan of the whole text, since they can start nowhere else.
+        match, cursor = pattern.regex.match, 0
+        for lo, hi in windows[gate.id]:
+            if lo >= cursor:
+                m = match(text, lo, hi)
+                if m:
+                    cursor = m.end()
+                    yield m
+        return
     for lo, hi in windows[gate.id]:
-        if gate.anchored:
-            m = pattern.regex.match(text, lo, hi)
-            if m:
-                yield m
-        else:
-            yield from pattern.regex.finditer(text, lo, hi)
+        yield from pattern.regex.finditer(text, lo, hi)
 
 
 def _outside_project_names(figures: list[Figure]) -> list[Figure]:

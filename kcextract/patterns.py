@@ -98,6 +98,11 @@ class Pattern:
     no_match: tuple = ()
 
 
+# Windows closer than this are run as one: scanning a few hundred characters costs less
+# than starting another scan (a window is a superset, so the matches are the same).
+WINDOW_JOIN_GAP = 400
+
+
 @dataclass(frozen=True)
 class Gate:
     """A cheap scan shared by several patterns: they run only in windows around its matches.
@@ -123,7 +128,7 @@ class Gate:
         merged: list[list[int]] = []
         for m in self.regex.finditer(text):
             lo, hi = max(0, m.start() - self.before), min(len(text), m.end() + self.after)
-            if merged and lo <= merged[-1][1]:
+            if merged and lo <= merged[-1][1] + WINDOW_JOIN_GAP:
                 merged[-1][1] = max(merged[-1][1], hi)
             else:
                 merged.append([lo, hi])
