@@ -22,6 +22,8 @@ _SAME_LENGTH = str.maketrans({
     "\u01a3": "\u01b0", "\u01a2": "\u01af",
 })
 
+_SAME_LENGTH_ANY = regex.compile("[" + "".join(chr(c) for c in _SAME_LENGTH) + "]")
+
 # Characters dropped for matching (zero-width space/joiners, BOM, soft hyphen).
 _DROPPED = regex.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
@@ -90,7 +92,9 @@ def normalise(original: str) -> NormalisedText:
     >>> normalise("56.147\u200b tri\u1ec7u").to_original(0, 12)   # the zero-width space is dropped
     (0, 13)
     """
-    text = original.translate(_SAME_LENGTH)
+    # str.translate walks every character in Python-level steps; most texts hold none of
+    # the characters it replaces, so one compiled search decides whether it is needed.
+    text = original.translate(_SAME_LENGTH) if _SAME_LENGTH_ANY.search(original) else original
     if unicodedata.is_normalized("NFC", text) and not _DROPPED.search(text):
         return NormalisedText(original, _fold_tones(text))
     # Slow path: walk base characters with their combining marks, so each
