@@ -31,20 +31,19 @@ from kcextract.textnorm import NormalisedText, normalise
 
 
 class _Claims:
-    """Non-overlapping spans already taken, kept sorted for bisection."""
+    """Spans already taken, as a mask over the text's characters: a test or a claim costs
+    the span's length, however many spans are taken (a sorted list paid a shift per claim,
+    quadratic over a report of many megabytes)."""
 
-    def __init__(self):
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+    def __init__(self, size: int):
+        self.mask = bytearray(size + 1)
 
     def overlaps(self, start: int, end: int) -> bool:
-        i = bisect.bisect_left(self.starts, end)
-        return i > 0 and self.ends[i - 1] > start
+        return self.mask.find(1, start, max(end, start + 1)) != -1
 
     def add(self, start: int, end: int) -> None:
-        i = bisect.bisect_left(self.starts, start)
-        self.starts.insert(i, start)
-        self.ends.insert(i, end)
+        end = max(end, start + 1)            # an empty span still takes its position
+        self.mask[start:end] = b"\x01" * (end - start)
 
 
 class _Work:
@@ -269,7 +268,7 @@ def _find_figures(doc: _Work, cells: list, on_problem) -> list[Figure]:
     patterns = load_patterns()
     text, source = doc.original, doc.source
     norm = doc.norm.text
-    claims, projects = _Claims(), _Claims()
+    claims, projects = _Claims(len(norm)), _Claims(len(norm))
     figures: list[Figure] = []
     # Table cells first: a bare number under 'Kinh phí (triệu đồng)' is money, and no
     # pattern (not even the bare-year blocker) may read it otherwise.
