@@ -3,7 +3,9 @@
 Patterns are data: a new phrasing is an entry in a YAML file, with examples
 that must and must not match.  Every file is validated when it is loaded (closed
 key sets, regexes that compile, examples that behave), and a bad edit fails at
-start-up with a :class:`PatternFileError` naming the file, entry and key.
+start-up with a :class:`PatternFileError` naming the file, entry and key.  What
+passed is kept in a disk cache (:mod:`kcextract.pattern_cache`) keyed by the files'
+hashes, so an unchanged folder is validated once, not on every start.
 """
 from __future__ import annotations
 
@@ -15,7 +17,6 @@ from pathlib import Path
 from typing import Optional
 
 import regex
-import yaml
 
 from kcextract.exceptions import PatternFileError
 
@@ -198,6 +199,8 @@ def _compile(source: str, flags: int, path, entry_id) -> "regex.Pattern":
 def read_data_file(path) -> dict:
     """The one reader of every data file of ``patterns/``: YAML, a mapping at the top level,
     or a :class:`PatternFileError` naming the file (never a bare YAML traceback)."""
+    import yaml     # here, not at the top: a start that finds patterns/ in the disk cache parses no YAML
+
     path = Path(path)
     try:
         with open(path, encoding="utf-8") as fh:
@@ -228,11 +231,33 @@ DATA_FILES = {
 }
 
 
+def _cache_key(base: Path) -> str:
+    """The disk-cache key of the pattern folder ``base``: every data file in it and the code
+    of every loader (a changed check must re-check), with the versions that pickles depend on."""
+    from kcextract import pattern_cache
+
+    package = Path(__file__).resolve().parent
+    modules = sorted({"kcextract.patterns", "kcextract.pattern_cache",
+                      *(loader.split(":")[0] for loader in DATA_FILES.values())})
+    code = [package.joinpath(*module.split(".")[1:]).with_suffix(".py") for module in modules]
+    return pattern_cache.cache_key(base, sorted(base.glob("*.yaml")), code)
+
+
+def _run_loaders(names: list) -> None:
+    """Load the data files ``names`` through their loaders, each validating its file."""
+    import importlib
+
+    for loader in dict.fromkeys(DATA_FILES[name] for name in names):
+        module, function = loader.split(":")
+        getattr(importlib.import_module(module), function)()
+
+
 def validate_data_files(directory: Optional[Path] = None) -> list[str]:
     """Load every data file of ``patterns/`` through its loader (each validates its file:
     keys, regexes, examples); the first bad file raises :class:`PatternFileError`.
+    Skipped when the disk cache says these very files passed already.
     Returns the names of the files checked."""
-    import importlib
+    from kcextract import pattern_cache
 
     base = Path(directory) if directory else PATTERN_DIR
     if not base.is_dir():
@@ -241,9 +266,14 @@ def validate_data_files(directory: Optional[Path] = None) -> list[str]:
     unknown = [name for name in present if name not in DATA_FILES]
     if unknown:
         _fail(base / unknown[0], None, None, "no loader is registered for this file (patterns.DATA_FILES)")
-    for loader in dict.fromkeys(DATA_FILES[name] for name in present):
-        module, function = loader.split(":")
-        getattr(importlib.import_module(module), function)()
+    # The loaders read PATTERN_DIR: only a check of that folder can be remembered.
+    key = _cache_key(base) if base.resolve() == Path(PATTERN_DIR).resolve() else None
+    entry = pattern_cache.read(key) if key else None
+    if entry and entry.get("validated") is True:
+        return present
+    _run_loaders(present)
+    if key:
+        pattern_cache.write(key, patterns=load_patterns(), validated=True)
     return present
 
 
@@ -470,10 +500,24 @@ def word_regex(name: str) -> "regex.Pattern":
 
 @functools.lru_cache(maxsize=4)
 def load_patterns(directory: Optional[str] = None) -> PatternSet:
-    """Load and validate every pattern file (cached: the set is immutable)."""
+    """Load and validate every pattern file (cached: the set is immutable), or take the set
+    from the disk cache when these files were loaded and validated before."""
+    from kcextract import pattern_cache
+
     base = Path(directory) if directory else PATTERN_DIR
     if not base.is_dir():
         raise PatternFileError(base, None, None, "pattern directory not found (set KCEXTRACT_PATTERNS)")
+    key = _cache_key(base)
+    entry = pattern_cache.read(key)
+    if entry and isinstance(entry.get("patterns"), PatternSet):
+        return entry["patterns"]
+    patterns = _load_pattern_set(base)
+    pattern_cache.write(key, patterns=patterns, validated=False)
+    return patterns
+
+
+def _load_pattern_set(base: Path) -> PatternSet:
+    """Read, expand, compile and validate the pattern files of ``base``."""
     lexicon = load_lexicon(base / "lexicon.yaml")
     fragments = load_fragments(base / "numbers.yaml", lexicon)
     gates = load_gates(base / "gates.yaml", lexicon, fragments)

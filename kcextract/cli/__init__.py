@@ -116,5 +116,6 @@ def cli():
     from kcextract.patterns import validate_data_files
 
     # Every data file of patterns/ is validated at start-up (each loader is cached, so the
-    # command then runs on what was checked): a bad edit stops here, named.
+    # command then runs on what was checked): a bad edit stops here, named. Files that passed
+    # before, byte for byte, are not checked again (kcextract.pattern_cache).
     validate_data_files()
