@@ -694,16 +694,18 @@ class Corpus:
         self.conn.commit()
 
     def recover_interrupted(self, site, max_tries: int) -> list:
-        """Rows a dead crawl left 'working': marked failed with the reason, with one attempt left
-        (``max_tries - 1`` counted), so a page that kills the crawler is retried once, after the
-        rest of the site, and then left alone.  Returns their (url, tries)."""
+        """Rows a dead crawl left 'working': marked failed with the reason, keeping the attempt
+        their claim counted, so the page is retried after the rest of the site until ``max_tries``
+        attempts are spent, then left alone.  A page that kills the crawler every time costs
+        ``max_tries`` deaths; a page that was merely being fetched when the process was killed
+        (a timeout, a reboot: slow pages and attachments are the likeliest) is not given up after
+        two unlucky kills.  Returns their (url, tries)."""
         rows = self.conn.execute(
             "SELECT id, url, tries FROM frontier WHERE site = ? AND state = 'working'", (site,)).fetchall()
         for row in rows:
             self.conn.execute(
-                "UPDATE frontier SET state = 'failed', tries = MAX(tries, ?), last_error = ?, updated_at = ?"
-                " WHERE id = ?",
-                (max_tries - 1, f"interrupted: the crawl stopped while handling this URL (attempt {row['tries']})",
+                "UPDATE frontier SET state = 'failed', last_error = ?, updated_at = ? WHERE id = ?",
+                (f"interrupted: the crawl stopped while handling this URL (attempt {row['tries']})",
                  utcnow(), row["id"]))
         self.conn.commit()
         return [(row["url"], row["tries"]) for row in rows]

@@ -144,7 +144,31 @@ def test_a_page_the_crawl_died_on_is_named_and_retried_only_after_the_rest(tmp_p
     assert "stopped while handling this URL (attempt 1)" in log[0]["reason"]
 
 
-def test_a_page_the_crawl_died_on_twice_is_left_alone(tmp_path, monkeypatch):
+def test_a_page_that_was_being_fetched_at_two_kills_is_still_collected(tmp_path, monkeypatch):
+    """Two unlucky kills (a cron timeout, a reboot) on the same slow page do not lose it."""
+    real = Crawler._article
+    deaths = []
+
+    def die_twice_on_1644(self, row):
+        if row["url"].endswith("-1644.html") and len(deaths) < 2:
+            deaths.append(row["url"])
+            raise Killed()
+        return real(self, row)
+
+    monkeypatch.setattr(Crawler, "_article", die_twice_on_1644)
+    db = tmp_path / "c.db"
+    with serve("nukeviet") as server:
+        site = nukeviet_site(tmp_path, server)
+        for _ in range(2):
+            with pytest.raises(Killed):
+                crawl_site(db, site, fetcher=test_fetcher())
+        report = crawl_site(db, site, fetcher=test_fetcher())
+    assert report.ok and len(deaths) == 2
+    assert rows(db, "SELECT state FROM frontier WHERE url LIKE '%-1644.html'") == [{"state": "done"}]
+    assert len(rows(db, "SELECT id FROM documents")) == 7
+
+
+def test_a_page_the_crawl_dies_on_every_time_is_left_alone_after_its_tries(tmp_path, monkeypatch):
     def always_die(self, row):
         if row["url"].endswith("-1644.html"):
             raise Killed()
@@ -155,10 +179,10 @@ def test_a_page_the_crawl_died_on_twice_is_left_alone(tmp_path, monkeypatch):
     db = tmp_path / "c.db"
     with serve("nukeviet") as server:
         site = nukeviet_site(tmp_path, server)
-        for _ in range(2):
+        for _ in range(crawler_module.MAX_TRIES):
             with pytest.raises(Killed):
                 crawl_site(db, site, fetcher=test_fetcher())
-        report = crawl_site(db, site, fetcher=test_fetcher())           # no third death
+        report = crawl_site(db, site, fetcher=test_fetcher())           # no further death
     assert report.interrupted == 1 and report.ok
     assert len(rows(db, "SELECT id FROM documents")) == 6           # everything else, before the second death
     assert rows(db, "SELECT state, tries FROM frontier WHERE url LIKE '%-1644.html'") == \

@@ -166,7 +166,7 @@ def test_a_corpus_made_by_a_newer_kcextract_is_refused(tmp_path):
         Corpus(path)
 
 
-def test_claim_counts_the_attempt_once_and_interrupted_rows_get_one_more_try(tmp_path):
+def test_claim_counts_the_attempt_once_and_interrupted_rows_are_retried_until_their_tries_are_spent(tmp_path):
     corpus = Corpus(tmp_path / "c.db")
     corpus.enqueue("a", "http://a.vn/x", "a.vn/x", "article")
     corpus.enqueue("a", "http://a.vn/y", "a.vn/y", "article")
@@ -179,6 +179,11 @@ def test_claim_counts_the_attempt_once_and_interrupted_rows_get_one_more_try(tmp
     other = corpus.next_pending("a")
     corpus.claim(other["id"])
     corpus.mark(other["id"], "done")
+    row = corpus.next_pending("a")
+    assert row["url"] == "http://a.vn/x" and row["tries"] == 1          # the interrupted attempt, counted once
+    corpus.claim(row["id"])
+    assert corpus.recover_interrupted("a", max_tries=3) == [("http://a.vn/x", 2)]   # killed again
+    corpus.retry_failed("a", max_tries=3)
     row = corpus.next_pending("a")
     assert row["url"] == "http://a.vn/x" and row["tries"] == 2
     corpus.claim(row["id"])
