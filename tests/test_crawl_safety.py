@@ -118,17 +118,24 @@ class Killed(BaseException):
     """Stands for the process dying (kill -9, out of memory) while it handles a page."""
 
 
-def test_a_page_the_crawl_died_on_is_named_and_retried_only_after_the_rest(tmp_path, monkeypatch):
+def dying_on_1644(monkeypatch, times=None) -> list:
+    """Make the crawler die while it handles article 1644, ``times`` times (None: every time);
+    the returned list grows by one URL per death."""
     real = Crawler._article
-    died = []
+    deaths = []
 
-    def die_on_1644(self, row):
-        if row["url"].endswith("-1644.html") and not died:
-            died.append(row["url"])
+    def die(self, row):
+        if row["url"].endswith("-1644.html") and (times is None or len(deaths) < times):
+            deaths.append(row["url"])
             raise Killed()
         return real(self, row)
 
-    monkeypatch.setattr(Crawler, "_article", die_on_1644)
+    monkeypatch.setattr(Crawler, "_article", die)
+    return deaths
+
+
+def test_a_page_the_crawl_died_on_is_named_and_retried_only_after_the_rest(tmp_path, monkeypatch):
+    dying_on_1644(monkeypatch, times=1)
     db = tmp_path / "c.db"
     with serve("nukeviet") as server:
         site = nukeviet_site(tmp_path, server)
@@ -146,16 +153,7 @@ def test_a_page_the_crawl_died_on_is_named_and_retried_only_after_the_rest(tmp_p
 
 def test_a_page_that_was_being_fetched_at_two_kills_is_still_collected(tmp_path, monkeypatch):
     """Two unlucky kills (a cron timeout, a reboot) on the same slow page do not lose it."""
-    real = Crawler._article
-    deaths = []
-
-    def die_twice_on_1644(self, row):
-        if row["url"].endswith("-1644.html") and len(deaths) < 2:
-            deaths.append(row["url"])
-            raise Killed()
-        return real(self, row)
-
-    monkeypatch.setattr(Crawler, "_article", die_twice_on_1644)
+    deaths = dying_on_1644(monkeypatch, times=2)
     db = tmp_path / "c.db"
     with serve("nukeviet") as server:
         site = nukeviet_site(tmp_path, server)
@@ -169,13 +167,7 @@ def test_a_page_that_was_being_fetched_at_two_kills_is_still_collected(tmp_path,
 
 
 def test_a_page_the_crawl_dies_on_every_time_is_left_alone_after_its_tries(tmp_path, monkeypatch):
-    def always_die(self, row):
-        if row["url"].endswith("-1644.html"):
-            raise Killed()
-        return real(self, row)
-
-    real = Crawler._article
-    monkeypatch.setattr(Crawler, "_article", always_die)
+    dying_on_1644(monkeypatch)
     db = tmp_path / "c.db"
     with serve("nukeviet") as server:
         site = nukeviet_site(tmp_path, server)
@@ -184,7 +176,7 @@ def test_a_page_the_crawl_dies_on_every_time_is_left_alone_after_its_tries(tmp_p
                 crawl_site(db, site, fetcher=test_fetcher())
         report = crawl_site(db, site, fetcher=test_fetcher())           # no further death
     assert report.interrupted == 1 and report.ok
-    assert len(rows(db, "SELECT id FROM documents")) == 6           # everything else, before the second death
+    assert len(rows(db, "SELECT id FROM documents")) == 6           # every other page
     assert rows(db, "SELECT state, tries FROM frontier WHERE url LIKE '%-1644.html'") == \
         [{"state": "failed", "tries": crawler_module.MAX_TRIES}]
 
