@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,6 +153,9 @@ class FrameRules:
     periods: tuple = ()
     cues: dict = field(default_factory=dict)
     period_regex: Optional["regex.Pattern"] = None
+    # Every rule's ``starts`` in one zero-width stdlib-``re`` scan of the case-folded text:
+    # the positions where a period can begin (see kcextract.periods.find_periods).
+    period_starts: Optional["re.Pattern"] = None
 
     def cue(self, name: str) -> "regex.Pattern":
         """The cue list ``name`` as one whole-word, case-insensitive regex (longest first)."""
@@ -412,7 +416,7 @@ def load_pattern_file(path: Path, lexicon: Lexicon, fragments: dict, gates: Opti
     return result
 
 
-PERIOD_KEYS = {"id", "regex", "note", "match", "no_match", "relative", "base"}
+PERIOD_KEYS = {"id", "regex", "starts", "note", "match", "no_match", "relative", "base"}
 CUE_KEYS = {"values", "note", "example"}
 
 
@@ -428,7 +432,7 @@ def load_frame_rules(path: Path) -> FrameRules:
     data = _read_yaml(path) or {}
     if set(data) - {"periods", "cues", "note"}:
         _fail(path, None, sorted(set(data) - {"periods", "cues", "note"})[0], "top level allows 'periods', 'cues'")
-    periods, sources = [], []
+    periods, sources, starts = [], [], []
     for entry in data.get("periods", []):
         entry_id = entry.get("id")
         check_keys(entry, PERIOD_KEYS, path, entry_id)
@@ -438,6 +442,7 @@ def load_frame_rules(path: Path) -> FrameRules:
         if not entry.get("match"):
             _fail(path, entry_id, "match", "every period needs at least one example that matches")
         _check_examples(compiled.search, entry, path, entry_id)
+        starts.extend(_period_starts(compiled, entry, path, entry_id))
         periods.append(PeriodRule(entry_id, compiled, entry.get("relative"), bool(entry.get("base", False))))
         sources.append(f"(?P<rule{len(sources)}>{entry['regex']})")
     cues = {}
@@ -452,7 +457,31 @@ def load_frame_rules(path: Path) -> FrameRules:
         if not isinstance(body.get("example"), str) or not cues[name].search(body["example"]):
             _fail(path, name, "example", "needs an example sentence holding one of its values")
     combined = _compile("|".join(sources), regex.VERBOSE | regex.VERSION0 | regex.IGNORECASE, path, "periods")
-    return FrameRules(tuple(periods), cues, combined)
+    # Zero-width, so that no position is skipped inside another's match; each regex once.
+    any_start = re.compile("(?=" + "|".join(f"(?:{s})" for s in dict.fromkeys(starts)) + ")")
+    return FrameRules(tuple(periods), cues, combined, any_start)
+
+
+def _period_starts(rule: "regex.Pattern", entry: dict, path, entry_id) -> list:
+    """A period entry's ``starts`` (stdlib ``re`` regexes, on case-folded text), checked to hold
+    at every position where the entry matches one of its examples."""
+    sources = entry.get("starts")
+    if not isinstance(sources, list) or not sources or not all(isinstance(s, str) and s for s in sources):
+        _fail(path, entry_id, "starts", "every period needs 'starts': a list of what the text holds where it begins")
+    try:
+        starts = re.compile("|".join(f"(?:{s})" for s in sources))
+    except re.error as exc:
+        _fail(path, entry_id, "starts", f"does not compile (Python re): {exc}")
+    for example in [*entry.get("match", []), *entry.get("no_match", [])]:
+        folded = example.casefold()
+        if len(folded) != len(example):
+            _fail(path, entry_id, "match", f"example {example!r} changes length when case-folded")
+        for m in rule.finditer(example, overlapped=True):      # every position it matches at
+            if m.end() == m.start():
+                _fail(path, entry_id, "regex", f"matches an empty string in example {example!r}")
+            if not starts.match(folded, m.start()):
+                _fail(path, entry_id, "starts", f"misses where {m.group(0)!r} begins in example {example!r}")
+    return sources
 
 
 @functools.lru_cache(maxsize=32)
