@@ -153,9 +153,10 @@ class FrameRules:
     periods: tuple = ()
     cues: dict = field(default_factory=dict)
     period_regex: Optional["regex.Pattern"] = None
-    # Every rule's ``starts`` in one zero-width stdlib-``re`` scan of the case-folded text:
-    # the positions where a period can begin (see kcextract.periods.find_periods).
-    period_starts: Optional["re.Pattern"] = None
+    cue_words: dict = field(default_factory=dict)      # name -> the words of the cue list
+    # Every rule's ``starts``, as stdlib-``re`` alternations to search the case-folded text
+    # with: the positions where a period can begin (see kcextract.periods.find_periods).
+    period_starts: tuple = ()
 
     def cue(self, name: str) -> "regex.Pattern":
         """The cue list ``name`` as one whole-word, case-insensitive regex (longest first)."""
@@ -457,9 +458,13 @@ def load_frame_rules(path: Path) -> FrameRules:
         if not isinstance(body.get("example"), str) or not cues[name].search(body["example"]):
             _fail(path, name, "example", "needs an example sentence holding one of its values")
     combined = _compile("|".join(sources), regex.VERBOSE | regex.VERSION0 | regex.IGNORECASE, path, "periods")
-    # Zero-width, so that no position is skipped inside another's match; each regex once.
-    any_start = re.compile("(?=" + "|".join(f"(?:{s})" for s in dict.fromkeys(starts)) + ")")
-    return FrameRules(tuple(periods), cues, combined, any_start)
+    # Each regex once.  Those that begin with a letter go in an alternation of their own:
+    # ``re`` then skips, at C speed, every position whose character none of them begins with.
+    starts = list(dict.fromkeys(starts))
+    groups = ([s for s in starts if s[0].isalpha()], [s for s in starts if not s[0].isalpha()])
+    any_start = tuple(re.compile("|".join(f"(?:{s})" for s in group)) for group in groups if group)
+    cue_words = {name: tuple(str(v) for v in body["values"]) for name, body in (data.get("cues") or {}).items()}
+    return FrameRules(tuple(periods), cues, period_regex=combined, cue_words=cue_words, period_starts=any_start)
 
 
 def _period_starts(rule: "regex.Pattern", entry: dict, path, entry_id) -> list:

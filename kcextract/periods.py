@@ -94,15 +94,19 @@ def _period_matches(text: str, rules):
     if folded is None:
         yield from (m for m in rules.period_regex.finditer(text) if m.end() > m.start())
         return
-    match, end = rules.period_regex.match, 0
-    for candidate in rules.period_starts.finditer(folded):
-        at = candidate.start()
-        if at < end:                # inside the period found last: finditer goes on after it
-            continue
+    match, scanners = rules.period_regex.match, rules.period_starts
+    hits = [scan.search(folded) for scan in scanners]      # each scanner's next position
+    while True:
+        at = min((hit.start() for hit in hits if hit is not None), default=-1)
+        if at < 0:
+            return
         m = match(text, at)
+        resume = at + 1
         if m is not None and m.end() > at:
-            end = m.end()
             yield m
+            resume = m.end()        # finditer goes on after the period found
+        hits = [hit if hit is None or hit.start() >= resume else scan.search(folded, resume)
+                for hit, scan in zip(hits, scanners)]
 
 
 def after_base_cue(text: str, start: int, reach: int = 40, amount: bool = False) -> bool:
