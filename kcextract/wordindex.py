@@ -112,6 +112,7 @@ class WordIndex:
                     for positions in starts.values():
                         positions.append(at + k)
         self.starts = starts
+        self._folded = folded
         self._full = {name: {} for name in lists.names}      # position -> match with no end set
 
     def finditer(self, name: str, lo: int, hi: int) -> Iterator:
@@ -187,11 +188,13 @@ class WordIndex:
         if self.starts is None:
             return pattern.search(self.text[lo:hi]) is not None
         starts, text = self.starts[name], self.text
-        i = bisect.bisect_left(starts, lo)
-        if i < len(starts) and starts[i] == lo:
-            # At ``lo`` itself the slice has nothing before it (the whole-word check passes).
+        # At ``lo`` the slice has nothing before it, so a word may match there even inside a
+        # word of the text ('ở' in 'sở', where the scan found 'sở'): ask the scanner there.
+        word = self.lists.scanner.match(self._folded, lo, hi)
+        if word is not None and name in self.lists.lists_of.get(" ".join(word.group().split()), ()):
             if pattern.match(text[lo:hi]) is not None:
                 return True
+        i = bisect.bisect_left(starts, lo)
         for k in range(i, len(starts)):
             at = starts[k]
             if at >= hi:
