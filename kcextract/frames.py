@@ -98,7 +98,7 @@ def label_before(text: str, sentence_start: int, start: int, words: Optional[Wor
     >>> label_before(s, 0, s.index("23"))
     'Kinh phí KCQG'
     """
-    heads = list((words or _plain(text)).finditer("LABEL_HEAD", sentence_start, start))
+    heads = (words or _plain(text)).matches("LABEL_HEAD", sentence_start, start)
     if not heads:
         return None
     head = heads[-1]
@@ -216,41 +216,42 @@ def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi:
             words: Optional[WordIndex] = None) -> str:
     """The part a figure plays in its clause (see :data:`ROLES`); ``base`` is decided by the caller.
     ``lead`` replaces the words before the figure where they are elsewhere (a table cell's header)."""
-    cues = _cues()
-    words = words or _plain(text)
+    cue = _cues().cues                            # name -> regex (a dict: read for every figure)
     before = text[max(lead_lo, start - 25):start]
-    after = text[end:min(clause_hi, end + 30)]
     if kind == "percent":
         if lead is not None:                      # a table column: its header says
-            if cues.cue("GROWTH_HEADER").search(lead):
+            if cue["GROWTH_HEADER"].search(lead):
                 return "growth"
-            if cues.cue("SHARE_HEADER").search(lead):
+            if cue["SHARE_HEADER"].search(lead):
                 return "share"
-        if signed or _last(cues.cue("GROWTH"), before, 0, len(before)) and not cues.cue("SHARE").search(before):
+        if signed or _last(cue["GROWTH"], before, 0, len(before)) and not cue["SHARE"].search(before):
             return "growth"
-        if cues.cue("SHARE").search(before):
+        if cue["SHARE"].search(before):
             return "share"
-        if cues.cue("RATIO_AFTER").match(after.lstrip()):
+        after = text[end:min(clause_hi, end + 30)].lstrip()
+        if cue["RATIO_AFTER"].match(after):
             return "ratio"
-        if cues.cue("BASE").match(after.lstrip()):
+        if cue["BASE"].match(after):
             return "growth"                       # '12,8% so với cùng kỳ'
-        if next(words.finditer("RATIO_LEAD", min(lead_lo, sentence_lo if sentence_lo is not None else lead_lo), start), None):
+        words = words or _plain(text)
+        if words.matches("RATIO_LEAD", min(lead_lo, sentence_lo if sentence_lo is not None else lead_lo), start):
             return "ratio"                        # 'tỷ lệ giải ngân … (62,75%), … (100%)'
-        if cues.cue("SHARE_WEAK").search(before):
+        if cue["SHARE_WEAK"].search(before):
             return "share"                        # 'bằng 19,9% cả nước', 'tương đương 80% số lao động'
         return "growth"
     if per:
         return "per_unit"
-    change = _last(cues.cue("CHANGE"), before, 0, len(before))
+    change = _last(cue["CHANGE"], before, 0, len(before))
     if (change is not None and not _CHANGE_CUT.search(before[change.end():]) and len(before) - change.end() < 14
-            and not cues.cue("CHANGE_NOT_BEFORE").match(before[change.end():].lstrip())):
+            and not cue["CHANGE_NOT_BEFORE"].match(before[change.end():].lstrip())):
         return "change"
-
-    def in_lead(name: str) -> bool:             # the words before the figure, as a text of their own
-        if lead is None:
-            return words.occurs(name, lead_lo, start)
-        return cues.cue(name).search(lead) is not None
-
+    # The words before the figure, as a text of their own (or the table header given as ``lead``).
+    if lead is None:
+        words = words or _plain(text)
+        in_lead = functools.partial(words.occurs, lo=lead_lo, hi=start)
+    else:
+        def in_lead(name: str) -> bool:
+            return cue[name].search(lead) is not None
     if kind == "count":
         # What is counted is done or to be done: a count is never an estimate, and one in
         # the future ('sẽ tổ chức 02 lớp', 'tiếp tục hỗ trợ 40 cơ sở') is a plan.
@@ -266,8 +267,8 @@ def scope_of(text: str, lo: int, start: int, words: Optional[WordIndex] = None) 
     """Whose a figure is: the last place, market or company named in its sentence before it
     ('tỉnh Bắc Kạn', 'thị trường EU'), else a whole ('cả nước', 'toàn tỉnh')."""
     words = words or _plain(text)
-    heads = list(words.finditer("SCOPE_HEAD", lo, start))
-    prepositions = list(words.finditer("SCOPE_PREPOSITION", lo, start))
+    heads = words.matches("SCOPE_HEAD", lo, start)
+    prepositions = words.matches("SCOPE_PREPOSITION", lo, start)
     names = words.cache("scope names")
     # The last head followed by a name that is not an office's (a head before a preposition
     # at the same place).

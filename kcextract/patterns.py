@@ -458,13 +458,32 @@ def load_frame_rules(path: Path) -> FrameRules:
         if not isinstance(body.get("example"), str) or not cues[name].search(body["example"]):
             _fail(path, name, "example", "needs an example sentence holding one of its values")
     combined = _compile("|".join(sources), regex.VERBOSE | regex.VERSION0 | regex.IGNORECASE, path, "periods")
-    # Each regex once.  Those that begin with a letter go in an alternation of their own:
-    # ``re`` then skips, at C speed, every position whose character none of them begins with.
-    starts = list(dict.fromkeys(starts))
-    groups = ([s for s in starts if s[0].isalpha()], [s for s in starts if not s[0].isalpha()])
-    any_start = tuple(re.compile("|".join(f"(?:{s})" for s in group)) for group in groups if group)
+    any_start = _start_scanners(starts)
     cue_words = {name: tuple(str(v) for v in body["values"]) for name, body in (data.get("cues") or {}).items()}
     return FrameRules(tuple(periods), cues, period_regex=combined, cue_words=cue_words, period_starts=any_start)
+
+
+def _start_scanners(starts: list) -> tuple:
+    """The ``starts`` of every period rule as stdlib-``re`` alternations to search with.
+
+    Each regex once, those that begin with a plain character grouped by it
+    ('t(?:ừ\\s|háng\\s+\\d)'): an alternation whose every branch begins with a character
+    lets ``re`` skip, at C speed, each position none of them begins at (twice as fast as
+    the same regexes side by side).  The others ('\\d\\d?\\s*[/-]') go in a second one.
+    """
+    by_first: dict = {}
+    others = []
+    for source in dict.fromkeys(starts):
+        if source[0] not in "\\.^$*+?{}[]|()" and source[1:2] not in ("*", "+", "?", "{") and "|" not in source:
+            by_first.setdefault(source[0], []).append(source[1:])
+        else:
+            others.append(source)
+    scanners = []
+    if by_first:
+        scanners.append("|".join(re.escape(first) + "(?:" + "|".join(rests) + ")" for first, rests in by_first.items()))
+    if others:
+        scanners.append("|".join(f"(?:{source})" for source in others))
+    return tuple(re.compile(scanner) for scanner in scanners)
 
 
 def _period_starts(rule: "regex.Pattern", entry: dict, path, entry_id) -> list:

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 from dataclasses import dataclass
 from typing import Optional
 
 import regex
 
+from kcextract.folded import folded_in_place
 from kcextract.patterns import load_patterns
 
 
@@ -71,22 +73,6 @@ def find_periods(text: str) -> list[Period]:
     return periods
 
 
-def folded_in_place(text: str) -> Optional[str]:
-    """``text`` case-folded, when every character keeps its offset and stdlib ``re`` reads its
-    digits as ``regex`` does; else None.
-
-    The prefilter scans (``starts`` of frames.yaml) run on this copy with stdlib ``re``, about
-    twice as fast as ``regex`` here.  A character that folds to two ('ß', 'İ') would shift every
-    offset after it, and the digits only ``regex`` knows (its Unicode is newer) all lie outside
-    the Basic Multilingual Plane: such a text takes the full scan instead.
-    """
-    folded = text.casefold()
-    # (UTF-16 takes two units for a character outside the BMP, one for any other.)
-    if len(folded) != len(text) or len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text):
-        return None
-    return folded
-
-
 def _period_matches(text: str, rules):
     """The matches of the period alternation, left to right, as its ``finditer`` gives them (no
     empty ones): tried only where a rule's ``starts`` holds, which is everywhere one can begin."""
@@ -94,25 +80,41 @@ def _period_matches(text: str, rules):
     if folded is None:
         yield from (m for m in rules.period_regex.finditer(text) if m.end() > m.start())
         return
-    match, scanners = rules.period_regex.match, rules.period_starts
-    hits = [scan.search(folded) for scan in scanners]      # each scanner's next position
+    match, searches = rules.period_regex.match, [scan.search for scan in rules.period_starts]
+    never = len(text) + 1
+
+    def next_start(search, pos: int) -> int:
+        hit = search(folded, pos)
+        return hit.start() if hit is not None else never
+
+    nexts = [next_start(search, 0) for search in searches]     # each scanner's next position
     while True:
-        at = min((hit.start() for hit in hits if hit is not None), default=-1)
-        if at < 0:
+        at = min(nexts, default=never)
+        if at >= never:
             return
         m = match(text, at)
         resume = at + 1
         if m is not None and m.end() > at:
             yield m
             resume = m.end()        # finditer goes on after the period found
-        hits = [hit if hit is None or hit.start() >= resume else scan.search(folded, resume)
-                for hit, scan in zip(hits, scanners)]
+        for k, pos in enumerate(nexts):
+            if pos < resume:
+                nexts[k] = next_start(searches[k], resume)
 
 
 def after_base_cue(text: str, start: int, reach: int = 40, amount: bool = False) -> bool:
     """Whether ``text[start:]`` follows a comparison cue ('so với') in the same clause
     (for an ``amount``, also with no verb between: it is then the base compared with)."""
-    window = text[max(0, start - reach):start]
+    lo = max(0, start - reach)
+    folded = folded_in_place(text)
+    if folded is not None:
+        # A cue begins with one of these words: where none is, there is no cue (most windows).
+        for word in _base_first_words():
+            if folded.find(word, lo, start) >= 0:
+                break
+        else:
+            return False
+    window = text[lo:start]
     cue = None
     for cue in _cues().cue("BASE").finditer(window):
         pass
@@ -122,6 +124,12 @@ def after_base_cue(text: str, start: int, reach: int = 40, amount: bool = False)
     if amount and _cues().cue("BASE_AMOUNT_BREAK").search(between):
         return False
     return not CLAUSE_PUNCT.search(between) and not _cues().cue("CLAUSE_BREAK").search(between)
+
+
+@functools.lru_cache(maxsize=1)
+def _base_first_words() -> tuple:
+    """The first word of each comparison cue (BASE), case-folded."""
+    return tuple({word.split()[0].casefold() for word in _cues().cue_words["BASE"]})
 
 
 class PeriodIndex:

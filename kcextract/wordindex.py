@@ -15,7 +15,7 @@ from typing import Iterator, Optional
 
 import regex
 
-from kcextract.periods import folded_in_place
+from kcextract.folded import folded_in_place
 
 _WORD_CHAR = regex.compile(r"\w")
 _UNSEEN = object()
@@ -73,90 +73,100 @@ class WordLists:
             if inside:
                 self.inner[word] = inside
         self.names = tuple(lists)
+        # For each list, the words found that begin one of its matches there, and those
+        # inside which one may begin (with where).
+        self.words_for = {name: tuple(w for w in every if name in self.lists_of[w]) for name in lists}
+        self.inner_for = {name: tuple((w, k) for w, inside in self.inner.items() for k, names in inside if name in names)
+                          for name in lists}
 
 
 class WordIndex:
     """The lists' matches in one text, by position (see the module's docstring).
 
     Not ``indexed``, or without a case-folded copy that keeps every offset
-    (:func:`kcextract.periods.folded_in_place`), it answers by running each list's regex over
+    (:func:`kcextract.folded.folded_in_place`), it answers by running each list's regex over
     the range, as a plain scan would.
     """
 
     def __init__(self, text: str, lists: WordLists, indexed: bool = True):
         self.text = text
         self.lists = lists
-        self.starts: Optional[dict] = None
         self._caches: dict = {}
         folded = folded_in_place(text) if indexed else None
+        self.indexed = folded is not None
         if folded is None:
             return
-        starts = {name: [] for name in lists.names}
-        lists_of, breaks, inner = lists.lists_of, lists.breaks, lists.inner
+        # Where each word was found, then each list's positions gathered from them.
+        found_at: dict = {}
         for m in lists.scanner.finditer(folded):
-            at, found = m.start(), m.group()
-            names = lists_of.get(found)
-            if names is not None:
-                for name in names:
-                    starts[name].append(at)
-                for k, names in inner.get(found, ()):   # 'xã' inside 'thị xã'
-                    for name in names:
-                        starts[name].append(at + k)
-                continue
-            # White space other than one space: the lists of the word it is, and any list
-            # after each break inside it.
-            for name in lists_of[" ".join(found.split())]:
-                starts[name].append(at)
-            for k in range(1, len(found)):
-                if found[k - 1] in breaks or found[k - 1].isspace():
-                    for positions in starts.values():
-                        positions.append(at + k)
-        self.starts = starts
+            positions = found_at.get(m.group())
+            if positions is None:
+                found_at[m.group()] = positions = []
+            positions.append(m.start())
+        # Words written with white space other than one space: found where they stand for the
+        # lists of the word they are, and for any list after each break inside them.
+        odd = [(at, found) for found in found_at if found not in lists.lists_of for at in found_at[found]]
+        self._starts = {}
+        for name in lists.names:
+            positions = [at for w in lists.words_for[name] for at in found_at.get(w, ())]
+            positions += [at + k for w, k in lists.inner_for[name] for at in found_at.get(w, ())]  # 'xã' in 'thị xã'
+            for at, found in odd:
+                if name in lists.lists_of[" ".join(found.split())]:
+                    positions.append(at)
+                positions += [at + k for k in range(1, len(found))
+                              if found[k - 1] in lists.breaks or found[k - 1].isspace()]
+            positions.sort()
+            self._starts[name] = positions
         self._folded = folded
         self._full = {name: {} for name in lists.names}      # position -> match with no end set
 
-    def finditer(self, name: str, lo: int, hi: int) -> Iterator:
-        """``lists.patterns[name].finditer(text, lo, hi)``."""
+    def matches(self, name: str, lo: int, hi: int) -> list:
+        """``list(lists.patterns[name].finditer(text, lo, hi))``."""
         pattern = self.lists.patterns[name]
-        if self.starts is None:
-            yield from pattern.finditer(self.text, lo, hi)
-            return
-        starts, edge = self.starts[name], self._edge(hi)
-        pos = lo
-        for i in range(bisect.bisect_left(starts, lo), len(starts)):
+        if not self.indexed:
+            return list(pattern.finditer(self.text, lo, hi))
+        starts = self._starts[name]
+        i = bisect.bisect_left(starts, lo)
+        if i == len(starts) or starts[i] >= hi:
+            return []
+        found, pos, n = [], lo, len(starts)
+        edge = self._edge(hi)
+        full, text, match = self._full[name], self.text, pattern.match
+        while i < n:
             at = starts[i]
+            i += 1
             if at >= hi:
                 break
             if at < pos:            # inside the match found last: finditer goes on after it
                 continue
-            m = self._match_at(name, pattern, at, hi, edge)
+            if edge:
+                m = match(text, at, hi)
+            else:                   # the match with the text whole, unless it runs past ``hi``
+                m = full.get(at, _UNSEEN)
+                if m is _UNSEEN:
+                    m = full[at] = match(text, at)
+                if m is not None and m.end() > hi:
+                    m = match(text, at, hi)
             if m is not None:
-                yield m
+                found.append(m)
                 pos = m.end()
+        return found
+
+    def finditer(self, name: str, lo: int, hi: int) -> Iterator:
+        """``lists.patterns[name].finditer(text, lo, hi)``."""
+        return iter(self.matches(name, lo, hi))
 
     def match(self, name: str, at: int, hi: int):
         """``lists.patterns[name].match(text, at, hi)``."""
         pattern = self.lists.patterns[name]
-        if self.starts is None:
+        if not self.indexed:
             return pattern.match(self.text, at, hi)
-        starts = self.starts[name]
+        starts = self._starts[name]
         i = bisect.bisect_left(starts, at)
         if i == len(starts) or starts[i] != at or at >= hi:
             return None                     # none of the list's words begins there
-        return self._match_at(name, pattern, at, hi, self._edge(hi))
-
-    def _match_at(self, name: str, pattern, at: int, hi: int, edge: bool):
-        """``pattern.match(text, at, hi)``, from the match with the text whole when ``hi`` is
-        no edge (see :meth:`_edge`)."""
-        if edge:
-            return pattern.match(self.text, at, hi)
-        full = self._full[name]
-        m = full.get(at, _UNSEEN)
-        if m is _UNSEEN:
-            m = full[at] = pattern.match(self.text, at)
-        if m is not None and m.end() > hi:
-            return pattern.match(self.text, at, hi)
-        return m
+        found = self.matches(name, at, hi)
+        return found[0] if found and found[0].start() == at else None
 
     def cache(self, key: str) -> dict:
         """A dict kept with the index, for other answers worth computing once per text."""
@@ -176,18 +186,16 @@ class WordIndex:
 
     def last(self, name: str, lo: int, hi: int):
         """The last match ``finditer`` gives, or None."""
-        found = None
-        for found in self.finditer(name, lo, hi):
-            pass
-        return found
+        found = self.matches(name, lo, hi)
+        return found[-1] if found else None
 
     def occurs(self, name: str, lo: int, hi: int) -> bool:
         """Whether ``lists.patterns[name].search(text[lo:hi])`` finds something: the words of
         ``text[lo:hi]`` read as a text of its own (nothing before ``lo`` is seen)."""
         pattern = self.lists.patterns[name]
-        if self.starts is None:
+        if not self.indexed:
             return pattern.search(self.text[lo:hi]) is not None
-        starts, text = self.starts[name], self.text
+        starts, text = self._starts[name], self.text
         # At ``lo`` the slice has nothing before it, so a word may match there even inside a
         # word of the text ('ở' in 'sở', where the scan found 'sở'): ask the scanner there.
         word = self.lists.scanner.match(self._folded, lo, hi)

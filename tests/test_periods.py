@@ -3,12 +3,14 @@ begin, and find_periods gives the same periods with it as with a scan of every c
 from __future__ import annotations
 
 import pytest
+import regex
 import yaml
 
 from kcextract import periods
 from kcextract.exceptions import PatternFileError
 from kcextract.patterns import load_patterns
-from kcextract.periods import PeriodIndex, find_periods, folded_in_place
+from kcextract.folded import folded_in_place
+from kcextract.periods import PeriodIndex, find_periods
 from tests.corpus_texts import every_text
 from tests.test_patterns import _copy_patterns, _edit
 
@@ -123,3 +125,38 @@ def test_a_rule_without_starts_is_refused(tmp_path):
     _edit_rule(directory, "date", lambda e: e.pop("starts"))
     with pytest.raises(PatternFileError, match="entry 'date', key 'starts'"):
         load_patterns.__wrapped__(str(directory))
+
+
+def test_after_base_cue_is_the_same_with_the_folded_text_as_without(monkeypatch):
+    from kcextract.periods import after_base_cue
+
+    places = [(text, m.start()) for _, text in TEXTS[:120] for m in regex.finditer(r"\d+|\b\w", text)]
+    answers = [(after_base_cue(t, at), after_base_cue(t, at, reach=60, amount=True)) for t, at in places]
+    _every_position(monkeypatch)
+    assert answers == [(after_base_cue(t, at), after_base_cue(t, at, reach=60, amount=True)) for t, at in places]
+    assert sum(a for a, _ in answers) > 50
+
+
+def _letters_of_the_prefilters() -> set:
+    """Every letter the prefilters look for on the case-folded text."""
+    from kcextract import frames
+
+    words = [w for name in frames._word_lists().names for w in frames._word_lists().words_for[name]]
+    words += [s for scan in RULES.period_starts for s in [scan.pattern]]
+    return {ch for w in words for ch in w.casefold() if ch.isalpha()}
+
+
+def test_a_case_folded_letter_is_the_letter_regex_matches_without_case():
+    """What lets the prefilters run on text.casefold(): for each letter they look for, the
+    characters of the BMP that ``regex`` matches to it case-insensitively are those that fold to
+    it alone, besides those folding to two characters (a text holding one is not folded)."""
+    bmp = "".join(chr(i) for i in range(0x10000) if not 0xD800 <= i <= 0xDFFF)
+    letters = _letters_of_the_prefilters()
+    assert {"ư", "đ", "ệ", "k", "t"} <= letters
+    wrong = {}
+    for letter in sorted(letters):
+        matched = {m.group() for m in regex.finditer(regex.escape(letter), bmp, regex.IGNORECASE | regex.VERSION0)}
+        folding = {c for c in bmp if c.casefold() == letter}
+        if not folding <= matched or any(len(c.casefold()) == 1 and c not in folding for c in matched):
+            wrong[letter] = sorted(matched ^ folding)
+    assert wrong == {}
