@@ -35,6 +35,12 @@ def _qualifier_re():
 
 
 @functools.lru_cache(maxsize=1)
+def _qualifier_last_words() -> tuple:
+    """The last word of each qualifier, case-folded."""
+    return tuple({word.split()[-1].casefold() for word in load_patterns().lexicon.lists["QUALIFIER"]})
+
+
+@functools.lru_cache(maxsize=1)
 def _not_qualifier_before_re():
     lex = load_patterns().lexicon
     return regex.compile(r"(?:^|(?<=[^\w]))" + lex.alternation("NOT_QUALIFIER_BEFORE") + r"\s*$",
@@ -52,7 +58,14 @@ def find_qualifier(text: str, start: int) -> tuple[str, Optional[int]]:
     ('approx', 10)
     """
     window_start = max(0, start - 30)
-    m = _qualifier_re().search(text[window_start:start])
+    window = text[window_start:start]
+    # A qualifier ends with one of these words, then only white space: most figures have
+    # none, and are told so without running the regex over the window.
+    last = window.rstrip()
+    folded = last.casefold()
+    if len(folded) == len(last) and not folded.endswith(_qualifier_last_words()):
+        return "exact", None
+    m = _qualifier_re().search(window)
     if not m:
         return "exact", None
     q_start = window_start + m.start("q")
@@ -134,7 +147,7 @@ def _cues():
 
 # The cue lists a figure's frame looks for in its sentence before it (frames.yaml cues, and
 # LABEL_HEAD of lexicon.yaml), found through one WordIndex per text.
-_SENTENCE_LISTS = ("SCOPE_HEAD", "SCOPE_PREPOSITION", "SCOPE_WHOLE", "SCOPE_NOT", "PER_LEAD", "RATIO_LEAD",
+_SENTENCE_LISTS = ("SCOPE_HEAD", "SCOPE_PREPOSITION", "SCOPE_WHOLE", "PER_LEAD", "RATIO_LEAD",
                    "PLAN", "ESTIMATE", "PLAN_COUNT")
 
 
@@ -269,14 +282,14 @@ def scope_of(text: str, lo: int, start: int, words: Optional[WordIndex] = None) 
     words = words or _plain(text)
     heads = words.matches("SCOPE_HEAD", lo, start)
     prepositions = words.matches("SCOPE_PREPOSITION", lo, start)
-    names = words.cache("scope names")
+    names, office = words.cache("scope names"), _cues().cue("SCOPE_NOT")
     # The last head followed by a name that is not an office's (a head before a preposition
     # at the same place).
     while heads or prepositions:
         keep_head = not prepositions or bool(heads) and heads[-1].start() >= prepositions[-1].start()
         head = heads.pop() if keep_head else prepositions.pop()
         name = _name_after(text, head.end(), start, names)
-        if name and not words.match("SCOPE_NOT", name.start("name"), start):
+        if name and not office.match(text, name.start("name"), start):
             word = head.group(0) if keep_head and head.group(0)[:1].islower() else ""
             return (word + " " + name.group("name")).strip()
     whole = words.last("SCOPE_WHOLE", lo, start)

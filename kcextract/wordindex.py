@@ -156,18 +156,6 @@ class WordIndex:
         """``lists.patterns[name].finditer(text, lo, hi)``."""
         return iter(self.matches(name, lo, hi))
 
-    def match(self, name: str, at: int, hi: int):
-        """``lists.patterns[name].match(text, at, hi)``."""
-        pattern = self.lists.patterns[name]
-        if not self.indexed:
-            return pattern.match(self.text, at, hi)
-        starts = self._starts[name]
-        i = bisect.bisect_left(starts, at)
-        if i == len(starts) or starts[i] != at or at >= hi:
-            return None                     # none of the list's words begins there
-        found = self.matches(name, at, hi)
-        return found[0] if found and found[0].start() == at else None
-
     def cache(self, key: str) -> dict:
         """A dict kept with the index, for other answers worth computing once per text."""
         return self._caches.setdefault(key, {})

@@ -25,3 +25,14 @@ def test_a_name_matched_once_is_the_name_the_text_cut_at_each_figure_gives():
                 if _span(_name_after(text, at, hi, names)) != _span(_SCOPE_NAME.match(text, at, hi)):
                     wrong.append((text[at:hi], hi))
     assert wrong == []
+
+
+def test_find_qualifier_is_the_same_without_its_quick_no(monkeypatch):
+    from kcextract import frames
+    from kcextract.frames import find_qualifier
+
+    places = [(text, m.start()) for _, text in every_text() for m in regex.finditer(r"\d+", text)]
+    quick = [find_qualifier(text, at) for text, at in places]
+    monkeypatch.setattr(frames, "_qualifier_last_words", lambda: ("",))     # every window goes to the regex
+    assert quick == [find_qualifier(text, at) for text, at in places]
+    assert sum(q != "exact" for q, _ in quick) > 100

@@ -143,6 +143,7 @@ def _letters_of_the_prefilters() -> set:
 
     words = [w for name in frames._word_lists().names for w in frames._word_lists().words_for[name]]
     words += [s for scan in RULES.period_starts for s in [scan.pattern]]
+    words += frames._qualifier_last_words()
     return {ch for w in words for ch in w.casefold() if ch.isalpha()}
 
 
