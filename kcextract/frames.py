@@ -24,6 +24,8 @@ from kcextract.wordindex import WordIndex, WordLists
 
 ROLES = ("actual", "plan", "estimate", "change", "share", "ratio", "growth", "base", "per_unit")
 
+_NOT_YET = object()      # a value not computed yet (None is an answer)
+
 
 @functools.lru_cache(maxsize=1)
 def _qualifier_re():
@@ -37,7 +39,7 @@ def _qualifier_re():
 @functools.lru_cache(maxsize=1)
 def _qualifier_last_words() -> tuple:
     """The last word of each qualifier, case-folded."""
-    return tuple({word.split()[-1].casefold() for word in load_patterns().lexicon.lists["QUALIFIER"]})
+    return tuple(dict.fromkeys(word.split()[-1].casefold() for word in load_patterns().lexicon.lists["QUALIFIER"]))
 
 
 @functools.lru_cache(maxsize=1)
@@ -413,9 +415,6 @@ def _column_period(text: str, periods: "PeriodIndex", header, whole) -> Optional
     return max(stated, key=lambda p: p.years[-1]) if stated else None
 
 
-_NOT_YET = object()      # a value not computed yet (None is an answer)
-
-
 def _framed(figure, **frame):
     """``figure`` with its frame fields set: ``dataclasses.replace`` without re-running the
     checks of ``Figure.__post_init__`` (kind, qualifier, span), which the frame fields do not
@@ -481,7 +480,7 @@ def frame_figures(norm, sentences, tables, figures: list, periods: Optional[Peri
         # Whose: named in the sentence, else carried from the last figure that named it (a
         # report about one province names it once), else the first whose the text names.
         scope = scope_of(text, s0, ns, words) or carried_scope
-        if scope is None:
+        if not scope:
             if first_scope is _NOT_YET:
                 first_scope = _first_scope(text, words)
             scope = first_scope

@@ -129,7 +129,7 @@ def after_base_cue(text: str, start: int, reach: int = 40, amount: bool = False)
 @functools.lru_cache(maxsize=1)
 def _base_first_words() -> tuple:
     """The first word of each comparison cue (BASE), case-folded."""
-    return tuple({word.split()[0].casefold() for word in _cues().cue_words["BASE"]})
+    return tuple(dict.fromkeys(word.split()[0].casefold() for word in _cues().cue_words["BASE"]))
 
 
 class PeriodIndex:

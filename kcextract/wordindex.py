@@ -51,6 +51,12 @@ class WordLists:
 
     def __init__(self, lists: dict):
         """``lists``: name -> (words, the list's compiled whole-word regex)."""
+        for name, (_, pattern) in lists.items():
+            # What the index relies on: each match begins with one of the words, after no word
+            # character, and ends with one, before no word character (see WordIndex._edge).
+            if not (pattern.pattern.startswith(r"(?<!\w)") and pattern.pattern.endswith(r"(?!\w)")
+                    and pattern.flags & regex.IGNORECASE):
+                raise ValueError(f"{name}: not a whole-word, case-insensitive regex of its words")
         self.patterns = {name: pattern for name, (_, pattern) in lists.items()}
         normal = {name: {" ".join(w.casefold().split()) for w in words} for name, (words, _) in lists.items()}
         every = sorted(set().union(*normal.values()))
@@ -163,11 +169,11 @@ class WordIndex:
     def _edge(self, hi: int) -> bool:
         """Whether a match ending at ``hi`` may depend on the text ending there.
 
-        A list's regex ends with ``(?!\\w)`` ("no word character next"): a word ending right at ``hi``, glued to a word
-        character after it, matches when the text is cut at ``hi`` and not otherwise.  Elsewhere
-        the match at a position with the text whole ends at or before ``hi`` exactly when the
-        match with the text cut at ``hi`` does, and is the same match (it reads nothing from
-        ``hi`` on); so each position is matched once per text, not once per figure.
+        A list's regex ends with "no word character next": a word ending right at ``hi``, glued
+        to a word character after it, matches when the text is cut at ``hi`` and not otherwise.
+        Elsewhere the match at a position with the text whole ends at or before ``hi`` exactly
+        when the match with the text cut at ``hi`` does, and is the same match (it reads nothing
+        from ``hi`` on); so each position is matched once per text, not once per figure.
         """
         text = self.text
         return 0 < hi < len(text) and not text[hi - 1].isspace() and _WORD_CHAR.match(text, hi) is not None

@@ -83,3 +83,10 @@ def test_frames_are_the_same_with_the_index_as_with_plain_scans(monkeypatch):
     slow = [[f.to_dict() for f in figures_of(t).figures] for t in texts]
     assert fast == slow
     assert sum(1 for doc in fast for f in doc if f["scope"]) > 500
+
+
+def test_a_list_whose_regex_is_not_whole_word_is_refused():
+    from kcextract.wordindex import WordLists
+
+    with pytest.raises(ValueError, match="PLAIN: not a whole-word"):
+        WordLists({"PLAIN": (["xã"], regex.compile("xã", regex.IGNORECASE))})
