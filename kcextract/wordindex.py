@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Iterator, Optional
+from typing import Iterator
 
 import regex
 

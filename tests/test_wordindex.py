@@ -8,7 +8,6 @@ import pytest
 import regex
 
 from kcextract import frames
-from kcextract.frames import frame_figures, words_of
 from kcextract.wordindex import WordIndex
 from tests.corpus_texts import every_text
 
