@@ -13,7 +13,6 @@ one a figure belongs to (its own, never its comparison base's) and the rest of i
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import functools
 from typing import Optional
 
@@ -21,8 +20,11 @@ import regex
 
 from kcextract.patterns import load_patterns, word_regex
 from kcextract.periods import CLAUSE_PUNCT, Period, PeriodIndex, after_base_cue
+from kcextract.wordindex import WordIndex, WordLists
 
 ROLES = ("actual", "plan", "estimate", "change", "share", "ratio", "growth", "base", "per_unit")
+
+_NOT_YET = object()      # a value not computed yet (None is an answer)
 
 
 @functools.lru_cache(maxsize=1)
@@ -32,6 +34,12 @@ def _qualifier_re():
         r"(?:^|(?<=[^\w]))(?P<q>" + lex.alternation("QUALIFIER") + r")\s*$",
         regex.IGNORECASE | regex.VERSION0,
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _qualifier_last_words() -> tuple:
+    """The last word of each qualifier, case-folded."""
+    return tuple(dict.fromkeys(word.split()[-1].casefold() for word in load_patterns().lexicon.lists["QUALIFIER"]))
 
 
 @functools.lru_cache(maxsize=1)
@@ -52,7 +60,14 @@ def find_qualifier(text: str, start: int) -> tuple[str, Optional[int]]:
     ('approx', 10)
     """
     window_start = max(0, start - 30)
-    m = _qualifier_re().search(text[window_start:start])
+    window = text[window_start:start]
+    # A qualifier ends with one of these words, then only white space: most figures have
+    # none, and are told so without running the regex over the window.
+    last = window.rstrip()
+    folded = last.casefold()
+    if len(folded) == len(last) and not folded.endswith(_qualifier_last_words()):
+        return "exact", None
+    m = _qualifier_re().search(window)
     if not m:
         return "exact", None
     q_start = window_start + m.start("q")
@@ -68,13 +83,15 @@ def _stop_words() -> frozenset:
 
 
 def _extend_phrase(words: list[str], limit: int = 6) -> list[str]:
-    """Take words until a stop word (single or two-syllable), punctuation or a number."""
+    """Take words until a stop word (single or two-syllable), punctuation or a number
+    (of the first ``limit`` words; the one after them is read for a two-syllable stop)."""
     stops = _stop_words()
     kept: list[str] = []
+    folded = [w.casefold() for w in words[:limit + 1]]
     for i, word in enumerate(words[:limit]):
-        pair = " ".join(words[i:i + 2]).casefold()
         bare = word.strip(",.;:()“”\"")
-        if not bare or not bare[0].isalpha() or word.casefold() in stops or pair in stops:
+        if (not bare or not bare[0].isalpha() or folded[i] in stops
+                or i + 1 < len(folded) and folded[i] + " " + folded[i + 1] in stops):
             break
         kept.append(bare)
         if bare != word:  # punctuation glued to the word ends the phrase
@@ -82,10 +99,11 @@ def _extend_phrase(words: list[str], limit: int = 6) -> list[str]:
     return kept
 
 
+_PHRASE_WORDS = 7      # words a phrase is read from (a limit of 6, and the word after for a pair)
 _HEADING = regex.compile(r"[ \t\-–•+*]*(?P<label>[^:\n;,.]{3,40}?)[ \t]*:(?!\d)")
 
 
-def label_before(text: str, sentence_start: int, start: int) -> Optional[str]:
+def label_before(text: str, sentence_start: int, start: int, words: Optional[WordIndex] = None) -> Optional[str]:
     """The last measuring phrase (LABEL_HEAD + modifiers) before ``start`` in its sentence.
 
     >>> s = "tổng kinh phí khuyến công thực hiện năm 2016 là 56.147 triệu đồng"
@@ -95,19 +113,19 @@ def label_before(text: str, sentence_start: int, start: int) -> Optional[str]:
     >>> label_before(s, 0, s.index("23"))
     'Kinh phí KCQG'
     """
-    heads = list(word_regex("LABEL_HEAD").finditer(text, sentence_start, start))
+    heads = (words or _plain(text)).matches("LABEL_HEAD", sentence_start, start)
     if not heads:
         return None
     head = heads[-1]
-    tail = text[head.end():start].split()
-    extra = _extend_phrase(tail)
+    extra = _extend_phrase(text[head.end():start].split(None, _PHRASE_WORDS))
     # A heading before a colon names what the line is about, and a bare 'tổng kinh phí'
     # after it only restates it: 'Kinh phí KCQG: Tổng kinh phí thực hiện là 23.436 triệu
     # đồng' -> 'Kinh phí KCQG'.  ('kế hoạch', 'tỷ lệ' … say something else: kept.)
-    heading = _HEADING.match(text, sentence_start, start)
-    if (heading and not extra and heads[0].start() < heading.end("label")
-            and _cues().cue("RESTATING_HEAD").fullmatch(head.group(0))):
-        return " ".join(heading.group("label").split())
+    if not extra:
+        heading = _HEADING.match(text, sentence_start, start)
+        if (heading and heads[0].start() < heading.end("label")
+                and _cues().cue("RESTATING_HEAD").fullmatch(head.group(0))):
+            return " ".join(heading.group("label").split())
     return " ".join([head.group(0)] + extra)
 
 
@@ -118,14 +136,39 @@ def label_after(text: str, end: int, sentence_end: int, unit: str) -> Optional[s
     >>> label_after(t, t.index(" công"), len(t), "cơ sở")
     'cơ sở công nghiệp nông thôn'
     """
-    words = text[end:sentence_end].split()
-    extra = _extend_phrase(words, limit=5)
-    return " ".join([unit] + extra) if unit else None
+    if not unit:
+        return None
+    extra = _extend_phrase(text[end:sentence_end].split(None, _PHRASE_WORDS), limit=5)
+    return " ".join([unit] + extra)
 
 
 
 def _cues():
     return load_patterns().frames
+
+
+# The cue lists a figure's frame looks for in its sentence before it (frames.yaml cues, and
+# LABEL_HEAD of lexicon.yaml), found through one WordIndex per text.
+_SENTENCE_LISTS = ("SCOPE_HEAD", "SCOPE_PREPOSITION", "SCOPE_WHOLE", "PER_LEAD", "RATIO_LEAD",
+                   "PLAN", "ESTIMATE", "PLAN_COUNT")
+
+
+@functools.lru_cache(maxsize=1)
+def _word_lists() -> WordLists:
+    frames = _cues()
+    lists = {name: (frames.cue_words[name], frames.cue(name)) for name in _SENTENCE_LISTS}
+    lists["LABEL_HEAD"] = (load_patterns().lexicon.lists["LABEL_HEAD"], word_regex("LABEL_HEAD"))
+    return WordLists(lists)
+
+
+def words_of(text: str) -> WordIndex:
+    """The cue words of ``text``, indexed once for all its figures."""
+    return WordIndex(text, _word_lists())
+
+
+def _plain(text: str) -> WordIndex:
+    """The cue lists over ``text`` without an index (each question scans its range), for one call."""
+    return WordIndex(text, _word_lists(), indexed=False)
 
 
 # ---------------------------------------------------------------- the frame of one figure
@@ -134,15 +177,21 @@ def _cues():
 _PER_AFTER = regex.compile(r"\s*/\s*(?P<per>\p{L}[\p{L}\p{M}]*(?:\s+\p{L}[\p{L}\p{M}]*)?)")
 _PER_EACH_AFTER = regex.compile(r"\s+mỗi\s+(?P<per>\p{L}[\p{L}\p{M}]*(?:\s+\p{Ll}[\p{L}\p{M}]*)?)(?=\s*[,;.)]|$)")
 _NOUN_AFTER = regex.compile(r"\s*(?P<noun>\p{L}[\p{L}\p{M}.]*(?:\s+\p{L}[\p{L}\p{M}.]*){0,3})")
+_CHANGE_CUT = regex.compile(r"[\d,;:(]")                  # between a change word and its amount
+_LEADING_NUMBERS = regex.compile(r"^(?:\d[\d.,/]*\s+)+")
+_WORD_WITH_DIGIT = regex.compile(r"\S*\d")
+_FOLLOWING = regex.compile(r"[^,;.()\n]{3,80}")
+_PART_STOP = regex.compile(r"[,;.()\n]")
 _SCOPE_NAME = regex.compile(
     r"\s+(?P<name>(?:\p{Lu}[\p{L}\p{M}.]*|[A-Z]{2,})(?:(?:\s+|\s*-\s*)(?:\p{Lu}[\p{L}\p{M}.]*|[A-Z]{2,}))*)")
 
 
 def clause_start(text: str, lo: int, start: int) -> int:
     """Where the clause holding ``start`` begins (after the last , ; : ( before it, not before ``lo``)."""
-    window = text[lo:start]
-    cut = max(window.rfind(c) for c in ",;:(\n")
-    return lo + cut + 1 if cut >= 0 else lo
+    rfind = text.rfind
+    cut = max(rfind(",", lo, start), rfind(";", lo, start), rfind(":", lo, start), rfind("(", lo, start),
+              rfind("\n", lo, start))
+    return cut + 1 if cut >= 0 else lo
 
 
 def clause_end(text: str, end: int, hi: int) -> int:
@@ -157,7 +206,7 @@ def _last(pattern, text: str, lo: int, hi: int):
     return found
 
 
-def per_unit_of(text: str, lead_lo: int, start: int, end: int) -> Optional[str]:
+def per_unit_of(text: str, lead_lo: int, start: int, end: int, words: Optional[WordIndex] = None) -> Optional[str]:
     """The unit of a rate: '300 triệu đồng/đề án' -> 'đề án'; 'bình quân một doanh nghiệp đạt 13,2 tỷ' -> 'doanh nghiệp'.
 
     >>> t = "mức hỗ trợ 300 triệu đồng/đề án"
@@ -167,7 +216,7 @@ def per_unit_of(text: str, lead_lo: int, start: int, end: int) -> Optional[str]:
     m = _PER_AFTER.match(text, end) or _PER_EACH_AFTER.match(text, end)
     if m:
         return m.group("per")
-    lead = _last(_cues().cue("PER_LEAD"), text, clause_start(text, lead_lo, start), start)
+    lead = (words or _plain(text)).last("PER_LEAD", clause_start(text, lead_lo, start), start)
     if lead is not None:
         noun = _NOUN_AFTER.match(text, lead.end(), start)
         if noun:
@@ -178,72 +227,93 @@ def per_unit_of(text: str, lead_lo: int, start: int, end: int) -> Optional[str]:
 
 
 def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi: int, per: Optional[str],
-            signed: bool = False, lead: Optional[str] = None, sentence_lo: Optional[int] = None) -> str:
+            signed: bool = False, lead: Optional[str] = None, sentence_lo: Optional[int] = None,
+            words: Optional[WordIndex] = None) -> str:
     """The part a figure plays in its clause (see :data:`ROLES`); ``base`` is decided by the caller.
     ``lead`` replaces the words before the figure where they are elsewhere (a table cell's header)."""
-    cues = _cues()
+    cue = _cues().cues                            # name -> regex (a dict: read for every figure)
     before = text[max(lead_lo, start - 25):start]
-    after = text[end:min(clause_hi, end + 30)]
     if kind == "percent":
         if lead is not None:                      # a table column: its header says
-            if cues.cue("GROWTH_HEADER").search(lead):
+            if cue["GROWTH_HEADER"].search(lead):
                 return "growth"
-            if cues.cue("SHARE_HEADER").search(lead):
+            if cue["SHARE_HEADER"].search(lead):
                 return "share"
-        if signed or _last(cues.cue("GROWTH"), before, 0, len(before)) and not cues.cue("SHARE").search(before):
+        if signed or _last(cue["GROWTH"], before, 0, len(before)) and not cue["SHARE"].search(before):
             return "growth"
-        if cues.cue("SHARE").search(before):
+        if cue["SHARE"].search(before):
             return "share"
-        if cues.cue("RATIO_AFTER").match(after.lstrip()):
+        after = text[end:min(clause_hi, end + 30)].lstrip()
+        if cue["RATIO_AFTER"].match(after):
             return "ratio"
-        if cues.cue("BASE").match(after.lstrip()):
+        if cue["BASE"].match(after):
             return "growth"                       # '12,8% so với cùng kỳ'
-        if cues.cue("RATIO_LEAD").search(text, min(lead_lo, sentence_lo if sentence_lo is not None else lead_lo), start):
+        words = words or _plain(text)
+        if words.matches("RATIO_LEAD", min(lead_lo, sentence_lo if sentence_lo is not None else lead_lo), start):
             return "ratio"                        # 'tỷ lệ giải ngân … (62,75%), … (100%)'
-        if cues.cue("SHARE_WEAK").search(before):
+        if cue["SHARE_WEAK"].search(before):
             return "share"                        # 'bằng 19,9% cả nước', 'tương đương 80% số lao động'
         return "growth"
     if per:
         return "per_unit"
-    change = _last(cues.cue("CHANGE"), before, 0, len(before))
-    if (change is not None and not regex.search(r"[\d,;:(]", before[change.end():]) and len(before) - change.end() < 14
-            and not cues.cue("CHANGE_NOT_BEFORE").match(before[change.end():].lstrip())):
+    change = _last(cue["CHANGE"], before, 0, len(before))
+    if (change is not None and not _CHANGE_CUT.search(before[change.end():]) and len(before) - change.end() < 14
+            and not cue["CHANGE_NOT_BEFORE"].match(before[change.end():].lstrip())):
         return "change"
-    lead = text[lead_lo:start] if lead is None else lead
+    # The words before the figure, as a text of their own (or the table header given as ``lead``).
+    if lead is None:
+        words = words or _plain(text)
+        in_lead = functools.partial(words.occurs, lo=lead_lo, hi=start)
+    else:
+        def in_lead(name: str) -> bool:
+            return cue[name].search(lead) is not None
     if kind == "count":
         # What is counted is done or to be done: a count is never an estimate, and one in
         # the future ('sẽ tổ chức 02 lớp', 'tiếp tục hỗ trợ 40 cơ sở') is a plan.
-        return "plan" if cues.cue("PLAN").search(lead) or cues.cue("PLAN_COUNT").search(lead) else "actual"
-    if cues.cue("ESTIMATE").search(lead):
+        return "plan" if in_lead("PLAN") or in_lead("PLAN_COUNT") else "actual"
+    if in_lead("ESTIMATE"):
         return "estimate"
-    if cues.cue("PLAN").search(lead):
+    if in_lead("PLAN"):
         return "plan"
     return "actual"
 
 
-def scope_of(text: str, lo: int, start: int) -> Optional[str]:
+def scope_of(text: str, lo: int, start: int, words: Optional[WordIndex] = None) -> Optional[str]:
     """Whose a figure is: the last place, market or company named in its sentence before it
     ('tỉnh Bắc Kạn', 'thị trường EU'), else a whole ('cả nước', 'toàn tỉnh')."""
-    cues = _cues()
-    best, best_at = None, -1
-    for name_of, keep_head in (("SCOPE_HEAD", True), ("SCOPE_PREPOSITION", False)):
-        for head in cues.cue(name_of).finditer(text, lo, start):
-            name = _SCOPE_NAME.match(text, head.end(), start)
-            if (name and head.start() > best_at
-                    and not cues.cue("SCOPE_NOT").match(text, name.start("name"), start)):
-                word = head.group(0) if keep_head and head.group(0)[:1].islower() else ""
-                best, best_at = (word + " " + name.group("name")).strip(), head.start()
-    if best:
-        return best
-    whole = _last(cues.cue("SCOPE_WHOLE"), text, lo, start)
+    words = words or _plain(text)
+    heads = words.matches("SCOPE_HEAD", lo, start)
+    prepositions = words.matches("SCOPE_PREPOSITION", lo, start)
+    names, office = words.cache("scope names"), _cues().cue("SCOPE_NOT")
+    # The last head followed by a name that is not an office's (a head before a preposition
+    # at the same place).
+    while heads or prepositions:
+        keep_head = not prepositions or bool(heads) and heads[-1].start() >= prepositions[-1].start()
+        head = heads.pop() if keep_head else prepositions.pop()
+        name = _name_after(text, head.end(), start, names)
+        if name and not office.match(text, name.start("name"), start):
+            word = head.group(0) if keep_head and head.group(0)[:1].islower() else ""
+            return (word + " " + name.group("name")).strip()
+    whole = words.last("SCOPE_WHOLE", lo, start)
     return whole.group(0) if whole else None
 
 
-def _first_scope(text: str) -> Optional[str]:
+def _name_after(text: str, at: int, hi: int, found: dict):
+    """``_SCOPE_NAME.match(text, at, hi)``, matched once per place with the text whole: with no
+    look-around, that match is the one a text cut at ``hi`` gives whenever it ends by ``hi``."""
+    name = found.get(at, _NOT_YET)
+    if name is _NOT_YET:
+        name = found[at] = _SCOPE_NAME.match(text, at)
+    if name is not None and name.end() > hi:
+        return _SCOPE_NAME.match(text, at, hi)
+    return name
+
+
+def _first_scope(text: str, words: Optional[WordIndex] = None) -> Optional[str]:
     """The first whose a text names (its headline's province or the whole country), for the
     figures stated before any sentence names one."""
     for s0 in range(0, min(len(text), 4000), 400):
-        found = scope_of(text, s0, min(len(text), s0 + 400))
+        found = scope_of(text, s0, min(len(text), s0 + 400), words)
         if found:
             return found
     return None
@@ -259,8 +329,8 @@ def _subject(phrase: str) -> Optional[str]:
     while lead is not None and lead.end() < len(phrase):
         phrase = phrase[lead.end():].lstrip(" ,")
         lead = cues.cue("LABEL_LEAD").match(phrase)
-    phrase = regex.sub(r"^(?:\d[\d.,/]*\s+)+", "", phrase)   # '4 đề án tập huấn … (380 triệu đồng)'
-    cut = regex.search(r"\S*\d", phrase)
+    phrase = _LEADING_NUMBERS.sub("", phrase)   # '4 đề án tập huấn … (380 triệu đồng)'
+    cut = _WORD_WITH_DIGIT.search(phrase)
     time = cues.cue("LABEL_TIME").search(phrase)
     ends = [m.start() for m in (cut, time) if m is not None]
     if ends:
@@ -299,7 +369,7 @@ def clause_label(text: str, lo: int, start: int, end: int = 0, hi: int = 0, afte
     # tổng 1,4 tỷ đồng từ nguồn kinh phí khuyến công'): what follows says what it is.
     before = text[clause_start(text, lo, start):start].strip(" :-–•\t")
     if after and hi > end and (len(before.split()) <= 2 or text[lo:start].rstrip().endswith(":")):
-        following = regex.match(r"[^,;.()\n]{3,80}", text[end:hi].lstrip())
+        following = _FOLLOWING.match(text[end:hi].lstrip())
         if following:
             phrase = following.group(0)
             lead = _cues().cue("LABEL_AFTER_LEAD").match(phrase)
@@ -345,6 +415,17 @@ def _column_period(text: str, periods: "PeriodIndex", header, whole) -> Optional
     return max(stated, key=lambda p: p.years[-1]) if stated else None
 
 
+def _framed(figure, **frame):
+    """``figure`` with its frame fields set: ``dataclasses.replace`` without re-running the
+    checks of ``Figure.__post_init__`` (kind, qualifier, span), which the frame fields do not
+    touch; it is most of the cost of replace, paid for every figure of a corpus."""
+    framed = object.__new__(type(figure))
+    fields = framed.__dict__
+    fields.update(figure.__dict__)
+    fields.update(frame)
+    return framed
+
+
 def _cell_text(text: str, span) -> str:
     return " ".join(text[span[0]:span[1]].split()).strip(" |\t.") if span else ""
 
@@ -363,8 +444,9 @@ def frame_figures(norm, sentences, tables, figures: list, periods: Optional[Peri
     periods = periods if periods is not None else PeriodIndex(text)
     cells = _table_context(tables)
     cues = _cues()
+    words = words_of(text)
     out, previous_end = [], 0
-    carried_scope, first_scope = None, _first_scope(text)
+    carried_scope, first_scope = None, _NOT_YET
     for k, f in enumerate(figures):
         if f.kind == "project":
             out.append(_project_parts(text, to_norm, sentences, figures, k))
@@ -378,13 +460,13 @@ def frame_figures(norm, sentences, tables, figures: list, periods: Optional[Peri
         base_cue = None
         if f.kind != "percent" and after_base_cue(text, ns, reach=60, amount=True):
             base_cue = _last(cues.cue("BASE"), text, max(0, ns - 60), ns)
-        per = per_unit_of(text, lead_lo, ns, ne) if f.kind != "percent" else None
+        per = per_unit_of(text, lead_lo, ns, ne, words) if f.kind != "percent" else None
         signed = ns > 0 and text[ns - 1] in "+-−" and (ns < 2 or not text[ns - 2].isalnum())
         if base_cue is not None:
             role = "base"
             period = periods.base_in(base_cue.start(), ns) or period
         else:
-            role = role_of(f.kind, text, lead_lo, ns, ne, hi, per, signed, sentence_lo=s0)
+            role = role_of(f.kind, text, lead_lo, ns, ne, hi, per, signed, sentence_lo=s0, words=words)
             # '(cùng kỳ năm 2021 tăng 4,2%)', 'So với cùng kỳ năm 2022 (đạt 39,15%)': a figure in
             # the parenthesis of a comparison base is the base's.
             paren = text.rfind("(", max(s0, ns - 60), ns)
@@ -397,7 +479,11 @@ def frame_figures(norm, sentences, tables, figures: list, periods: Optional[Peri
                     period = before
         # Whose: named in the sentence, else carried from the last figure that named it (a
         # report about one province names it once), else the first whose the text names.
-        scope = scope_of(text, s0, ns) or carried_scope or first_scope
+        scope = scope_of(text, s0, ns, words) or carried_scope
+        if not scope:
+            if first_scope is _NOT_YET:
+                first_scope = _first_scope(text, words)
+            scope = first_scope
         carried_scope = scope
         label = None
         cell = cells.get(ns)
@@ -405,14 +491,15 @@ def frame_figures(norm, sentences, tables, figures: list, periods: Optional[Peri
             header, row_label, whole = cell
             period = _column_period(text, periods, header, whole) or period
             if role not in ("base", "per_unit"):
-                role = role_of(f.kind, text, lead_lo, ns, ne, hi, per, signed, lead=text[header[0]:header[1]])
+                role = role_of(f.kind, text, lead_lo, ns, ne, hi, per, signed, lead=text[header[0]:header[1]],
+                               words=words)
             label = _cell_text(text, row_label) or _cell_text(text, header) or None
         if label is None:
             if f.kind == "count":
                 label = label_after(text, ne, s1, f.unit)
             else:
-                label = label_before(text, s0, ns) or clause_label(text, s0, ns, ne, s1, after=f.kind == "money")
-        out.append(dataclasses.replace(
+                label = label_before(text, s0, ns, words) or clause_label(text, s0, ns, ne, s1, after=f.kind == "money")
+        out.append(_framed(
             f, label=label, scope=scope, role=role, per=per,
             # The phrase is the one its sentence (or table header) states; a carried period
             # gives its years only, so ``period`` never names a time the sentence does not.
@@ -439,7 +526,7 @@ def _place_from(text: str, head, hi: int) -> Optional[str]:
     units = _cues().cue("PLACE_HEAD")
     end, pos = None, head.end()
     while True:
-        stop = regex.compile(r"[,;.()\n]").search(text, pos, hi)
+        stop = _PART_STOP.search(text, pos, hi)
         end = stop.start() if stop else hi
         if stop and stop.group(0) == "," and units.match(text[stop.end():hi].lstrip()):
             pos = stop.end()
@@ -486,8 +573,8 @@ def _project_parts(text: str, to_norm, sentences, figures: list, k: int):
     status = _project_regexes()[0].search(text, ne, hi) or cues.cue("STATUS").search(text, ne, hi)
     if status is None:
         status = _last(cues.cue("STATUS"), text, s0, ns)
-    return dataclasses.replace(f, beneficiary=beneficiary, place=place, amount=amount,
-                               status=" ".join(status.group(0).split()) if status else None)
+    return _framed(f, beneficiary=beneficiary, place=place, amount=amount,
+                   status=" ".join(status.group(0).split()) if status else None)
 
 
 def _to_norm(norm):

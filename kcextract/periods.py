@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 from dataclasses import dataclass
 from typing import Optional
 
 import regex
 
+from kcextract.folded import folded_in_place
 from kcextract.patterns import load_patterns
 
 
@@ -58,11 +60,9 @@ def find_periods(text: str) -> list[Period]:
     """
     rules = _cues()
     periods = []
-    # One scan: at each position the first rule of frames.yaml that matches wins (the
-    # longer, more specific shapes are listed first).
-    for m in rules.period_regex.finditer(text):
-        if m.end() == m.start():
-            continue
+    # At each position the first rule of frames.yaml that matches wins (the longer, more
+    # specific shapes are listed first).
+    for m in _period_matches(text, rules):
         rule = rules.periods[int(m.lastgroup[4:]) if m.lastgroup and m.lastgroup.startswith("rule")
                              else next(i for i in range(len(rules.periods)) if m.group(f"rule{i}") is not None)]
         start = m.start()
@@ -73,10 +73,48 @@ def find_periods(text: str) -> list[Period]:
     return periods
 
 
+def _period_matches(text: str, rules):
+    """The matches of the period alternation, left to right, as its ``finditer`` gives them (no
+    empty ones): tried only where a rule's ``starts`` holds, which is everywhere one can begin."""
+    folded = folded_in_place(text)
+    if folded is None:
+        yield from (m for m in rules.period_regex.finditer(text) if m.end() > m.start())
+        return
+    match, searches = rules.period_regex.match, [scan.search for scan in rules.period_starts]
+    never = len(text) + 1
+
+    def next_start(search, pos: int) -> int:
+        hit = search(folded, pos)
+        return hit.start() if hit is not None else never
+
+    nexts = [next_start(search, 0) for search in searches]     # each scanner's next position
+    while True:
+        at = min(nexts, default=never)
+        if at >= never:
+            return
+        m = match(text, at)
+        resume = at + 1
+        if m is not None and m.end() > at:
+            yield m
+            resume = m.end()        # finditer goes on after the period found
+        for k, pos in enumerate(nexts):
+            if pos < resume:
+                nexts[k] = next_start(searches[k], resume)
+
+
 def after_base_cue(text: str, start: int, reach: int = 40, amount: bool = False) -> bool:
     """Whether ``text[start:]`` follows a comparison cue ('so với') in the same clause
     (for an ``amount``, also with no verb between: it is then the base compared with)."""
-    window = text[max(0, start - reach):start]
+    lo = max(0, start - reach)
+    folded = folded_in_place(text)
+    if folded is not None:
+        # A cue begins with one of these words: where none is, there is no cue (most windows).
+        for word in _base_first_words():
+            if folded.find(word, lo, start) >= 0:
+                break
+        else:
+            return False
+    window = text[lo:start]
     cue = None
     for cue in _cues().cue("BASE").finditer(window):
         pass
@@ -86,6 +124,12 @@ def after_base_cue(text: str, start: int, reach: int = 40, amount: bool = False)
     if amount and _cues().cue("BASE_AMOUNT_BREAK").search(between):
         return False
     return not CLAUSE_PUNCT.search(between) and not _cues().cue("CLAUSE_BREAK").search(between)
+
+
+@functools.lru_cache(maxsize=1)
+def _base_first_words() -> tuple:
+    """The first word of each comparison cue (BASE), case-folded."""
+    return tuple(dict.fromkeys(word.split()[0].casefold() for word in _cues().cue_words["BASE"]))
 
 
 class PeriodIndex:
