@@ -26,6 +26,7 @@ from kcextract.numbers import parse_vn_number, spelled_to_int
 from kcextract.patterns import Lexicon, Pattern, load_patterns, word_regex
 from kcextract.document import Document, paragraphs_of
 from kcextract.sentences import SentenceIndex
+from kcextract.starts import matches_at_starts
 from kcextract.tables import map_table, read_tables
 from kcextract.textnorm import NormalisedText, normalise
 
@@ -317,8 +318,12 @@ def _find_figures(doc: _Work, cells: list, on_problem) -> list[Figure]:
 
 
 def _matches(pattern: Pattern, text: str, gates: dict, windows: dict):
-    """The pattern's matches in ``text``; a gated pattern is only run in the windows
-    around its gate's hits (computed once per document and gate)."""
+    """The pattern's matches in ``text``: a pattern with ``starts`` is tried only where they
+    hold, a gated pattern only in the windows around its gate's hits (computed once per
+    document and gate); the same matches as a scan of the whole text."""
+    if pattern.starts:
+        yield from matches_at_starts(pattern.regex, pattern.starts, text)
+        return
     if pattern.gate is None:
         yield from pattern.regex.finditer(text)
         return

@@ -43,7 +43,7 @@ FIGURE_FILES = ("blockers.yaml", "money.yaml", "percent.yaml", "count.yaml", "pr
 LEXICON_KEYS = {"values", "meaning", "note"}
 ENTRY_KEYS = {
     "id", "kind", "priority", "regex", "note", "match", "no_match", "currency",
-    "unit_by", "requires_context", "context_window", "case_sensitive", "gate",
+    "unit_by", "requires_context", "context_window", "case_sensitive", "gate", "starts",
 }
 FRAGMENT_KEYS = {"id", "regex", "note", "match", "no_match"}
 GATE_KEYS = {"id", "regex", "note", "before", "after", "anchored", "match", "no_match"}
@@ -94,6 +94,7 @@ class Pattern:
     currency: Optional[str] = None
     unit_by: Optional[str] = None
     gate: Optional[str] = None
+    starts: tuple = ()                # stdlib-re scanners of where a match can begin (kcextract/starts.py)
     requires_context: Optional[str] = None
     context_window: int = 80
     match: tuple = ()
@@ -443,10 +444,17 @@ def load_pattern_file(path: Path, lexicon: Lexicon, fragments: dict, gates: Opti
             found = [m.group(0) for m in compiled.finditer(example["text"])]
             if "span" in example and example["span"] in found or "span" not in example and found:
                 _fail(path, entry_id, "no_match", f"example {example['text']!r} is matched: {found}")
+        starts = ()
+        if "starts" in entry:
+            if entry.get("gate"):
+                _fail(path, entry_id, "starts", "a pattern is prefiltered by its gate or by its starts, not both")
+            examples = [e["text"] for e in match + no_match]
+            starts = start_scanners(_checked_starts(compiled, entry.get("starts"), examples, path, entry_id))
         result.append(Pattern(
             id=entry_id, kind=entry["kind"], priority=int(entry["priority"]), regex=compiled,
             source=str(path), note=entry.get("note", ""), currency=entry.get("currency"),
-            unit_by=entry.get("unit_by"), gate=entry.get("gate"), requires_context=entry.get("requires_context"),
+            unit_by=entry.get("unit_by"), gate=entry.get("gate"), starts=starts,
+            requires_context=entry.get("requires_context"),
             context_window=int(entry.get("context_window", 80)), match=match, no_match=no_match,
         ))
     return result
@@ -493,13 +501,14 @@ def load_frame_rules(path: Path) -> FrameRules:
         if not isinstance(body.get("example"), str) or not cues[name].search(body["example"]):
             _fail(path, name, "example", "needs an example sentence holding one of its values")
     combined = _compile("|".join(sources), regex.VERBOSE | regex.VERSION0 | regex.IGNORECASE, path, "periods")
-    any_start = _start_scanners(starts)
+    any_start = start_scanners(starts)
     cue_words = {name: tuple(str(v) for v in body["values"]) for name, body in (data.get("cues") or {}).items()}
     return FrameRules(tuple(periods), cues, period_regex=combined, cue_words=cue_words, period_starts=any_start)
 
 
-def _start_scanners(starts: list) -> tuple:
-    """The ``starts`` of every period rule as stdlib-``re`` alternations to search with.
+def start_scanners(starts: list) -> tuple:
+    """``starts`` (of every period rule, or of one figure pattern) as stdlib-``re`` alternations
+    to search with.
 
     Each regex once, those that begin with a plain character grouped by it
     ('t(?:ừ\\s|háng\\s+\\d)'): an alternation whose every branch begins with a character
@@ -522,16 +531,23 @@ def _start_scanners(starts: list) -> tuple:
 
 
 def _period_starts(rule: "regex.Pattern", entry: dict, path, entry_id) -> list:
-    """A period entry's ``starts`` (stdlib ``re`` regexes, on case-folded text), checked to hold
+    """A period entry's ``starts`` (every period rule has them), checked on its examples."""
+    examples = [*entry.get("match", []), *entry.get("no_match", [])]
+    return _checked_starts(rule, entry.get("starts"), examples, path, entry_id,
+                           missing="every period needs 'starts': a list of what the text holds where it begins")
+
+
+def _checked_starts(rule: "regex.Pattern", sources, examples: list, path, entry_id,
+                    missing: str = "a list of what the text holds where a match begins") -> list:
+    """An entry's ``starts`` (stdlib ``re`` regexes, on case-folded text), checked to hold
     at every position where the entry matches one of its examples."""
-    sources = entry.get("starts")
     if not isinstance(sources, list) or not sources or not all(isinstance(s, str) and s for s in sources):
-        _fail(path, entry_id, "starts", "every period needs 'starts': a list of what the text holds where it begins")
+        _fail(path, entry_id, "starts", missing)
     try:
         starts = re.compile("|".join(f"(?:{s})" for s in sources))
     except re.error as exc:
         _fail(path, entry_id, "starts", f"does not compile (Python re): {exc}")
-    for example in [*entry.get("match", []), *entry.get("no_match", [])]:
+    for example in examples:
         folded = example.casefold()
         if len(folded) != len(example):
             _fail(path, entry_id, "match", f"example {example!r} changes length when case-folded")

@@ -19,6 +19,7 @@ from typing import Optional
 import regex
 
 from kcextract.folded import folded_in_place
+from kcextract.starts import matches_at_starts
 from kcextract.patterns import load_patterns
 
 
@@ -76,30 +77,7 @@ def find_periods(text: str) -> list[Period]:
 def _period_matches(text: str, rules):
     """The matches of the period alternation, left to right, as its ``finditer`` gives them (no
     empty ones): tried only where a rule's ``starts`` holds, which is everywhere one can begin."""
-    folded = folded_in_place(text)
-    if folded is None:
-        yield from (m for m in rules.period_regex.finditer(text) if m.end() > m.start())
-        return
-    match, searches = rules.period_regex.match, [scan.search for scan in rules.period_starts]
-    never = len(text) + 1
-
-    def next_start(search, pos: int) -> int:
-        hit = search(folded, pos)
-        return hit.start() if hit is not None else never
-
-    nexts = [next_start(search, 0) for search in searches]     # each scanner's next position
-    while True:
-        at = min(nexts, default=never)
-        if at >= never:
-            return
-        m = match(text, at)
-        resume = at + 1
-        if m is not None and m.end() > at:
-            yield m
-            resume = m.end()        # finditer goes on after the period found
-        for k, pos in enumerate(nexts):
-            if pos < resume:
-                nexts[k] = next_start(searches[k], resume)
+    return matches_at_starts(rules.period_regex, rules.period_starts, text)
 
 
 def after_base_cue(text: str, start: int, reach: int = 40, amount: bool = False) -> bool:

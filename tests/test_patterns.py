@@ -44,10 +44,11 @@ def _project_texts() -> list:
     return [(name, normalise(text).text) for name, text in texts]
 
 
-@pytest.mark.parametrize("pattern", [p for p in PATTERNS if p.gate], ids=lambda p: p.id)
-def test_a_gated_pattern_finds_in_its_windows_what_a_full_scan_finds(pattern):
-    """Gating is a speed-up only: over every whole article of the project, the pattern run
-    in its gate's windows yields exactly the matches of a scan of the whole text."""
+@pytest.mark.parametrize("pattern", [p for p in PATTERNS if p.gate or p.starts], ids=lambda p: p.id)
+def test_a_prefiltered_pattern_finds_what_a_full_scan_finds(pattern):
+    """Gates and starts are a speed-up only: over every whole article of the project, the
+    pattern run in its gate's windows or at its starts yields exactly the matches of a scan
+    of the whole text."""
     from kcextract.extractor import _matches
 
     gates = load_patterns().gates
@@ -183,3 +184,33 @@ def test_a_data_file_without_a_loader_is_refused(tmp_path):
     (tmp_path / "stray.yaml").write_text("x: 1\n", encoding="utf-8")
     with pytest.raises(PatternFileError, match="stray.yaml"):
         validate_data_files(tmp_path)
+
+
+def test_matches_at_starts_resumes_after_each_match_as_finditer_does():
+    """Adjacent matches are all found, a start inside a match is skipped, and a text that
+    cannot be case-folded in place is scanned whole."""
+    import re
+
+    import regex
+
+    from kcextract.starts import matches_at_starts
+
+    pattern, scanners = regex.compile("ab|ba"), (re.compile("a|b"),)
+    for text in ("abab", "aba", "xxbaab", "ß abab"):
+        assert [m.span() for m in matches_at_starts(pattern, scanners, text)] == \
+            [m.span() for m in pattern.finditer(text)], text
+
+
+def test_a_pattern_cannot_have_both_a_gate_and_starts(tmp_path):
+    directory = _copy_patterns(tmp_path)
+    _edit(directory / "count.yaml", lambda d: next(e for e in d["patterns"] if e.get("gate")).update(starts=["\\d"]))
+    with pytest.raises(PatternFileError, match="key 'starts'"):
+        load_patterns.__wrapped__(str(directory))
+
+
+def test_starts_that_miss_where_an_example_matches_are_refused(tmp_path):
+    directory = _copy_patterns(tmp_path)
+    _edit(directory / "blockers.yaml",
+          lambda d: next(e for e in d["patterns"] if e["id"] == "web-address").update(starts=["www\\."]))
+    with pytest.raises(PatternFileError, match="key 'starts': misses where"):
+        load_patterns.__wrapped__(str(directory))

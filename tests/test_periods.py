@@ -62,6 +62,9 @@ def test_starts_find_where_any_rule_begins_in_every_test_text():
 
 def _every_position(monkeypatch):
     """find_periods without the prefilter: the alternation scanned at every character."""
+    from kcextract import starts
+
+    monkeypatch.setattr(starts, "folded_in_place", lambda text: None)
     monkeypatch.setattr(periods, "folded_in_place", lambda text: None)
 
 
