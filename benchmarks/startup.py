@@ -12,6 +12,7 @@ import tempfile
 import time
 
 ONE_LINE = "Năm 2023, tỉnh hỗ trợ gần 6,7 tỷ đồng cho 48 cơ sở.\n"
+FOUND = "6,7 tỷ đồng"                # what the one-line extract must print
 
 
 def _command() -> list:
@@ -20,9 +21,11 @@ def _command() -> list:
     return [script] if script else [sys.executable, "-m", "kcextract"]
 
 
-def best_of(args: list, stdin: str = "", repeat: int = 5, env: dict = None, before=None) -> float:
+def best_of(args: list, stdin: str = "", repeat: int = 5, env: dict = None, before=None,
+            expect: str = "") -> float:
     """Fastest wall time of ``repeat`` runs (the others met a busy machine); ``before()`` runs,
-    untimed, before each."""
+    untimed, before each.  A run that fails, or whose output lacks ``expect``, is an error: a
+    broken install starts fast and must not be timed as a start-up."""
     best = float("inf")
     for _ in range(repeat):
         if before:
@@ -31,8 +34,9 @@ def best_of(args: list, stdin: str = "", repeat: int = 5, env: dict = None, befo
         done = subprocess.run(args, input=stdin, capture_output=True, text=True, check=False,
                               env={**os.environ, **(env or {})})
         best = min(best, time.perf_counter() - start)
-        if done.returncode not in (0, 1):
-            raise RuntimeError(f"{' '.join(args)} failed: {done.stderr.strip()[-300:]}")
+        if done.returncode != 0 or expect not in done.stdout:
+            raise RuntimeError(f"{' '.join(args)} failed (exit {done.returncode}, wanted {expect!r} in its "
+                               f"output): {done.stderr.strip()[-300:]}")
     return best
 
 
@@ -44,10 +48,11 @@ def measure(repeat: int = 5) -> dict:
     result = {"python -c pass": best_of([sys.executable, "-c", "pass"], repeat=repeat)}
     with tempfile.TemporaryDirectory(prefix="kcextract-startup-") as cache:
         env = {"KCEXTRACT_CACHE_DIR": cache}
-        result["kcextract --help"] = best_of(kcextract + ["--help"], repeat=repeat, env=env)
+        result["kcextract --help"] = best_of(kcextract + ["--help"], repeat=repeat, env=env, expect="extract")
         result["extract - (one line, cold cache)"] = best_of(one_line, stdin=ONE_LINE, repeat=repeat, env=env,
-                                                             before=lambda: _empty(cache))
-        result["kcextract extract - (one line)"] = best_of(one_line, stdin=ONE_LINE, repeat=repeat, env=env)
+                                                             before=lambda: _empty(cache), expect=FOUND)
+        result["kcextract extract - (one line)"] = best_of(one_line, stdin=ONE_LINE, repeat=repeat, env=env,
+                                                           expect=FOUND)
     return result
 
 

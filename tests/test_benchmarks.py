@@ -35,3 +35,18 @@ def test_a_tiny_run_reports_every_row_consistently(tmp_path, capsys):
     assert set(result["html_to_text"]) >= {"nukeviet", "wordpress", "liferay", "sharepoint", "generic"}
     assert result["seed_f1"]["money"] >= 0.98 and result["single_documents"][0]["mb"] >= 0.01
     assert "seed-corpus F1" in capsys.readouterr().out
+
+
+def test_the_start_up_timer_refuses_a_command_that_failed_or_did_nothing():
+    """A broken install exits at once: it must stop the benchmark, not be timed as a fast start."""
+    import sys
+
+    import pytest
+
+    from benchmarks.startup import best_of
+
+    with pytest.raises(RuntimeError, match="exit 1"):
+        best_of([sys.executable, "-c", "import sys; sys.exit(1)"], repeat=1)
+    with pytest.raises(RuntimeError, match="wanted '6,7 tỷ đồng'"):
+        best_of([sys.executable, "-c", "print('nothing')"], repeat=1, expect="6,7 tỷ đồng")
+    assert best_of([sys.executable, "-c", "print('6,7 tỷ đồng')"], repeat=1, expect="6,7 tỷ đồng") > 0
