@@ -87,11 +87,11 @@ def read_claims(ctx: Context) -> list[Claim]:
         par = lay.paren(f.start)
         if par and par[0] + 1 > before_start:
             before_start = par[0] + 1
-        hit = ctx.cues.claim_before(text[before_start:f.start])
+        hit = ctx.claim_before(before_start, f.start)
         if not hit and par and not text[par[0] + 1:f.start].strip():
             # '421 đề án (19,6%)': the cue is the bracket itself, read with what precedes it.
             before_start = max(lay.clause_start(par[0]), par[0] - 60)
-            hit = ctx.cues.claim_before(text[before_start:f.start])
+            hit = ctx.claim_before(before_start, f.start)
         if not hit:
             continue
         cue, m = hit
@@ -123,7 +123,7 @@ def read_claims(ctx: Context) -> list[Claim]:
             ctx.bases.add(claim.base)
         claims.append(claim)
     for cue in ctx.cues.role("multiple"):
-        for m in cue.pattern.finditer(text):
+        for m in (cue.pattern.finditer(text) if ctx.can_match(cue) else ()):
             g = next(k for k in ("n", "n2", "w") if m.group(k))
             word = m.group(g)
             value = (Decimal(word.replace(",", ".")) if g != "w"

@@ -14,6 +14,11 @@ import regex
 from kcextract.sentences import split_sentences
 
 BULLET = regex.compile(r"^[ \t]*(?:[-–—•+*▪●]|\d{1,2}[.)](?!\d)|[a-zđ][.)])[ \t]*")
+_NEWLINE = regex.compile(r"\n")
+_BREAK = regex.compile(r";|:(?!\d)")
+_QUOTED = regex.compile(r"“[^”“\n]*”|\"[^\"\n]*\"")
+_PAREN_OR_NEWLINE = regex.compile(r"[()\n]")
+_BLANK = " \t\n"
 
 
 class Layout:
@@ -21,12 +26,17 @@ class Layout:
 
     def __init__(self, text: str, sentence_spans: Optional[list] = None):
         self.text = text
-        self.line_starts = [0] + [m.end() for m in regex.finditer(r"\n", text)]
+        self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        # (each line ends where the next starts, less its newline)
+        self._line_ends = [s - 1 for s in self.line_starts[1:]] + [len(text)]
         # The extractor's sentences (handed over with its Document, else split here by
         # its splitter), so figures and claims agree on what a sentence is.
         spans = split_sentences(text) if sentence_spans is None else sentence_spans
         starts = {0} | {s for s, _ in spans}
         self.sentence_starts = sorted(starts)
+        # Each sentence's span, trailing blanks left out, computed once: a long report asks
+        # for the sentence of a position hundreds of thousands of times.
+        self._sentence_spans = [self._span_of(i) for i in range(len(self.sentence_starts))]
         self.parens = self._pairs("(", ")")
         self.quotes = self._quotes()
         # Indexes so that every question below costs a bisection, not a scan: a long
@@ -34,7 +44,7 @@ class Layout:
         self._paren_opens = [o for o, _ in self.parens]
         self._paren_parent = self._parents(self.parens)
         self._quote_opens = [o for o, _ in self.quotes]
-        self._breaks = [m.start() for m in regex.finditer(r";|:(?!\d)", text)]
+        self._breaks = [m.start() for m in _BREAK.finditer(text)]
         self.paren_opening_at = {o: (o, c) for o, c in self.parens}
         brackets = sorted(self.quotes + self.parens)
         self._bracket_opens = [o for o, _ in brackets]
@@ -43,12 +53,16 @@ class Layout:
     def _pairs(self, opening: str, closing: str) -> list[tuple[int, int]]:
         """Matched bracket spans (open, close), nested allowed, never across a line."""
         pairs, stack = [], []
-        for i, ch in enumerate(self.text):
+        # (only the brackets and line breaks are visited, not every character)
+        scan = _PAREN_OR_NEWLINE if (opening, closing) == ("(", ")") else \
+            regex.compile("[" + regex.escape(opening + closing) + "\n]")
+        for m in scan.finditer(self.text):
+            ch, i = m.group(), m.start()
             if ch == "\n":
                 stack.clear()
             elif ch == opening:
                 stack.append(i)
-            elif ch == closing and stack:
+            elif stack:
                 pairs.append((stack.pop(), i))
         return sorted(pairs)
 
@@ -66,23 +80,25 @@ class Layout:
     def _quotes(self) -> list[tuple[int, int]]:
         """Quoted spans “…” (and straight "…" pairs) within a line; a stray ” is ignored."""
         spans = []
-        for m in regex.finditer(r"“[^”“\n]*”|\"[^\"\n]*\"", self.text):
+        for m in _QUOTED.finditer(self.text):
             spans.append((m.start(), m.end() - 1))
         return spans
 
     # --- units around a position ------------------------------------------------
     def line(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.line_starts, pos) - 1
-        start = self.line_starts[i]
-        end = self.text.find("\n", start)
-        return start, (len(self.text) if end < 0 else end)
+        return self.line_starts[i], self._line_ends[i]
 
     def sentence(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.sentence_starts, pos) - 1
+        return self._sentence_spans[i] if i >= 0 else self._span_of(i)
+
+    def _span_of(self, i: int) -> tuple[int, int]:
+        """Sentence ``i``'s (start, end), trailing blanks left out."""
         start = self.sentence_starts[i]
         nxt = self.sentence_starts[i + 1] if i + 1 < len(self.sentence_starts) else len(self.text)
         end = nxt
-        while end > start and self.text[end - 1] in " \t\n":
+        while end > start and self.text[end - 1] in _BLANK:
             end -= 1
         return start, end
 

@@ -18,6 +18,10 @@ from kcextract.verifier.workspace import Context, compatible
 from kcextract.verifier.layout import BULLET
 
 _SPLIT_MAJOR = regex.compile(r";")
+_COMMA = regex.compile(",")
+_OPEN_BRACKET = regex.compile(r"[ \t]*\(")
+_LETTER = regex.compile(r"\p{L}")
+_NAMES_GAP = regex.compile(r"(?:\s+\p{Ll}+){0,3}\s+(?=\p{Lu})")
 LEAD_LOOK_BACK = 3     # sentences between a count and the 'Các … gồm:' sentence that lists it
 _STRIP = " \t.;:,–-—…"
 
@@ -74,7 +78,7 @@ def _comma_items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
     if ";" in masked:
         return _items(ctx, start, end)
     spans, pos = [], start
-    for m in regex.finditer(",", masked):
+    for m in _COMMA.finditer(masked):
         spans.append((pos, start + m.start()))
         pos = start + m.end()
     spans.append((pos, end))
@@ -120,10 +124,11 @@ def announced_lists(ctx: Context, done: set) -> list[Check]:
     Only confirmed (ok) or unverifiable: the count is a sentence or more away."""
     checks = []
     lay = ctx.layout
-    announce = ctx.cues.first("announce").pattern
-    for ls in lay.line_starts:
+    announce_cue = ctx.cues.first("announce")
+    announce = announce_cue.pattern
+    for ls in (lay.line_starts if ctx.can_match(announce_cue) else ()):
         le = lay.line(ls)[1]
-        m = announce.search(ctx.text, ls, le)
+        m = announce.search(ctx.text, ls, le) if ctx.can_match(announce_cue, ls, le) else None
         if not m:
             continue
         start, end, items = _bullet_block(ctx, le + 1)
@@ -165,7 +170,7 @@ def find_lists(ctx: Context) -> list[Check]:
         if f.kind != "count" or f.value is None or i in ctx.bases or lay.in_quote(f.start):
             continue
         s0, s1 = lay.sentence(f.start)
-        paren = regex.match(r"[ \t]*\(", ctx.text[f.end:s1])
+        paren = _OPEN_BRACKET.match(ctx.text[f.end:s1])
         word_cue, bullets, major, needs_head, names_only = False, False, False, False, False
         later_count = False
         span = None
@@ -186,7 +191,7 @@ def find_lists(ctx: Context) -> list[Check]:
             if not m:
                 continue
             between = ctx.text[f.end:m.start()]
-            word_cue = ":" not in m.group(0) or bool(regex.search(r"\p{L}", m.group(0)))
+            word_cue = ":" not in m.group(0) or bool(_LETTER.search(m.group(0)))
             limit = 160 if word_cue else 40
             if ";" in between or len(between) > limit:
                 continue
@@ -276,14 +281,17 @@ def lead_sentence_lists(ctx: Context, done: set) -> list[Check]:
     counted.  The count is the one whose counted noun is the list's noun, else the only
     count of that sentence.  Such a list a sentence away confirms its count; it fails it
     only when the noun is the count's own and every item opens with it ('Đề án …')."""
-    lead = ctx.cues.first("list_lead").pattern
+    lead_cue = ctx.cues.first("list_lead")
+    if not ctx.can_match(lead_cue):
+        return []
+    lead = lead_cue.pattern
     lay = ctx.layout
     checks = []
     pos = 0
     while pos < len(ctx.text):
         s0, s1 = lay.sentence(pos)
         pos = max(s1, pos + 1)
-        m = lead.match(ctx.text[s0:s1])
+        m = lead.match(ctx.text[s0:s1]) if ctx.can_match(lead_cue, s0, s1) else None
         if not m or s0 < 2:
             continue
         lead_end = s0 + m.end()
@@ -371,7 +379,7 @@ def apposed_names(ctx: Context, done: set) -> list[Check]:
         s0, s1 = ctx.layout.sentence(f.start)
         # The names follow the counted noun, perhaps after a word or two of it the
         # extractor left out ('3 chuỗi siêu thị Co.op Mart, …').
-        gap = regex.match(r"(?:\s+\p{Ll}+){0,3}\s+(?=\p{Lu})", ctx.text[f.end:min(s1, f.end + 30)])
+        gap = _NAMES_GAP.match(ctx.text[f.end:min(s1, f.end + 30)])
         after = _names_at(ctx.text, f.end + gap.end(), s1, separator) if gap else []
         before = []
         lead = ctx.cues.phrase("la_before_count").search(ctx.text[max(s0, f.start - 8):f.start])

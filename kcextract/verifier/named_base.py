@@ -21,6 +21,8 @@ from kcextract.verifier.workspace import Context, compatible, unit_key
 
 LOOK_BACK = 2500        # how far before the claim a named base may stand (characters)
 _WORD = regex.compile(r"[\p{L}\d]+")
+_YEAR = regex.compile(r"(?:19|20)\d\d")
+_DESCRIPTION_STOP = regex.compile(r"[,;()]|\.(?!\d)")
 
 
 @functools.lru_cache(maxsize=1)
@@ -61,7 +63,7 @@ def _part_start(ctx: Context, f, reach: int) -> int:
 
 
 def _years(text: str) -> set:
-    return set(regex.findall(r"(?:19|20)\d\d", text or ""))
+    return set(_YEAR.findall(text or ""))
 
 
 def described_words(ctx: Context, i: int) -> set[str]:
@@ -71,7 +73,7 @@ def described_words(ctx: Context, i: int) -> set[str]:
     f = ctx.figures[i]
     start = _part_start(ctx, f, 120)
     after = ctx.text[f.end:f.end + 60]
-    stop = regex.search(r"[,;()]|\.(?!\d)", after)
+    stop = _DESCRIPTION_STOP.search(after)
     found = words(ctx.text[start:f.start]) | words(after[:stop.start()] if stop else after)
     if len(found) < 2:
         # 'với tổng kinh phí giải ngân là: 900 triệu đồng': a label before a colon names it.

@@ -26,6 +26,9 @@ from kcextract.verifier.tolerance import (decimals_in, decimals_written, divide,
                                         scale)
 
 HUNDRED = Decimal(100)
+_CLAUSE_MARK = regex.compile(r"[;(),]")
+_OPEN_BRACKET = regex.compile(r"[ \t]*\(")
+_STOP_OR_BRACKET = regex.compile(r"[.;()]")
 # How far from a claim (characters, either way) a base found by its period or its describing
 # words may stand: a section of a long report, not the whole report (keeps verify linear).
 REACH = 8000
@@ -48,7 +51,7 @@ def by_period(ctx: Context, claim: Claim, subject: int) -> Optional[int]:
         if lay.clause_start(f.start) == own_start and lay.sentence(f.start) == lay.sentence(s.start):
             continue
         # The period must be named around the candidate: in its clause up to it, or just after it.
-        tail = regex.split(r"[;(),]", ctx.text[f.end:f.end + 30])[0]
+        tail = _CLAUSE_MARK.split(ctx.text[f.end:f.end + 30])[0]
         context = ctx.text[lay.clause_start(f.start):f.end] + tail
         words = (f.period or "").lower().replace("–", "-").replace(" ", "")
         if period in words or period in context.lower().replace("–", "-").replace(" ", ""):
@@ -150,7 +153,7 @@ def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, 
     subjects = [subject] + ([i for i in nearby if i != subject] if precise else [])
     # 'lao động nữ chiếm 60% (720 người)': the bracket right after the percentage holds
     # the part itself, and the subject the clause pointed at is then the whole.
-    bracket = regex.match(r"[ \t]*\(", ctx.text[claim.end:claim.end + 4])
+    bracket = _OPEN_BRACKET.match(ctx.text[claim.end:claim.end + 4])
     if bracket:
         part = ctx.first_figure_after(claim.end + bracket.end(), len(ctx.text))
         if (part is not None and ctx.figures[part].start == claim.end + bracket.end()
@@ -316,7 +319,7 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
         # part follows its share; the whole is found by value (confirms only).
         after = ctx.first_figure_after(claim.end, claim.end + 30)
         if (after is not None and ctx.figures[after].kind in ("money", "count")
-                and not regex.search(r"[.;()]", ctx.text[claim.end:ctx.figures[after].start])):
+                and not _STOP_OR_BRACKET.search(ctx.text[claim.end:ctx.figures[after].start])):
             confirmed = _confirm_with_nearby_base(ctx, claim, after, rep_iv, decimals, unit, r_txt)
             if confirmed is not None:
                 s, base_i, expected, explanation = confirmed

@@ -19,6 +19,8 @@ from kcextract.verifier.layout import BULLET
 from kcextract.verifier.tolerance import overlaps
 from kcextract.verifier.workspace import AMOUNT_KINDS, Context, amount_text, fig_interval, operand, same_head
 
+_SEMICOLON = regex.compile(";")
+_NOUN_SPLIT = regex.compile(r"[,\s]+")
 FOLLOWING_SENTENCES = 6
 MAX_PARTS = 14
 INTERLEAVED_POOL = 10
@@ -69,7 +71,7 @@ def _earlier_parts(ctx: Context, i: int, t_iv) -> list:
     15.050 DN quay trở lại hoạt động, nâng tổng số DN … lên hơn 43.500 DN'."""
     t = ctx.figures[i]
     s0, _ = ctx.layout.sentence(t.start)
-    if not ctx.cues.any_match("total", ctx.text[max(s0, t.start - 120):t.start]):
+    if not ctx.any_match("total", max(s0, t.start - 120), t.start):
         return []
     start = ctx.layout.start_sentences_back(s0, PRECEDING_SENTENCES)
     candidates = [j for j in ctx.figures_in(start, t.start)
@@ -88,7 +90,7 @@ def find(ctx: Context) -> list[Check]:
         # The parts begin in a later sentence: within its own sentence a total's parts are
         # introduced by a cue (sums), and a run there is likelier a coincidence.
         s0, own_end = ctx.layout.sentence(t.start)
-        if ctx.cues.any_match("total", ctx.text[max(s0, t.start - 40):t.start]):
+        if ctx.any_match("total", max(s0, t.start - 40), t.start):
             own_end = t.end       # 'trong tổng mức 370 nghìn tỷ đồng, doanh thu bán lẻ đạt …'
         candidates = [j for j in ctx.figures_in(own_end, ctx.layout.end_sentences_ahead(t.start, FOLLOWING_SENTENCES))
                       if _eligible(ctx, j) and same_head(ctx.figures[j], t) and ctx.figures[j].value < t.value]
@@ -122,7 +124,7 @@ def _listed_items(ctx: Context, parts: list) -> Optional[list]:
         return None
     end = ctx.layout.sentence(ctx.figures[parts[-1]].start)[1]
     masked = ctx.layout.masked(cue.end(), end)
-    bounds = [cue.end()] + [cue.end() + k.start() + 1 for k in regex.finditer(";", masked)] + [end]
+    bounds = [cue.end()] + [cue.end() + k.start() + 1 for k in _SEMICOLON.finditer(masked)] + [end]
     items = list(zip(bounds, bounds[1:]))
     # '…; 04 chương trình, 193 triệu đồng và chi phí quản lý 141 triệu đồng': the last two
     # items are joined by 'và' instead of ';'.
@@ -160,11 +162,11 @@ def _paired_count(ctx: Context, total: int, parts: list) -> Optional[Check]:
     if len(counts) != 1:
         return None
     c = ctx.figures[counts[0]]
-    nouns = {w for w in regex.split(r"[,\s]+", (c.unit or "").lower()) if w}
+    nouns = {w for w in _NOUN_SPLIT.split((c.unit or "").lower()) if w}
     in_items = []
     for a, b in items:
         here = [j for j in ctx.figures_in(a, b, kinds=("count",))
-                if set(regex.split(r"[,\s]+", (ctx.figures[j].unit or "").lower())) & nouns
+                if set(_NOUN_SPLIT.split((ctx.figures[j].unit or "").lower())) & nouns
                 and ctx.layout.paren(ctx.figures[j].start) is None]
         if len(here) > 1:
             return None

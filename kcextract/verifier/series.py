@@ -25,6 +25,7 @@ from kcextract.verifier.tolerance import decimals_in, overlaps
 from kcextract.verifier.workspace import AMOUNT_KINDS, Context, compatible, fig_interval, operand, pct
 
 HUNDRED = Decimal(100)
+_YEAR = regex.compile(r"(?:19|20)\d\d")
 
 
 def _years(f) -> tuple:
@@ -69,7 +70,9 @@ def _yearly_average(ctx: Context, i: int) -> Optional[Check]:
     direction = ctx.change_direction(f)
     if f.kind != "percent" or len(years) != 2 or direction is None:
         return None
-    if not ctx.cues.phrase("yearly_average").search(ctx.text[max(s0, f.start - 120):f.end + 8]):
+    yearly = ctx.cues.entry("yearly_average")
+    window = (max(s0, f.start - 120), f.end + 8)
+    if not (ctx.can_match(yearly, *window) and yearly.pattern.search(ctx.text[slice(*window)])):
         return None
     y1, y2 = years
     if y2 <= y1:
@@ -156,7 +159,7 @@ def _between_levels(ctx: Context, i: int) -> Optional[Check]:
 def _multiple(ctx: Context, claim) -> Optional[Check]:
     """'năm 2023 đạt 12,6 tỷ USD, gấp 2,1 lần so với năm 2020': the level of the subject's year
     over the level of the year named."""
-    m = regex.search(r"(?:19|20)\d\d", claim.period or "")
+    m = _YEAR.search(claim.period or "")
     subjects = ctx.subjects_before(claim.cue_start)
     if not m or not subjects:
         return None

@@ -28,6 +28,9 @@ from kcextract.verifier.tolerance import add, overlaps
 
 MAX_LINES = 8          # a "Trong đó:" breakdown is looked for in the next lines only
 _HEADING = regex.compile(r"^\s*(?:\d+\s*\.\s*\p{Lu}|[IVX]+\.\s)")
+_BRACKET_SOON = regex.compile(r"[^()\d\n]{0,40}\(")          # a bracket after a few words
+_BRACKET_LATER = regex.compile(r"[^()\n]{0,120}?\(")         # … or after other amounts
+_DIGITS = regex.compile(r"\d+")
 
 
 @dataclass
@@ -125,7 +128,7 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
     groups = []
     lay = ctx.layout
     for cue in ctx.cues.role("parts"):
-        for m in cue.pattern.finditer(ctx.text):
+        for m in (cue.pattern.finditer(ctx.text) if ctx.can_match(cue) else ()):
             c = m.start()
             if lay.in_quote(c):
                 continue
@@ -277,7 +280,7 @@ def labelled_groups(ctx: Context, taken: set) -> list[SumGroup]:
         if i in taken or not _eligible(ctx, i) or ctx.layout.paren(t.start):
             continue
         label = _label(ctx, t.start)
-        if not ctx.cues.any_match("total", label):
+        if not ctx.any_match("total", t.start - len(label), t.start):
             continue
         between = [j for j in ctx.figures_in(t.start - len(label), t.start, kinds=AMOUNT_KINDS)
                    if j != i and compatible(ctx.figures[j], t)]
@@ -312,7 +315,7 @@ def list_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
         if i in taken or not _eligible(ctx, i) or lay.paren(t.start):
             continue
         line_start, _ = lay.line(t.start)
-        if not ctx.cues.any_match("total", ctx.text[line_start:t.start]):
+        if not ctx.any_match("total", line_start, t.start):
             continue
         if any(compatible(ctx.figures[j], t) for j in ctx.figures_in(line_start, t.start)):
             continue          # only the line's first amount is the one its 'Tổng …' names
@@ -367,7 +370,7 @@ def heading_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
         same_line = [j for j in ctx.figures_in(s0, e0) if j != i and compatible(ctx.figures[j], t)]
         if any(ctx.figures[j].value != t.value for j in same_line) or any(j < i for j in same_line):
             continue          # the line states more than this one amount (a spelled copy is fine)
-        if not ctx.cues.any_match("total", ctx.text[s0:t.start]) and ":" not in ctx.text[s0:t.start]:
+        if not ctx.any_match("total", s0, t.start) and ":" not in ctx.text[s0:t.start]:
             continue
         parts = _bullet_amounts(ctx, e0 + 1, t, forward=True)
         if len(parts) < 2:
@@ -391,12 +394,12 @@ def paren_groups(ctx: Context, taken: set) -> list[SumGroup]:
     for i, t in enumerate(ctx.figures):
         if i in taken or not _eligible(ctx, i) or lay.paren(t.start) is not None:
             continue
-        m = regex.match(r"[^()\d\n]{0,40}\(", ctx.text[t.end:t.end + 42])
+        m = _BRACKET_SOON.match(ctx.text[t.end:t.end + 42])
         if not m:
             # '465 dự án đầu tư nước ngoài với tổng vốn hơn 33,103 tỷ USD (trong KCN 292 dự án …;
             # ngoài KCN 173 dự án …)': the bracket may follow an amount of another unit that
             # describes the total; no figure of the total's unit stands between.
-            m = regex.match(r"[^()\n]{0,120}?\(", ctx.text[t.end:t.end + 122])
+            m = _BRACKET_LATER.match(ctx.text[t.end:t.end + 122])
             if not m or any(compatible(ctx.figures[j], t) for j in ctx.figures_in(t.end, t.end + m.end())):
                 continue
         span = lay.paren_opening_at.get(t.end + m.end() - 1)
@@ -451,7 +454,7 @@ def fraction_groups(ctx: Context) -> list[SumGroup]:
             c_text, c_start, c_end = claim.text, claim.start, claim.end
         else:
             k = first.text.index("/") + 1
-            digits = regex.match(r"\d+", first.text[k:]).group(0)
+            digits = _DIGITS.match(first.text[k:]).group(0)
             c_text, c_start, c_end = digits, first.start + k, first.start + k + len(digits)
         parts = " + ".join(ctx.figures[i].text.split()[0] for i in run)
         explanation = (f"{parts} = {format_auto(total)}/{format_auto(whole)}, "
@@ -473,10 +476,11 @@ def besides_groups(ctx: Context, taken: set) -> list[SumGroup]:
     they make it whole, so a shortfall fails."""
     groups = []
     lay = ctx.layout
-    cue = ctx.cues.first("besides").pattern
-    for s0 in lay.sentence_starts:
+    besides = ctx.cues.first("besides")
+    cue = besides.pattern
+    for s0 in (lay.sentence_starts if ctx.can_match(besides) else ()):
         s0, s1 = lay.sentence(s0)
-        m = cue.match(ctx.text[s0:s1])
+        m = cue.match(ctx.text[s0:s1]) if ctx.can_match(besides, s0, s1) else None
         if not m or s0 < 2:
             continue
         first = [i for i in ctx.figures_in(s0 + m.start("first"), s0 + m.end("first"), kinds=AMOUNT_KINDS)]

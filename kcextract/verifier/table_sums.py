@@ -155,8 +155,11 @@ def _numeric_column(ctx: Context, by_start: dict, table, column: int, rows) -> b
     return sum(1 for c in cells if c is not None) >= 2 and all(c is not None for c in cells)
 
 
+_INDEX_HEADER = regex.compile(r"\s*(?:STT|TT|\d+)\s*", regex.IGNORECASE)
+
+
 def _is_index_header(text: str) -> bool:
-    return bool(regex.fullmatch(r"\s*(?:STT|TT|\d+)\s*", text, regex.IGNORECASE))
+    return bool(_INDEX_HEADER.fullmatch(text))
 
 
 def find_table_shares(ctx: Context, tables: Optional[list] = None) -> list[Check]:

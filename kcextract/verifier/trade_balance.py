@@ -32,7 +32,10 @@ def _side(ctx: Context, candidates: list, words) -> Optional[int]:
 
 def find(ctx: Context) -> list[Check]:
     """The claim-type entry point (registry)."""
-    cue = ctx.cues.first("balance").pattern
+    balance_cue = ctx.cues.first("balance")
+    if not ctx.can_match(balance_cue):
+        return []
+    cue = balance_cue.pattern
     export_words = next(c for c in ctx.cues.role("balance_side") if c.id == "export_words").pattern
     import_words = next(c for c in ctx.cues.role("balance_side") if c.id == "import_words").pattern
     out = []

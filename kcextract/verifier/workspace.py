@@ -12,6 +12,7 @@ from typing import Optional
 from kcextract.figure import Figure
 from kcextract.verifier.check import (Operand, format_auto, format_in_scale, format_vn,
                                     scale_of)
+from kcextract.verifier.anchors import AnchorIndex
 from kcextract.verifier.cues import Cues, load_cues
 from kcextract.verifier.layout import Layout
 from kcextract.verifier.tolerance import Interval, interval, precision_unit
@@ -158,6 +159,8 @@ class Context:
         self._range_ends: Optional[set[int]] = None
         self._amounts_by_unit: Optional[dict] = None
         self._amounts_by_year: Optional[dict] = None
+        self._anchors: Optional[AnchorIndex] = None
+        self._directions: dict = {}
         # part figure index -> total figure index: provided by the 'sums' claim type and read
         # by those that declare 'needs: [part_of]' (patterns/relations.yaml, checked at load)
         self.part_of: dict[int, int] = {}
@@ -228,13 +231,51 @@ class Context:
         return [i for i in range(lo, hi)
                 if self.figures[i].end <= end and (kinds is None or self.figures[i].kind in kinds)]
 
+    @property
+    def anchors(self) -> AnchorIndex:
+        """Where the cues' anchor words stand in the text (built on first use)."""
+        if self._anchors is None:
+            self._anchors = AnchorIndex(self.text)
+        return self._anchors
+
+    def can_match(self, cue, start: int = 0, end: Optional[int] = None) -> bool:
+        """Whether ``cue`` can match inside ``text[start:end]`` (False only when none of
+        its anchor words stands there)."""
+        if end is None:
+            return self.anchors.anywhere(cue)
+        return self.anchors.within(cue, start, end)
+
+    def claim_before(self, start: int, end: int):
+        """:meth:`Cues.claim_before` of ``text[start:end]``, running only the cues that can match there."""
+        window = None
+        for cue in self.cues.role("claim"):
+            if self.anchors.within(cue, start, end):
+                window = self.text[start:end] if window is None else window
+                m = cue.pattern.search(window)
+                if m:
+                    return cue, m
+        return None
+
+    def any_match(self, role: str, start: int, end: int):
+        """:meth:`Cues.any_match` of ``text[start:end]``, running only the cues that can match there."""
+        window = None
+        for cue in self.cues.role(role):
+            if self.anchors.within(cue, start, end):
+                window = self.text[start:end] if window is None else window
+                m = cue.pattern.search(window)
+                if m:
+                    return m
+        return None
+
     def change_direction(self, fig: Figure) -> Optional[str]:
         """'up' or 'down' when a change word stands just before ``fig`` ('tăng 34,8%',
         'giảm gần 5%'; the phrase change_word_before of relations.yaml), else None."""
-        m = self.cues.phrase("change_word_before").search(self.text[max(0, fig.start - 30):fig.start])
-        if not m:
-            return None
-        return "down" if m.group("down") else "up"
+        if fig.start not in self._directions:
+            cue = self.cues.entry("change_word_before")
+            start = max(0, fig.start - 30)
+            m = cue.pattern.search(self.text[start:fig.start]) if self.anchors.within(cue, start, fig.start) else None
+            self._directions[fig.start] = None if not m else "down" if m.group("down") else "up"
+        return self._directions[fig.start]
 
     def index_at(self, pos: int) -> int:
         """The index of the first figure that starts at or after ``pos``."""
