@@ -1,12 +1,13 @@
 """Where in one document a cue can match: the places of its anchor words, found once.
 
 A cue of ``patterns/relations.yaml`` may list ``anchors``: words one of which every match
-of its regex contains ('tổng' for the total cue, 'đạt', 'bằng', 'hiện', 'thành' for the
+of its regex contains ('tổng' for the total cue; 'đạt', 'bằng', 'thực', 'hoàn' for the
 ratio cue).  The document's case-folded copy is searched for each anchor word with plain
 string search, once; a window of the text that holds none of a cue's anchors cannot match
-the cue, so the cue's regex is not run there.  Skipping is only ever a shortcut: with
-:data:`ENABLED` false every cue is searched everywhere, and the tests check that the
-checks are then the same.
+the cue, so the cue's regex is not run there.  A cue may also list ``starts``, words one of
+which every match begins with: its regex is then tried only where one of them begins.
+Skipping is only ever a shortcut: with :data:`ENABLED` false every cue is searched
+everywhere, and the tests check that the checks are then the same.
 """
 from __future__ import annotations
 
@@ -27,10 +28,12 @@ class AnchorIndex:
         # searched, as without it.
         self._folded = folded if ENABLED and len(folded) == len(text) else None
         self._places: dict = {}
+        self._begins: dict = {}
 
     def places(self, cue) -> Optional[tuple[list, list]]:
-        """(starts, ends) of every occurrence of the cue's anchors, sorted by start; None
-        when the cue has no anchors or the index is off (then the cue may match anywhere)."""
+        """(starts, first ends) of the occurrences of the cue's anchors, sorted by start:
+        ``first_ends[k]`` is the smallest end among occurrences ``k, k+1, …``.  None when the
+        cue has no anchors or the index is off (then the cue may match anywhere)."""
         if self._folded is None or not cue.anchors:
             return None
         found = self._places.get(cue.id)
@@ -42,7 +45,28 @@ class AnchorIndex:
                     spans.append((at, at + len(word)))
                     at = self._folded.find(word, at + 1)
             spans.sort()
-            found = self._places[cue.id] = ([s for s, _ in spans], [e for _, e in spans])
+            first_ends, least = [0] * len(spans), None
+            for k in range(len(spans) - 1, -1, -1):
+                end = spans[k][1]
+                least = end if least is None or end < least else least
+                first_ends[k] = least
+            found = self._places[cue.id] = ([s for s, _ in spans], first_ends)
+        return found
+
+    def begins(self, cue) -> Optional[list]:
+        """The sorted places where a match of the cue can begin (one of its start words
+        begins there); None when the cue has no start words or the index is off."""
+        if self._folded is None or not cue.starts:
+            return None
+        found = self._begins.get(cue.id)
+        if found is None:
+            places = set()
+            for word in cue.starts:
+                at = self._folded.find(word)
+                while at >= 0:
+                    places.add(at)
+                    at = self._folded.find(word, at + 1)
+            found = self._begins[cue.id] = sorted(places)
         return found
 
     def anywhere(self, cue) -> bool:
@@ -51,22 +75,20 @@ class AnchorIndex:
         return places is None or bool(places[0])
 
     def within(self, cue, start: int, end: int) -> bool:
-        """Whether the cue can match inside ``text[start:end]``: one of its anchors lies there."""
+        """Whether the cue can match inside ``text[start:end]``: one of its anchors lies there
+        (the first occurrence that starts at or after ``start`` and ends by ``end``)."""
         places = self.places(cue)
         if places is None:
             return True
-        starts, ends = places
+        starts, first_ends = places
         k = bisect.bisect_left(starts, start)
-        while k < len(starts) and starts[k] < end:
-            if ends[k] <= end:
-                return True
-            k += 1
-        return False
+        return k < len(starts) and first_ends[k] <= end
 
-    def lines_or_sentences(self, cue, bounds: list) -> list:
-        """The indexes of the spans ``bounds`` (sorted (start, end) pairs that do not overlap)
-        in which the cue can match, in order."""
+    def spans_with(self, cue, starts: list, ends: list) -> list[int]:
+        """The indexes ``k``, in order, of the spans ``[starts[k], ends[k])`` (sorted and not
+        overlapping, such as sentences or lines) in which the cue can match."""
         places = self.places(cue)
         if places is None:
-            return list(range(len(bounds)))
-        return [k for k, (s, e) in enumerate(bounds) if self.within(cue, s, e)]
+            return list(range(len(starts)))
+        seen = sorted({bisect.bisect_right(starts, at) - 1 for at in places[0]})
+        return [k for k in seen if k >= 0 and self.within(cue, starts[k], ends[k])]

@@ -28,7 +28,7 @@ class Layout:
         self.text = text
         self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
         # (each line ends where the next starts, less its newline)
-        self._line_ends = [s - 1 for s in self.line_starts[1:]] + [len(text)]
+        self.line_ends = [s - 1 for s in self.line_starts[1:]] + [len(text)]
         # The extractor's sentences (handed over with its Document, else split here by
         # its splitter), so figures and claims agree on what a sentence is.
         spans = split_sentences(text) if sentence_spans is None else sentence_spans
@@ -36,7 +36,8 @@ class Layout:
         self.sentence_starts = sorted(starts)
         # Each sentence's span, trailing blanks left out, computed once: a long report asks
         # for the sentence of a position hundreds of thousands of times.
-        self._sentence_spans = [self._span_of(i) for i in range(len(self.sentence_starts))]
+        self.sentence_spans = [self._span_of(i) for i in range(len(self.sentence_starts))]
+        self.sentence_ends = [e for _, e in self.sentence_spans]
         self.parens = self._pairs("(", ")")
         self.quotes = self._quotes()
         # Indexes so that every question below costs a bisection, not a scan: a long
@@ -87,11 +88,11 @@ class Layout:
     # --- units around a position ------------------------------------------------
     def line(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.line_starts, pos) - 1
-        return self.line_starts[i], self._line_ends[i]
+        return self.line_starts[i], self.line_ends[i]
 
     def sentence(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.sentence_starts, pos) - 1
-        return self._sentence_spans[i] if i >= 0 else self._span_of(i)
+        return self.sentence_spans[i] if i >= 0 else self._span_of(i)
 
     def _span_of(self, i: int) -> tuple[int, int]:
         """Sentence ``i``'s (start, end), trailing blanks left out."""

@@ -124,11 +124,9 @@ def announced_lists(ctx: Context, done: set) -> list[Check]:
     Only confirmed (ok) or unverifiable: the count is a sentence or more away."""
     checks = []
     lay = ctx.layout
-    announce_cue = ctx.cues.first("announce")
-    announce = announce_cue.pattern
-    for ls in (lay.line_starts if ctx.can_match(announce_cue) else ()):
-        le = lay.line(ls)[1]
-        m = announce.search(ctx.text, ls, le) if ctx.can_match(announce_cue, ls, le) else None
+    announce = ctx.cues.first("announce")
+    for ls, le in ctx.lines_with(announce):
+        m = ctx.search(announce, ls, le)
         if not m:
             continue
         start, end, items = _bullet_block(ctx, le + 1)
@@ -164,7 +162,7 @@ def find_lists(ctx: Context) -> list[Check]:
     """A count_list check for every count directly followed by the list it counts."""
     checks = []
     lay = ctx.layout
-    list_cue = ctx.cues.first("list").pattern
+    list_cue = ctx.cues.first("list")
     partial = ctx.cues.first("partial").pattern
     for i, f in enumerate(ctx.figures):
         if f.kind != "count" or f.value is None or i in ctx.bases or lay.in_quote(f.start):
@@ -187,7 +185,7 @@ def find_lists(ctx: Context) -> list[Check]:
         if span is not None:
             list_start, list_end = span[0] + 1, span[1]
         else:
-            m = list_cue.search(ctx.text, f.end, s1)
+            m = ctx.search(list_cue, f.end, s1)
             if not m:
                 continue
             between = ctx.text[f.end:m.start()]

@@ -66,10 +66,18 @@ def _years(text: str) -> set:
     return set(_YEAR.findall(text or ""))
 
 
-def described_words(ctx: Context, i: int) -> set[str]:
+def described_words(ctx: Context, i: int) -> frozenset:
     """The words that describe figure ``i``: its clause up to it, the words right after
     it ('71 sản phẩm đăng ký tham gia'), its period; not its own unit, which every
-    candidate of that unit shares."""
+    candidate of that unit shares.  (Read once per figure: every claim nearby asks.)"""
+    memo = ctx.memo.setdefault("named_base.described", {})
+    found = memo.get(i)
+    if found is None:
+        found = memo[i] = _described_words(ctx, i)
+    return found
+
+
+def _described_words(ctx: Context, i: int) -> frozenset:
     f = ctx.figures[i]
     start = _part_start(ctx, f, 120)
     after = ctx.text[f.end:f.end + 60]
@@ -82,6 +90,12 @@ def described_words(ctx: Context, i: int) -> set[str]:
     if f.period:
         found |= words(f.period)
     return found - words(f.unit or "")
+
+
+@functools.lru_cache(maxsize=1 << 10)
+def _unit_named(unit: str) -> "regex.Pattern":
+    """The counted unit as a whole word ('lượt cơ sở', not inside a longer word)."""
+    return regex.compile(rf"(?<!\p{{L}}){regex.escape(unit)}(?!\p{{L}})")
 
 
 def resolve(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Optional[NamedBase]:
@@ -102,10 +116,8 @@ def resolve(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Opt
     candidates = []
     for i in ctx.figures_in(max(0, claim_start - LOOK_BACK), claim_start):
         f = ctx.figures[i]
-        if (i == subject or i in ctx.bases or f.value is None or f.value <= 0
-                or ctx.layout.in_quote(f.start)):
-            continue
-        if f.kind != s.kind or (f.kind == "money" and not compatible(f, s)):
+        if (f.kind != s.kind or i == subject or f.value is None or f.value <= 0 or i in ctx.bases
+                or ctx.layout.in_quote(f.start) or (f.kind == "money" and not compatible(f, s))):
             continue
         candidates.append(i)
     if not candidates:
@@ -113,7 +125,7 @@ def resolve(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Opt
     # A counted unit named in the words ('số lượt cơ sở tham quan') picks the figures that count it.
     if s.kind == "count":
         units = {unit_key(ctx.figures[i]) for i in candidates}
-        named_units = [u for u in units if u and regex.search(rf"(?<!\p{{L}}){regex.escape(u)}(?!\p{{L}})", lowered)]
+        named_units = [u for u in units if u and _unit_named(u).search(lowered)]
         if named_units:
             longest = max(named_units, key=len)
             with_unit = [i for i in candidates if unit_key(ctx.figures[i]) == longest]

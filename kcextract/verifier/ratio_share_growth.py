@@ -26,6 +26,7 @@ from kcextract.verifier.tolerance import (decimals_in, decimals_written, divide,
                                         scale)
 
 HUNDRED = Decimal(100)
+_SLACK = Decimal("1e-9")
 _CLAUSE_MARK = regex.compile(r"[;(),]")
 _OPEN_BRACKET = regex.compile(r"[ \t]*\(")
 _STOP_OR_BRACKET = regex.compile(r"[.;()]")
@@ -66,14 +67,26 @@ def _percent_decimals(text: str) -> int:
 def _compute(relation: str, direction: Optional[str], x, y):
     """(interval, point) of the recomputed number for operand intervals/points x, y."""
     q_iv = divide(x[0], y[0])
-    q = Decimal(x[1]) / Decimal(y[1])
+    point = _point(relation, direction, x[1], y[1])
     if relation in ("ratio", "share"):
-        return scale(q_iv, HUNDRED), q * HUNDRED
+        return scale(q_iv, HUNDRED), point
     if relation == "multiple":
-        return q_iv, q
+        return q_iv, point
     if direction == "down":
-        return scale(q_iv, -HUNDRED, HUNDRED), HUNDRED - q * HUNDRED
-    return scale(q_iv, HUNDRED, -HUNDRED), q * HUNDRED - HUNDRED
+        return scale(q_iv, -HUNDRED, HUNDRED), point
+    return scale(q_iv, HUNDRED, -HUNDRED), point
+
+
+def _point(relation: str, direction: Optional[str], x, y) -> Decimal:
+    """The recomputed number for operand values x, y."""
+    q = Decimal(x) / Decimal(y)
+    if relation in ("ratio", "share"):
+        return q * HUNDRED
+    if relation == "multiple":
+        return q
+    if direction == "down":
+        return HUNDRED - q * HUNDRED
+    return q * HUNDRED - HUNDRED
 
 
 def _formula(relation, direction, a, b, e, r, unit):
@@ -107,7 +120,7 @@ def _point_fits(rep_iv, point) -> bool:
     """The recomputed value itself lies in what the report wrote (a search for a base
     must not lean on operand tolerances: 'ước đạt 6.200 tỷ' would then fit anything)."""
     lo, hi = rep_iv
-    return (lo is None or point >= lo - Decimal("1e-9")) and (hi is None or point <= hi + Decimal("1e-9"))
+    return (lo is None or point >= lo - _SLACK) and (hi is None or point <= hi + _SLACK)
 
 
 def _fitting_bases(ctx: Context, claim: Claim, a: int, candidates: list, rep_iv, within_rounding=False) -> list:
@@ -116,16 +129,24 @@ def _fitting_bases(ctx: Context, claim: Claim, a: int, candidates: list, rep_iv,
     any nearby figures needs the exact quotient to fit; among figures already named by
     the claim's words (``within_rounding``) any reading of the operands as printed will do."""
     x = ctx.figures[a]
+    x_iv = None
+    part_of_whole = claim.relation in ("ratio", "share")
     fits = []
     for i in candidates:
         b = ctx.figures[i]
-        if (i == a or not compatible(b, x) or not b.value or b.value == x.value
-                or (claim.relation in ("ratio", "share") and b.value < x.value)):
+        if (i == a or not b.value or b.value == x.value or (part_of_whole and b.value < x.value)
+                or not compatible(b, x)):
             continue
-        iv, point = _compute(claim.relation, claim.direction, (percentage_operand_interval(x), x.value),
-                             (percentage_operand_interval(b), Decimal(b.value)))
-        if _point_fits(rep_iv, point) or (within_rounding and overlaps(rep_iv, iv)):
+        point = _point(claim.relation, claim.direction, x.value, b.value)
+        if _point_fits(rep_iv, point):
             fits.append((a, i, point))
+        elif within_rounding:
+            # (the operands' intervals only when the exact quotient does not fit)
+            x_iv = percentage_operand_interval(x) if x_iv is None else x_iv
+            iv, _ = _compute(claim.relation, claim.direction, (x_iv, x.value),
+                             (percentage_operand_interval(b), Decimal(b.value)))
+            if overlaps(rep_iv, iv):
+                fits.append((a, i, point))
     return fits
 
 
@@ -199,7 +220,7 @@ def _confirm_with_described_base(ctx: Context, claim: Claim, subject: int, rep_i
     wanted = described_words(ctx, subject) | words(base_words(ctx, claim.end))
     nearby = ctx.figures_in(max(0, claim.start - REACH), claim.end + REACH)
     candidates = [i for i, f in ((i, ctx.figures[i]) for i in nearby)
-                  if i not in (subject, claim.fig) and compatible(f, x) and f.value and f.value != x.value
+                  if f.value and f.value != x.value and i not in (subject, claim.fig) and compatible(f, x)
                   and not ctx.layout.in_quote(f.start)
                   and len(wanted & described_words(ctx, i)) >= MIN_SHARED_WORDS]
     fits = _fitting_bases(ctx, claim, subject, candidates, rep_iv, within_rounding=True)

@@ -41,10 +41,30 @@ class SumGroup:
     whole: bool = True         # the parts make the total (not just stay within it)
 
 
+def _eligible_figures(ctx: Context) -> list[bool]:
+    """For each figure: an amount that can be a total or a part (not a claim's base, not the
+    end of a range, not quoted); decided once per document."""
+    eligible = ctx.memo.get("sums.eligible")
+    if eligible is None:
+        bases, range_ends, lay = ctx.bases, ctx.range_ends, ctx.layout
+        eligible = ctx.memo["sums.eligible"] = [
+            f.kind in AMOUNT_KINDS and f.value is not None and i not in bases
+            and i not in range_ends and not lay.in_quote(f.start) for i, f in enumerate(ctx.figures)]
+    return eligible
+
+
 def _eligible(ctx: Context, i: int) -> bool:
-    f = ctx.figures[i]
-    return (f.kind in AMOUNT_KINDS and f.value is not None and i not in ctx.bases
-            and i not in ctx.range_ends and not ctx.layout.in_quote(f.start))
+    return _eligible_figures(ctx)[i]
+
+
+def _open_amounts(ctx: Context) -> list[int]:
+    """The eligible figures outside parentheses, in text order: the totals a sum may have."""
+    found = ctx.memo.get("sums.open")
+    if found is None:
+        eligible, lay = _eligible_figures(ctx), ctx.layout
+        found = ctx.memo["sums.open"] = [i for i, f in enumerate(ctx.figures)
+                                         if eligible[i] and lay.paren(f.start) is None]
+    return found
 
 
 def _reported_text(ctx: Context, f) -> str:
@@ -72,7 +92,7 @@ def _evaluate(ctx: Context, total: int, parts: list[int], may_fail: bool,
             if best is None or distance <= best:
                 chosen, best = parts[:k], distance
     used = chosen or parts
-    if len(used) < 2:
+    if len(used) < 2 or (quiet and not chosen):
         return None
     figs = [ctx.figures[i] for i in used]
     s = sum(Decimal(f.value) for f in figs)
@@ -128,7 +148,7 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
     groups = []
     lay = ctx.layout
     for cue in ctx.cues.role("parts"):
-        for m in (cue.pattern.finditer(ctx.text) if ctx.can_match(cue) else ()):
+        for m in ctx.finditer(cue):
             c = m.start()
             if lay.in_quote(c):
                 continue
@@ -183,7 +203,7 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                     # every ';'-separated part of the sentence is a part, not just a prefix that
                     # happens to add up; parts that together exceed the total contradict it.
                     listed = [i for i in parts if ctx.figures[i].end <= sentence_end]
-                    nested_cue = any(c.pattern.search(ctx.text, m.end(), sentence_end) for c in ctx.cues.role("parts"))
+                    nested_cue = any(ctx.search(c, m.end(), sentence_end) for c in ctx.cues.role("parts"))
                     if (len(listed) > len(g.parts) and _semicolon_separated(ctx, listed) and not nested_cue
                             and not _breaks_down_another(ctx, total, listed, region)):
                         whole = _evaluate(ctx, total, listed, may_fail=candidates[unit_key(t)] == 1,
@@ -196,8 +216,7 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                     # Only a breakdown confined to its sentence, with no nested 'trong đó',
                     # is explicit enough to fail.
                     in_sentence = [i for i in parts if ctx.figures[i].end <= sentence_end]
-                    nested = any(p.pattern.search(ctx.text, m.end(), sentence_end)
-                                 for p in ctx.cues.role("parts"))
+                    nested = any(ctx.search(p, m.end(), sentence_end) for p in ctx.cues.role("parts"))
                     # (the total may stand in the sentence before 'Trong đó, …' when it is the
                     # only figure of its unit there and the parts end with 'còn lại': the rest)
                     unambiguous = (candidates[unit_key(t)] == 1
@@ -276,9 +295,10 @@ def labelled_groups(ctx: Context, taken: set) -> list[SumGroup]:
     """A figure labelled as a total (``Tổng số cơ sở …: 145 cơ sở``) followed, in its
     sentence, by parts that add up to it; reported only when they do."""
     groups = []
-    for i, t in enumerate(ctx.figures):
-        if i in taken or not _eligible(ctx, i) or ctx.layout.paren(t.start):
+    for i in _open_amounts(ctx):
+        if i in taken:
             continue
+        t = ctx.figures[i]
         label = _label(ctx, t.start)
         if not ctx.any_match("total", t.start - len(label), t.start):
             continue
@@ -311,9 +331,10 @@ def list_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
     that differs from their sum either way fails."""
     groups = []
     lay = ctx.layout
-    for i, t in enumerate(ctx.figures):
-        if i in taken or not _eligible(ctx, i) or lay.paren(t.start):
+    for i in _open_amounts(ctx):
+        if i in taken:
             continue
+        t = ctx.figures[i]
         line_start, _ = lay.line(t.start)
         if not ctx.any_match("total", line_start, t.start):
             continue
@@ -363,15 +384,16 @@ def heading_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
     numbered one level below the total's line ('2.' above 'a)')."""
     groups = []
     lay = ctx.layout
-    for i, t in enumerate(ctx.figures):
-        if i in taken or not _eligible(ctx, i) or lay.paren(t.start):
+    for i in _open_amounts(ctx):
+        if i in taken:
             continue
+        t = ctx.figures[i]
         s0, e0 = lay.line(t.start)
+        if ":" not in ctx.text[s0:t.start] and not ctx.any_match("total", s0, t.start):
+            continue
         same_line = [j for j in ctx.figures_in(s0, e0) if j != i and compatible(ctx.figures[j], t)]
         if any(ctx.figures[j].value != t.value for j in same_line) or any(j < i for j in same_line):
             continue          # the line states more than this one amount (a spelled copy is fine)
-        if not ctx.any_match("total", s0, t.start) and ":" not in ctx.text[s0:t.start]:
-            continue
         parts = _bullet_amounts(ctx, e0 + 1, t, forward=True)
         if len(parts) < 2:
             continue
@@ -391,9 +413,10 @@ def paren_groups(ctx: Context, taken: set) -> list[SumGroup]:
     parts add up (a parenthesis may also just give examples)."""
     groups = []
     lay = ctx.layout
-    for i, t in enumerate(ctx.figures):
-        if i in taken or not _eligible(ctx, i) or lay.paren(t.start) is not None:
+    for i in _open_amounts(ctx):
+        if i in taken:
             continue
+        t = ctx.figures[i]
         m = _BRACKET_SOON.match(ctx.text[t.end:t.end + 42])
         if not m:
             # '465 dự án đầu tư nước ngoài với tổng vốn hơn 33,103 tỷ USD (trong KCN 292 dự án …;
@@ -478,9 +501,8 @@ def besides_groups(ctx: Context, taken: set) -> list[SumGroup]:
     lay = ctx.layout
     besides = ctx.cues.first("besides")
     cue = besides.pattern
-    for s0 in (lay.sentence_starts if ctx.can_match(besides) else ()):
-        s0, s1 = lay.sentence(s0)
-        m = cue.match(ctx.text[s0:s1]) if ctx.can_match(besides, s0, s1) else None
+    for s0, s1 in ctx.sentences_with(besides):
+        m = cue.match(ctx.text[s0:s1])
         if not m or s0 < 2:
             continue
         first = [i for i in ctx.figures_in(s0 + m.start("first"), s0 + m.end("first"), kinds=AMOUNT_KINDS)]

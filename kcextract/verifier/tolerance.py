@@ -20,6 +20,7 @@ Interval = Tuple[Optional[Decimal], Optional[Decimal]]   # None = unbounded
 
 _NUMBER = regex.compile(r"\d+(?:[.,]\d+)*")
 _POWERS = {Decimal(10) ** k: k for k in range(-4, 13)}
+_ONE = Decimal(1)
 
 
 def decimals_in(text: str) -> int:
@@ -122,11 +123,14 @@ def overlaps(a: Interval, b: Interval, slack: Decimal = Decimal("1e-9")) -> bool
     >>> overlaps((Decimal(1), Decimal(2)), (Decimal(3), Decimal(4)))
     False
     """
-    lo = max((x for x in (a[0], b[0]) if x is not None), default=None)
-    hi = min((x for x in (a[1], b[1]) if x is not None), default=None)
+    (a0, a1), (b0, b1) = a, b
+    # (the larger lower end and the smaller upper end; written out, as this runs for every
+    # candidate a claim is tried against)
+    lo = b0 if a0 is None else a0 if b0 is None or b0 <= a0 else b0
+    hi = b1 if a1 is None else a1 if b1 is None or a1 <= b1 else b1
     if lo is None or hi is None:
         return True
-    scale = max(abs(lo), abs(hi), Decimal(1))
+    scale = max(abs(lo), abs(hi), _ONE)
     return lo <= hi + slack * scale
 
 

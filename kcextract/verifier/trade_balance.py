@@ -33,13 +33,10 @@ def _side(ctx: Context, candidates: list, words) -> Optional[int]:
 def find(ctx: Context) -> list[Check]:
     """The claim-type entry point (registry)."""
     balance_cue = ctx.cues.first("balance")
-    if not ctx.can_match(balance_cue):
-        return []
-    cue = balance_cue.pattern
     export_words = next(c for c in ctx.cues.role("balance_side") if c.id == "export_words").pattern
     import_words = next(c for c in ctx.cues.role("balance_side") if c.id == "import_words").pattern
     out = []
-    for m in cue.finditer(ctx.text):
+    for m in ctx.finditer(balance_cue):
         i = ctx.first_figure_after(m.end(), m.end() + 40)
         if i is None or ctx.figures[i].kind != "money" or not ctx.figures[i].value:
             continue

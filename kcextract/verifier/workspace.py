@@ -22,11 +22,18 @@ AMOUNT_KINDS = ("money", "count")
 
 def unit_key(fig: Figure) -> str:
     """What a figure measures, for comparing like with like: currency or counted noun."""
-    if fig.kind == "money":
-        return (fig.currency or "VND").upper()
-    if fig.kind == "percent":
+    return _unit_key(fig.kind, fig.currency, fig.unit)
+
+
+# (the three functions below are cached on the strings they read: a long report compares
+# the same few units hundreds of thousands of times)
+@functools.lru_cache(maxsize=1 << 12)
+def _unit_key(kind: str, currency: Optional[str], unit: Optional[str]) -> str:
+    if kind == "money":
+        return (currency or "VND").upper()
+    if kind == "percent":
         return "%"
-    return " ".join((fig.unit or "").lower().split())
+    return " ".join((unit or "").lower().split())
 
 
 def compatible(a: Figure, b: Figure) -> bool:
@@ -34,9 +41,13 @@ def compatible(a: Figure, b: Figure) -> bool:
     (``cơ sở`` and ``cơ sở CNNT`` agree; ``lượt cơ sở`` is another thing)."""
     if a.kind != b.kind:
         return False
-    ua, ub = unit_key(a), unit_key(b)
-    if a.kind != "count" or not ua or not ub:
-        return ua == ub or a.kind == "count"
+    return _compatible_units(a.kind, unit_key(a), unit_key(b))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _compatible_units(kind: str, ua: str, ub: str) -> bool:
+    if kind != "count" or not ua or not ub:
+        return ua == ub or kind == "count"
     return ua == ub or ua.startswith(ub + " ") or ub.startswith(ua + " ")
 
 
@@ -46,7 +57,12 @@ def same_head(a: Figure, b: Figure) -> bool:
     follows them qualifies the thing counted rather than naming another."""
     if a.kind != "count" or b.kind != "count":
         return compatible(a, b)
-    ha, hb = unit_key(a).split()[:2], unit_key(b).split()[:2]
+    return _same_head_units(unit_key(a), unit_key(b))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _same_head_units(ua: str, ub: str) -> bool:
+    ha, hb = ua.split()[:2], ub.split()[:2]
     # ('làng' and 'làng nghề' count the same villages: a one-syllable noun is the head.)
     short = min(len(ha), len(hb))
     return short > 0 and ha[:short] == hb[:short]
@@ -161,6 +177,8 @@ class Context:
         self._amounts_by_year: Optional[dict] = None
         self._anchors: Optional[AnchorIndex] = None
         self._directions: dict = {}
+        # What a claim type derives once per document (its eligible figures …), by its own key.
+        self.memo: dict = {}
         # part figure index -> total figure index: provided by the 'sums' claim type and read
         # by those that declare 'needs: [part_of]' (patterns/relations.yaml, checked at load)
         self.part_of: dict[int, int] = {}
@@ -244,6 +262,48 @@ class Context:
         if end is None:
             return self.anchors.anywhere(cue)
         return self.anchors.within(cue, start, end)
+
+    def finditer(self, cue):
+        """The matches of ``cue.pattern.finditer(text)``, trying the regex only where a match
+        can begin (the cue's start words) when the cue lists them."""
+        begins = self.anchors.begins(cue)
+        if begins is None:
+            yield from cue.pattern.finditer(self.text)
+            return
+        # As finditer: leftmost first, each next match searched from the end of the last
+        # (a match begins with a start word, so it is never empty).
+        end = 0
+        for at in begins:
+            if at >= end:
+                m = cue.pattern.match(self.text, at)
+                if m:
+                    end = m.end()
+                    yield m
+
+    def search(self, cue, pos: int, endpos: int):
+        """``cue.pattern.search(text, pos, endpos)``, trying only where a match can begin."""
+        begins = self.anchors.begins(cue)
+        if begins is None:
+            return cue.pattern.search(self.text, pos, endpos)
+        k = bisect.bisect_left(begins, pos)
+        while k < len(begins) and begins[k] < endpos:
+            m = cue.pattern.match(self.text, begins[k], endpos)
+            if m:
+                return m
+            k += 1
+        return None
+
+    def sentences_with(self, cue) -> list[tuple[int, int]]:
+        """The sentences (start, end), in order, in which ``cue`` can match."""
+        lay = self.layout
+        spans = lay.sentence_spans
+        return [spans[k] for k in self.anchors.spans_with(cue, lay.sentence_starts, lay.sentence_ends)]
+
+    def lines_with(self, cue) -> list[tuple[int, int]]:
+        """The lines (start, end), in order, in which ``cue`` can match."""
+        lay = self.layout
+        return [(lay.line_starts[k], lay.line_ends[k])
+                for k in self.anchors.spans_with(cue, lay.line_starts, lay.line_ends)]
 
     def claim_before(self, start: int, end: int):
         """:meth:`Cues.claim_before` of ``text[start:end]``, running only the cues that can match there."""
