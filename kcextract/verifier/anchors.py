@@ -12,10 +12,26 @@ everywhere, and the tests check that the checks are then the same.
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass
 from typing import Optional
 
 # Tests switch this off to show the shortcut changes no answer.
 ENABLED = True
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """Several cues at once: one of them can match only where one of their anchors stands
+    (no anchors when one of the cues has none: then any may match anywhere)."""
+
+    id: str
+    anchors: tuple
+    starts: tuple = ()
+
+    @classmethod
+    def of(cls, name: str, cues) -> "AnyOf":
+        anchors = [] if any(not c.anchors for c in cues) else sorted({a for c in cues for a in c.anchors})
+        return cls(f"any of {name}", tuple(anchors))
 
 
 class AnchorIndex:
@@ -29,6 +45,18 @@ class AnchorIndex:
         self._folded = folded if ENABLED and len(folded) == len(text) else None
         self._places: dict = {}
         self._begins: dict = {}
+        self._words: dict = {}
+
+    def _at(self, word: str) -> list[int]:
+        """Where ``word`` begins in the case-folded text (found once per word)."""
+        found = self._words.get(word)
+        if found is None:
+            found, at = [], self._folded.find(word)
+            while at >= 0:
+                found.append(at)
+                at = self._folded.find(word, at + 1)
+            self._words[word] = found
+        return found
 
     def places(self, cue) -> Optional[tuple[list, list]]:
         """(starts, first ends) of the occurrences of the cue's anchors, sorted by start:
@@ -38,13 +66,7 @@ class AnchorIndex:
             return None
         found = self._places.get(cue.id)
         if found is None:
-            spans = []
-            for word in cue.anchors:
-                at = self._folded.find(word)
-                while at >= 0:
-                    spans.append((at, at + len(word)))
-                    at = self._folded.find(word, at + 1)
-            spans.sort()
+            spans = sorted((at, at + len(word)) for word in cue.anchors for at in self._at(word))
             first_ends, least = [0] * len(spans), None
             for k in range(len(spans) - 1, -1, -1):
                 end = spans[k][1]
@@ -60,13 +82,7 @@ class AnchorIndex:
             return None
         found = self._begins.get(cue.id)
         if found is None:
-            places = set()
-            for word in cue.starts:
-                at = self._folded.find(word)
-                while at >= 0:
-                    places.add(at)
-                    at = self._folded.find(word, at + 1)
-            found = self._begins[cue.id] = sorted(places)
+            found = self._begins[cue.id] = sorted({at for word in cue.starts for at in self._at(word)})
         return found
 
     def anywhere(self, cue) -> bool:

@@ -149,8 +149,13 @@ def scale_of(text: str) -> tuple[Decimal, str]:
     if not m:
         return Decimal(1), ""
     mult = Decimal(lexicon.meaning("SCALE", m.group(0)))
-    names = {Decimal(v): k for k, v in lexicon.meanings["SCALE_NAME"].items()}
-    return mult, names.get(mult, " ".join(m.group(0).split()))
+    return mult, _scale_names().get(mult, " ".join(m.group(0).split()))
+
+
+@functools.lru_cache(maxsize=1)
+def _scale_names() -> dict:
+    """Multiplier -> the name explanations give it (lexicon SCALE_NAME)."""
+    return {Decimal(v): k for k, v in load_patterns().lexicon.meanings["SCALE_NAME"].items()}
 
 
 @functools.lru_cache(maxsize=1)

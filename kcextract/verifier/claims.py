@@ -83,11 +83,15 @@ def read_claims(ctx: Context) -> list[Claim]:
     for i, f in enumerate(ctx.figures):
         if f.value is None or f.kind == "project" or i in in_range:
             continue
-        before_start = max(lay.clause_start(f.start), f.start - 80)
         par = lay.paren(f.start)
-        if par and par[0] + 1 > before_start:
-            before_start = par[0] + 1
-        hit = ctx.claim_before(before_start, f.start)
+        hit = None
+        # (the cue stands within the 80 characters before the figure: where no claim word
+        # stands there, its clause need not be found)
+        if ctx.may_claim(max(0, f.start - 80), f.start):
+            before_start = max(lay.clause_start(f.start), f.start - 80)
+            if par and par[0] + 1 > before_start:
+                before_start = par[0] + 1
+            hit = ctx.claim_before(before_start, f.start)
         if not hit and par and not text[par[0] + 1:f.start].strip():
             # '421 đề án (19,6%)': the cue is the bracket itself, read with what precedes it.
             before_start = max(lay.clause_start(par[0]), par[0] - 60)

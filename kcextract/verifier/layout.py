@@ -47,6 +47,7 @@ class Layout:
         self._quote_opens = [o for o, _ in self.quotes]
         self._breaks = [m.start() for m in _BREAK.finditer(text)]
         self.paren_opening_at = {o: (o, c) for o, c in self.parens}
+        self._ahead: dict = {}             # (sentence end, count) -> end_sentences_ahead
         brackets = sorted(self.quotes + self.parens)
         self._bracket_opens = [o for o, _ in brackets]
         self._brackets = brackets
@@ -115,6 +116,12 @@ class Layout:
     def end_sentences_ahead(self, pos: int, count: int) -> int:
         """Where the sentence ``count`` sentences after the one holding ``pos`` ends."""
         _, end = self.sentence(pos)
+        key = (end, count)
+        if key not in self._ahead:
+            self._ahead[key] = self._end_ahead(end, count)
+        return self._ahead[key]
+
+    def _end_ahead(self, end: int, count: int) -> int:
         for _ in range(count):
             nxt = end
             while nxt < len(self.text) and self.text[nxt] in " \t\r\n.":

@@ -285,11 +285,12 @@ def lead_sentence_lists(ctx: Context, done: set) -> list[Check]:
     lead = lead_cue.pattern
     lay = ctx.layout
     checks = []
+    possible = {s0 for s0, _ in ctx.sentences_with(lead_cue)}
     pos = 0
     while pos < len(ctx.text):
         s0, s1 = lay.sentence(pos)
         pos = max(s1, pos + 1)
-        m = lead.match(ctx.text[s0:s1]) if ctx.can_match(lead_cue, s0, s1) else None
+        m = lead.match(ctx.text[s0:s1]) if s0 in possible else None
         if not m or s0 < 2:
             continue
         lead_end = s0 + m.end()

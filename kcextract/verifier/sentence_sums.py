@@ -27,10 +27,20 @@ INTERLEAVED_POOL = 10
 PRECEDING_SENTENCES = 2
 
 
+def _eligible_figures(ctx: Context) -> list[bool]:
+    """For each figure: a positive amount, not a range, not a claim's base, not quoted
+    (a total or a part of one); decided once per document."""
+    eligible = ctx.memo.get("sentence_sums.eligible")
+    if eligible is None:
+        bases, lay = ctx.bases, ctx.layout
+        eligible = ctx.memo["sentence_sums.eligible"] = [
+            f.kind in AMOUNT_KINDS and f.value is not None and f.value > 0 and i not in bases
+            and f.value_max is None and not lay.in_quote(f.start) for i, f in enumerate(ctx.figures)]
+    return eligible
+
+
 def _eligible(ctx: Context, i: int) -> bool:
-    f = ctx.figures[i]
-    return (f.kind in AMOUNT_KINDS and f.value is not None and f.value > 0 and i not in ctx.bases
-            and f.value_max is None and not ctx.layout.in_quote(f.start))
+    return _eligible_figures(ctx)[i]
 
 
 def _contiguous_run(ctx: Context, candidates: list, t_iv) -> list:
@@ -74,17 +84,19 @@ def _earlier_parts(ctx: Context, i: int, t_iv) -> list:
     if not ctx.any_match("total", max(s0, t.start - 120), t.start):
         return []
     start = ctx.layout.start_sentences_back(s0, PRECEDING_SENTENCES)
+    eligible, figures = _eligible_figures(ctx), ctx.figures
     candidates = [j for j in ctx.figures_in(start, t.start)
-                  if _eligible(ctx, j) and same_head(ctx.figures[j], t) and ctx.figures[j].value < t.value]
+                  if eligible[j] and figures[j].value < t.value and same_head(figures[j], t)]
     return _contiguous_run(ctx, candidates, t_iv) or _interleaved(ctx, candidates, t, t_iv)
 
 
 def find(ctx: Context) -> list[Check]:
     """The claim-type entry point (registry): totals confirmed by the run of parts after them."""
     out = []
+    eligible, figures = _eligible_figures(ctx), ctx.figures
     for i, t in enumerate(ctx.figures):
         # Not a part of a breakdown already read, nor a bracketed copy ('(Ba tỷ năm trăm triệu đồng)').
-        if (not _eligible(ctx, i) or i in ctx.part_of or ctx.layout.paren(t.start) is not None
+        if (not eligible[i] or i in ctx.part_of or ctx.layout.paren(t.start) is not None
                 or t.of_total is not None or BULLET.match(ctx.text[slice(*ctx.layout.line(t.start))])):
             continue      # a fraction ('04/10 đề án') or a list item is no total of what follows
         # The parts begin in a later sentence: within its own sentence a total's parts are
@@ -93,7 +105,7 @@ def find(ctx: Context) -> list[Check]:
         if ctx.any_match("total", max(s0, t.start - 40), t.start):
             own_end = t.end       # 'trong tổng mức 370 nghìn tỷ đồng, doanh thu bán lẻ đạt …'
         candidates = [j for j in ctx.figures_in(own_end, ctx.layout.end_sentences_ahead(t.start, FOLLOWING_SENTENCES))
-                      if _eligible(ctx, j) and same_head(ctx.figures[j], t) and ctx.figures[j].value < t.value]
+                      if eligible[j] and figures[j].value < t.value and same_head(figures[j], t)]
         t_iv = fig_interval(t)
         found = _contiguous_run(ctx, candidates, t_iv) or _interleaved(ctx, candidates, t, t_iv)
         if not found:

@@ -66,9 +66,11 @@ def _yearly_average(ctx: Context, i: int) -> Optional[Check]:
     levels of the two end years."""
     f = ctx.figures[i]
     years = _years(f)
+    if f.kind != "percent" or len(years) != 2:
+        return None
     s0, _ = ctx.layout.sentence(f.start)
     direction = ctx.change_direction(f)
-    if f.kind != "percent" or len(years) != 2 or direction is None:
+    if direction is None:
         return None
     yearly = ctx.cues.entry("yearly_average")
     window = (max(s0, f.start - 120), f.end + 8)
@@ -114,9 +116,11 @@ def _between_levels(ctx: Context, i: int) -> Optional[Check]:
     """'năm 2019 đạt 52 tỷ USD, tăng 8,3% so với năm 2018' (or 'tăng 4,1 tỷ USD'): the level
     of the claim's year against the level of the year it names (or the year before)."""
     f = ctx.figures[i]
-    direction = ctx.change_direction(f)
     years = _years(f)
-    if direction is None or len(years) != 1:
+    if len(years) != 1:
+        return None
+    direction = ctx.change_direction(f)
+    if direction is None:
         return None
     after = ctx.text[f.end:f.end + 60]
     m = ctx.cues.phrase("year_after_so_voi").match(after)

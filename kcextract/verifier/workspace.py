@@ -12,7 +12,7 @@ from typing import Optional
 from kcextract.figure import Figure
 from kcextract.verifier.check import (Operand, format_auto, format_in_scale, format_vn,
                                     scale_of)
-from kcextract.verifier.anchors import AnchorIndex
+from kcextract.verifier.anchors import AnchorIndex, AnyOf
 from kcextract.verifier.cues import Cues, load_cues
 from kcextract.verifier.layout import Layout
 from kcextract.verifier.tolerance import Interval, interval, precision_unit
@@ -305,8 +305,17 @@ class Context:
         return [(lay.line_starts[k], lay.line_ends[k])
                 for k in self.anchors.spans_with(cue, lay.line_starts, lay.line_ends)]
 
+    def may_claim(self, start: int, end: int) -> bool:
+        """Whether a claim cue can match inside ``text[start:end]``."""
+        claims = self.memo.get("claim cues")
+        if claims is None:
+            claims = self.memo["claim cues"] = AnyOf.of("claim", self.cues.role("claim"))
+        return self.anchors.within(claims, start, end)
+
     def claim_before(self, start: int, end: int):
         """:meth:`Cues.claim_before` of ``text[start:end]``, running only the cues that can match there."""
+        if not self.may_claim(start, end):
+            return None                   # (most figures: no claim word before them)
         window = None
         for cue in self.cues.role("claim"):
             if self.anchors.within(cue, start, end):
