@@ -21,8 +21,10 @@ HUNDRED = Decimal(100)
 def _signed_growth(ctx: Context, i: int):
     """The growth a percentage states ('tăng 34,8%' → +34,8; 'giảm 5%' → −5), or None."""
     f = ctx.figures[i]
+    if f.kind != "percent" or f.value is None:
+        return None
     direction = ctx.change_direction(f)
-    if f.kind != "percent" or f.value is None or direction is None:
+    if direction is None:
         return None
     return -Decimal(f.value) if direction == "down" else Decimal(f.value)
 
@@ -37,7 +39,8 @@ def average_growths(ctx: Context) -> list[Check]:
         return []
     cue = average.pattern
     out = []
-    for i, f in enumerate(ctx.figures):
+    for i in ctx.indexes("percent"):
+        f = ctx.figures[i]
         claim = _signed_growth(ctx, i)
         if claim is None:
             continue
@@ -80,7 +83,8 @@ def average_amounts(ctx: Context) -> list[Check]:
         return []
     cue = average.pattern
     out = []
-    for i, avg in enumerate(ctx.figures):
+    for i in ctx.indexes("money"):
+        avg = ctx.figures[i]
         if avg.kind != "money" or not avg.value or i in ctx.bases or avg.value_max is not None:
             continue
         s0, s1 = ctx.layout.sentence(avg.start)

@@ -48,6 +48,7 @@ class Layout:
         self._breaks = [m.start() for m in _BREAK.finditer(text)]
         self.paren_opening_at = {o: (o, c) for o, c in self.parens}
         self._ahead: dict = {}             # (sentence end, count) -> end_sentences_ahead
+        self._clause_starts: dict = {}     # position -> clause_start
         brackets = sorted(self.quotes + self.parens)
         self._bracket_opens = [o for o, _ in brackets]
         self._brackets = brackets
@@ -156,6 +157,12 @@ class Layout:
     def clause_start(self, pos: int) -> int:
         """Start of the clause holding ``pos``: after the last ';' or ':' (not a time
         like 8:52) in its sentence, outside quotes and outside closed parentheses."""
+        found = self._clause_starts.get(pos)
+        if found is None:
+            found = self._clause_starts[pos] = self._clause_start(pos)
+        return found
+
+    def _clause_start(self, pos: int) -> int:
         s_start, _ = self.sentence(pos)
         k = bisect.bisect_left(self._breaks, pos) - 1
         while k >= 0 and self._breaks[k] >= s_start:

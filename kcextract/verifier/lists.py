@@ -164,7 +164,8 @@ def find_lists(ctx: Context) -> list[Check]:
     lay = ctx.layout
     list_cue = ctx.cues.first("list")
     partial = ctx.cues.first("partial").pattern
-    for i, f in enumerate(ctx.figures):
+    for i in ctx.indexes("count"):
+        f = ctx.figures[i]
         if f.kind != "count" or f.value is None or i in ctx.bases or lay.in_quote(f.start):
             continue
         s0, s1 = lay.sentence(f.start)
@@ -285,12 +286,10 @@ def lead_sentence_lists(ctx: Context, done: set) -> list[Check]:
     lead = lead_cue.pattern
     lay = ctx.layout
     checks = []
-    possible = {s0 for s0, _ in ctx.sentences_with(lead_cue)}
-    pos = 0
-    while pos < len(ctx.text):
-        s0, s1 = lay.sentence(pos)
-        pos = max(s1, pos + 1)
-        m = lead.match(ctx.text[s0:s1]) if s0 in possible else None
+    # (each sentence once: a walk over positions read a sentence again for each blank after
+    # it, adding the same check twice)
+    for s0, s1 in ctx.sentences_with(lead_cue):
+        m = lead.match(ctx.text[s0:s1])
         if not m or s0 < 2:
             continue
         lead_end = s0 + m.end()
@@ -372,7 +371,8 @@ def apposed_names(ctx: Context, done: set) -> list[Check]:
     is a guess, so it confirms a count and never accuses one."""
     out = []
     separator = ctx.cues.phrase("name_separator")
-    for i, f in enumerate(ctx.figures):
+    for i in ctx.indexes("count"):
+        f = ctx.figures[i]
         if f.kind != "count" or not f.value or f.start in done or f.of_total is not None or f.value > 30:
             continue
         s0, s1 = ctx.layout.sentence(f.start)
@@ -442,7 +442,8 @@ def numbered_lists(ctx: Context, done: set) -> list[Check]:
     numbered inline right after the count's cue are its list (a shortfall fails); numbered
     sections further on only confirm it."""
     out = []
-    for i, f in enumerate(ctx.figures):
+    for i in ctx.indexes("count"):
+        f = ctx.figures[i]
         if f.kind != "count" or not f.value or f.start in done or f.of_total is not None or not 2 <= f.value <= 40:
             continue
         s0, s1 = ctx.layout.sentence(f.start)

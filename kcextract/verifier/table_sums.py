@@ -53,7 +53,7 @@ def _leaves(ctx: Context, table, rows) -> bool:
 
 def find_table_sums(ctx: Context, tables: Optional[list] = None) -> list[Check]:
     """One sum check per number in a total row of a table whose column names a unit."""
-    by_start = {f.start: i for i, f in enumerate(ctx.figures)}
+    by_start = ctx.index_by_start()
     checks = []
     for table in document_tables(ctx) if tables is None else tables:
         first_row = 1
@@ -85,7 +85,7 @@ def find_table_sums(ctx: Context, tables: Optional[list] = None) -> list[Check]:
 def find_declared_sums(ctx: Context) -> list[Check]:
     """An appendix under 'ĐVT: …' that lists 'Kinh phí: 360' lines and ends with
     'Tổng cộng: 2.480': the total against the lines above it (since the last total)."""
-    by_start = {f.start: i for i, f in enumerate(ctx.figures)}
+    by_start = ctx.index_by_start()
     checks, parts, had_subtotal = [], [], False
     for cell in declared_unit_cells(ctx.text):
         if cell.start not in by_start:
@@ -169,7 +169,7 @@ def find_table_shares(ctx: Context, tables: Optional[list] = None) -> list[Check
     ('growth', '2018' over '2017').  The reading is fixed by the rows where it holds (at least
     two); only then may the other rows fail.  Value columns may name no unit: a quotient of
     two numbers does not need one."""
-    by_start = {f.start: i for i, f in enumerate(ctx.figures)}
+    by_start = ctx.index_by_start()
     checks = []
     for table in document_tables(ctx) if tables is None else tables:
         total_rows = [r for r in range(1, len(table.rows))

@@ -195,6 +195,22 @@ class Context:
             self._amount_values = {k: [v for v, _ in pairs] for k, pairs in self._amounts_by_unit.items()}
         return self._amounts_by_unit
 
+    def indexes(self, kind: str) -> list[int]:
+        """The indexes of the figures of one kind, in text order (listed once: most claim
+        types read only counts, or only percentages)."""
+        key = ("indexes", kind)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = [i for i, f in enumerate(self.figures) if f.kind == kind]
+        return found
+
+    def index_by_start(self) -> dict:
+        """Figure index by start offset (the last figure starting there), built once."""
+        found = self.memo.get("by start")
+        if found is None:
+            found = self.memo["by start"] = {f.start: i for i, f in enumerate(self.figures)}
+        return found
+
     def amount_values(self, key) -> list:
         """The sorted values of :meth:`amounts_by_unit` ``[key]`` (for bisection)."""
         self.amounts_by_unit()
