@@ -123,7 +123,6 @@ def announced_lists(ctx: Context, done: set) -> list[Check]:
     each starting with the counted noun: the items are counted against the count.
     Only confirmed (ok) or unverifiable: the count is a sentence or more away."""
     checks = []
-    lay = ctx.layout
     announce = ctx.cues.first("announce")
     for ls, le in ctx.lines_with(announce):
         m = ctx.search(announce, ls, le)

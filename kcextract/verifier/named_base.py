@@ -117,7 +117,7 @@ def resolve(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Opt
     for i in ctx.figures_in(max(0, claim_start - LOOK_BACK), claim_start):
         f = ctx.figures[i]
         if (f.kind != s.kind or i == subject or f.value is None or f.value <= 0 or i in ctx.bases
-                or ctx.layout.in_quote(f.start) or (f.kind == "money" and not compatible(f, s))):
+                or ctx.quoted[i] or (f.kind == "money" and i not in ctx.like(subject))):
             continue
         candidates.append(i)
     if not candidates:
@@ -133,7 +133,7 @@ def resolve(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Opt
                 return NamedBase(with_unit[0], unambiguous=True)
             candidates = with_unit
         else:
-            candidates = [i for i in candidates if compatible(ctx.figures[i], s)]
+            candidates = [i for i in candidates if i in ctx.like(subject)]
     scored = sorted(((len(wanted & described_words(ctx, i)), i) for i in candidates), reverse=True)
     if not scored or scored[0][0] == 0:
         return None

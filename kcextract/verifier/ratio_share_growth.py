@@ -19,9 +19,8 @@ from kcextract.verifier.named_base import resolve as resolve_named_base
 from kcextract.verifier.named_base import resolve_earlier_plan, resolve_plan
 from kcextract.verifier.named_base import base_words, described_words, subject_candidates, words
 from kcextract.verifier.named_base import resolve_subject as resolve_named_subject
-from kcextract.verifier.workspace import (Context, amount_text, compatible, fig_interval,
-                                          percentage_operand_interval,
-                                      operand, pct)
+from kcextract.verifier.workspace import (Context, amount_text, fig_interval, operand, pct,
+                                          percentage_operand_interval)
 from kcextract.verifier.tolerance import (decimals_in, decimals_written, divide, interval, overlaps,
                                         scale)
 
@@ -45,10 +44,11 @@ def by_period(ctx: Context, claim: Claim, subject: int) -> Optional[int]:
     own_start = lay.clause_start(s.start)
     period = claim.period.lower().replace("–", "-").replace(" ", "")
     found = {}
+    like = ctx.like(subject)
     for i in ctx.figures_in(max(0, claim.start - REACH), claim.end + REACH):
-        f = ctx.figures[i]
-        if i == subject or i in ctx.bases or i == claim.fig or not compatible(f, s):
+        if i not in like or i == subject or i in ctx.bases or i == claim.fig:
             continue
+        f = ctx.figures[i]
         if lay.clause_start(f.start) == own_start and lay.sentence(f.start) == lay.sentence(s.start):
             continue
         # The period must be named around the candidate: in its clause up to it, or just after it.
@@ -131,11 +131,12 @@ def _fitting_bases(ctx: Context, claim: Claim, a: int, candidates: list, rep_iv,
     x = ctx.figures[a]
     x_iv = None
     part_of_whole = claim.relation in ("ratio", "share")
+    like = ctx.like(a)
     fits = []
     for i in candidates:
         b = ctx.figures[i]
         if (i == a or not b.value or b.value == x.value or (part_of_whole and b.value < x.value)
-                or not compatible(b, x)):
+                or i not in like):
             continue
         point = _point(claim.relation, claim.direction, x.value, b.value)
         if _point_fits(rep_iv, point):
@@ -219,9 +220,10 @@ def _confirm_with_described_base(ctx: Context, claim: Claim, subject: int, rep_i
     x = ctx.figures[subject]
     wanted = described_words(ctx, subject) | words(base_words(ctx, claim.end))
     nearby = ctx.figures_in(max(0, claim.start - REACH), claim.end + REACH)
-    candidates = [i for i, f in ((i, ctx.figures[i]) for i in nearby)
-                  if f.value and f.value != x.value and i not in (subject, claim.fig) and compatible(f, x)
-                  and not ctx.layout.in_quote(f.start)
+    like, quoted, figures = ctx.like(subject), ctx.quoted, ctx.figures
+    candidates = [i for i in nearby
+                  if i in like and figures[i].value and figures[i].value != x.value
+                  and i not in (subject, claim.fig) and not quoted[i]
                   and len(wanted & described_words(ctx, i)) >= MIN_SHARED_WORDS]
     fits = _fitting_bases(ctx, claim, subject, candidates, rep_iv, within_rounding=True)
     if len({ctx.figures[i].value for _, i, _ in fits}) != 1:

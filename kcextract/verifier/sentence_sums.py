@@ -17,7 +17,7 @@ import regex
 from kcextract.verifier.check import Check, format_auto
 from kcextract.verifier.layout import BULLET
 from kcextract.verifier.tolerance import overlaps
-from kcextract.verifier.workspace import AMOUNT_KINDS, Context, amount_text, fig_interval, operand, same_head
+from kcextract.verifier.workspace import AMOUNT_KINDS, Context, amount_text, fig_interval, operand
 
 _SEMICOLON = regex.compile(";")
 _NOUN_SPLIT = regex.compile(r"[,\s]+")
@@ -85,8 +85,9 @@ def _earlier_parts(ctx: Context, i: int, t_iv) -> list:
         return []
     start = ctx.layout.start_sentences_back(s0, PRECEDING_SENTENCES)
     eligible, figures = _eligible_figures(ctx), ctx.figures
+    heads = ctx.same_heads(i)
     candidates = [j for j in ctx.figures_in(start, t.start)
-                  if eligible[j] and figures[j].value < t.value and same_head(figures[j], t)]
+                  if eligible[j] and figures[j].value < t.value and j in heads]
     return _contiguous_run(ctx, candidates, t_iv) or _interleaved(ctx, candidates, t, t_iv)
 
 
@@ -104,8 +105,9 @@ def find(ctx: Context) -> list[Check]:
         s0, own_end = ctx.layout.sentence(t.start)
         if ctx.any_match("total", max(s0, t.start - 40), t.start):
             own_end = t.end       # 'trong tổng mức 370 nghìn tỷ đồng, doanh thu bán lẻ đạt …'
+        heads = ctx.same_heads(i)
         candidates = [j for j in ctx.figures_in(own_end, ctx.layout.end_sentences_ahead(t.start, FOLLOWING_SENTENCES))
-                      if eligible[j] and figures[j].value < t.value and same_head(figures[j], t)]
+                      if eligible[j] and figures[j].value < t.value and j in heads]
         t_iv = fig_interval(t)
         found = _contiguous_run(ctx, candidates, t_iv) or _interleaved(ctx, candidates, t, t_iv)
         if not found:

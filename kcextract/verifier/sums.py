@@ -176,8 +176,9 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                 # phẩm, … 10 sản phẩm': the nearest figure of the unit is not always the total;
                 # an earlier one whose parts add up exactly is (found by value: confirms only).
                 t_near = totals[key]
+                like = ctx.like(t_near)
                 parts_all = [i for i in ctx.figures_in(m.end(), scope_end, kinds=AMOUNT_KINDS)
-                             if _eligible(ctx, i) and compatible(ctx.figures[i], ctx.figures[t_near])]
+                             if _eligible(ctx, i) and i in like]
                 near = _evaluate(ctx, t_near, parts_all, may_fail=False, quiet=True)
                 if near is None or near.check.status != "ok":
                     for j in reversed(earlier):
@@ -193,8 +194,9 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                 t = ctx.figures[total]
                 # (a bracket describes the part before it — '1.071 tỉ đồng (so với 79 tỉ đồng
                 # cùng kỳ)' — its amounts are not parts of the total)
+                like = ctx.like(total)
                 parts = [i for i in ctx.figures_in(m.end(), scope_end, kinds=AMOUNT_KINDS)
-                         if _eligible(ctx, i) and compatible(ctx.figures[i], t)
+                         if _eligible(ctx, i) and i in like
                          and lay.paren(ctx.figures[i].start) == lay.paren(t.start)]
                 subset = m.group(0).lower().startswith("trong")
                 g = _evaluate(ctx, total, parts, may_fail=False, quiet=False)
@@ -302,13 +304,14 @@ def labelled_groups(ctx: Context, taken: set) -> list[SumGroup]:
         label = _label(ctx, t.start)
         if not ctx.any_match("total", t.start - len(label), t.start):
             continue
+        like = ctx.like(i)
         between = [j for j in ctx.figures_in(t.start - len(label), t.start, kinds=AMOUNT_KINDS)
-                   if j != i and compatible(ctx.figures[j], t)]
+                   if j != i and j in like]
         if between:            # the 'tổng' names an earlier figure of the same unit
             continue
         _, s1 = ctx.layout.sentence(t.start)
-        parts = [j for j in ctx.figures_in(t.end, s1, kinds=AMOUNT_KINDS)
-                 if _eligible(ctx, j) and compatible(ctx.figures[j], t)]
+        eligible = _eligible_figures(ctx)
+        parts = [j for j in ctx.figures_in(t.end, s1, kinds=AMOUNT_KINDS) if eligible[j] and j in like]
         g = _evaluate(ctx, i, parts, may_fail=False, quiet=True)
         if g and g.check.status == "ok":
             groups.append(g)
@@ -338,10 +341,11 @@ def list_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
         line_start, _ = lay.line(t.start)
         if not ctx.any_match("total", line_start, t.start):
             continue
-        if any(compatible(ctx.figures[j], t) for j in ctx.figures_in(line_start, t.start)):
+        like = ctx.like(i)
+        if any(j in like for j in ctx.figures_in(line_start, t.start)):
             continue          # only the line's first amount is the one its 'Tổng …' names
         # The list that ends just above (blank lines between are fine).
-        items = _bullet_amounts(ctx, line_start - 1, t, forward=False)
+        items = _bullet_amounts(ctx, line_start - 1, i, forward=False)
         if len(items) < 2:
             continue
         g = _evaluate(ctx, i, items, may_fail=True, quiet=False, closed=True)
@@ -350,11 +354,12 @@ def list_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
     return groups
 
 
-def _bullet_amounts(ctx: Context, pos: int, t, forward: bool) -> list[int]:
+def _bullet_amounts(ctx: Context, pos: int, total: int, forward: bool) -> list[int]:
     """The amounts of the bulleted/numbered lines next to position ``pos`` (after it when
     ``forward``, else before it), one per line, all with the same kind of marker; empty
-    when any line holds no amount or more than one of ``t``'s unit."""
+    when any line holds no amount or more than one of the unit of figure ``total``."""
     lay = ctx.layout
+    like, eligible = ctx.like(total), _eligible_figures(ctx)
     items, kind = [], None
     while 0 < pos < len(ctx.text):
         s0, e0 = lay.line(pos)
@@ -369,7 +374,7 @@ def _bullet_amounts(ctx: Context, pos: int, t, forward: bool) -> list[int]:
         if not marker or (kind and marker != kind):
             break
         kind = kind or marker
-        amounts = [j for j in ctx.figures_in(s0, e0) if _eligible(ctx, j) and compatible(ctx.figures[j], t)]
+        amounts = [j for j in ctx.figures_in(s0, e0) if eligible[j] and j in like]
         if len(amounts) != 1:
             return []
         items.append(amounts[0])
@@ -391,10 +396,11 @@ def heading_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
         s0, e0 = lay.line(t.start)
         if ":" not in ctx.text[s0:t.start] and not ctx.any_match("total", s0, t.start):
             continue
-        same_line = [j for j in ctx.figures_in(s0, e0) if j != i and compatible(ctx.figures[j], t)]
+        like = ctx.like(i)
+        same_line = [j for j in ctx.figures_in(s0, e0) if j != i and j in like]
         if any(ctx.figures[j].value != t.value for j in same_line) or any(j < i for j in same_line):
             continue          # the line states more than this one amount (a spelled copy is fine)
-        parts = _bullet_amounts(ctx, e0 + 1, t, forward=True)
+        parts = _bullet_amounts(ctx, e0 + 1, i, forward=True)
         if len(parts) < 2:
             continue
         own, first = _marker_type(ctx.text[s0:e0]), _marker_type(ctx.text[lay.line(ctx.figures[parts[0]].start)[0]:])
@@ -423,7 +429,7 @@ def paren_groups(ctx: Context, taken: set) -> list[SumGroup]:
             # ngoài KCN 173 dự án …)': the bracket may follow an amount of another unit that
             # describes the total; no figure of the total's unit stands between.
             m = _BRACKET_LATER.match(ctx.text[t.end:t.end + 122])
-            if not m or any(compatible(ctx.figures[j], t) for j in ctx.figures_in(t.end, t.end + m.end())):
+            if not m or any(j in ctx.like(i) for j in ctx.figures_in(t.end, t.end + m.end())):
                 continue
         span = lay.paren_opening_at.get(t.end + m.end() - 1)
         if span is None:
@@ -432,7 +438,7 @@ def paren_groups(ctx: Context, taken: set) -> list[SumGroup]:
         # ('465 dự án (trong KCN 292 dự án với vốn 15,4 tỷ USD; ngoài KCN 173 dự án …)': the
         # bracket may describe each part with other amounts; the parts are the figures of
         # the total's unit, and only a sum that holds is reported.)
-        parts = [j for j in inside if _eligible(ctx, j) and compatible(ctx.figures[j], t)]
+        parts = [j for j in inside if _eligible(ctx, j) and j in ctx.like(i)]
         if len(parts) < 2:
             continue
         g = _evaluate(ctx, i, parts, may_fail=False, quiet=True)

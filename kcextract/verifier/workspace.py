@@ -204,6 +204,49 @@ class Context:
             found = self.memo[key] = [i for i, f in enumerate(self.figures) if f.kind == kind]
         return found
 
+    def _by_unit(self) -> dict:
+        """Figure indexes by (kind, unit key), in text order (built once)."""
+        found = self.memo.get("by unit")
+        if found is None:
+            found = self.memo["by unit"] = {}
+            for i, f in enumerate(self.figures):
+                found.setdefault((f.kind, unit_key(f)), []).append(i)
+        return found
+
+    def like(self, i: int) -> frozenset:
+        """The indexes ``j`` with ``compatible(figures[j], figures[i])``: the same kind and
+        unit (found once per unit; a long report asks for every claim and every total)."""
+        f = self.figures[i]
+        key = ("like", f.kind, unit_key(f))
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = frozenset(
+                j for (kind, unit), members in self._by_unit().items()
+                if kind == f.kind and _compatible_units(kind, unit, key[2]) for j in members)
+        return found
+
+    def same_heads(self, i: int) -> frozenset:
+        """The indexes ``j`` with ``same_head(figures[j], figures[i])`` (found once per unit)."""
+        f = self.figures[i]
+        if f.kind != "count":
+            return self.like(i)
+        key = ("same head", unit_key(f))
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = frozenset(
+                j for (kind, unit), members in self._by_unit().items()
+                if kind == "count" and _same_head_units(unit, key[1]) for j in members)
+        return found
+
+    @property
+    def quoted(self) -> list[bool]:
+        """For each figure, whether it stands inside a quotation (read once)."""
+        found = self.memo.get("quoted")
+        if found is None:
+            lay = self.layout
+            found = self.memo["quoted"] = [lay.in_quote(f.start) for f in self.figures]
+        return found
+
     def index_by_start(self) -> dict:
         """Figure index by start offset (the last figure starting there), built once."""
         found = self.memo.get("by start")
