@@ -1,18 +1,21 @@
-"""Where in one document a cue can match: the places of its anchor words, found once.
+"""Where in one document a cue can match: the places of its anchor and start words, found once.
 
 A cue of ``patterns/relations.yaml`` may list ``anchors``: words one of which every match
-of its regex contains ('tổng' for the total cue; 'đạt', 'bằng', 'thực', 'hoàn' for the
-ratio cue).  The document's case-folded copy is searched for each anchor word with plain
-string search, once; a window of the text that holds none of a cue's anchors cannot match
-the cue, so the cue's regex is not run there.  A cue may also list ``starts``, words one of
-which every match begins with: its regex is then tried only where one of them begins.
-Skipping is only ever a shortcut: with :data:`ENABLED` false every cue is searched
-everywhere, and the tests check that the checks are then the same.
+of its regex contains ('ngoài' for the besides cue).  It may list ``starts`` instead, words
+one of which every match begins with ('tổng' or 'trong' for the total cue; 'đạt', 'bằng',
+'thực', 'hoàn' for the ratio cue); they are its anchors too.  The document's case-folded
+copy is searched for each such word with plain string search, once.  A window of the text
+that holds none of a cue's anchors cannot match the cue, so its regex is not run there; a
+cue with start words is tried only where one of them begins, instead of at every position
+of a long report.  The matches found are the regex's own: the same as its ``search`` or
+``finditer`` over the whole text or window.  With :data:`ENABLED` false every regex runs
+as it is written, and the tests check that the checks are then the same.
 """
 from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Optional
 
 # Tests switch this off to show the shortcut changes no answer.
@@ -35,9 +38,11 @@ class AnyOf:
 
 
 class AnchorIndex:
-    """The anchor words of the cues in one text: their places, sorted, computed on demand."""
+    """The cues' anchor and start words in one text, found on demand, and the searches
+    that use them."""
 
     def __init__(self, text: str):
+        self.text = text
         folded = text.casefold()
         # Case folding is done character by character only when it keeps every offset
         # ('ß' folds to 'ss', 'İ' to 'i̇'): otherwise the index is not used and every cue is
@@ -62,26 +67,23 @@ class AnchorIndex:
         """(starts, first ends) of the occurrences of the cue's anchors, sorted by start:
         ``first_ends[k]`` is the smallest end among occurrences ``k, k+1, …``.  None when the
         cue has no anchors or the index is off (then the cue may match anywhere)."""
-        if self._folded is None or not cue.anchors:
-            return None
         found = self._places.get(cue.id)
         if found is None:
+            if self._folded is None or not cue.anchors:
+                return None
             spans = sorted((at, at + len(word)) for word in cue.anchors for at in self._at(word))
-            first_ends, least = [0] * len(spans), None
-            for k in range(len(spans) - 1, -1, -1):
-                end = spans[k][1]
-                least = end if least is None or end < least else least
-                first_ends[k] = least
-            found = self._places[cue.id] = ([s for s, _ in spans], first_ends)
+            first_ends = list(accumulate(reversed([end for _, end in spans]), min))
+            first_ends.reverse()
+            found = self._places[cue.id] = ([start for start, _ in spans], first_ends)
         return found
 
     def begins(self, cue) -> Optional[list]:
         """The sorted places where a match of the cue can begin (one of its start words
         begins there); None when the cue has no start words or the index is off."""
-        if self._folded is None or not cue.starts:
-            return None
         found = self._begins.get(cue.id)
         if found is None:
+            if self._folded is None or not cue.starts:
+                return None
             found = self._begins[cue.id] = sorted({at for word in cue.starts for at in self._at(word)})
         return found
 
@@ -108,3 +110,49 @@ class AnchorIndex:
             return list(range(len(starts)))
         seen = sorted({bisect.bisect_right(starts, at) - 1 for at in places[0]})
         return [k for k in seen if k >= 0 and self.within(cue, starts[k], ends[k])]
+
+    # --- the cue's regex, run where it can match --------------------------------------
+    def finditer(self, cue):
+        """The matches of ``cue.pattern.finditer(text)``."""
+        begins = self.begins(cue)
+        if begins is None:
+            yield from (cue.pattern.finditer(self.text) if self.anywhere(cue) else ())
+            return
+        # As finditer: leftmost first, each next match searched from the end of the last
+        # (a match begins with a start word, so it is never empty).
+        end = 0
+        for at in begins:
+            if at >= end:
+                m = cue.pattern.match(self.text, at)
+                if m:
+                    end = m.end()
+                    yield m
+
+    def search(self, cue, pos: int, endpos: int):
+        """``cue.pattern.search(text, pos, endpos)``."""
+        begins = self.begins(cue)
+        if begins is None:
+            return cue.pattern.search(self.text, pos, endpos) if self.within(cue, pos, endpos) else None
+        k = bisect.bisect_left(begins, pos)
+        while k < len(begins) and begins[k] < endpos:
+            m = cue.pattern.match(self.text, begins[k], endpos)
+            if m:
+                return m
+            k += 1
+        return None
+
+    def search_in(self, cue, start: int, end: int):
+        """``cue.pattern.search(text[start:end])``: the window read as a string of its own
+        (its first character has nothing before it, its last nothing after)."""
+        begins = self.begins(cue)
+        if begins is None:
+            return cue.pattern.search(self.text[start:end]) if self.within(cue, start, end) else None
+        k = bisect.bisect_left(begins, start)
+        window = None
+        while k < len(begins) and begins[k] < end:
+            window = self.text[start:end] if window is None else window
+            m = cue.pattern.match(window, begins[k] - start)
+            if m:
+                return m
+            k += 1
+        return None

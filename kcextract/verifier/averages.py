@@ -35,9 +35,8 @@ def average_growths(ctx: Context) -> list[Check]:
     nghiệp … tăng 26,9%' → 1,348 / 1,062 − 1 = 26,9%.  The one pair of stated growths
     before it that gives the claim confirms it (found by value: never accuses)."""
     average = ctx.cues.first("average")
-    if not ctx.can_match(average):
+    if not ctx.anchors.anywhere(average):
         return []
-    cue = average.pattern
     out = []
     for i in ctx.indexes("percent"):
         f = ctx.figures[i]
@@ -45,7 +44,7 @@ def average_growths(ctx: Context) -> list[Check]:
         if claim is None:
             continue
         s0, _ = ctx.layout.sentence(f.start)
-        if not (ctx.can_match(average, s0, f.start) and cue.search(ctx.text, s0, f.start)):
+        if not ctx.anchors.search(average, s0, f.start):
             continue
         rep = fig_interval(f)
         growths = [(j, _signed_growth(ctx, j)) for j in ctx.figures_in(ctx.layout.start_sentences_back(f.start, LOOK_BACK_SENTENCES), f.start)]
@@ -79,17 +78,15 @@ def find(ctx: Context) -> list[Check]:
 def average_amounts(ctx: Context) -> list[Check]:
     """Averages confirmed by a total and a count."""
     average = ctx.cues.first("average")
-    if not ctx.can_match(average):
+    if not ctx.anchors.anywhere(average):
         return []
-    cue = average.pattern
     out = []
     for i in ctx.indexes("money"):
         avg = ctx.figures[i]
         if avg.kind != "money" or not avg.value or i in ctx.bases or avg.value_max is not None:
             continue
         s0, s1 = ctx.layout.sentence(avg.start)
-        if not (ctx.can_match(average, max(s0, avg.start - 80), avg.start)
-                and cue.search(ctx.text, max(s0, avg.start - 80), avg.start)):
+        if not ctx.anchors.search(average, max(s0, avg.start - 80), avg.start):
             continue
         lo = ctx.layout.start_sentences_back(avg.start, LOOK_BACK_SENTENCES)
         totals = [j for j in ctx.figures_in(lo, s1) if j != i and compatible(ctx.figures[j], avg)

@@ -127,7 +127,7 @@ def read_claims(ctx: Context) -> list[Claim]:
             ctx.bases.add(claim.base)
         claims.append(claim)
     for cue in ctx.cues.role("multiple"):
-        for m in ctx.finditer(cue):
+        for m in ctx.anchors.finditer(cue):
             g = next(k for k in ("n", "n2", "w") if m.group(k))
             word = m.group(g)
             value = (Decimal(word.replace(",", ".")) if g != "w"

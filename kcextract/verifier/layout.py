@@ -100,10 +100,9 @@ class Layout:
         """Sentence ``i``'s (start, end), trailing blanks left out."""
         start = self.sentence_starts[i]
         nxt = self.sentence_starts[i + 1] if i + 1 < len(self.sentence_starts) else len(self.text)
-        end = nxt
-        while end > start and self.text[end - 1] in _BLANK:
-            end -= 1
-        return start, end
+        if nxt <= start:
+            return start, nxt
+        return start, start + len(self.text[start:nxt].rstrip(_BLANK))
 
     def start_sentences_back(self, pos: int, count: int) -> int:
         """Where the sentence ``count`` sentences before the one holding ``pos`` starts."""

@@ -8,6 +8,7 @@ sentence, holds no figures and does not say it is partial (như, …, và các �
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from decimal import Decimal
 
@@ -125,7 +126,7 @@ def announced_lists(ctx: Context, done: set) -> list[Check]:
     checks = []
     announce = ctx.cues.first("announce")
     for ls, le in ctx.lines_with(announce):
-        m = ctx.search(announce, ls, le)
+        m = ctx.anchors.search(announce, ls, le)
         if not m:
             continue
         start, end, items = _bullet_block(ctx, le + 1)
@@ -185,7 +186,7 @@ def find_lists(ctx: Context) -> list[Check]:
         if span is not None:
             list_start, list_end = span[0] + 1, span[1]
         else:
-            m = ctx.search(list_cue, f.end, s1)
+            m = ctx.anchors.search(list_cue, f.end, s1)
             if not m:
                 continue
             between = ctx.text[f.end:m.start()]
@@ -280,7 +281,7 @@ def lead_sentence_lists(ctx: Context, done: set) -> list[Check]:
     count of that sentence.  Such a list a sentence away confirms its count; it fails it
     only when the noun is the count's own and every item opens with it ('Đề án …')."""
     lead_cue = ctx.cues.first("list_lead")
-    if not ctx.can_match(lead_cue):
+    if not ctx.anchors.anywhere(lead_cue):
         return []
     lead = lead_cue.pattern
     lay = ctx.layout
@@ -424,10 +425,14 @@ def _numbered_run(matches) -> list:
 def _numbered_table_rows(ctx: Context, pos: int) -> list:
     """The rows of a table that starts right after ``pos`` and numbers them 1, 2, 3 … in
     its first column ('STT'): the (start, end) of each row's first cell."""
-    for table in ctx.tables or ():
-        header = table.rows[0]
-        if not header or not pos <= header[0][0] <= pos + NUMBERED_REACH:
-            continue
+    heads = ctx.memo.get("lists.table heads")
+    if heads is None:
+        # (where each table's header starts, sorted, with the table's place in the list)
+        heads = ctx.memo["lists.table heads"] = sorted(
+            (table.rows[0][0][0], k) for k, table in enumerate(ctx.tables or ()) if table.rows[0])
+    near = sorted(k for _, k in heads[bisect.bisect_left(heads, (pos,)):
+                                      bisect.bisect_right(heads, (pos + NUMBERED_REACH, len(heads)))])
+    for table in (ctx.tables[k] for k in near):
         firsts = [row[0] for row in table.rows[1:] if row]
         numbers = [ctx.text[a:b].strip().rstrip(".") for a, b in firsts]
         if len(numbers) >= 2 and numbers == [str(k) for k in range(1, len(numbers) + 1)]:

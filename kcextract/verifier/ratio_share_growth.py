@@ -245,10 +245,11 @@ def _confirm_with_derived_plan(ctx: Context, claim: Claim, subject: int, rep_iv,
     named = words(base_words(ctx, claim.end))
     if not named:
         return None
-    for earlier in ctx.claims:
-        if earlier is claim or earlier.start >= claim.start or earlier.relation != "ratio" or earlier.fig is None:
+    # (the claims that start within REACH before this one: the rest cannot be its source)
+    for earlier in ctx.claims_between(claim.start - REACH, claim.start):
+        if earlier is claim or earlier.relation != "ratio" or earlier.fig is None:
             continue
-        if claim.start - earlier.start > REACH or words(base_words(ctx, earlier.end)) != named:
+        if words(base_words(ctx, earlier.end)) != named:
             continue
         subjects = ctx.subjects_before(earlier.cue_start, like=x)
         if not subjects or subjects[0] == subject or not earlier.reported:

@@ -133,7 +133,7 @@ def _listed_items(ctx: Context, parts: list) -> Optional[list]:
     (None when the parts are not such a list)."""
     first = ctx.figures[parts[0]]
     s0, _ = ctx.layout.sentence(first.start)
-    cue = ctx.search(ctx.cues.first("list"), s0, first.start)
+    cue = ctx.anchors.search(ctx.cues.first("list"), s0, first.start)
     if not cue or cue.group(0).strip()[-1:] != ":":
         return None
     end = ctx.layout.sentence(ctx.figures[parts[-1]].start)[1]

@@ -72,9 +72,7 @@ def _yearly_average(ctx: Context, i: int) -> Optional[Check]:
     direction = ctx.change_direction(f)
     if direction is None:
         return None
-    yearly = ctx.cues.entry("yearly_average")
-    window = (max(s0, f.start - 120), f.end + 8)
-    if not (ctx.can_match(yearly, *window) and yearly.pattern.search(ctx.text[slice(*window)])):
+    if not ctx.anchors.search_in(ctx.cues.entry("yearly_average"), max(s0, f.start - 120), f.end + 8):
         return None
     y1, y2 = years
     if y2 <= y1:

@@ -148,7 +148,7 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
     groups = []
     lay = ctx.layout
     for cue in ctx.cues.role("parts"):
-        for m in ctx.finditer(cue):
+        for m in ctx.anchors.finditer(cue):
             c = m.start()
             if lay.in_quote(c):
                 continue
@@ -205,7 +205,7 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                     # every ';'-separated part of the sentence is a part, not just a prefix that
                     # happens to add up; parts that together exceed the total contradict it.
                     listed = [i for i in parts if ctx.figures[i].end <= sentence_end]
-                    nested_cue = any(ctx.search(c, m.end(), sentence_end) for c in ctx.cues.role("parts"))
+                    nested_cue = any(ctx.anchors.search(c, m.end(), sentence_end) for c in ctx.cues.role("parts"))
                     if (len(listed) > len(g.parts) and _semicolon_separated(ctx, listed) and not nested_cue
                             and not _breaks_down_another(ctx, total, listed, region)):
                         whole = _evaluate(ctx, total, listed, may_fail=candidates[unit_key(t)] == 1,
@@ -218,7 +218,7 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                     # Only a breakdown confined to its sentence, with no nested 'trong đó',
                     # is explicit enough to fail.
                     in_sentence = [i for i in parts if ctx.figures[i].end <= sentence_end]
-                    nested = any(ctx.search(p, m.end(), sentence_end) for p in ctx.cues.role("parts"))
+                    nested = any(ctx.anchors.search(p, m.end(), sentence_end) for p in ctx.cues.role("parts"))
                     # (the total may stand in the sentence before 'Trong đó, …' when it is the
                     # only figure of its unit there and the parts end with 'còn lại': the rest)
                     unambiguous = (candidates[unit_key(t)] == 1

@@ -36,7 +36,7 @@ def find(ctx: Context) -> list[Check]:
     export_words = next(c for c in ctx.cues.role("balance_side") if c.id == "export_words").pattern
     import_words = next(c for c in ctx.cues.role("balance_side") if c.id == "import_words").pattern
     out = []
-    for m in ctx.finditer(balance_cue):
+    for m in ctx.anchors.finditer(balance_cue):
         i = ctx.first_figure_after(m.end(), m.end() + 40)
         if i is None or ctx.figures[i].kind != "money" or not ctx.figures[i].value:
             continue

@@ -291,6 +291,13 @@ class Context:
             self._claims = read_claims(self)
         return self._claims
 
+    def claims_between(self, start: int, end: int) -> list:
+        """The claims whose reported figure starts in [start, end), in order."""
+        starts = self.memo.get("claim starts")
+        if starts is None:
+            starts = self.memo["claim starts"] = [c.start for c in self.claims]
+        return self.claims[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
+
     @property
     def bases(self) -> set[int]:
         """Figures that are bases or change amounts of claims: never a subject or a part."""
@@ -315,43 +322,6 @@ class Context:
             self._anchors = AnchorIndex(self.text)
         return self._anchors
 
-    def can_match(self, cue, start: int = 0, end: Optional[int] = None) -> bool:
-        """Whether ``cue`` can match inside ``text[start:end]`` (False only when none of
-        its anchor words stands there)."""
-        if end is None:
-            return self.anchors.anywhere(cue)
-        return self.anchors.within(cue, start, end)
-
-    def finditer(self, cue):
-        """The matches of ``cue.pattern.finditer(text)``, trying the regex only where a match
-        can begin (the cue's start words) when the cue lists them."""
-        begins = self.anchors.begins(cue)
-        if begins is None:
-            yield from cue.pattern.finditer(self.text)
-            return
-        # As finditer: leftmost first, each next match searched from the end of the last
-        # (a match begins with a start word, so it is never empty).
-        end = 0
-        for at in begins:
-            if at >= end:
-                m = cue.pattern.match(self.text, at)
-                if m:
-                    end = m.end()
-                    yield m
-
-    def search(self, cue, pos: int, endpos: int):
-        """``cue.pattern.search(text, pos, endpos)``, trying only where a match can begin."""
-        begins = self.anchors.begins(cue)
-        if begins is None:
-            return cue.pattern.search(self.text, pos, endpos)
-        k = bisect.bisect_left(begins, pos)
-        while k < len(begins) and begins[k] < endpos:
-            m = cue.pattern.match(self.text, begins[k], endpos)
-            if m:
-                return m
-            k += 1
-        return None
-
     def sentences_with(self, cue) -> list[tuple[int, int]]:
         """The sentences (start, end), in order, in which ``cue`` can match."""
         lay = self.layout
@@ -372,36 +342,28 @@ class Context:
         return self.anchors.within(claims, start, end)
 
     def claim_before(self, start: int, end: int):
-        """:meth:`Cues.claim_before` of ``text[start:end]``, running only the cues that can match there."""
+        """:meth:`Cues.claim_before` of ``text[start:end]``, each cue run only where it can match."""
         if not self.may_claim(start, end):
             return None                   # (most figures: no claim word before them)
-        window = None
         for cue in self.cues.role("claim"):
-            if self.anchors.within(cue, start, end):
-                window = self.text[start:end] if window is None else window
-                m = cue.pattern.search(window)
-                if m:
-                    return cue, m
+            m = self.anchors.search_in(cue, start, end)
+            if m:
+                return cue, m
         return None
 
     def any_match(self, role: str, start: int, end: int):
-        """:meth:`Cues.any_match` of ``text[start:end]``, running only the cues that can match there."""
-        window = None
+        """:meth:`Cues.any_match` of ``text[start:end]``, each cue run only where it can match."""
         for cue in self.cues.role(role):
-            if self.anchors.within(cue, start, end):
-                window = self.text[start:end] if window is None else window
-                m = cue.pattern.search(window)
-                if m:
-                    return m
+            m = self.anchors.search_in(cue, start, end)
+            if m:
+                return m
         return None
 
     def change_direction(self, fig: Figure) -> Optional[str]:
         """'up' or 'down' when a change word stands just before ``fig`` ('tăng 34,8%',
         'giảm gần 5%'; the phrase change_word_before of relations.yaml), else None."""
         if fig.start not in self._directions:
-            cue = self.cues.entry("change_word_before")
-            start = max(0, fig.start - 30)
-            m = cue.pattern.search(self.text[start:fig.start]) if self.anchors.within(cue, start, fig.start) else None
+            m = self.anchors.search_in(self.cues.entry("change_word_before"), max(0, fig.start - 30), fig.start)
             self._directions[fig.start] = None if not m else "down" if m.group("down") else "up"
         return self._directions[fig.start]
 
