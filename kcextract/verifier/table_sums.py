@@ -194,7 +194,15 @@ def find_table_shares(ctx: Context, tables: Optional[list] = None) -> list[Check
 
 
 def _percentage_column(ctx, by_start, table, pc, readings, body, total_rows) -> list[Check]:
+    computed: dict = {}
+
     def compute(reading, r):
+        # (each reading of each row computed once: the best reading is asked for again)
+        if (reading, r) not in computed:
+            computed[reading, r] = _compute_cell(reading, r)
+        return computed[reading, r]
+
+    def _compute_cell(reading, r):
         kind, num, den = reading
         pi = _cell(ctx, by_start, table, r, pc)
         v = _raw_cell(ctx, by_start, table, r, num)

@@ -254,6 +254,26 @@ class Context:
             found = self.memo["by start"] = {f.start: i for i, f in enumerate(self.figures)}
         return found
 
+    def amounts_between(self, key, start: int, end: int) -> list:
+        """The (value, figure) pairs of :meth:`amounts_by_unit` ``[key]`` whose figure starts
+        in [start, end] (both ends included), in text order."""
+        found = self.memo.get(("by position", key))
+        if found is None:
+            pairs = sorted(self.amounts_by_unit().get(key, []), key=lambda p: p[1].start)
+            found = self.memo[("by position", key)] = ([f.start for _, f in pairs], pairs)
+        starts, pairs = found
+        return pairs[bisect.bisect_left(starts, start):bisect.bisect_right(starts, end)]
+
+    def amounts_worth(self, value: Decimal) -> list[Figure]:
+        """The money and count figures whose (non-zero) value is ``value``, in text order."""
+        found = self.memo.get("by value")
+        if found is None:
+            found = self.memo["by value"] = {}
+            for f in self.figures:
+                if f.value and f.kind in AMOUNT_KINDS:
+                    found.setdefault(Decimal(f.value), []).append(f)
+        return found.get(value, [])
+
     def amount_values(self, key) -> list:
         """The sorted values of :meth:`amounts_by_unit` ``[key]`` (for bisection)."""
         self.amounts_by_unit()
