@@ -43,7 +43,8 @@ class NamedBase:
 def words(text: str) -> frozenset:
     """The telling words of a phrase, lower-cased, without the noise syllables (cached: a
     long report asks for the same figure's words once per nearby claim)."""
-    return frozenset(w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _noise())
+    noise = _noise()
+    return frozenset(w for w in (found.lower() for found in _WORD.findall(text)) if w not in noise)
 
 
 def base_words(ctx: Context, claim_end: int) -> str:

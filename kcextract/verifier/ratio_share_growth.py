@@ -44,9 +44,8 @@ def by_period(ctx: Context, claim: Claim, subject: int) -> Optional[int]:
     own_start = lay.clause_start(s.start)
     period = claim.period.lower().replace("–", "-").replace(" ", "")
     found = {}
-    like = ctx.like(subject)
-    for i in ctx.figures_in(max(0, claim.start - REACH), claim.end + REACH):
-        if i not in like or i == subject or i in ctx.bases or i == claim.fig:
+    for i in ctx.like_in(subject, max(0, claim.start - REACH), claim.end + REACH):
+        if i == subject or i in ctx.bases or i == claim.fig:
             continue
         f = ctx.figures[i]
         if lay.clause_start(f.start) == own_start and lay.sentence(f.start) == lay.sentence(s.start):
@@ -191,7 +190,8 @@ def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, 
         # '… với 421 đề án (19,6%)': the total may stand paragraphs before; for the
         # pointed-at subject alone, a single figure of the document that fits a
         # percentage written to a tenth or better is no coincidence.
-        earlier = [i for i in ctx.figures_in(max(0, p0 - REACH), p0) if i not in ctx.bases]
+        # (only figures of the subject's unit can fit: _fitting_bases drops the others)
+        earlier = [i for i in ctx.like_in(subject, max(0, p0 - REACH), p0) if i not in ctx.bases]
         fits = _fitting_bases(ctx, claim, subject, earlier, rep_iv)
     # The same figure written twice ('58 cơ sở …; Trong số 58 cơ sở này') is one base: keep the nearest.
     by_value: dict = {}
@@ -219,13 +219,14 @@ def _confirm_with_described_base(ctx: Context, claim: Claim, subject: int, rep_i
     figure: a described base confirms, it never accuses."""
     x = ctx.figures[subject]
     wanted = described_words(ctx, subject) | words(base_words(ctx, claim.end))
-    nearby = ctx.figures_in(max(0, claim.start - REACH), claim.end + REACH)
-    like, quoted, figures = ctx.like(subject), ctx.quoted, ctx.figures
+    nearby = ctx.like_in(subject, max(0, claim.start - REACH), claim.end + REACH)
+    quoted, figures = ctx.quoted, ctx.figures
     candidates = [i for i in nearby
-                  if i in like and figures[i].value and figures[i].value != x.value
-                  and i not in (subject, claim.fig) and not quoted[i]
-                  and len(wanted & described_words(ctx, i)) >= MIN_SHARED_WORDS]
-    fits = _fitting_bases(ctx, claim, subject, candidates, rep_iv, within_rounding=True)
+                  if figures[i].value and figures[i].value != x.value
+                  and i not in (subject, claim.fig) and not quoted[i]]
+    # (the words only of the candidates that fit: both tests are kept, the cheaper first)
+    fits = [fit for fit in _fitting_bases(ctx, claim, subject, candidates, rep_iv, within_rounding=True)
+            if len(wanted & described_words(ctx, fit[1])) >= MIN_SHARED_WORDS]
     if len({ctx.figures[i].value for _, i, _ in fits}) != 1:
         return None
     a, i, point = fits[0]

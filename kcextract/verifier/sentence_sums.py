@@ -16,7 +16,7 @@ import regex
 
 from kcextract.verifier.check import Check, format_auto
 from kcextract.verifier.layout import BULLET
-from kcextract.verifier.tolerance import overlaps
+from kcextract.verifier.tolerance import contains
 from kcextract.verifier.workspace import AMOUNT_KINDS, Context, amount_text, fig_interval, operand
 
 _SEMICOLON = regex.compile(";")
@@ -43,15 +43,26 @@ def _eligible(ctx: Context, i: int) -> bool:
     return _eligible_figures(ctx)[i]
 
 
+def _list_item(ctx: Context, pos: int) -> bool:
+    """Whether the line holding ``pos`` opens with a list marker (read once per line)."""
+    line = ctx.layout.line(pos)
+    memo = ctx.memo.setdefault("sentence_sums.list items", {})
+    if line not in memo:
+        memo[line] = bool(BULLET.match(ctx.text[slice(*line)]))
+    return memo[line]
+
+
 def _contiguous_run(ctx: Context, candidates: list, t_iv) -> list:
     """The first run of consecutive candidates (≥ 2) whose sum is the total."""
+    values = [Decimal(ctx.figures[j].value) for j in candidates]
+    high = t_iv[1]
     for a in range(len(candidates)):
         total = Decimal(0)
         for b in range(a, min(len(candidates), a + MAX_PARTS)):
-            total += Decimal(ctx.figures[candidates[b]].value)
-            if b > a and overlaps(t_iv, (total, total)):
+            total += values[b]
+            if b > a and contains(t_iv, total):
                 return candidates[a:b + 1]
-            if t_iv[1] is not None and total > t_iv[1]:
+            if high is not None and total > high:
                 break
     return []
 
@@ -65,11 +76,12 @@ def _interleaved(ctx: Context, candidates: list, t, t_iv) -> list:
     if t_iv[0] is None or t_iv[1] is None or (t_iv[1] - t_iv[0]) * 100 > Decimal(t.value):
         return []
     pool = candidates[:INTERLEAVED_POOL]
+    value = {j: Decimal(ctx.figures[j].value) for j in pool}
     fits = {}
     for size in (2, 3):
         for combo in itertools.combinations(pool, size):
-            total = sum(Decimal(ctx.figures[j].value) for j in combo)
-            if overlaps(t_iv, (total, total)):
+            total = sum(value[j] for j in combo)
+            if contains(t_iv, total):
                 fits.setdefault(tuple(sorted(ctx.figures[j].value for j in combo)), list(combo))
         if fits:
             break
@@ -85,9 +97,7 @@ def _earlier_parts(ctx: Context, i: int, t_iv) -> list:
         return []
     start = ctx.layout.start_sentences_back(s0, PRECEDING_SENTENCES)
     eligible, figures = _eligible_figures(ctx), ctx.figures
-    heads = ctx.same_heads(i)
-    candidates = [j for j in ctx.figures_in(start, t.start)
-                  if eligible[j] and figures[j].value < t.value and j in heads]
+    candidates = [j for j in ctx.same_heads_in(i, start, t.start) if eligible[j] and figures[j].value < t.value]
     return _contiguous_run(ctx, candidates, t_iv) or _interleaved(ctx, candidates, t, t_iv)
 
 
@@ -98,16 +108,15 @@ def find(ctx: Context) -> list[Check]:
     for i, t in enumerate(ctx.figures):
         # Not a part of a breakdown already read, nor a bracketed copy ('(Ba tỷ năm trăm triệu đồng)').
         if (not eligible[i] or i in ctx.part_of or ctx.layout.paren(t.start) is not None
-                or t.of_total is not None or BULLET.match(ctx.text[slice(*ctx.layout.line(t.start))])):
+                or t.of_total is not None or _list_item(ctx, t.start)):
             continue      # a fraction ('04/10 đề án') or a list item is no total of what follows
         # The parts begin in a later sentence: within its own sentence a total's parts are
         # introduced by a cue (sums), and a run there is likelier a coincidence.
         s0, own_end = ctx.layout.sentence(t.start)
         if ctx.any_match("total", max(s0, t.start - 40), t.start):
             own_end = t.end       # 'trong tổng mức 370 nghìn tỷ đồng, doanh thu bán lẻ đạt …'
-        heads = ctx.same_heads(i)
-        candidates = [j for j in ctx.figures_in(own_end, ctx.layout.end_sentences_ahead(t.start, FOLLOWING_SENTENCES))
-                      if eligible[j] and figures[j].value < t.value and j in heads]
+        candidates = [j for j in ctx.same_heads_in(i, own_end, ctx.layout.end_sentences_ahead(t.start, FOLLOWING_SENTENCES))
+                      if eligible[j] and figures[j].value < t.value]
         t_iv = fig_interval(t)
         found = _contiguous_run(ctx, candidates, t_iv) or _interleaved(ctx, candidates, t, t_iv)
         if not found:

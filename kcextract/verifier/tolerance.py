@@ -134,6 +134,18 @@ def overlaps(a: Interval, b: Interval, slack: Decimal = Decimal("1e-9")) -> bool
     return lo <= hi + slack * scale
 
 
+def contains(a: Interval, x: Decimal, slack: Decimal = Decimal("1e-9")) -> bool:
+    """``overlaps(a, (x, x))``: whether the interval holds the number ``x`` (same slack).
+
+    >>> contains((Decimal(1), Decimal(2)), Decimal("2.0000000001")), contains((None, Decimal(2)), Decimal(3))
+    (True, False)
+    """
+    a0, a1 = a
+    lo = x if a0 is None else a0 if x <= a0 else x
+    hi = x if a1 is None else a1 if a1 <= x else x
+    return lo <= hi + slack * max(abs(lo), abs(hi), _ONE)
+
+
 def add(a: Interval, b: Interval) -> Interval:
     """Sum of two intervals.
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import operator
 from decimal import Decimal
 from typing import Optional
 
@@ -18,6 +19,7 @@ from kcextract.verifier.layout import Layout
 from kcextract.verifier.tolerance import Interval, interval, precision_unit
 
 AMOUNT_KINDS = ("money", "count")
+_BY_PLACE = operator.attrgetter("start", "end")
 
 
 def unit_key(fig: Figure) -> str:
@@ -100,11 +102,16 @@ def percentage_operand_interval(fig: Figure) -> Interval:
     non-zero digit, since reports compute a percentage first and round the amounts they print."""
     if fig.kind != "money" or fig.qualifier != "exact" or not fig.value:
         return operand_interval(fig)
+    return _round_amount_interval(fig.text, Decimal(fig.value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _round_amount_interval(text: str, value: Decimal) -> Interval:
+    # (cached as _written_interval: the same base is tried against many claims)
     # ('2,1 triệu tỷ đồng, chiếm 75,2% tổng mức' of 2,86 triệu tỷ: 2,15 / 2,86 = 75,2%; the
     # cap that keeps '2 tỷ' from meaning 1,5–2,5 tỷ in a sum does not apply to a percentage's
     # operands, which the report printed after computing it.)
-    value = Decimal(fig.value)
-    unit = precision_unit(fig.text, value)
+    unit = precision_unit(text, value)
     while value % (unit * 10) == 0 and unit * 1000 <= abs(value):
         unit *= 10
     return (value - unit / 2, value + unit / 2)
@@ -167,7 +174,7 @@ class Context:
         # Every figure carries its sentence (the evidence an explanation quotes), also
         # when a caller built the figures by hand.
         self.figures = sorted((f if f.sentence else _with_sentence(f, self.layout, text) for f in figures),
-                              key=lambda f: (f.start, f.end))
+                              key=_BY_PLACE)
         self._starts = [f.start for f in self.figures]
         self.cues = cues or load_cues()
         self._bases: Optional[set[int]] = None
@@ -216,27 +223,47 @@ class Context:
     def like(self, i: int) -> frozenset:
         """The indexes ``j`` with ``compatible(figures[j], figures[i])``: the same kind and
         unit (found once per unit; a long report asks for every claim and every total)."""
+        return self._like(i)[0]
+
+    def like_in(self, i: int, start: int, end: int) -> list[int]:
+        """:meth:`figures_in` ``(start, end)`` of the figures compatible with figure ``i``."""
+        return self._among(self._like(i)[1], start, end)
+
+    def _like(self, i: int) -> tuple[frozenset, list]:
         f = self.figures[i]
         key = ("like", f.kind, unit_key(f))
         found = self.memo.get(key)
         if found is None:
-            found = self.memo[key] = frozenset(
-                j for (kind, unit), members in self._by_unit().items()
-                if kind == f.kind and _compatible_units(kind, unit, key[2]) for j in members)
+            members = sorted(j for (kind, unit), group in self._by_unit().items()
+                             if kind == f.kind and _compatible_units(kind, unit, key[2]) for j in group)
+            found = self.memo[key] = (frozenset(members), members)
         return found
 
     def same_heads(self, i: int) -> frozenset:
         """The indexes ``j`` with ``same_head(figures[j], figures[i])`` (found once per unit)."""
+        return self._same_heads(i)[0]
+
+    def same_heads_in(self, i: int, start: int, end: int) -> list[int]:
+        """:meth:`figures_in` ``(start, end)`` of the figures with figure ``i``'s head noun."""
+        return self._among(self._same_heads(i)[1], start, end)
+
+    def _same_heads(self, i: int) -> tuple[frozenset, list]:
         f = self.figures[i]
         if f.kind != "count":
-            return self.like(i)
+            return self._like(i)
         key = ("same head", unit_key(f))
         found = self.memo.get(key)
         if found is None:
-            found = self.memo[key] = frozenset(
-                j for (kind, unit), members in self._by_unit().items()
-                if kind == "count" and _same_head_units(unit, key[1]) for j in members)
+            members = sorted(j for (kind, unit), group in self._by_unit().items()
+                             if kind == "count" and _same_head_units(unit, key[1]) for j in group)
+            found = self.memo[key] = (frozenset(members), members)
         return found
+
+    def _among(self, members: list[int], start: int, end: int) -> list[int]:
+        """The figures of ``members`` (sorted indexes) lying within [start, end), in text order."""
+        lo = bisect.bisect_left(members, bisect.bisect_left(self._starts, start))
+        hi = bisect.bisect_left(members, bisect.bisect_left(self._starts, end))
+        return [j for j in members[lo:hi] if self.figures[j].end <= end]
 
     @property
     def quoted(self) -> list[bool]:
