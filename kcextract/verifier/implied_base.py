@@ -36,11 +36,13 @@ def _triples(ctx: Context):
         if first.kind == "percent" and second.kind != "percent":
             # 'đạt 136,8 tỷ USD, tăng 13,2% (tương ứng tăng 16 tỷ USD)'
             change, percent = second, first
-            m = change_cue.search(ctx.text[level.end:percent.start])
-            if (m and len(ctx.text[level.end:percent.start]) <= MAX_GAP and change.start - percent.end <= 40
-                    and level.kind in AMOUNT_KINDS and compatible(level, change) and level.value and change.value
-                    and level.value_max is None and change_after.search(ctx.text[percent.end:change.start])):
-                yield k, k + 2, k + 1, "down" if m.group("down") else "up"
+            # (the words are read only where the figures can make such a triple)
+            if (change.start - percent.end <= 40 and level.kind in AMOUNT_KINDS and level.value
+                    and change.value and level.value_max is None
+                    and len(ctx.text[level.end:percent.start]) <= MAX_GAP and compatible(level, change)):
+                m = change_cue.search(ctx.text[level.end:percent.start])
+                if m and change_after.search(ctx.text[percent.end:change.start]):
+                    yield k, k + 2, k + 1, "down" if m.group("down") else "up"
             continue
         change, percent = first, second
         generic = (level.kind == change.kind == "count"

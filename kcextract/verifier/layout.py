@@ -47,7 +47,7 @@ class Layout:
         self._quote_opens = [o for o, _ in self.quotes]
         self._breaks = [m.start() for m in _BREAK.finditer(text)]
         self.paren_opening_at = {o: (o, c) for o, c in self.parens}
-        self._ahead: dict = {}             # (sentence end, count) -> end_sentences_ahead
+        self._ahead: dict = {}             # sentence end -> the next sentence's end
         self._clause_starts: dict = {}     # position -> clause_start
         brackets = sorted(self.quotes + self.parens)
         self._bracket_opens = [o for o, _ in brackets]
@@ -116,20 +116,22 @@ class Layout:
     def end_sentences_ahead(self, pos: int, count: int) -> int:
         """Where the sentence ``count`` sentences after the one holding ``pos`` ends."""
         _, end = self.sentence(pos)
-        key = (end, count)
-        if key not in self._ahead:
-            self._ahead[key] = self._end_ahead(end, count)
-        return self._ahead[key]
-
-    def _end_ahead(self, end: int, count: int) -> int:
         for _ in range(count):
+            nxt = self._next_end(end)
+            if nxt is None:
+                break
+            end = nxt
+        return end
+
+    def _next_end(self, end: int) -> Optional[int]:
+        """Where the sentence after the one ending at ``end`` ends (None at the end of the
+        text); remembered, as every figure of a sentence asks."""
+        if end not in self._ahead:
             nxt = end
             while nxt < len(self.text) and self.text[nxt] in " \t\r\n.":
                 nxt += 1
-            if nxt >= len(self.text):
-                break
-            _, end = self.sentence(nxt)
-        return end
+            self._ahead[end] = None if nxt >= len(self.text) else self.sentence(nxt)[1]
+        return self._ahead[end]
 
     def paren(self, pos: int) -> Optional[tuple[int, int]]:
         """The innermost parenthesis span (open, close) strictly containing ``pos``.
@@ -181,7 +183,10 @@ class Layout:
         for o, c in self._brackets[lo:hi]:
             if c >= end:
                 continue                      # only brackets wholly inside the slice
-            for k in range(o, c + 1):
-                if self.text[k] != "\n":
-                    chars[k - start] = "_"
+            if "\n" in self.text[o:c + 1]:
+                for k in range(o, c + 1):
+                    if self.text[k] != "\n":
+                        chars[k - start] = "_"
+            else:                             # (brackets never span a line: the usual case)
+                chars[o - start:c + 1 - start] = "_" * (c + 1 - o)
         return "".join(chars)
