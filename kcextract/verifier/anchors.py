@@ -144,7 +144,7 @@ class AnchorIndex:
     def search_in(self, cue, start: int, end: int):
         """``cue.pattern.search(text[start:end])``: the window read as a string of its own
         (its first character has nothing before it, its last nothing after)."""
-        begins = self.begins(cue)
+        begins = self._begins.get(cue.id) or self.begins(cue)
         if begins is None:
             return cue.pattern.search(self.text[start:end]) if self.within(cue, start, end) else None
         k = bisect.bisect_left(begins, start)

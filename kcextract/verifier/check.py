@@ -109,12 +109,7 @@ def format_vn(value: Decimal, decimals: int = 0) -> str:
     v = Decimal(value).quantize(_step(decimals), rounding=ROUND_HALF_UP)
     sign = "-" if v < 0 else ""
     whole, _, frac = f"{abs(v):f}".partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    out = sign + ".".join(groups)
+    out = sign + f"{int(whole):,}".replace(",", ".")
     return out + ("," + frac if decimals > 0 else "")
 
 

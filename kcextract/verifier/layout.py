@@ -48,6 +48,7 @@ class Layout:
         self._breaks = [m.start() for m in _BREAK.finditer(text)]
         self.paren_opening_at = {o: (o, c) for o, c in self.parens}
         self._ahead: dict = {}             # sentence end -> the next sentence's end
+        self._ahead_by: dict = {}          # (sentence end, count) -> end_sentences_ahead
         self._clause_starts: dict = {}     # position -> clause_start
         brackets = sorted(self.quotes + self.parens)
         self._bracket_opens = [o for o, _ in brackets]
@@ -116,12 +117,16 @@ class Layout:
     def end_sentences_ahead(self, pos: int, count: int) -> int:
         """Where the sentence ``count`` sentences after the one holding ``pos`` ends."""
         _, end = self.sentence(pos)
-        for _ in range(count):
-            nxt = self._next_end(end)
-            if nxt is None:
-                break
-            end = nxt
-        return end
+        key = (end, count)
+        if key not in self._ahead_by:
+            first = end
+            for _ in range(count):
+                nxt = self._next_end(end)
+                if nxt is None:
+                    break
+                end = nxt
+            self._ahead_by[first, count] = end
+        return self._ahead_by[key]
 
     def _next_end(self, end: int) -> Optional[int]:
         """Where the sentence after the one ending at ``end`` ends (None at the end of the

@@ -19,7 +19,7 @@ from kcextract.patterns import load_patterns
 Interval = Tuple[Optional[Decimal], Optional[Decimal]]   # None = unbounded
 
 _NUMBER = regex.compile(r"\d+(?:[.,]\d+)*")
-_POWERS = {Decimal(10) ** k: k for k in range(-4, 13)}
+_POWERS = {Decimal(10) ** k: Decimal(10) ** k for k in range(-4, 13)}   # (a ratio, looked up by value)
 _ONE = Decimal(1)
 
 
@@ -67,10 +67,9 @@ def _precision_unit(text: str, value: Decimal) -> Decimal:
         except (ArithmeticError, ValueError):
             return step
         if written and "/" not in text:
-            ratio = (Decimal(value) / written).normalize()
-            for power in _POWERS:
-                if ratio == power:
-                    return step * power
+            power = _POWERS.get((Decimal(value) / written).normalize())
+            if power is not None:
+                return step * power
         return step
     after = text[text.rfind(last) + len(last):]
     m = _scale_after().match(after)

@@ -254,9 +254,30 @@ class Context:
         key = ("same head", unit_key(f))
         found = self.memo.get(key)
         if found is None:
-            members = sorted(j for (kind, unit), group in self._by_unit().items()
-                             if kind == "count" and _same_head_units(unit, key[1]) for j in group)
+            # _same_head_units(unit, key) holds for the units whose first two words agree
+            # with the key's as far as the shorter goes: looked up by those words.
+            two, one, first = self._heads()
+            head = key[1].split()[:2]
+            if len(head) == 2:
+                members = sorted(two.get(tuple(head), []) + one.get(head[0], []))
+            else:
+                members = sorted(first.get(head[0], [])) if head else []
             found = self.memo[key] = (frozenset(members), members)
+        return found
+
+    def _heads(self) -> tuple[dict, dict, dict]:
+        """Count figures by the head of their unit: by its two first words (units of two
+        words or more), by its one word (units of one word), and by its first word (all)."""
+        found = self.memo.get("heads")
+        if found is None:
+            two, one, first = {}, {}, {}
+            for (kind, unit), group in self._by_unit().items():
+                head = unit.split()[:2]
+                if kind != "count" or not head:
+                    continue
+                (two.setdefault(tuple(head), []) if len(head) == 2 else one.setdefault(head[0], [])).extend(group)
+                first.setdefault(head[0], []).extend(group)
+            found = self.memo["heads"] = (two, one, first)
         return found
 
     def _among(self, members: list[int], start: int, end: int) -> list[int]:
