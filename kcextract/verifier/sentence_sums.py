@@ -32,10 +32,10 @@ def _eligible_figures(ctx: Context) -> list[bool]:
     (a total or a part of one); decided once per document."""
     eligible = ctx.memo.get("sentence_sums.eligible")
     if eligible is None:
-        bases, lay = ctx.bases, ctx.layout
+        bases, quoted = ctx.bases, ctx.quoted
         eligible = ctx.memo["sentence_sums.eligible"] = [
             f.kind in AMOUNT_KINDS and f.value is not None and f.value > 0 and i not in bases
-            and f.value_max is None and not lay.in_quote(f.start) for i, f in enumerate(ctx.figures)]
+            and f.value_max is None and not quoted[i] for i, f in enumerate(ctx.figures)]
     return eligible
 
 

@@ -191,7 +191,7 @@ def find(ctx: Context) -> list[Check]:
     out = [c for c in (_multiple(ctx, claim) for claim in ctx.claims if claim.relation == "multiple") if c]
     for i, f in enumerate(ctx.figures):
         # (a claim between levels names one year, a yearly average two: nothing else to read)
-        if f.value is None or f.kind == "project" or len(_years(f)) not in (1, 2):
+        if f.value is None or f.kind == "project" or len(getattr(f, "period_years", ()) or ()) not in (1, 2):
             continue
         check = _yearly_average(ctx, i) or _between_levels(ctx, i)
         if check is not None:

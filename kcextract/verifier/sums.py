@@ -46,10 +46,10 @@ def _eligible_figures(ctx: Context) -> list[bool]:
     end of a range, not quoted); decided once per document."""
     eligible = ctx.memo.get("sums.eligible")
     if eligible is None:
-        bases, range_ends, lay = ctx.bases, ctx.range_ends, ctx.layout
+        bases, range_ends, quoted = ctx.bases, ctx.range_ends, ctx.quoted
         eligible = ctx.memo["sums.eligible"] = [
             f.kind in AMOUNT_KINDS and f.value is not None and i not in bases
-            and i not in range_ends and not lay.in_quote(f.start) for i, f in enumerate(ctx.figures)]
+            and i not in range_ends and not quoted[i] for i, f in enumerate(ctx.figures)]
     return eligible
 
 

@@ -132,7 +132,14 @@ def _with_sentence(fig: Figure, layout: Layout, text: str) -> Figure:
 
 
 def operand(fig: Figure) -> Operand:
-    return Operand(fig.text, fig.start, fig.end, fig.value, " ".join(fig.sentence.split()))
+    return Operand(fig.text, fig.start, fig.end, fig.value, _one_line(fig.sentence))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _one_line(sentence: str) -> str:
+    """The sentence on one line, single-spaced (an operand's evidence; cached: a figure is
+    the operand of several checks)."""
+    return " ".join(sentence.split())
 
 
 def amount_text(figs: list[Figure], value: Optional[Decimal] = None, with_unit: bool = False,
