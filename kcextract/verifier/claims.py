@@ -83,7 +83,7 @@ def read_claims(ctx: Context) -> list[Claim]:
     for i, f in enumerate(ctx.figures):
         if f.value is None or f.kind == "project" or i in in_range:
             continue
-        par = lay.paren(f.start)
+        par = ctx.parens[i]
         hit = None
         # (the cue stands within the 80 characters before the figure: where no claim word
         # stands there, its clause need not be found)

@@ -456,7 +456,10 @@ def numbered_lists(ctx: Context, done: set) -> list[Check]:
         if len(inline) >= 2 and inline[0].start() - f.end <= 160 and ":" in ctx.text[f.end:inline[0].start()]:
             run, stated = inline, True
         else:
-            first = _FIRST_LINE_NUMBER.search(ctx.text, s1, min(len(ctx.text), s1 + NUMBERED_REACH))
+            reach = min(len(ctx.text), s1 + NUMBERED_REACH)
+            # (a line numbered '1.' or '1)' must stand within reach: looked for as plain text first)
+            first = (_FIRST_LINE_NUMBER.search(ctx.text, s1, reach)
+                     if ctx.text.find("1.", s1, reach) >= 0 or ctx.text.find("1)", s1, reach) >= 0 else None)
             if not first:
                 rows = _numbered_table_rows(ctx, s1)
                 if rows and Decimal(len(rows)) == Decimal(f.value):

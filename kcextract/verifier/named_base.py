@@ -21,6 +21,7 @@ from kcextract.verifier.workspace import Context, compatible, unit_key
 
 LOOK_BACK = 2500        # how far before the claim a named base may stand (characters)
 _WORD = regex.compile(r"[\p{L}\d]+")
+_LETTER = regex.compile(r"\p{L}")
 _YEAR = regex.compile(r"(?:19|20)\d\d")
 _DESCRIPTION_STOP = regex.compile(r"[,;()]|\.(?!\d)")
 
@@ -93,10 +94,16 @@ def _described_words(ctx: Context, i: int) -> frozenset:
     return found - words(f.unit or "")
 
 
-@functools.lru_cache(maxsize=1 << 10)
-def _unit_named(unit: str) -> "regex.Pattern":
-    """The counted unit as a whole word ('lượt cơ sở', not inside a longer word)."""
-    return regex.compile(rf"(?<!\p{{L}}){regex.escape(unit)}(?!\p{{L}})")
+def _names(text: str, unit: str) -> bool:
+    """Whether ``text`` holds the counted unit as whole words ('lượt cơ sở', not inside a
+    longer word): no letter right before or after it."""
+    at = text.find(unit)
+    while at >= 0:
+        end = at + len(unit)
+        if (at == 0 or not _LETTER.match(text, at - 1)) and not _LETTER.match(text, end):
+            return True
+        at = text.find(unit, at + 1)
+    return False
 
 
 def resolve(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Optional[NamedBase]:
@@ -126,7 +133,7 @@ def resolve(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Opt
     # A counted unit named in the words ('số lượt cơ sở tham quan') picks the figures that count it.
     if s.kind == "count":
         units = {unit_key(ctx.figures[i]) for i in candidates}
-        named_units = [u for u in units if u and _unit_named(u).search(lowered)]
+        named_units = [u for u in units if u and _names(lowered, u)]
         if named_units:
             longest = max(named_units, key=len)
             with_unit = [i for i in candidates if unit_key(ctx.figures[i]) == longest]

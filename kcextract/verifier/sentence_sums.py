@@ -107,7 +107,7 @@ def find(ctx: Context) -> list[Check]:
     eligible, figures = _eligible_figures(ctx), ctx.figures
     for i, t in enumerate(ctx.figures):
         # Not a part of a breakdown already read, nor a bracketed copy ('(Ba tỷ năm trăm triệu đồng)').
-        if (not eligible[i] or i in ctx.part_of or ctx.layout.paren(t.start) is not None
+        if (not eligible[i] or i in ctx.part_of or ctx.parens[i] is not None
                 or t.of_total is not None or _list_item(ctx, t.start)):
             continue      # a fraction ('04/10 đề án') or a list item is no total of what follows
         # The parts begin in a later sentence: within its own sentence a total's parts are

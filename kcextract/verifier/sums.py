@@ -61,9 +61,8 @@ def _open_amounts(ctx: Context) -> list[int]:
     """The eligible figures outside parentheses, in text order: the totals a sum may have."""
     found = ctx.memo.get("sums.open")
     if found is None:
-        eligible, lay = _eligible_figures(ctx), ctx.layout
-        found = ctx.memo["sums.open"] = [i for i, f in enumerate(ctx.figures)
-                                         if eligible[i] and lay.paren(f.start) is None]
+        eligible, parens = _eligible_figures(ctx), ctx.parens
+        found = ctx.memo["sums.open"] = [i for i in range(len(ctx.figures)) if eligible[i] and parens[i] is None]
     return found
 
 
@@ -165,7 +164,7 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                 scope_end = _scope_lines(ctx, lay.line(c)[1] + 1)
             totals, candidates, others = {}, {}, {}
             for i in ctx.figures_in(*region, kinds=AMOUNT_KINDS):
-                if _eligible(ctx, i) and lay.paren(ctx.figures[i].start) is None:
+                if _eligible(ctx, i) and ctx.parens[i] is None:
                     key = unit_key(ctx.figures[i])
                     if key in totals:
                         others.setdefault(key, []).append(totals[key])
@@ -197,7 +196,7 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                 like = ctx.like(total)
                 parts = [i for i in ctx.figures_in(m.end(), scope_end, kinds=AMOUNT_KINDS)
                          if _eligible(ctx, i) and i in like
-                         and lay.paren(ctx.figures[i].start) == lay.paren(t.start)]
+                         and ctx.parens[i] == ctx.parens[total]]
                 subset = m.group(0).lower().startswith("trong")
                 g = _evaluate(ctx, total, parts, may_fail=False, quiet=False)
                 if g and g.check.status == "ok" and sentence_end is not None:
@@ -301,6 +300,8 @@ def labelled_groups(ctx: Context, taken: set) -> list[SumGroup]:
         if i in taken:
             continue
         t = ctx.figures[i]
+        if not ctx.may_match("total", max(0, t.start - 120), t.start):
+            continue                  # (no total word in the 120 characters the label may span)
         label = _label(ctx, t.start)
         if not ctx.any_match("total", t.start - len(label), t.start):
             continue
@@ -423,6 +424,8 @@ def paren_groups(ctx: Context, taken: set) -> list[SumGroup]:
         if i in taken:
             continue
         t = ctx.figures[i]
+        if ctx.text.find("(", t.end, t.end + 122) < 0:
+            continue                  # (no bracket follows closely enough)
         m = _BRACKET_SOON.match(ctx.text[t.end:t.end + 42])
         if not m:
             # '465 dự án đầu tư nước ngoài với tổng vốn hơn 33,103 tỷ USD (trong KCN 292 dự án …;

@@ -241,8 +241,12 @@ class Context:
         key = ("like", f.kind, unit_key(f))
         found = self.memo.get(key)
         if found is None:
-            members = sorted(j for (kind, unit), group in self._by_unit().items()
-                             if kind == f.kind and _compatible_units(kind, unit, key[2]) for j in group)
+            by_unit = self._by_unit()
+            if f.kind != "count":         # (money in one currency, percentages: one unit)
+                members = list(by_unit.get((f.kind, key[2]), []))
+            else:
+                members = sorted(j for (kind, unit), group in by_unit.items()
+                                 if kind == "count" and _compatible_units(kind, unit, key[2]) for j in group)
             found = self.memo[key] = (frozenset(members), members)
         return found
 
@@ -292,6 +296,15 @@ class Context:
         lo = bisect.bisect_left(members, bisect.bisect_left(self._starts, start))
         hi = bisect.bisect_left(members, bisect.bisect_left(self._starts, end))
         return [j for j in members[lo:hi] if self.figures[j].end <= end]
+
+    @property
+    def parens(self) -> list:
+        """For each figure, the innermost parenthesis holding it (``Layout.paren``), read once."""
+        found = self.memo.get("parens")
+        if found is None:
+            lay = self.layout
+            found = self.memo["parens"] = [lay.paren(f.start) for f in self.figures]
+        return found
 
     @property
     def quoted(self) -> list[bool]:
@@ -426,6 +439,11 @@ class Context:
                 return cue, m
         return None
 
+    def may_match(self, role: str, start: int, end: int) -> bool:
+        """Whether a cue of ``role`` can match inside ``text[start:end]`` (one of its anchors
+        stands there)."""
+        return any(self.anchors.within(cue, start, end) for cue in self.cues.role(role))
+
     def any_match(self, role: str, start: int, end: int):
         """:meth:`Cues.any_match` of ``text[start:end]``, each cue run only where it can match."""
         for cue in self.cues.role(role):
@@ -463,13 +481,14 @@ class Context:
         start = lay.clause_start(anchor)
         quote = lay.quote(pos)
         out = []
+        parens = self.parens
         for i in self.figures_in(start, pos, kinds):
             f = self.figures[i]
             # A quoted figure is a subject only for a claim in the same quotation
             # (a speech: '“… doanh thu đạt 5,8 tỷ đồng, tăng 32% so với năm 2021 …”').
             if i in self.bases or (lay.in_quote(f.start) and lay.quote(f.start) != quote):
                 continue
-            fp = lay.paren(f.start)
+            fp = parens[i]
             if fp is not None and fp != par:
                 continue
             if like is not None and not compatible(f, like):
