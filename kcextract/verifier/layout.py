@@ -7,6 +7,8 @@ the bullet lines that follow.  Offsets are always into the original text.
 from __future__ import annotations
 
 import bisect
+import operator
+from itertools import accumulate
 from typing import Optional
 
 import regex
@@ -14,10 +16,8 @@ import regex
 from kcextract.sentences import split_sentences
 
 BULLET = regex.compile(r"^[ \t]*(?:[-–—•+*▪●]|\d{1,2}[.)](?!\d)|[a-zđ][.)])[ \t]*")
-_NEWLINE = regex.compile(r"\n")
 _BREAK = regex.compile(r";|:(?!\d)")
 _QUOTED = regex.compile(r"“[^”“\n]*”|\"[^\"\n]*\"")
-_PAREN_OR_NEWLINE = regex.compile(r"[()\n]")
 _BLANK = " \t\n"
 
 
@@ -26,7 +26,9 @@ class Layout:
 
     def __init__(self, text: str, sentence_spans: Optional[list] = None):
         self.text = text
-        self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        # (the lines' lengths added up: every line starts one past the end of the one before)
+        lines = text.split("\n")
+        self.line_starts = list(map(operator.add, accumulate(map(len, lines[:-1]), initial=0), range(len(lines))))
         # (each line ends where the next starts, less its newline)
         self.line_ends = [s - 1 for s in self.line_starts[1:]] + [len(text)]
         # The extractor's sentences (handed over with its Document, else split here by
@@ -57,14 +59,16 @@ class Layout:
     def _pairs(self, opening: str, closing: str) -> list[tuple[int, int]]:
         """Matched bracket spans (open, close), nested allowed, never across a line."""
         pairs, stack = [], []
-        # (only the brackets and line breaks are visited, not every character)
-        scan = _PAREN_OR_NEWLINE if (opening, closing) == ("(", ")") else \
-            regex.compile("[" + regex.escape(opening + closing) + "\n]")
+        # (only the brackets are visited; a line break between two of them empties the stack)
+        scan = regex.compile("[" + regex.escape(opening + closing) + "]")
+        line_end = -1
         for m in scan.finditer(self.text):
             ch, i = m.group(), m.start()
-            if ch == "\n":
+            if i > line_end:
                 stack.clear()
-            elif ch == opening:
+                line_end = self.text.find("\n", i)
+                line_end = len(self.text) if line_end < 0 else line_end
+            if ch == opening:
                 stack.append(i)
             elif stack:
                 pairs.append((stack.pop(), i))
