@@ -4,7 +4,8 @@
 ``starts`` (words every match begins with); the verifier then runs the cue's regex only
 where they stand (:mod:`kcextract.verifier.anchors`).  These tests check the words on
 every text of the repository, check that the checks are the same with the shortcut
-switched off, and show that a wrong word list is caught by that comparison.
+switched off, and show that a wrong word list is caught by that comparison.  The unit
+indexes the candidate loops use instead of comparing units are checked pair by pair.
 """
 from __future__ import annotations
 
@@ -144,3 +145,21 @@ def test_anchor_and_start_words_are_checked_on_the_examples(key, words, message)
     with pytest.raises(PatternFileError) as err:
         parse_relations({"relations": [entry]}, "patterns/relations.yaml")
     assert message in str(err.value)
+
+
+def test_the_unit_indexes_list_exactly_the_compatible_figures():
+    # Context.like / same_heads (and their lists in text order) stand for compatible() and
+    # same_head() in the loops over candidates: on a long report they must agree pair by pair.
+    from kcextract.verifier.normalised import reading
+    from kcextract.verifier.workspace import compatible, same_head
+
+    text = texts.single_document(0.05)
+    norm, figures, spans, tables, _ = reading(read_document(text))
+    ctx = Context(norm, figures, sentence_spans=spans, tables=tables)
+    n = len(ctx.figures)
+    for i in range(n):
+        like = [j for j in range(n) if compatible(ctx.figures[j], ctx.figures[i])]
+        heads = [j for j in range(n) if same_head(ctx.figures[j], ctx.figures[i])]
+        assert ctx.like(i) == frozenset(like) and ctx.same_heads(i) == frozenset(heads), ctx.figures[i].text
+        assert ctx.like_in(i, 0, len(norm)) == [j for j in ctx.figures_in(0, len(norm)) if j in like]
+        assert ctx.same_heads_in(i, 100, 5000) == [j for j in ctx.figures_in(100, 5000) if j in heads]

@@ -245,9 +245,30 @@ class Context:
             if f.kind != "count":         # (money in one currency, percentages: one unit)
                 members = list(by_unit.get((f.kind, key[2]), []))
             else:
-                members = sorted(j for (kind, unit), group in by_unit.items()
-                                 if kind == "count" and _compatible_units(kind, unit, key[2]) for j in group)
+                members = sorted(j for unit in self._compatible_count_units(key[2])
+                                 for j in by_unit[("count", unit)])
             found = self.memo[key] = (frozenset(members), members)
+        return found
+
+    def _compatible_count_units(self, key: str):
+        """The count units of the document compatible with ``key`` (``_compatible_units``):
+        all of them for an empty key; else an empty unit, the same unit, the key's own first
+        words ('cơ sở' for 'cơ sở CNNT') and the units that go on from it ('cơ sở CNNT' for
+        'cơ sở'), found by bisection in the sorted units."""
+        units = self.memo.get("count units")
+        if units is None:
+            units = sorted(u for kind, u in self._by_unit() if kind == "count")
+            units = self.memo["count units"] = (units, set(units))
+        ordered, present = units
+        if not key:
+            return ordered
+        words = key.split(" ")
+        found = {u for u in ("", key, *(" ".join(words[:k]) for k in range(1, len(words)))) if u in present}
+        longer = key + " "
+        k = bisect.bisect_left(ordered, longer)
+        while k < len(ordered) and ordered[k].startswith(longer):
+            found.add(ordered[k])
+            k += 1
         return found
 
     def same_heads(self, i: int) -> frozenset:
