@@ -141,6 +141,26 @@ class AnchorIndex:
             k += 1
         return None
 
+    def first_in(self, cues, start: int, end: int):
+        """(cue, match) of the first of ``cues`` that ``search_in`` finds, or None."""
+        window = None
+        for cue in cues:
+            begins = self._begins.get(cue.id) or self.begins(cue)
+            if begins is None:
+                m = self.search_in(cue, start, end)
+                if m:
+                    return cue, m
+                continue
+            # (search_in, written out: this runs for nearly every figure)
+            k = bisect.bisect_left(begins, start)
+            while k < len(begins) and begins[k] < end:
+                window = self.text[start:end] if window is None else window
+                m = cue.pattern.match(window, begins[k] - start)
+                if m:
+                    return cue, m
+                k += 1
+        return None
+
     def search_in(self, cue, start: int, end: int):
         """``cue.pattern.search(text[start:end])``: the window read as a string of its own
         (its first character has nothing before it, its last nothing after)."""

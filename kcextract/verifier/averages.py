@@ -43,7 +43,7 @@ def average_growths(ctx: Context) -> list[Check]:
         claim = _signed_growth(ctx, i)
         if claim is None:
             continue
-        s0, _ = ctx.layout.sentence(f.start)
+        s0, _ = ctx.sentences[i]
         if not ctx.anchors.search(average, s0, f.start):
             continue
         rep = fig_interval(f)
@@ -85,7 +85,7 @@ def average_amounts(ctx: Context) -> list[Check]:
         avg = ctx.figures[i]
         if avg.kind != "money" or not avg.value or i in ctx.bases or avg.value_max is not None:
             continue
-        s0, s1 = ctx.layout.sentence(avg.start)
+        s0, s1 = ctx.sentences[i]
         if not ctx.anchors.search(average, max(s0, avg.start - 80), avg.start):
             continue
         lo = ctx.layout.start_sentences_back(avg.start, LOOK_BACK_SENTENCES)

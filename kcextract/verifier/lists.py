@@ -168,7 +168,7 @@ def find_lists(ctx: Context) -> list[Check]:
         f = ctx.figures[i]
         if f.kind != "count" or f.value is None or i in ctx.bases or lay.in_quote(f.start):
             continue
-        s0, s1 = lay.sentence(f.start)
+        s0, s1 = ctx.sentences[i]
         paren = _OPEN_BRACKET.match(ctx.text[f.end:s1])
         word_cue, bullets, major, needs_head, names_only = False, False, False, False, False
         later_count = False
@@ -375,7 +375,7 @@ def apposed_names(ctx: Context, done: set) -> list[Check]:
         f = ctx.figures[i]
         if f.kind != "count" or not f.value or f.start in done or f.of_total is not None or f.value > 30:
             continue
-        s0, s1 = ctx.layout.sentence(f.start)
+        s0, s1 = ctx.sentences[i]
         # The names follow the counted noun, perhaps after a word or two of it the
         # extractor left out ('3 chuỗi siêu thị Co.op Mart, …').
         gap = _NAMES_GAP.match(ctx.text[f.end:min(s1, f.end + 30)])
@@ -450,7 +450,7 @@ def numbered_lists(ctx: Context, done: set) -> list[Check]:
         f = ctx.figures[i]
         if f.kind != "count" or not f.value or f.start in done or f.of_total is not None or not 2 <= f.value <= 40:
             continue
-        s0, s1 = ctx.layout.sentence(f.start)
+        s0, s1 = ctx.sentences[i]
         # (the numbered items may run past a full stop: '(7) cải cách hành chính. (8) chuyển đổi số')
         inline = _numbered_run(_INLINE_NUMBER.finditer(ctx.text, f.end, max(s1, ctx.layout.line(f.start)[1])))
         if len(inline) >= 2 and inline[0].start() - f.end <= 160 and ":" in ctx.text[f.end:inline[0].start()]:

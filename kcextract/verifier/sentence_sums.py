@@ -92,7 +92,7 @@ def _earlier_parts(ctx: Context, i: int, t_iv) -> list:
     """A total labelled as one after its parts: '… 28.451 DN thành lập mới … Trong quý có
     15.050 DN quay trở lại hoạt động, nâng tổng số DN … lên hơn 43.500 DN'."""
     t = ctx.figures[i]
-    s0, _ = ctx.layout.sentence(t.start)
+    s0, _ = ctx.sentences[i]
     if not ctx.any_match("total", max(s0, t.start - 120), t.start):
         return []
     start = ctx.layout.start_sentences_back(s0, PRECEDING_SENTENCES)
@@ -112,7 +112,7 @@ def find(ctx: Context) -> list[Check]:
             continue      # a fraction ('04/10 đề án') or a list item is no total of what follows
         # The parts begin in a later sentence: within its own sentence a total's parts are
         # introduced by a cue (sums), and a run there is likelier a coincidence.
-        s0, own_end = ctx.layout.sentence(t.start)
+        s0, own_end = ctx.sentences[i]
         if ctx.any_match("total", max(s0, t.start - 40), t.start):
             own_end = t.end       # 'trong tổng mức 370 nghìn tỷ đồng, doanh thu bán lẻ đạt …'
         candidates = [j for j in ctx.same_heads_in(i, own_end, ctx.layout.end_sentences_ahead(t.start, FOLLOWING_SENTENCES))

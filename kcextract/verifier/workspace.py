@@ -189,7 +189,8 @@ class Context:
         self._range_ends: Optional[set[int]] = None
         self._amounts_by_unit: Optional[dict] = None
         self._amounts_by_year: Optional[dict] = None
-        self._anchors: Optional[AnchorIndex] = None
+        # Where the cues' anchor and start words stand (each word found on first use).
+        self.anchors = AnchorIndex(text)
         self._directions: dict = {}
         # What a claim type derives once per document (its eligible figures …), by its own key.
         self.memo: dict = {}
@@ -328,6 +329,15 @@ class Context:
         return found
 
     @property
+    def sentences(self) -> list[tuple[int, int]]:
+        """For each figure, its sentence (``Layout.sentence``), read once."""
+        found = self.memo.get("sentences")
+        if found is None:
+            lay = self.layout
+            found = self.memo["sentences"] = [lay.sentence(f.start) for f in self.figures]
+        return found
+
+    @property
     def quoted(self) -> list[bool]:
         """For each figure, whether it stands inside a quotation (read once)."""
         found = self.memo.get("quoted")
@@ -424,13 +434,6 @@ class Context:
         return [i for i in range(lo, hi)
                 if self.figures[i].end <= end and (kinds is None or self.figures[i].kind in kinds)]
 
-    @property
-    def anchors(self) -> AnchorIndex:
-        """Where the cues' anchor words stand in the text (built on first use)."""
-        if self._anchors is None:
-            self._anchors = AnchorIndex(self.text)
-        return self._anchors
-
     def sentences_with(self, cue) -> list[tuple[int, int]]:
         """The sentences (start, end), in order, in which ``cue`` can match."""
         lay = self.layout
@@ -454,11 +457,7 @@ class Context:
         """:meth:`Cues.claim_before` of ``text[start:end]``, each cue run only where it can match."""
         if not self.may_claim(start, end):
             return None                   # (most figures: no claim word before them)
-        for cue in self.cues.role("claim"):
-            m = self.anchors.search_in(cue, start, end)
-            if m:
-                return cue, m
-        return None
+        return self.anchors.first_in(self.cues.role("claim"), start, end)
 
     def may_match(self, role: str, start: int, end: int) -> bool:
         """Whether a cue of ``role`` can match inside ``text[start:end]`` (one of its anchors
@@ -467,11 +466,8 @@ class Context:
 
     def any_match(self, role: str, start: int, end: int):
         """:meth:`Cues.any_match` of ``text[start:end]``, each cue run only where it can match."""
-        for cue in self.cues.role(role):
-            m = self.anchors.search_in(cue, start, end)
-            if m:
-                return m
-        return None
+        found = self.anchors.first_in(self.cues.role(role), start, end)
+        return found and found[1]
 
     def change_direction(self, fig: Figure) -> Optional[str]:
         """'up' or 'down' when a change word stands just before ``fig`` ('tăng 34,8%',
