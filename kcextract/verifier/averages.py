@@ -21,8 +21,10 @@ HUNDRED = Decimal(100)
 def _signed_growth(ctx: Context, i: int):
     """The growth a percentage states ('tăng 34,8%' → +34,8; 'giảm 5%' → −5), or None."""
     f = ctx.figures[i]
+    if f.kind != "percent" or f.value is None:
+        return None
     direction = ctx.change_direction(f)
-    if f.kind != "percent" or f.value is None or direction is None:
+    if direction is None:
         return None
     return -Decimal(f.value) if direction == "down" else Decimal(f.value)
 
@@ -32,14 +34,17 @@ def average_growths(ctx: Context) -> list[Check]:
     số doanh nghiệp và tăng 34,8% về số vốn đăng ký …; vốn đăng ký bình quân một doanh
     nghiệp … tăng 26,9%' → 1,348 / 1,062 − 1 = 26,9%.  The one pair of stated growths
     before it that gives the claim confirms it (found by value: never accuses)."""
-    cue = ctx.cues.first("average").pattern
+    average = ctx.cues.first("average")
+    if not ctx.anchors.anywhere(average):
+        return []
     out = []
-    for i, f in enumerate(ctx.figures):
+    for i in ctx.indexes("percent"):
+        f = ctx.figures[i]
         claim = _signed_growth(ctx, i)
         if claim is None:
             continue
-        s0, _ = ctx.layout.sentence(f.start)
-        if not cue.search(ctx.text, s0, f.start):
+        s0, _ = ctx.sentences[i]
+        if not ctx.anchors.search(average, s0, f.start):
             continue
         rep = fig_interval(f)
         growths = [(j, _signed_growth(ctx, j)) for j in ctx.figures_in(ctx.layout.start_sentences_back(f.start, LOOK_BACK_SENTENCES), f.start)]
@@ -72,13 +77,16 @@ def find(ctx: Context) -> list[Check]:
 
 def average_amounts(ctx: Context) -> list[Check]:
     """Averages confirmed by a total and a count."""
-    cue = ctx.cues.first("average").pattern
+    average = ctx.cues.first("average")
+    if not ctx.anchors.anywhere(average):
+        return []
     out = []
-    for i, avg in enumerate(ctx.figures):
+    for i in ctx.indexes("money"):
+        avg = ctx.figures[i]
         if avg.kind != "money" or not avg.value or i in ctx.bases or avg.value_max is not None:
             continue
-        s0, s1 = ctx.layout.sentence(avg.start)
-        if not cue.search(ctx.text, max(s0, avg.start - 80), avg.start):
+        s0, s1 = ctx.sentences[i]
+        if not ctx.anchors.search(average, max(s0, avg.start - 80), avg.start):
             continue
         lo = ctx.layout.start_sentences_back(avg.start, LOOK_BACK_SENTENCES)
         totals = [j for j in ctx.figures_in(lo, s1) if j != i and compatible(ctx.figures[j], avg)

@@ -70,9 +70,9 @@ def _other_figures(ctx: Context, c: Check) -> Optional[str]:
     lo_pos, hi_pos = c.claim_start - REACH, c.claim_end + REACH
     for key in keys:
         amounts, values = ctx.amounts_by_unit().get(key, []), ctx.amount_values(key) if key in ctx.amounts_by_unit() else []
-        for b_value, b in amounts:
-            if not lo_pos <= b.start <= hi_pos:
-                continue
+        # (the wholes within reach, by position; which pair is found does not depend on the
+        # order they are tried in, only on how many pairs there are)
+        for b_value, b in ctx.amounts_between(key, lo_pos, hi_pos):
             lo, hi = (r - half) * b_value / HUNDRED, (r + half) * b_value / HUNDRED
             for k in range(bisect.bisect_left(values, lo), bisect.bisect_right(values, hi)):
                 a = amounts[k][1]
@@ -93,12 +93,7 @@ def _implied_earlier(ctx: Context, c: Check, r: Decimal, half: Decimal) -> Optio
     """The reported share is an earlier period's, whose figure the text implies by a change
     ('145 cơ sở … nhiều hơn 82 cơ sở so với giai đoạn 2018-2020': 63 then; 26,7% = 63 / 236)."""
     whole = c.operands[-1]
-    for claim in ctx.claims:
-        if claim.relation != "difference" or claim.fig is None:
-            continue
-        subjects = [i for i in ctx.subjects_before(claim.cue_start, like=ctx.figures[claim.fig]) if i != claim.fig]
-        if not subjects:
-            continue
+    for claim, subjects in _differences(ctx):
         x = Decimal(ctx.figures[subjects[0]].value)
         earlier = x - claim.reported if claim.direction != "down" else x + claim.reported
         if whole.value and earlier > 0 and abs(earlier / Decimal(whole.value) * HUNDRED - r) <= half + Decimal("1e-9"):
@@ -106,6 +101,21 @@ def _implied_earlier(ctx: Context, c: Check, r: Decimal, half: Decimal) -> Optio
             return (f"{c.claim_text} đúng bằng {format_auto(earlier)} / {whole.text}, với {format_auto(earlier)} là số "
                     f"liệu của kỳ trước{period} ({ctx.figures[subjects[0]].text} − {claim.text}): có thể lấy tỷ lệ của kỳ trước")
     return None
+
+
+def _differences(ctx: Context) -> list:
+    """(claim, its subjects) of each difference claim whose subject is found, in order
+    (read once per document: every failed share asks)."""
+    found = ctx.memo.get("causes.differences")
+    if found is None:
+        found = ctx.memo["causes.differences"] = []
+        for claim in ctx.claims:
+            if claim.relation != "difference" or claim.fig is None:
+                continue
+            subjects = [i for i in ctx.subjects_before(claim.cue_start, like=ctx.figures[claim.fig]) if i != claim.fig]
+            if subjects:
+                found.append((claim, subjects))
+    return found
 
 
 def _sum_parts(ctx: Context, c: Check) -> Optional[str]:
@@ -119,8 +129,8 @@ def _sum_parts(ctx: Context, c: Check) -> Optional[str]:
         if o.value is not None and -gap == Decimal(o.value):
             return f"thừa một phần: bỏ {o.text} thì khớp"
     own = {(o.start, o.end) for o in c.operands}
-    for f in ctx.figures:
-        if (f.start, f.end) not in own and f.value and f.kind in ("money", "count") and Decimal(f.value) == gap:
+    for f in ctx.amounts_worth(gap):
+        if (f.start, f.end) not in own:
             return f"thiếu một phần: thêm {f.text} thì khớp"
     if gap > 0:
         return f"các phần thiếu {format_auto(gap / _unit(c), 3)} so với tổng"

@@ -106,16 +106,10 @@ def format_vn(value: Decimal, decimals: int = 0) -> str:
     >>> format_vn(Decimal("1234567.5"), 1)
     '1.234.567,5'
     """
-    q = Decimal(1).scaleb(-decimals)
-    v = Decimal(value).quantize(q, rounding=ROUND_HALF_UP)
+    v = Decimal(value).quantize(_step(decimals), rounding=ROUND_HALF_UP)
     sign = "-" if v < 0 else ""
     whole, _, frac = f"{abs(v):f}".partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    out = sign + ".".join(groups)
+    out = sign + f"{int(whole):,}".replace(",", ".")
     return out + ("," + frac if decimals > 0 else "")
 
 
@@ -126,11 +120,12 @@ def format_auto(value: Decimal, max_decimals: int = 2) -> str:
     ('3,6', '1,55', '63')
     """
     for d in range(max_decimals + 1):
-        if Decimal(value).quantize(Decimal(1).scaleb(-d)) == Decimal(value):
+        if Decimal(value).quantize(_step(d)) == Decimal(value):
             return format_vn(value, d)
     return format_vn(value, max_decimals)
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def scale_of(text: str) -> tuple[Decimal, str]:
     """The scale word a money figure is written in (lexicon SCALE), its multiplier and the
     name explanations use for it (lexicon SCALE_NAME).
@@ -149,8 +144,13 @@ def scale_of(text: str) -> tuple[Decimal, str]:
     if not m:
         return Decimal(1), ""
     mult = Decimal(lexicon.meaning("SCALE", m.group(0)))
-    names = {Decimal(v): k for k, v in lexicon.meanings["SCALE_NAME"].items()}
-    return mult, names.get(mult, " ".join(m.group(0).split()))
+    return mult, _scale_names().get(mult, " ".join(m.group(0).split()))
+
+
+@functools.lru_cache(maxsize=1)
+def _scale_names() -> dict:
+    """Multiplier -> the name explanations give it (lexicon SCALE_NAME)."""
+    return {Decimal(v): k for k, v in load_patterns().lexicon.meanings["SCALE_NAME"].items()}
 
 
 @functools.lru_cache(maxsize=1)
@@ -177,4 +177,10 @@ def round_expected(value: Decimal, decimals: int) -> Decimal:
     >>> round_expected(Decimal("93.71416"), 2)
     Decimal('93.71')
     """
-    return Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return Decimal(value).quantize(_step(decimals), rounding=ROUND_HALF_UP)
+
+
+@functools.lru_cache(maxsize=64)
+def _step(decimals: int) -> Decimal:
+    """One unit of the last of ``decimals`` decimals: 1E-2 for 2."""
+    return Decimal(1).scaleb(-decimals)

@@ -83,15 +83,19 @@ def read_claims(ctx: Context) -> list[Claim]:
     for i, f in enumerate(ctx.figures):
         if f.value is None or f.kind == "project" or i in in_range:
             continue
-        before_start = max(lay.clause_start(f.start), f.start - 80)
-        par = lay.paren(f.start)
-        if par and par[0] + 1 > before_start:
-            before_start = par[0] + 1
-        hit = ctx.cues.claim_before(text[before_start:f.start])
+        par = ctx.parens[i]
+        hit = None
+        # (the cue stands within the 80 characters before the figure: where no claim word
+        # stands there, its clause need not be found)
+        if ctx.may_claim(max(0, f.start - 80), f.start):
+            before_start = max(lay.clause_start(f.start), f.start - 80)
+            if par and par[0] + 1 > before_start:
+                before_start = par[0] + 1
+            hit = ctx.claim_before(before_start, f.start)
         if not hit and par and not text[par[0] + 1:f.start].strip():
             # '421 đề án (19,6%)': the cue is the bracket itself, read with what precedes it.
             before_start = max(lay.clause_start(par[0]), par[0] - 60)
-            hit = ctx.cues.claim_before(text[before_start:f.start])
+            hit = ctx.claim_before(before_start, f.start)
         if not hit:
             continue
         cue, m = hit
@@ -123,7 +127,7 @@ def read_claims(ctx: Context) -> list[Claim]:
             ctx.bases.add(claim.base)
         claims.append(claim)
     for cue in ctx.cues.role("multiple"):
-        for m in cue.pattern.finditer(text):
+        for m in ctx.anchors.finditer(cue):
             g = next(k for k in ("n", "n2", "w") if m.group(k))
             word = m.group(g)
             value = (Decimal(word.replace(",", ".")) if g != "w"

@@ -19,7 +19,8 @@ from kcextract.patterns import PATTERN_DIR, check_keys
 
 RELATIONS_FILE = PATTERN_DIR / "relations.yaml"
 
-KEYS = {"id", "role", "relation", "direction", "regex", "values", "note", "match", "no_match"}
+KEYS = {"id", "role", "relation", "direction", "regex", "values", "note", "match", "no_match", "anchors",
+        "starts"}
 REQUIRED = {"id", "role", "regex", "note", "match"}
 ROLES = {"qualifier", "claim", "base", "parts", "total", "list", "announce", "partial", "multiple",
          "implied", "average", "list_lead", "balance", "balance_side", "remainder", "besides", "phrase"}
@@ -39,6 +40,11 @@ class Cue:
     direction: Optional[str] = None
     values: dict = field(default_factory=dict)
     note: str = ""
+    # Words (case-folded) one of which every match contains: where none stands, the
+    # regex need not run (kcextract/verifier/anchors.py).
+    anchors: tuple = ()
+    # Words one of which every match begins with: only there can a match begin.
+    starts: tuple = ()
 
 
 class Cues:
@@ -56,6 +62,13 @@ class Cues:
 
     def first(self, role: str) -> Cue:
         return self.role(role)[0]
+
+    def entry(self, cue_id: str) -> Cue:
+        """The named entry."""
+        try:
+            return self._by_id[cue_id]
+        except KeyError:
+            raise KeyError(f"relations.yaml has no entry {cue_id!r}") from None
 
     def phrase(self, cue_id: str) -> regex.Pattern:
         """The compiled pattern of the named ``phrase`` entry (a word list a claim type reads)."""
@@ -149,9 +162,31 @@ def parse_relations(data, path=RELATIONS_FILE) -> Cues:
             m = pattern.search(example)
             if m and m.group(0).strip():
                 _fail(path, eid, "no_match", f"the regex finds {m.group(0)!r} in {example!r}")
+        anchors, starts = _anchors(entry, pattern, path, eid)
         entries.append(Cue(eid, role, pattern, relation, direction,
-                           {str(k): v for k, v in values.items()}, entry["note"]))
+                           {str(k): v for k, v in values.items()}, entry["note"], anchors, starts))
     return Cues(entries)
+
+
+def _anchors(entry: dict, pattern, path, eid) -> tuple[tuple, tuple]:
+    """The entry's anchor and start words, case-folded (start words are anchors too, when
+    the entry lists no anchors); each example match must hold an anchor and begin with a
+    start word."""
+    found = {}
+    for key in ("anchors", "starts"):
+        words = entry.get(key, [])
+        if not (isinstance(words, list) and all(isinstance(w, str) and w and not any(c.isspace() for c in w)
+                                                for w in words)):
+            _fail(path, eid, key, "must be a list of words without spaces")
+        found[key] = tuple(w.casefold() for w in words)
+    anchors, starts = found["anchors"] or found["starts"], found["starts"]
+    for example in entry.get("match", []):
+        m = pattern.search(example).group(0).casefold()
+        if anchors and not any(a in m for a in anchors):
+            _fail(path, eid, "anchors", f"the match {m!r} of example {example!r} holds none of {list(anchors)}")
+        if starts and not m.startswith(starts):
+            _fail(path, eid, "starts", f"the match {m!r} of example {example!r} begins with none of {list(starts)}")
+    return anchors, starts
 
 
 def load_relations(path) -> Cues:

@@ -36,24 +36,27 @@ def _triples(ctx: Context):
         if first.kind == "percent" and second.kind != "percent":
             # 'đạt 136,8 tỷ USD, tăng 13,2% (tương ứng tăng 16 tỷ USD)'
             change, percent = second, first
-            m = change_cue.search(ctx.text[level.end:percent.start])
-            if (m and len(ctx.text[level.end:percent.start]) <= MAX_GAP and change.start - percent.end <= 40
-                    and level.kind in AMOUNT_KINDS and compatible(level, change) and level.value and change.value
-                    and level.value_max is None and change_after.search(ctx.text[percent.end:change.start])):
-                yield k, k + 2, k + 1, "down" if m.group("down") else "up"
+            # (the words are read only where the figures can make such a triple)
+            if (change.start - percent.end <= 40 and level.kind in AMOUNT_KINDS and level.value
+                    and change.value and level.value_max is None
+                    and len(ctx.text[level.end:percent.start]) <= MAX_GAP and compatible(level, change)):
+                m = change_cue.search(ctx.text[level.end:percent.start])
+                if m and change_after.search(ctx.text[percent.end:change.start]):
+                    yield k, k + 2, k + 1, "down" if m.group("down") else "up"
             continue
         change, percent = first, second
-        generic = (level.kind == change.kind == "count"
-                   and generic_unit.search(" ".join((change.unit or "").lower().split())))
         if (level.kind not in AMOUNT_KINDS or percent.kind != "percent"
-                or not (compatible(level, change) or generic)
                 or not level.value or not change.value or level.value_max is not None):
             continue
+        # ('119 doanh nghiệp …, tăng 37 trường hợp': a generic unit stands for the level's)
+        if not (compatible(level, change) or (level.kind == change.kind == "count" and generic_unit.search(
+                " ".join((change.unit or "").lower().split())))):
+            continue
         gap = ctx.text[level.end:change.start]
-        if len(gap) > MAX_GAP:
+        if len(gap) > MAX_GAP or percent.start - change.end > 30:
             continue
         m = change_cue.search(gap)
-        if not m or percent.start - change.end > 30:
+        if not m:
             continue
         if not percent_cue.search(ctx.text[change.end:percent.start]):
             continue

@@ -7,6 +7,8 @@ the bullet lines that follow.  Offsets are always into the original text.
 from __future__ import annotations
 
 import bisect
+import operator
+from itertools import accumulate
 from typing import Optional
 
 import regex
@@ -14,6 +16,9 @@ import regex
 from kcextract.sentences import split_sentences
 
 BULLET = regex.compile(r"^[ \t]*(?:[-–—•+*▪●]|\d{1,2}[.)](?!\d)|[a-zđ][.)])[ \t]*")
+_BREAK = regex.compile(r";|:(?!\d)")
+_QUOTED = regex.compile(r"“[^”“\n]*”|\"[^\"\n]*\"")
+_BLANK = " \t\n"
 
 
 class Layout:
@@ -21,12 +26,20 @@ class Layout:
 
     def __init__(self, text: str, sentence_spans: Optional[list] = None):
         self.text = text
-        self.line_starts = [0] + [m.end() for m in regex.finditer(r"\n", text)]
+        # (the lines' lengths added up: every line starts one past the end of the one before)
+        lines = text.split("\n")
+        self.line_starts = list(map(operator.add, accumulate(map(len, lines[:-1]), initial=0), range(len(lines))))
+        # (each line ends where the next starts, less its newline)
+        self.line_ends = [s - 1 for s in self.line_starts[1:]] + [len(text)]
         # The extractor's sentences (handed over with its Document, else split here by
         # its splitter), so figures and claims agree on what a sentence is.
         spans = split_sentences(text) if sentence_spans is None else sentence_spans
         starts = {0} | {s for s, _ in spans}
         self.sentence_starts = sorted(starts)
+        # Each sentence's span, trailing blanks left out, computed once: a long report asks
+        # for the sentence of a position hundreds of thousands of times.
+        self.sentence_spans = [self._span_of(i) for i in range(len(self.sentence_starts))]
+        self.sentence_ends = [e for _, e in self.sentence_spans]
         self.parens = self._pairs("(", ")")
         self.quotes = self._quotes()
         # Indexes so that every question below costs a bisection, not a scan: a long
@@ -34,8 +47,11 @@ class Layout:
         self._paren_opens = [o for o, _ in self.parens]
         self._paren_parent = self._parents(self.parens)
         self._quote_opens = [o for o, _ in self.quotes]
-        self._breaks = [m.start() for m in regex.finditer(r";|:(?!\d)", text)]
+        self._breaks = [m.start() for m in _BREAK.finditer(text)]
         self.paren_opening_at = {o: (o, c) for o, c in self.parens}
+        self._ahead: dict = {}             # sentence end -> the next sentence's end
+        self._ahead_by: dict = {}          # (sentence end, count) -> end_sentences_ahead
+        self._clause_starts: dict = {}     # position -> clause_start
         brackets = sorted(self.quotes + self.parens)
         self._bracket_opens = [o for o, _ in brackets]
         self._brackets = brackets
@@ -43,12 +59,18 @@ class Layout:
     def _pairs(self, opening: str, closing: str) -> list[tuple[int, int]]:
         """Matched bracket spans (open, close), nested allowed, never across a line."""
         pairs, stack = [], []
-        for i, ch in enumerate(self.text):
-            if ch == "\n":
+        # (only the brackets are visited; a line break between two of them empties the stack)
+        scan = regex.compile("[" + regex.escape(opening + closing) + "]")
+        line_end = -1
+        for m in scan.finditer(self.text):
+            ch, i = m.group(), m.start()
+            if i > line_end:
                 stack.clear()
-            elif ch == opening:
+                line_end = self.text.find("\n", i)
+                line_end = len(self.text) if line_end < 0 else line_end
+            if ch == opening:
                 stack.append(i)
-            elif ch == closing and stack:
+            elif stack:
                 pairs.append((stack.pop(), i))
         return sorted(pairs)
 
@@ -66,25 +88,26 @@ class Layout:
     def _quotes(self) -> list[tuple[int, int]]:
         """Quoted spans “…” (and straight "…" pairs) within a line; a stray ” is ignored."""
         spans = []
-        for m in regex.finditer(r"“[^”“\n]*”|\"[^\"\n]*\"", self.text):
+        for m in _QUOTED.finditer(self.text):
             spans.append((m.start(), m.end() - 1))
         return spans
 
     # --- units around a position ------------------------------------------------
     def line(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.line_starts, pos) - 1
-        start = self.line_starts[i]
-        end = self.text.find("\n", start)
-        return start, (len(self.text) if end < 0 else end)
+        return self.line_starts[i], self.line_ends[i]
 
     def sentence(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.sentence_starts, pos) - 1
+        return self.sentence_spans[i] if i >= 0 else self._span_of(i)
+
+    def _span_of(self, i: int) -> tuple[int, int]:
+        """Sentence ``i``'s (start, end), trailing blanks left out."""
         start = self.sentence_starts[i]
         nxt = self.sentence_starts[i + 1] if i + 1 < len(self.sentence_starts) else len(self.text)
-        end = nxt
-        while end > start and self.text[end - 1] in " \t\n":
-            end -= 1
-        return start, end
+        if nxt <= start:
+            return start, nxt
+        return start, start + len(self.text[start:nxt].rstrip(_BLANK))
 
     def start_sentences_back(self, pos: int, count: int) -> int:
         """Where the sentence ``count`` sentences before the one holding ``pos`` starts."""
@@ -98,14 +121,26 @@ class Layout:
     def end_sentences_ahead(self, pos: int, count: int) -> int:
         """Where the sentence ``count`` sentences after the one holding ``pos`` ends."""
         _, end = self.sentence(pos)
-        for _ in range(count):
+        key = (end, count)
+        if key not in self._ahead_by:
+            first = end
+            for _ in range(count):
+                nxt = self._next_end(end)
+                if nxt is None:
+                    break
+                end = nxt
+            self._ahead_by[first, count] = end
+        return self._ahead_by[key]
+
+    def _next_end(self, end: int) -> Optional[int]:
+        """Where the sentence after the one ending at ``end`` ends (None at the end of the
+        text); remembered, as every figure of a sentence asks."""
+        if end not in self._ahead:
             nxt = end
             while nxt < len(self.text) and self.text[nxt] in " \t\r\n.":
                 nxt += 1
-            if nxt >= len(self.text):
-                break
-            _, end = self.sentence(nxt)
-        return end
+            self._ahead[end] = None if nxt >= len(self.text) else self.sentence(nxt)[1]
+        return self._ahead[end]
 
     def paren(self, pos: int) -> Optional[tuple[int, int]]:
         """The innermost parenthesis span (open, close) strictly containing ``pos``.
@@ -132,6 +167,12 @@ class Layout:
     def clause_start(self, pos: int) -> int:
         """Start of the clause holding ``pos``: after the last ';' or ':' (not a time
         like 8:52) in its sentence, outside quotes and outside closed parentheses."""
+        found = self._clause_starts.get(pos)
+        if found is None:
+            found = self._clause_starts[pos] = self._clause_start(pos)
+        return found
+
+    def _clause_start(self, pos: int) -> int:
         s_start, _ = self.sentence(pos)
         k = bisect.bisect_left(self._breaks, pos) - 1
         while k >= 0 and self._breaks[k] >= s_start:
@@ -151,7 +192,10 @@ class Layout:
         for o, c in self._brackets[lo:hi]:
             if c >= end:
                 continue                      # only brackets wholly inside the slice
-            for k in range(o, c + 1):
-                if self.text[k] != "\n":
-                    chars[k - start] = "_"
+            if "\n" in self.text[o:c + 1]:
+                for k in range(o, c + 1):
+                    if self.text[k] != "\n":
+                        chars[k - start] = "_"
+            else:                             # (brackets never span a line: the usual case)
+                chars[o - start:c + 1 - start] = "_" * (c + 1 - o)
         return "".join(chars)

@@ -8,6 +8,7 @@ sentence, holds no figures and does not say it is partial (như, …, và các �
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from decimal import Decimal
 
@@ -18,6 +19,10 @@ from kcextract.verifier.workspace import Context, compatible
 from kcextract.verifier.layout import BULLET
 
 _SPLIT_MAJOR = regex.compile(r";")
+_COMMA = regex.compile(",")
+_OPEN_BRACKET = regex.compile(r"[ \t]*\(")
+_LETTER = regex.compile(r"\p{L}")
+_NAMES_GAP = regex.compile(r"(?:\s+\p{Ll}+){0,3}\s+(?=\p{Lu})")
 LEAD_LOOK_BACK = 3     # sentences between a count and the 'Các … gồm:' sentence that lists it
 _STRIP = " \t.;:,–-—…"
 
@@ -74,7 +79,7 @@ def _comma_items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
     if ";" in masked:
         return _items(ctx, start, end)
     spans, pos = [], start
-    for m in regex.finditer(",", masked):
+    for m in _COMMA.finditer(masked):
         spans.append((pos, start + m.start()))
         pos = start + m.end()
     spans.append((pos, end))
@@ -119,11 +124,9 @@ def announced_lists(ctx: Context, done: set) -> list[Check]:
     each starting with the counted noun: the items are counted against the count.
     Only confirmed (ok) or unverifiable: the count is a sentence or more away."""
     checks = []
-    lay = ctx.layout
-    announce = ctx.cues.first("announce").pattern
-    for ls in lay.line_starts:
-        le = lay.line(ls)[1]
-        m = announce.search(ctx.text, ls, le)
+    announce = ctx.cues.first("announce")
+    for ls, le in ctx.lines_with(announce):
+        m = ctx.anchors.search(announce, ls, le)
         if not m:
             continue
         start, end, items = _bullet_block(ctx, le + 1)
@@ -159,13 +162,14 @@ def find_lists(ctx: Context) -> list[Check]:
     """A count_list check for every count directly followed by the list it counts."""
     checks = []
     lay = ctx.layout
-    list_cue = ctx.cues.first("list").pattern
+    list_cue = ctx.cues.first("list")
     partial = ctx.cues.first("partial").pattern
-    for i, f in enumerate(ctx.figures):
+    for i in ctx.indexes("count"):
+        f = ctx.figures[i]
         if f.kind != "count" or f.value is None or i in ctx.bases or lay.in_quote(f.start):
             continue
-        s0, s1 = lay.sentence(f.start)
-        paren = regex.match(r"[ \t]*\(", ctx.text[f.end:s1])
+        s0, s1 = ctx.sentences[i]
+        paren = _OPEN_BRACKET.match(ctx.text[f.end:s1])
         word_cue, bullets, major, needs_head, names_only = False, False, False, False, False
         later_count = False
         span = None
@@ -182,11 +186,11 @@ def find_lists(ctx: Context) -> list[Check]:
         if span is not None:
             list_start, list_end = span[0] + 1, span[1]
         else:
-            m = list_cue.search(ctx.text, f.end, s1)
+            m = ctx.anchors.search(list_cue, f.end, s1)
             if not m:
                 continue
             between = ctx.text[f.end:m.start()]
-            word_cue = ":" not in m.group(0) or bool(regex.search(r"\p{L}", m.group(0)))
+            word_cue = ":" not in m.group(0) or bool(_LETTER.search(m.group(0)))
             limit = 160 if word_cue else 40
             if ";" in between or len(between) > limit:
                 continue
@@ -276,13 +280,15 @@ def lead_sentence_lists(ctx: Context, done: set) -> list[Check]:
     counted.  The count is the one whose counted noun is the list's noun, else the only
     count of that sentence.  Such a list a sentence away confirms its count; it fails it
     only when the noun is the count's own and every item opens with it ('Đề án …')."""
-    lead = ctx.cues.first("list_lead").pattern
+    lead_cue = ctx.cues.first("list_lead")
+    if not ctx.anchors.anywhere(lead_cue):
+        return []
+    lead = lead_cue.pattern
     lay = ctx.layout
     checks = []
-    pos = 0
-    while pos < len(ctx.text):
-        s0, s1 = lay.sentence(pos)
-        pos = max(s1, pos + 1)
+    # (each sentence once: a walk over positions read a sentence again for each blank after
+    # it, adding the same check twice)
+    for s0, s1 in ctx.sentences_with(lead_cue):
         m = lead.match(ctx.text[s0:s1])
         if not m or s0 < 2:
             continue
@@ -365,13 +371,14 @@ def apposed_names(ctx: Context, done: set) -> list[Check]:
     is a guess, so it confirms a count and never accuses one."""
     out = []
     separator = ctx.cues.phrase("name_separator")
-    for i, f in enumerate(ctx.figures):
+    for i in ctx.indexes("count"):
+        f = ctx.figures[i]
         if f.kind != "count" or not f.value or f.start in done or f.of_total is not None or f.value > 30:
             continue
-        s0, s1 = ctx.layout.sentence(f.start)
+        s0, s1 = ctx.sentences[i]
         # The names follow the counted noun, perhaps after a word or two of it the
         # extractor left out ('3 chuỗi siêu thị Co.op Mart, …').
-        gap = regex.match(r"(?:\s+\p{Ll}+){0,3}\s+(?=\p{Lu})", ctx.text[f.end:min(s1, f.end + 30)])
+        gap = _NAMES_GAP.match(ctx.text[f.end:min(s1, f.end + 30)])
         after = _names_at(ctx.text, f.end + gap.end(), s1, separator) if gap else []
         before = []
         lead = ctx.cues.phrase("la_before_count").search(ctx.text[max(s0, f.start - 8):f.start])
@@ -418,10 +425,14 @@ def _numbered_run(matches) -> list:
 def _numbered_table_rows(ctx: Context, pos: int) -> list:
     """The rows of a table that starts right after ``pos`` and numbers them 1, 2, 3 … in
     its first column ('STT'): the (start, end) of each row's first cell."""
-    for table in ctx.tables or ():
-        header = table.rows[0]
-        if not header or not pos <= header[0][0] <= pos + NUMBERED_REACH:
-            continue
+    heads = ctx.memo.get("lists.table heads")
+    if heads is None:
+        # (where each table's header starts, sorted, with the table's place in the list)
+        heads = ctx.memo["lists.table heads"] = sorted(
+            (table.rows[0][0][0], k) for k, table in enumerate(ctx.tables or ()) if table.rows[0])
+    near = sorted(k for _, k in heads[bisect.bisect_left(heads, (pos,)):
+                                      bisect.bisect_right(heads, (pos + NUMBERED_REACH, len(heads)))])
+    for table in (ctx.tables[k] for k in near):
         firsts = [row[0] for row in table.rows[1:] if row]
         numbers = [ctx.text[a:b].strip().rstrip(".") for a, b in firsts]
         if len(numbers) >= 2 and numbers == [str(k) for k in range(1, len(numbers) + 1)]:
@@ -435,16 +446,20 @@ def numbered_lists(ctx: Context, done: set) -> list[Check]:
     numbered inline right after the count's cue are its list (a shortfall fails); numbered
     sections further on only confirm it."""
     out = []
-    for i, f in enumerate(ctx.figures):
+    for i in ctx.indexes("count"):
+        f = ctx.figures[i]
         if f.kind != "count" or not f.value or f.start in done or f.of_total is not None or not 2 <= f.value <= 40:
             continue
-        s0, s1 = ctx.layout.sentence(f.start)
+        s0, s1 = ctx.sentences[i]
         # (the numbered items may run past a full stop: '(7) cải cách hành chính. (8) chuyển đổi số')
         inline = _numbered_run(_INLINE_NUMBER.finditer(ctx.text, f.end, max(s1, ctx.layout.line(f.start)[1])))
         if len(inline) >= 2 and inline[0].start() - f.end <= 160 and ":" in ctx.text[f.end:inline[0].start()]:
             run, stated = inline, True
         else:
-            first = _FIRST_LINE_NUMBER.search(ctx.text, s1, min(len(ctx.text), s1 + NUMBERED_REACH))
+            reach = min(len(ctx.text), s1 + NUMBERED_REACH)
+            # (a line numbered '1.' or '1)' must stand within reach: looked for as plain text first)
+            first = (_FIRST_LINE_NUMBER.search(ctx.text, s1, reach)
+                     if ctx.text.find("1.", s1, reach) >= 0 or ctx.text.find("1)", s1, reach) >= 0 else None)
             if not first:
                 rows = _numbered_table_rows(ctx, s1)
                 if rows and Decimal(len(rows)) == Decimal(f.value):

@@ -21,6 +21,9 @@ from kcextract.verifier.workspace import Context, compatible, unit_key
 
 LOOK_BACK = 2500        # how far before the claim a named base may stand (characters)
 _WORD = regex.compile(r"[\p{L}\d]+")
+_LETTER = regex.compile(r"\p{L}")
+_YEAR = regex.compile(r"(?:19|20)\d\d")
+_DESCRIPTION_STOP = regex.compile(r"[,;()]|\.(?!\d)")
 
 
 @functools.lru_cache(maxsize=1)
@@ -41,7 +44,8 @@ class NamedBase:
 def words(text: str) -> frozenset:
     """The telling words of a phrase, lower-cased, without the noise syllables (cached: a
     long report asks for the same figure's words once per nearby claim)."""
-    return frozenset(w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _noise())
+    noise = _noise()
+    return frozenset(w for w in (found.lower() for found in _WORD.findall(text)) if w not in noise)
 
 
 def base_words(ctx: Context, claim_end: int) -> str:
@@ -61,17 +65,25 @@ def _part_start(ctx: Context, f, reach: int) -> int:
 
 
 def _years(text: str) -> set:
-    return set(regex.findall(r"(?:19|20)\d\d", text or ""))
+    return set(_YEAR.findall(text or ""))
 
 
-def described_words(ctx: Context, i: int) -> set[str]:
+def described_words(ctx: Context, i: int) -> frozenset:
     """The words that describe figure ``i``: its clause up to it, the words right after
     it ('71 sản phẩm đăng ký tham gia'), its period; not its own unit, which every
-    candidate of that unit shares."""
+    candidate of that unit shares.  (Read once per figure: every claim nearby asks.)"""
+    memo = ctx.memo.setdefault("named_base.described", {})
+    found = memo.get(i)
+    if found is None:
+        found = memo[i] = _described_words(ctx, i)
+    return found
+
+
+def _described_words(ctx: Context, i: int) -> frozenset:
     f = ctx.figures[i]
     start = _part_start(ctx, f, 120)
     after = ctx.text[f.end:f.end + 60]
-    stop = regex.search(r"[,;()]|\.(?!\d)", after)
+    stop = _DESCRIPTION_STOP.search(after)
     found = words(ctx.text[start:f.start]) | words(after[:stop.start()] if stop else after)
     if len(found) < 2:
         # 'với tổng kinh phí giải ngân là: 900 triệu đồng': a label before a colon names it.
@@ -80,6 +92,18 @@ def described_words(ctx: Context, i: int) -> set[str]:
     if f.period:
         found |= words(f.period)
     return found - words(f.unit or "")
+
+
+def _names(text: str, unit: str) -> bool:
+    """Whether ``text`` holds the counted unit as whole words ('lượt cơ sở', not inside a
+    longer word): no letter right before or after it."""
+    at = text.find(unit)
+    while at >= 0:
+        end = at + len(unit)
+        if (at == 0 or not _LETTER.match(text, at - 1)) and not _LETTER.match(text, end):
+            return True
+        at = text.find(unit, at + 1)
+    return False
 
 
 def resolve(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Optional[NamedBase]:
@@ -100,10 +124,8 @@ def resolve(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Opt
     candidates = []
     for i in ctx.figures_in(max(0, claim_start - LOOK_BACK), claim_start):
         f = ctx.figures[i]
-        if (i == subject or i in ctx.bases or f.value is None or f.value <= 0
-                or ctx.layout.in_quote(f.start)):
-            continue
-        if f.kind != s.kind or (f.kind == "money" and not compatible(f, s)):
+        if (f.kind != s.kind or i == subject or f.value is None or f.value <= 0 or i in ctx.bases
+                or ctx.quoted[i] or (f.kind == "money" and i not in ctx.like(subject))):
             continue
         candidates.append(i)
     if not candidates:
@@ -111,7 +133,7 @@ def resolve(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Opt
     # A counted unit named in the words ('số lượt cơ sở tham quan') picks the figures that count it.
     if s.kind == "count":
         units = {unit_key(ctx.figures[i]) for i in candidates}
-        named_units = [u for u in units if u and regex.search(rf"(?<!\p{{L}}){regex.escape(u)}(?!\p{{L}})", lowered)]
+        named_units = [u for u in units if u and _names(lowered, u)]
         if named_units:
             longest = max(named_units, key=len)
             with_unit = [i for i in candidates if unit_key(ctx.figures[i]) == longest]
@@ -119,7 +141,7 @@ def resolve(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Opt
                 return NamedBase(with_unit[0], unambiguous=True)
             candidates = with_unit
         else:
-            candidates = [i for i in candidates if compatible(ctx.figures[i], s)]
+            candidates = [i for i in candidates if i in ctx.like(subject)]
     scored = sorted(((len(wanted & described_words(ctx, i)), i) for i in candidates), reverse=True)
     if not scored or scored[0][0] == 0:
         return None

@@ -43,8 +43,14 @@ def reading(document) -> tuple[str, list, list, list, Callable]:
 def _mapped(check, original: str, to_original: Callable):
     """The check with its claim and operand spans (and texts) in the original text."""
     s, e = to_original(check.claim_start, check.claim_end)
-    operands = []
+    operands, same = [], (s, e, original[s:e]) == (check.claim_start, check.claim_end, check.claim_text)
     for o in check.operands:
         os_, oe = to_original(o.start, o.end)
-        operands.append(dataclasses.replace(o, start=os_, end=oe, text=original[os_:oe]))
+        if (os_, oe, original[os_:oe]) == (o.start, o.end, o.text):
+            operands.append(o)
+        else:
+            same = False
+            operands.append(dataclasses.replace(o, start=os_, end=oe, text=original[os_:oe]))
+    if same:
+        return check            # (most checks: the normalised text reads the same there)
     return dataclasses.replace(check, claim_start=s, claim_end=e, claim_text=original[s:e], operands=tuple(operands))

@@ -19,13 +19,16 @@ from kcextract.verifier.named_base import resolve as resolve_named_base
 from kcextract.verifier.named_base import resolve_earlier_plan, resolve_plan
 from kcextract.verifier.named_base import base_words, described_words, subject_candidates, words
 from kcextract.verifier.named_base import resolve_subject as resolve_named_subject
-from kcextract.verifier.workspace import (Context, amount_text, compatible, fig_interval,
-                                          percentage_operand_interval,
-                                      operand, pct)
+from kcextract.verifier.workspace import (Context, amount_text, fig_interval, operand, pct,
+                                          percentage_operand_interval)
 from kcextract.verifier.tolerance import (decimals_in, decimals_written, divide, interval, overlaps,
                                         scale)
 
 HUNDRED = Decimal(100)
+_SLACK = Decimal("1e-9")
+_CLAUSE_MARK = regex.compile(r"[;(),]")
+_OPEN_BRACKET = regex.compile(r"[ \t]*\(")
+_STOP_OR_BRACKET = regex.compile(r"[.;()]")
 # How far from a claim (characters, either way) a base found by its period or its describing
 # words may stand: a section of a long report, not the whole report (keeps verify linear).
 REACH = 8000
@@ -41,14 +44,14 @@ def by_period(ctx: Context, claim: Claim, subject: int) -> Optional[int]:
     own_start = lay.clause_start(s.start)
     period = claim.period.lower().replace("–", "-").replace(" ", "")
     found = {}
-    for i in ctx.figures_in(max(0, claim.start - REACH), claim.end + REACH):
-        f = ctx.figures[i]
-        if i == subject or i in ctx.bases or i == claim.fig or not compatible(f, s):
+    for i in ctx.like_in(subject, max(0, claim.start - REACH), claim.end + REACH):
+        if i == subject or i in ctx.bases or i == claim.fig:
             continue
+        f = ctx.figures[i]
         if lay.clause_start(f.start) == own_start and lay.sentence(f.start) == lay.sentence(s.start):
             continue
         # The period must be named around the candidate: in its clause up to it, or just after it.
-        tail = regex.split(r"[;(),]", ctx.text[f.end:f.end + 30])[0]
+        tail = _CLAUSE_MARK.split(ctx.text[f.end:f.end + 30])[0]
         context = ctx.text[lay.clause_start(f.start):f.end] + tail
         words = (f.period or "").lower().replace("–", "-").replace(" ", "")
         if period in words or period in context.lower().replace("–", "-").replace(" ", ""):
@@ -63,14 +66,26 @@ def _percent_decimals(text: str) -> int:
 def _compute(relation: str, direction: Optional[str], x, y):
     """(interval, point) of the recomputed number for operand intervals/points x, y."""
     q_iv = divide(x[0], y[0])
-    q = Decimal(x[1]) / Decimal(y[1])
+    point = _point(relation, direction, x[1], y[1])
     if relation in ("ratio", "share"):
-        return scale(q_iv, HUNDRED), q * HUNDRED
+        return scale(q_iv, HUNDRED), point
     if relation == "multiple":
-        return q_iv, q
+        return q_iv, point
     if direction == "down":
-        return scale(q_iv, -HUNDRED, HUNDRED), HUNDRED - q * HUNDRED
-    return scale(q_iv, HUNDRED, -HUNDRED), q * HUNDRED - HUNDRED
+        return scale(q_iv, -HUNDRED, HUNDRED), point
+    return scale(q_iv, HUNDRED, -HUNDRED), point
+
+
+def _point(relation: str, direction: Optional[str], x, y) -> Decimal:
+    """The recomputed number for operand values x, y."""
+    q = Decimal(x) / Decimal(y)
+    if relation in ("ratio", "share"):
+        return q * HUNDRED
+    if relation == "multiple":
+        return q
+    if direction == "down":
+        return HUNDRED - q * HUNDRED
+    return q * HUNDRED - HUNDRED
 
 
 def _formula(relation, direction, a, b, e, r, unit):
@@ -104,7 +119,7 @@ def _point_fits(rep_iv, point) -> bool:
     """The recomputed value itself lies in what the report wrote (a search for a base
     must not lean on operand tolerances: 'ước đạt 6.200 tỷ' would then fit anything)."""
     lo, hi = rep_iv
-    return (lo is None or point >= lo - Decimal("1e-9")) and (hi is None or point <= hi + Decimal("1e-9"))
+    return (lo is None or point >= lo - _SLACK) and (hi is None or point <= hi + _SLACK)
 
 
 def _fitting_bases(ctx: Context, claim: Claim, a: int, candidates: list, rep_iv, within_rounding=False) -> list:
@@ -113,16 +128,25 @@ def _fitting_bases(ctx: Context, claim: Claim, a: int, candidates: list, rep_iv,
     any nearby figures needs the exact quotient to fit; among figures already named by
     the claim's words (``within_rounding``) any reading of the operands as printed will do."""
     x = ctx.figures[a]
+    x_iv = None
+    part_of_whole = claim.relation in ("ratio", "share")
+    like = ctx.like(a)
     fits = []
     for i in candidates:
         b = ctx.figures[i]
-        if (i == a or not compatible(b, x) or not b.value or b.value == x.value
-                or (claim.relation in ("ratio", "share") and b.value < x.value)):
+        if (i == a or not b.value or b.value == x.value or (part_of_whole and b.value < x.value)
+                or i not in like):
             continue
-        iv, point = _compute(claim.relation, claim.direction, (percentage_operand_interval(x), x.value),
-                             (percentage_operand_interval(b), Decimal(b.value)))
-        if _point_fits(rep_iv, point) or (within_rounding and overlaps(rep_iv, iv)):
+        point = _point(claim.relation, claim.direction, x.value, b.value)
+        if _point_fits(rep_iv, point):
             fits.append((a, i, point))
+        elif within_rounding:
+            # (the operands' intervals only when the exact quotient does not fit)
+            x_iv = percentage_operand_interval(x) if x_iv is None else x_iv
+            iv, _ = _compute(claim.relation, claim.direction, (x_iv, x.value),
+                             (percentage_operand_interval(b), Decimal(b.value)))
+            if overlaps(rep_iv, iv):
+                fits.append((a, i, point))
     return fits
 
 
@@ -150,7 +174,7 @@ def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, 
     subjects = [subject] + ([i for i in nearby if i != subject] if precise else [])
     # 'lao động nữ chiếm 60% (720 người)': the bracket right after the percentage holds
     # the part itself, and the subject the clause pointed at is then the whole.
-    bracket = regex.match(r"[ \t]*\(", ctx.text[claim.end:claim.end + 4])
+    bracket = _OPEN_BRACKET.match(ctx.text[claim.end:claim.end + 4])
     if bracket:
         part = ctx.first_figure_after(claim.end + bracket.end(), len(ctx.text))
         if (part is not None and ctx.figures[part].start == claim.end + bracket.end()
@@ -166,7 +190,8 @@ def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, 
         # '… với 421 đề án (19,6%)': the total may stand paragraphs before; for the
         # pointed-at subject alone, a single figure of the document that fits a
         # percentage written to a tenth or better is no coincidence.
-        earlier = [i for i in ctx.figures_in(max(0, p0 - REACH), p0) if i not in ctx.bases]
+        # (only figures of the subject's unit can fit: _fitting_bases drops the others)
+        earlier = [i for i in ctx.like_in(subject, max(0, p0 - REACH), p0) if i not in ctx.bases]
         fits = _fitting_bases(ctx, claim, subject, earlier, rep_iv)
     # The same figure written twice ('58 cơ sở …; Trong số 58 cơ sở này') is one base: keep the nearest.
     by_value: dict = {}
@@ -194,12 +219,14 @@ def _confirm_with_described_base(ctx: Context, claim: Claim, subject: int, rep_i
     figure: a described base confirms, it never accuses."""
     x = ctx.figures[subject]
     wanted = described_words(ctx, subject) | words(base_words(ctx, claim.end))
-    nearby = ctx.figures_in(max(0, claim.start - REACH), claim.end + REACH)
-    candidates = [i for i, f in ((i, ctx.figures[i]) for i in nearby)
-                  if i not in (subject, claim.fig) and compatible(f, x) and f.value and f.value != x.value
-                  and not ctx.layout.in_quote(f.start)
-                  and len(wanted & described_words(ctx, i)) >= MIN_SHARED_WORDS]
-    fits = _fitting_bases(ctx, claim, subject, candidates, rep_iv, within_rounding=True)
+    nearby = ctx.like_in(subject, max(0, claim.start - REACH), claim.end + REACH)
+    quoted, figures = ctx.quoted, ctx.figures
+    candidates = [i for i in nearby
+                  if figures[i].value and figures[i].value != x.value
+                  and i not in (subject, claim.fig) and not quoted[i]]
+    # (the words only of the candidates that fit: both tests are kept, the cheaper first)
+    fits = [fit for fit in _fitting_bases(ctx, claim, subject, candidates, rep_iv, within_rounding=True)
+            if len(wanted & described_words(ctx, fit[1])) >= MIN_SHARED_WORDS]
     if len({ctx.figures[i].value for _, i, _ in fits}) != 1:
         return None
     a, i, point = fits[0]
@@ -219,10 +246,11 @@ def _confirm_with_derived_plan(ctx: Context, claim: Claim, subject: int, rep_iv,
     named = words(base_words(ctx, claim.end))
     if not named:
         return None
-    for earlier in ctx.claims:
-        if earlier is claim or earlier.start >= claim.start or earlier.relation != "ratio" or earlier.fig is None:
+    # (the claims that start within REACH before this one: the rest cannot be its source)
+    for earlier in ctx.claims_between(claim.start - REACH, claim.start):
+        if earlier is claim or earlier.relation != "ratio" or earlier.fig is None:
             continue
-        if claim.start - earlier.start > REACH or words(base_words(ctx, earlier.end)) != named:
+        if words(base_words(ctx, earlier.end)) != named:
             continue
         subjects = ctx.subjects_before(earlier.cue_start, like=x)
         if not subjects or subjects[0] == subject or not earlier.reported:
@@ -316,7 +344,7 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
         # part follows its share; the whole is found by value (confirms only).
         after = ctx.first_figure_after(claim.end, claim.end + 30)
         if (after is not None and ctx.figures[after].kind in ("money", "count")
-                and not regex.search(r"[.;()]", ctx.text[claim.end:ctx.figures[after].start])):
+                and not _STOP_OR_BRACKET.search(ctx.text[claim.end:ctx.figures[after].start])):
             confirmed = _confirm_with_nearby_base(ctx, claim, after, rep_iv, decimals, unit, r_txt)
             if confirmed is not None:
                 s, base_i, expected, explanation = confirmed

@@ -16,30 +16,53 @@ import regex
 
 from kcextract.verifier.check import Check, format_auto
 from kcextract.verifier.layout import BULLET
-from kcextract.verifier.tolerance import overlaps
-from kcextract.verifier.workspace import AMOUNT_KINDS, Context, amount_text, fig_interval, operand, same_head
+from kcextract.verifier.tolerance import contains
+from kcextract.verifier.workspace import AMOUNT_KINDS, Context, amount_text, fig_interval, operand
 
+_SEMICOLON = regex.compile(";")
+_NOUN_SPLIT = regex.compile(r"[,\s]+")
 FOLLOWING_SENTENCES = 6
 MAX_PARTS = 14
 INTERLEAVED_POOL = 10
 PRECEDING_SENTENCES = 2
 
 
+def _eligible_figures(ctx: Context) -> list[bool]:
+    """For each figure: a positive amount, not a range, not a claim's base, not quoted
+    (a total or a part of one); decided once per document."""
+    eligible = ctx.memo.get("sentence_sums.eligible")
+    if eligible is None:
+        bases, quoted = ctx.bases, ctx.quoted
+        eligible = ctx.memo["sentence_sums.eligible"] = [
+            f.kind in AMOUNT_KINDS and f.value is not None and f.value > 0 and i not in bases
+            and f.value_max is None and not quoted[i] for i, f in enumerate(ctx.figures)]
+    return eligible
+
+
 def _eligible(ctx: Context, i: int) -> bool:
-    f = ctx.figures[i]
-    return (f.kind in AMOUNT_KINDS and f.value is not None and f.value > 0 and i not in ctx.bases
-            and f.value_max is None and not ctx.layout.in_quote(f.start))
+    return _eligible_figures(ctx)[i]
+
+
+def _list_item(ctx: Context, pos: int) -> bool:
+    """Whether the line holding ``pos`` opens with a list marker (read once per line)."""
+    line = ctx.layout.line(pos)
+    memo = ctx.memo.setdefault("sentence_sums.list items", {})
+    if line not in memo:
+        memo[line] = bool(BULLET.match(ctx.text[slice(*line)]))
+    return memo[line]
 
 
 def _contiguous_run(ctx: Context, candidates: list, t_iv) -> list:
     """The first run of consecutive candidates (≥ 2) whose sum is the total."""
+    values = [Decimal(ctx.figures[j].value) for j in candidates]
+    high = t_iv[1]
     for a in range(len(candidates)):
         total = Decimal(0)
         for b in range(a, min(len(candidates), a + MAX_PARTS)):
-            total += Decimal(ctx.figures[candidates[b]].value)
-            if b > a and overlaps(t_iv, (total, total)):
+            total += values[b]
+            if b > a and contains(t_iv, total):
                 return candidates[a:b + 1]
-            if t_iv[1] is not None and total > t_iv[1]:
+            if high is not None and total > high:
                 break
     return []
 
@@ -53,11 +76,12 @@ def _interleaved(ctx: Context, candidates: list, t, t_iv) -> list:
     if t_iv[0] is None or t_iv[1] is None or (t_iv[1] - t_iv[0]) * 100 > Decimal(t.value):
         return []
     pool = candidates[:INTERLEAVED_POOL]
+    value = {j: Decimal(ctx.figures[j].value) for j in pool}
     fits = {}
     for size in (2, 3):
         for combo in itertools.combinations(pool, size):
-            total = sum(Decimal(ctx.figures[j].value) for j in combo)
-            if overlaps(t_iv, (total, total)):
+            total = sum(value[j] for j in combo)
+            if contains(t_iv, total):
                 fits.setdefault(tuple(sorted(ctx.figures[j].value for j in combo)), list(combo))
         if fits:
             break
@@ -68,30 +92,31 @@ def _earlier_parts(ctx: Context, i: int, t_iv) -> list:
     """A total labelled as one after its parts: '… 28.451 DN thành lập mới … Trong quý có
     15.050 DN quay trở lại hoạt động, nâng tổng số DN … lên hơn 43.500 DN'."""
     t = ctx.figures[i]
-    s0, _ = ctx.layout.sentence(t.start)
-    if not ctx.cues.any_match("total", ctx.text[max(s0, t.start - 120):t.start]):
+    s0, _ = ctx.sentences[i]
+    if not ctx.any_match("total", max(s0, t.start - 120), t.start):
         return []
     start = ctx.layout.start_sentences_back(s0, PRECEDING_SENTENCES)
-    candidates = [j for j in ctx.figures_in(start, t.start)
-                  if _eligible(ctx, j) and same_head(ctx.figures[j], t) and ctx.figures[j].value < t.value]
+    eligible, figures = _eligible_figures(ctx), ctx.figures
+    candidates = [j for j in ctx.same_heads_in(i, start, t.start) if eligible[j] and figures[j].value < t.value]
     return _contiguous_run(ctx, candidates, t_iv) or _interleaved(ctx, candidates, t, t_iv)
 
 
 def find(ctx: Context) -> list[Check]:
     """The claim-type entry point (registry): totals confirmed by the run of parts after them."""
     out = []
+    eligible, figures = _eligible_figures(ctx), ctx.figures
     for i, t in enumerate(ctx.figures):
         # Not a part of a breakdown already read, nor a bracketed copy ('(Ba tỷ năm trăm triệu đồng)').
-        if (not _eligible(ctx, i) or i in ctx.part_of or ctx.layout.paren(t.start) is not None
-                or t.of_total is not None or BULLET.match(ctx.text[slice(*ctx.layout.line(t.start))])):
+        if (not eligible[i] or i in ctx.part_of or ctx.parens[i] is not None
+                or t.of_total is not None or _list_item(ctx, t.start)):
             continue      # a fraction ('04/10 đề án') or a list item is no total of what follows
         # The parts begin in a later sentence: within its own sentence a total's parts are
         # introduced by a cue (sums), and a run there is likelier a coincidence.
-        s0, own_end = ctx.layout.sentence(t.start)
-        if ctx.cues.any_match("total", ctx.text[max(s0, t.start - 40):t.start]):
+        s0, own_end = ctx.sentences[i]
+        if ctx.any_match("total", max(s0, t.start - 40), t.start):
             own_end = t.end       # 'trong tổng mức 370 nghìn tỷ đồng, doanh thu bán lẻ đạt …'
-        candidates = [j for j in ctx.figures_in(own_end, ctx.layout.end_sentences_ahead(t.start, FOLLOWING_SENTENCES))
-                      if _eligible(ctx, j) and same_head(ctx.figures[j], t) and ctx.figures[j].value < t.value]
+        candidates = [j for j in ctx.same_heads_in(i, own_end, ctx.layout.end_sentences_ahead(t.start, FOLLOWING_SENTENCES))
+                      if eligible[j] and figures[j].value < t.value]
         t_iv = fig_interval(t)
         found = _contiguous_run(ctx, candidates, t_iv) or _interleaved(ctx, candidates, t, t_iv)
         if not found:
@@ -117,12 +142,12 @@ def _listed_items(ctx: Context, parts: list) -> Optional[list]:
     (None when the parts are not such a list)."""
     first = ctx.figures[parts[0]]
     s0, _ = ctx.layout.sentence(first.start)
-    cue = ctx.cues.first("list").pattern.search(ctx.text, s0, first.start)
+    cue = ctx.anchors.search(ctx.cues.first("list"), s0, first.start)
     if not cue or cue.group(0).strip()[-1:] != ":":
         return None
     end = ctx.layout.sentence(ctx.figures[parts[-1]].start)[1]
     masked = ctx.layout.masked(cue.end(), end)
-    bounds = [cue.end()] + [cue.end() + k.start() + 1 for k in regex.finditer(";", masked)] + [end]
+    bounds = [cue.end()] + [cue.end() + k.start() + 1 for k in _SEMICOLON.finditer(masked)] + [end]
     items = list(zip(bounds, bounds[1:]))
     # '…; 04 chương trình, 193 triệu đồng và chi phí quản lý 141 triệu đồng': the last two
     # items are joined by 'và' instead of ';'.
@@ -160,11 +185,11 @@ def _paired_count(ctx: Context, total: int, parts: list) -> Optional[Check]:
     if len(counts) != 1:
         return None
     c = ctx.figures[counts[0]]
-    nouns = {w for w in regex.split(r"[,\s]+", (c.unit or "").lower()) if w}
+    nouns = {w for w in _NOUN_SPLIT.split((c.unit or "").lower()) if w}
     in_items = []
     for a, b in items:
         here = [j for j in ctx.figures_in(a, b, kinds=("count",))
-                if set(regex.split(r"[,\s]+", (ctx.figures[j].unit or "").lower())) & nouns
+                if set(_NOUN_SPLIT.split((ctx.figures[j].unit or "").lower())) & nouns
                 and ctx.layout.paren(ctx.figures[j].start) is None]
         if len(here) > 1:
             return None

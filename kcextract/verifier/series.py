@@ -25,6 +25,7 @@ from kcextract.verifier.tolerance import decimals_in, overlaps
 from kcextract.verifier.workspace import AMOUNT_KINDS, Context, compatible, fig_interval, operand, pct
 
 HUNDRED = Decimal(100)
+_YEAR = regex.compile(r"(?:19|20)\d\d")
 
 
 def _years(f) -> tuple:
@@ -65,11 +66,13 @@ def _yearly_average(ctx: Context, i: int) -> Optional[Check]:
     levels of the two end years."""
     f = ctx.figures[i]
     years = _years(f)
+    if f.kind != "percent" or len(years) != 2:
+        return None
     s0, _ = ctx.layout.sentence(f.start)
     direction = ctx.change_direction(f)
-    if f.kind != "percent" or len(years) != 2 or direction is None:
+    if direction is None:
         return None
-    if not ctx.cues.phrase("yearly_average").search(ctx.text[max(s0, f.start - 120):f.end + 8]):
+    if not ctx.anchors.search_in(ctx.cues.entry("yearly_average"), max(s0, f.start - 120), f.end + 8):
         return None
     y1, y2 = years
     if y2 <= y1:
@@ -111,9 +114,11 @@ def _between_levels(ctx: Context, i: int) -> Optional[Check]:
     """'năm 2019 đạt 52 tỷ USD, tăng 8,3% so với năm 2018' (or 'tăng 4,1 tỷ USD'): the level
     of the claim's year against the level of the year it names (or the year before)."""
     f = ctx.figures[i]
-    direction = ctx.change_direction(f)
     years = _years(f)
-    if direction is None or len(years) != 1:
+    if len(years) != 1:
+        return None
+    direction = ctx.change_direction(f)
+    if direction is None:
         return None
     after = ctx.text[f.end:f.end + 60]
     m = ctx.cues.phrase("year_after_so_voi").match(after)
@@ -156,7 +161,7 @@ def _between_levels(ctx: Context, i: int) -> Optional[Check]:
 def _multiple(ctx: Context, claim) -> Optional[Check]:
     """'năm 2023 đạt 12,6 tỷ USD, gấp 2,1 lần so với năm 2020': the level of the subject's year
     over the level of the year named."""
-    m = regex.search(r"(?:19|20)\d\d", claim.period or "")
+    m = _YEAR.search(claim.period or "")
     subjects = ctx.subjects_before(claim.cue_start)
     if not m or not subjects:
         return None
@@ -185,7 +190,8 @@ def find(ctx: Context) -> list[Check]:
     """The claim-type entry point (registry)."""
     out = [c for c in (_multiple(ctx, claim) for claim in ctx.claims if claim.relation == "multiple") if c]
     for i, f in enumerate(ctx.figures):
-        if f.value is None or f.kind == "project":
+        # (a claim between levels names one year, a yearly average two: nothing else to read)
+        if f.value is None or f.kind == "project" or len(getattr(f, "period_years", ()) or ()) not in (1, 2):
             continue
         check = _yearly_average(ctx, i) or _between_levels(ctx, i)
         if check is not None:

@@ -28,6 +28,9 @@ from kcextract.verifier.tolerance import add, overlaps
 
 MAX_LINES = 8          # a "Trong đó:" breakdown is looked for in the next lines only
 _HEADING = regex.compile(r"^\s*(?:\d+\s*\.\s*\p{Lu}|[IVX]+\.\s)")
+_BRACKET_SOON = regex.compile(r"[^()\d\n]{0,40}\(")          # a bracket after a few words
+_BRACKET_LATER = regex.compile(r"[^()\n]{0,120}?\(")         # … or after other amounts
+_DIGITS = regex.compile(r"\d+")
 
 
 @dataclass
@@ -38,10 +41,29 @@ class SumGroup:
     whole: bool = True         # the parts make the total (not just stay within it)
 
 
+def _eligible_figures(ctx: Context) -> list[bool]:
+    """For each figure: an amount that can be a total or a part (not a claim's base, not the
+    end of a range, not quoted); decided once per document."""
+    eligible = ctx.memo.get("sums.eligible")
+    if eligible is None:
+        bases, range_ends, quoted = ctx.bases, ctx.range_ends, ctx.quoted
+        eligible = ctx.memo["sums.eligible"] = [
+            f.kind in AMOUNT_KINDS and f.value is not None and i not in bases
+            and i not in range_ends and not quoted[i] for i, f in enumerate(ctx.figures)]
+    return eligible
+
+
 def _eligible(ctx: Context, i: int) -> bool:
-    f = ctx.figures[i]
-    return (f.kind in AMOUNT_KINDS and f.value is not None and i not in ctx.bases
-            and i not in ctx.range_ends and not ctx.layout.in_quote(f.start))
+    return _eligible_figures(ctx)[i]
+
+
+def _open_amounts(ctx: Context) -> list[int]:
+    """The eligible figures outside parentheses, in text order: the totals a sum may have."""
+    found = ctx.memo.get("sums.open")
+    if found is None:
+        eligible, parens = _eligible_figures(ctx), ctx.parens
+        found = ctx.memo["sums.open"] = [i for i in range(len(ctx.figures)) if eligible[i] and parens[i] is None]
+    return found
 
 
 def _reported_text(ctx: Context, f) -> str:
@@ -69,7 +91,7 @@ def _evaluate(ctx: Context, total: int, parts: list[int], may_fail: bool,
             if best is None or distance <= best:
                 chosen, best = parts[:k], distance
     used = chosen or parts
-    if len(used) < 2:
+    if len(used) < 2 or (quiet and not chosen):
         return None
     figs = [ctx.figures[i] for i in used]
     s = sum(Decimal(f.value) for f in figs)
@@ -125,7 +147,7 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
     groups = []
     lay = ctx.layout
     for cue in ctx.cues.role("parts"):
-        for m in cue.pattern.finditer(ctx.text):
+        for m in ctx.anchors.finditer(cue):
             c = m.start()
             if lay.in_quote(c):
                 continue
@@ -142,7 +164,7 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                 scope_end = _scope_lines(ctx, lay.line(c)[1] + 1)
             totals, candidates, others = {}, {}, {}
             for i in ctx.figures_in(*region, kinds=AMOUNT_KINDS):
-                if _eligible(ctx, i) and lay.paren(ctx.figures[i].start) is None:
+                if _eligible(ctx, i) and ctx.parens[i] is None:
                     key = unit_key(ctx.figures[i])
                     if key in totals:
                         others.setdefault(key, []).append(totals[key])
@@ -153,8 +175,9 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                 # phẩm, … 10 sản phẩm': the nearest figure of the unit is not always the total;
                 # an earlier one whose parts add up exactly is (found by value: confirms only).
                 t_near = totals[key]
+                like = ctx.like(t_near)
                 parts_all = [i for i in ctx.figures_in(m.end(), scope_end, kinds=AMOUNT_KINDS)
-                             if _eligible(ctx, i) and compatible(ctx.figures[i], ctx.figures[t_near])]
+                             if _eligible(ctx, i) and i in like]
                 near = _evaluate(ctx, t_near, parts_all, may_fail=False, quiet=True)
                 if near is None or near.check.status != "ok":
                     for j in reversed(earlier):
@@ -170,9 +193,10 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                 t = ctx.figures[total]
                 # (a bracket describes the part before it — '1.071 tỉ đồng (so với 79 tỉ đồng
                 # cùng kỳ)' — its amounts are not parts of the total)
+                like = ctx.like(total)
                 parts = [i for i in ctx.figures_in(m.end(), scope_end, kinds=AMOUNT_KINDS)
-                         if _eligible(ctx, i) and compatible(ctx.figures[i], t)
-                         and lay.paren(ctx.figures[i].start) == lay.paren(t.start)]
+                         if _eligible(ctx, i) and i in like
+                         and ctx.parens[i] == ctx.parens[total]]
                 subset = m.group(0).lower().startswith("trong")
                 g = _evaluate(ctx, total, parts, may_fail=False, quiet=False)
                 if g and g.check.status == "ok" and sentence_end is not None:
@@ -180,7 +204,7 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                     # every ';'-separated part of the sentence is a part, not just a prefix that
                     # happens to add up; parts that together exceed the total contradict it.
                     listed = [i for i in parts if ctx.figures[i].end <= sentence_end]
-                    nested_cue = any(c.pattern.search(ctx.text, m.end(), sentence_end) for c in ctx.cues.role("parts"))
+                    nested_cue = any(ctx.anchors.search(c, m.end(), sentence_end) for c in ctx.cues.role("parts"))
                     if (len(listed) > len(g.parts) and _semicolon_separated(ctx, listed) and not nested_cue
                             and not _breaks_down_another(ctx, total, listed, region)):
                         whole = _evaluate(ctx, total, listed, may_fail=candidates[unit_key(t)] == 1,
@@ -193,8 +217,7 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                     # Only a breakdown confined to its sentence, with no nested 'trong đó',
                     # is explicit enough to fail.
                     in_sentence = [i for i in parts if ctx.figures[i].end <= sentence_end]
-                    nested = any(p.pattern.search(ctx.text, m.end(), sentence_end)
-                                 for p in ctx.cues.role("parts"))
+                    nested = any(ctx.anchors.search(p, m.end(), sentence_end) for p in ctx.cues.role("parts"))
                     # (the total may stand in the sentence before 'Trong đó, …' when it is the
                     # only figure of its unit there and the parts end with 'còn lại': the rest)
                     unambiguous = (candidates[unit_key(t)] == 1
@@ -273,19 +296,23 @@ def labelled_groups(ctx: Context, taken: set) -> list[SumGroup]:
     """A figure labelled as a total (``Tổng số cơ sở …: 145 cơ sở``) followed, in its
     sentence, by parts that add up to it; reported only when they do."""
     groups = []
-    for i, t in enumerate(ctx.figures):
-        if i in taken or not _eligible(ctx, i) or ctx.layout.paren(t.start):
+    for i in _open_amounts(ctx):
+        if i in taken:
             continue
+        t = ctx.figures[i]
+        if not ctx.may_match("total", max(0, t.start - 120), t.start):
+            continue                  # (no total word in the 120 characters the label may span)
         label = _label(ctx, t.start)
-        if not ctx.cues.any_match("total", label):
+        if not ctx.any_match("total", t.start - len(label), t.start):
             continue
+        like = ctx.like(i)
         between = [j for j in ctx.figures_in(t.start - len(label), t.start, kinds=AMOUNT_KINDS)
-                   if j != i and compatible(ctx.figures[j], t)]
+                   if j != i and j in like]
         if between:            # the 'tổng' names an earlier figure of the same unit
             continue
         _, s1 = ctx.layout.sentence(t.start)
-        parts = [j for j in ctx.figures_in(t.end, s1, kinds=AMOUNT_KINDS)
-                 if _eligible(ctx, j) and compatible(ctx.figures[j], t)]
+        eligible = _eligible_figures(ctx)
+        parts = [j for j in ctx.figures_in(t.end, s1, kinds=AMOUNT_KINDS) if eligible[j] and j in like]
         g = _evaluate(ctx, i, parts, may_fail=False, quiet=True)
         if g and g.check.status == "ok":
             groups.append(g)
@@ -308,16 +335,18 @@ def list_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
     that differs from their sum either way fails."""
     groups = []
     lay = ctx.layout
-    for i, t in enumerate(ctx.figures):
-        if i in taken or not _eligible(ctx, i) or lay.paren(t.start):
+    for i in _open_amounts(ctx):
+        if i in taken:
             continue
+        t = ctx.figures[i]
         line_start, _ = lay.line(t.start)
-        if not ctx.cues.any_match("total", ctx.text[line_start:t.start]):
+        if not ctx.any_match("total", line_start, t.start):
             continue
-        if any(compatible(ctx.figures[j], t) for j in ctx.figures_in(line_start, t.start)):
+        like = ctx.like(i)
+        if any(j in like for j in ctx.figures_in(line_start, t.start)):
             continue          # only the line's first amount is the one its 'Tổng …' names
         # The list that ends just above (blank lines between are fine).
-        items = _bullet_amounts(ctx, line_start - 1, t, forward=False)
+        items = _bullet_amounts(ctx, line_start - 1, i, forward=False)
         if len(items) < 2:
             continue
         g = _evaluate(ctx, i, items, may_fail=True, quiet=False, closed=True)
@@ -326,11 +355,12 @@ def list_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
     return groups
 
 
-def _bullet_amounts(ctx: Context, pos: int, t, forward: bool) -> list[int]:
+def _bullet_amounts(ctx: Context, pos: int, total: int, forward: bool) -> list[int]:
     """The amounts of the bulleted/numbered lines next to position ``pos`` (after it when
     ``forward``, else before it), one per line, all with the same kind of marker; empty
-    when any line holds no amount or more than one of ``t``'s unit."""
+    when any line holds no amount or more than one of the unit of figure ``total``."""
     lay = ctx.layout
+    like, eligible = ctx.like(total), _eligible_figures(ctx)
     items, kind = [], None
     while 0 < pos < len(ctx.text):
         s0, e0 = lay.line(pos)
@@ -345,7 +375,7 @@ def _bullet_amounts(ctx: Context, pos: int, t, forward: bool) -> list[int]:
         if not marker or (kind and marker != kind):
             break
         kind = kind or marker
-        amounts = [j for j in ctx.figures_in(s0, e0) if _eligible(ctx, j) and compatible(ctx.figures[j], t)]
+        amounts = [j for j in ctx.figures_in(s0, e0) if eligible[j] and j in like]
         if len(amounts) != 1:
             return []
         items.append(amounts[0])
@@ -360,16 +390,18 @@ def heading_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
     numbered one level below the total's line ('2.' above 'a)')."""
     groups = []
     lay = ctx.layout
-    for i, t in enumerate(ctx.figures):
-        if i in taken or not _eligible(ctx, i) or lay.paren(t.start):
+    for i in _open_amounts(ctx):
+        if i in taken:
             continue
+        t = ctx.figures[i]
         s0, e0 = lay.line(t.start)
-        same_line = [j for j in ctx.figures_in(s0, e0) if j != i and compatible(ctx.figures[j], t)]
+        if ":" not in ctx.text[s0:t.start] and not ctx.any_match("total", s0, t.start):
+            continue
+        like = ctx.like(i)
+        same_line = [j for j in ctx.figures_in(s0, e0) if j != i and j in like]
         if any(ctx.figures[j].value != t.value for j in same_line) or any(j < i for j in same_line):
             continue          # the line states more than this one amount (a spelled copy is fine)
-        if not ctx.cues.any_match("total", ctx.text[s0:t.start]) and ":" not in ctx.text[s0:t.start]:
-            continue
-        parts = _bullet_amounts(ctx, e0 + 1, t, forward=True)
+        parts = _bullet_amounts(ctx, e0 + 1, i, forward=True)
         if len(parts) < 2:
             continue
         own, first = _marker_type(ctx.text[s0:e0]), _marker_type(ctx.text[lay.line(ctx.figures[parts[0]].start)[0]:])
@@ -388,16 +420,19 @@ def paren_groups(ctx: Context, taken: set) -> list[SumGroup]:
     parts add up (a parenthesis may also just give examples)."""
     groups = []
     lay = ctx.layout
-    for i, t in enumerate(ctx.figures):
-        if i in taken or not _eligible(ctx, i) or lay.paren(t.start) is not None:
+    for i in _open_amounts(ctx):
+        if i in taken:
             continue
-        m = regex.match(r"[^()\d\n]{0,40}\(", ctx.text[t.end:t.end + 42])
+        t = ctx.figures[i]
+        if ctx.text.find("(", t.end, t.end + 122) < 0:
+            continue                  # (no bracket follows closely enough)
+        m = _BRACKET_SOON.match(ctx.text[t.end:t.end + 42])
         if not m:
             # '465 dự án đầu tư nước ngoài với tổng vốn hơn 33,103 tỷ USD (trong KCN 292 dự án …;
             # ngoài KCN 173 dự án …)': the bracket may follow an amount of another unit that
             # describes the total; no figure of the total's unit stands between.
-            m = regex.match(r"[^()\n]{0,120}?\(", ctx.text[t.end:t.end + 122])
-            if not m or any(compatible(ctx.figures[j], t) for j in ctx.figures_in(t.end, t.end + m.end())):
+            m = _BRACKET_LATER.match(ctx.text[t.end:t.end + 122])
+            if not m or any(j in ctx.like(i) for j in ctx.figures_in(t.end, t.end + m.end())):
                 continue
         span = lay.paren_opening_at.get(t.end + m.end() - 1)
         if span is None:
@@ -406,7 +441,7 @@ def paren_groups(ctx: Context, taken: set) -> list[SumGroup]:
         # ('465 dự án (trong KCN 292 dự án với vốn 15,4 tỷ USD; ngoài KCN 173 dự án …)': the
         # bracket may describe each part with other amounts; the parts are the figures of
         # the total's unit, and only a sum that holds is reported.)
-        parts = [j for j in inside if _eligible(ctx, j) and compatible(ctx.figures[j], t)]
+        parts = [j for j in inside if _eligible(ctx, j) and j in ctx.like(i)]
         if len(parts) < 2:
             continue
         g = _evaluate(ctx, i, parts, may_fail=False, quiet=True)
@@ -451,7 +486,7 @@ def fraction_groups(ctx: Context) -> list[SumGroup]:
             c_text, c_start, c_end = claim.text, claim.start, claim.end
         else:
             k = first.text.index("/") + 1
-            digits = regex.match(r"\d+", first.text[k:]).group(0)
+            digits = _DIGITS.match(first.text[k:]).group(0)
             c_text, c_start, c_end = digits, first.start + k, first.start + k + len(digits)
         parts = " + ".join(ctx.figures[i].text.split()[0] for i in run)
         explanation = (f"{parts} = {format_auto(total)}/{format_auto(whole)}, "
@@ -473,9 +508,9 @@ def besides_groups(ctx: Context, taken: set) -> list[SumGroup]:
     they make it whole, so a shortfall fails."""
     groups = []
     lay = ctx.layout
-    cue = ctx.cues.first("besides").pattern
-    for s0 in lay.sentence_starts:
-        s0, s1 = lay.sentence(s0)
+    besides = ctx.cues.first("besides")
+    cue = besides.pattern
+    for s0, s1 in ctx.sentences_with(besides):
         m = cue.match(ctx.text[s0:s1])
         if not m or s0 < 2:
             continue

@@ -53,7 +53,7 @@ def _leaves(ctx: Context, table, rows) -> bool:
 
 def find_table_sums(ctx: Context, tables: Optional[list] = None) -> list[Check]:
     """One sum check per number in a total row of a table whose column names a unit."""
-    by_start = {f.start: i for i, f in enumerate(ctx.figures)}
+    by_start = ctx.index_by_start()
     checks = []
     for table in document_tables(ctx) if tables is None else tables:
         first_row = 1
@@ -85,7 +85,7 @@ def find_table_sums(ctx: Context, tables: Optional[list] = None) -> list[Check]:
 def find_declared_sums(ctx: Context) -> list[Check]:
     """An appendix under 'ĐVT: …' that lists 'Kinh phí: 360' lines and ends with
     'Tổng cộng: 2.480': the total against the lines above it (since the last total)."""
-    by_start = {f.start: i for i, f in enumerate(ctx.figures)}
+    by_start = ctx.index_by_start()
     checks, parts, had_subtotal = [], [], False
     for cell in declared_unit_cells(ctx.text):
         if cell.start not in by_start:
@@ -155,8 +155,11 @@ def _numeric_column(ctx: Context, by_start: dict, table, column: int, rows) -> b
     return sum(1 for c in cells if c is not None) >= 2 and all(c is not None for c in cells)
 
 
+_INDEX_HEADER = regex.compile(r"\s*(?:STT|TT|\d+)\s*", regex.IGNORECASE)
+
+
 def _is_index_header(text: str) -> bool:
-    return bool(regex.fullmatch(r"\s*(?:STT|TT|\d+)\s*", text, regex.IGNORECASE))
+    return bool(_INDEX_HEADER.fullmatch(text))
 
 
 def find_table_shares(ctx: Context, tables: Optional[list] = None) -> list[Check]:
@@ -166,7 +169,7 @@ def find_table_shares(ctx: Context, tables: Optional[list] = None) -> list[Check
     ('growth', '2018' over '2017').  The reading is fixed by the rows where it holds (at least
     two); only then may the other rows fail.  Value columns may name no unit: a quotient of
     two numbers does not need one."""
-    by_start = {f.start: i for i, f in enumerate(ctx.figures)}
+    by_start = ctx.index_by_start()
     checks = []
     for table in document_tables(ctx) if tables is None else tables:
         total_rows = [r for r in range(1, len(table.rows))
@@ -191,7 +194,15 @@ def find_table_shares(ctx: Context, tables: Optional[list] = None) -> list[Check
 
 
 def _percentage_column(ctx, by_start, table, pc, readings, body, total_rows) -> list[Check]:
+    computed: dict = {}
+
     def compute(reading, r):
+        # (each reading of each row computed once: the best reading is asked for again)
+        if (reading, r) not in computed:
+            computed[reading, r] = _compute_cell(reading, r)
+        return computed[reading, r]
+
+    def _compute_cell(reading, r):
         kind, num, den = reading
         pi = _cell(ctx, by_start, table, r, pc)
         v = _raw_cell(ctx, by_start, table, r, num)

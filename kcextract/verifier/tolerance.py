@@ -19,7 +19,8 @@ from kcextract.patterns import load_patterns
 Interval = Tuple[Optional[Decimal], Optional[Decimal]]   # None = unbounded
 
 _NUMBER = regex.compile(r"\d+(?:[.,]\d+)*")
-_POWERS = {Decimal(10) ** k: k for k in range(-4, 13)}
+_POWERS = {Decimal(10) ** k: Decimal(10) ** k for k in range(-4, 13)}   # (a ratio, looked up by value)
+_ONE = Decimal(1)
 
 
 def decimals_in(text: str) -> int:
@@ -66,10 +67,9 @@ def _precision_unit(text: str, value: Decimal) -> Decimal:
         except (ArithmeticError, ValueError):
             return step
         if written and "/" not in text:
-            ratio = (Decimal(value) / written).normalize()
-            for power in _POWERS:
-                if ratio == power:
-                    return step * power
+            power = _POWERS.get((Decimal(value) / written).normalize())
+            if power is not None:
+                return step * power
         return step
     after = text[text.rfind(last) + len(last):]
     m = _scale_after().match(after)
@@ -122,12 +122,27 @@ def overlaps(a: Interval, b: Interval, slack: Decimal = Decimal("1e-9")) -> bool
     >>> overlaps((Decimal(1), Decimal(2)), (Decimal(3), Decimal(4)))
     False
     """
-    lo = max((x for x in (a[0], b[0]) if x is not None), default=None)
-    hi = min((x for x in (a[1], b[1]) if x is not None), default=None)
+    (a0, a1), (b0, b1) = a, b
+    # (the larger lower end and the smaller upper end; written out, as this runs for every
+    # candidate a claim is tried against)
+    lo = b0 if a0 is None else a0 if b0 is None or b0 <= a0 else b0
+    hi = b1 if a1 is None else a1 if b1 is None or a1 <= b1 else b1
     if lo is None or hi is None:
         return True
-    scale = max(abs(lo), abs(hi), Decimal(1))
+    scale = max(abs(lo), abs(hi), _ONE)
     return lo <= hi + slack * scale
+
+
+def contains(a: Interval, x: Decimal, slack: Decimal = Decimal("1e-9")) -> bool:
+    """``overlaps(a, (x, x))``: whether the interval holds the number ``x`` (same slack).
+
+    >>> contains((Decimal(1), Decimal(2)), Decimal("2.0000000001")), contains((None, Decimal(2)), Decimal(3))
+    (True, False)
+    """
+    a0, a1 = a
+    lo = x if a0 is None else a0 if x <= a0 else x
+    hi = x if a1 is None else a1 if a1 <= x else x
+    return lo <= hi + slack * max(abs(lo), abs(hi), _ONE)
 
 
 def add(a: Interval, b: Interval) -> Interval:

@@ -32,11 +32,11 @@ def _side(ctx: Context, candidates: list, words) -> Optional[int]:
 
 def find(ctx: Context) -> list[Check]:
     """The claim-type entry point (registry)."""
-    cue = ctx.cues.first("balance").pattern
+    balance_cue = ctx.cues.first("balance")
     export_words = next(c for c in ctx.cues.role("balance_side") if c.id == "export_words").pattern
     import_words = next(c for c in ctx.cues.role("balance_side") if c.id == "import_words").pattern
     out = []
-    for m in cue.finditer(ctx.text):
+    for m in ctx.anchors.finditer(balance_cue):
         i = ctx.first_figure_after(m.end(), m.end() + 40)
         if i is None or ctx.figures[i].kind != "money" or not ctx.figures[i].value:
             continue

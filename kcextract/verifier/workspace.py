@@ -6,26 +6,36 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import operator
 from decimal import Decimal
 from typing import Optional
 
 from kcextract.figure import Figure
 from kcextract.verifier.check import (Operand, format_auto, format_in_scale, format_vn,
                                     scale_of)
+from kcextract.verifier.anchors import AnchorIndex, AnyOf
 from kcextract.verifier.cues import Cues, load_cues
 from kcextract.verifier.layout import Layout
 from kcextract.verifier.tolerance import Interval, interval, precision_unit
 
 AMOUNT_KINDS = ("money", "count")
+_BY_PLACE = operator.attrgetter("start", "end")
 
 
 def unit_key(fig: Figure) -> str:
     """What a figure measures, for comparing like with like: currency or counted noun."""
-    if fig.kind == "money":
-        return (fig.currency or "VND").upper()
-    if fig.kind == "percent":
+    return _unit_key(fig.kind, fig.currency, fig.unit)
+
+
+# (the three functions below are cached on the strings they read: a long report compares
+# the same few units hundreds of thousands of times)
+@functools.lru_cache(maxsize=1 << 12)
+def _unit_key(kind: str, currency: Optional[str], unit: Optional[str]) -> str:
+    if kind == "money":
+        return (currency or "VND").upper()
+    if kind == "percent":
         return "%"
-    return " ".join((fig.unit or "").lower().split())
+    return " ".join((unit or "").lower().split())
 
 
 def compatible(a: Figure, b: Figure) -> bool:
@@ -33,9 +43,13 @@ def compatible(a: Figure, b: Figure) -> bool:
     (``cơ sở`` and ``cơ sở CNNT`` agree; ``lượt cơ sở`` is another thing)."""
     if a.kind != b.kind:
         return False
-    ua, ub = unit_key(a), unit_key(b)
-    if a.kind != "count" or not ua or not ub:
-        return ua == ub or a.kind == "count"
+    return _compatible_units(a.kind, unit_key(a), unit_key(b))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _compatible_units(kind: str, ua: str, ub: str) -> bool:
+    if kind != "count" or not ua or not ub:
+        return ua == ub or kind == "count"
     return ua == ub or ua.startswith(ub + " ") or ub.startswith(ua + " ")
 
 
@@ -45,7 +59,12 @@ def same_head(a: Figure, b: Figure) -> bool:
     follows them qualifies the thing counted rather than naming another."""
     if a.kind != "count" or b.kind != "count":
         return compatible(a, b)
-    ha, hb = unit_key(a).split()[:2], unit_key(b).split()[:2]
+    return _same_head_units(unit_key(a), unit_key(b))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _same_head_units(ua: str, ub: str) -> bool:
+    ha, hb = ua.split()[:2], ub.split()[:2]
     # ('làng' and 'làng nghề' count the same villages: a one-syllable noun is the head.)
     short = min(len(ha), len(hb))
     return short > 0 and ha[:short] == hb[:short]
@@ -83,11 +102,16 @@ def percentage_operand_interval(fig: Figure) -> Interval:
     non-zero digit, since reports compute a percentage first and round the amounts they print."""
     if fig.kind != "money" or fig.qualifier != "exact" or not fig.value:
         return operand_interval(fig)
+    return _round_amount_interval(fig.text, Decimal(fig.value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _round_amount_interval(text: str, value: Decimal) -> Interval:
+    # (cached as _written_interval: the same base is tried against many claims)
     # ('2,1 triệu tỷ đồng, chiếm 75,2% tổng mức' of 2,86 triệu tỷ: 2,15 / 2,86 = 75,2%; the
     # cap that keeps '2 tỷ' from meaning 1,5–2,5 tỷ in a sum does not apply to a percentage's
     # operands, which the report printed after computing it.)
-    value = Decimal(fig.value)
-    unit = precision_unit(fig.text, value)
+    unit = precision_unit(text, value)
     while value % (unit * 10) == 0 and unit * 1000 <= abs(value):
         unit *= 10
     return (value - unit / 2, value + unit / 2)
@@ -108,7 +132,14 @@ def _with_sentence(fig: Figure, layout: Layout, text: str) -> Figure:
 
 
 def operand(fig: Figure) -> Operand:
-    return Operand(fig.text, fig.start, fig.end, fig.value, " ".join(fig.sentence.split()))
+    return Operand(fig.text, fig.start, fig.end, fig.value, _one_line(fig.sentence))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _one_line(sentence: str) -> str:
+    """The sentence on one line, single-spaced (an operand's evidence; cached: a figure is
+    the operand of several checks)."""
+    return " ".join(sentence.split())
 
 
 def amount_text(figs: list[Figure], value: Optional[Decimal] = None, with_unit: bool = False,
@@ -150,7 +181,7 @@ class Context:
         # Every figure carries its sentence (the evidence an explanation quotes), also
         # when a caller built the figures by hand.
         self.figures = sorted((f if f.sentence else _with_sentence(f, self.layout, text) for f in figures),
-                              key=lambda f: (f.start, f.end))
+                              key=_BY_PLACE)
         self._starts = [f.start for f in self.figures]
         self.cues = cues or load_cues()
         self._bases: Optional[set[int]] = None
@@ -158,6 +189,11 @@ class Context:
         self._range_ends: Optional[set[int]] = None
         self._amounts_by_unit: Optional[dict] = None
         self._amounts_by_year: Optional[dict] = None
+        # Where the cues' anchor and start words stand (each word found on first use).
+        self.anchors = AnchorIndex(text)
+        self._directions: dict = {}
+        # What a claim type derives once per document (its eligible figures …), by its own key.
+        self.memo: dict = {}
         # part figure index -> total figure index: provided by the 'sums' claim type and read
         # by those that declare 'needs: [part_of]' (patterns/relations.yaml, checked at load)
         self.part_of: dict[int, int] = {}
@@ -173,6 +209,169 @@ class Context:
             self._amounts_by_unit = {k: sorted(v, key=lambda p: p[0]) for k, v in groups.items()}
             self._amount_values = {k: [v for v, _ in pairs] for k, pairs in self._amounts_by_unit.items()}
         return self._amounts_by_unit
+
+    def indexes(self, kind: str) -> list[int]:
+        """The indexes of the figures of one kind, in text order (listed once: most claim
+        types read only counts, or only percentages)."""
+        key = ("indexes", kind)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = [i for i, f in enumerate(self.figures) if f.kind == kind]
+        return found
+
+    def _by_unit(self) -> dict:
+        """Figure indexes by (kind, unit key), in text order (built once)."""
+        found = self.memo.get("by unit")
+        if found is None:
+            found = self.memo["by unit"] = {}
+            for i, f in enumerate(self.figures):
+                found.setdefault((f.kind, unit_key(f)), []).append(i)
+        return found
+
+    def like(self, i: int) -> frozenset:
+        """The indexes ``j`` with ``compatible(figures[j], figures[i])``: the same kind and
+        unit (found once per unit; a long report asks for every claim and every total)."""
+        return self._like(i)[0]
+
+    def like_in(self, i: int, start: int, end: int) -> list[int]:
+        """:meth:`figures_in` ``(start, end)`` of the figures compatible with figure ``i``."""
+        return self._among(self._like(i)[1], start, end)
+
+    def _like(self, i: int) -> tuple[frozenset, list]:
+        f = self.figures[i]
+        key = ("like", f.kind, unit_key(f))
+        found = self.memo.get(key)
+        if found is None:
+            by_unit = self._by_unit()
+            if f.kind != "count":         # (money in one currency, percentages: one unit)
+                members = list(by_unit.get((f.kind, key[2]), []))
+            else:
+                members = sorted(j for unit in self._compatible_count_units(key[2])
+                                 for j in by_unit[("count", unit)])
+            found = self.memo[key] = (frozenset(members), members)
+        return found
+
+    def _compatible_count_units(self, key: str):
+        """The count units of the document compatible with ``key`` (``_compatible_units``):
+        all of them for an empty key; else an empty unit, the same unit, the key's own first
+        words ('cơ sở' for 'cơ sở CNNT') and the units that go on from it ('cơ sở CNNT' for
+        'cơ sở'), found by bisection in the sorted units."""
+        units = self.memo.get("count units")
+        if units is None:
+            units = sorted(u for kind, u in self._by_unit() if kind == "count")
+            units = self.memo["count units"] = (units, set(units))
+        ordered, present = units
+        if not key:
+            return ordered
+        words = key.split(" ")
+        found = {u for u in ("", key, *(" ".join(words[:k]) for k in range(1, len(words)))) if u in present}
+        longer = key + " "
+        k = bisect.bisect_left(ordered, longer)
+        while k < len(ordered) and ordered[k].startswith(longer):
+            found.add(ordered[k])
+            k += 1
+        return found
+
+    def same_heads(self, i: int) -> frozenset:
+        """The indexes ``j`` with ``same_head(figures[j], figures[i])`` (found once per unit)."""
+        return self._same_heads(i)[0]
+
+    def same_heads_in(self, i: int, start: int, end: int) -> list[int]:
+        """:meth:`figures_in` ``(start, end)`` of the figures with figure ``i``'s head noun."""
+        return self._among(self._same_heads(i)[1], start, end)
+
+    def _same_heads(self, i: int) -> tuple[frozenset, list]:
+        f = self.figures[i]
+        if f.kind != "count":
+            return self._like(i)
+        key = ("same head", unit_key(f))
+        found = self.memo.get(key)
+        if found is None:
+            # _same_head_units(unit, key) holds for the units whose first two words agree
+            # with the key's as far as the shorter goes: looked up by those words.
+            two, one, first = self._heads()
+            head = key[1].split()[:2]
+            if len(head) == 2:
+                members = sorted(two.get(tuple(head), []) + one.get(head[0], []))
+            else:
+                members = sorted(first.get(head[0], [])) if head else []
+            found = self.memo[key] = (frozenset(members), members)
+        return found
+
+    def _heads(self) -> tuple[dict, dict, dict]:
+        """Count figures by the head of their unit: by its two first words (units of two
+        words or more), by its one word (units of one word), and by its first word (all)."""
+        found = self.memo.get("heads")
+        if found is None:
+            two, one, first = {}, {}, {}
+            for (kind, unit), group in self._by_unit().items():
+                head = unit.split()[:2]
+                if kind != "count" or not head:
+                    continue
+                (two.setdefault(tuple(head), []) if len(head) == 2 else one.setdefault(head[0], [])).extend(group)
+                first.setdefault(head[0], []).extend(group)
+            found = self.memo["heads"] = (two, one, first)
+        return found
+
+    def _among(self, members: list[int], start: int, end: int) -> list[int]:
+        """The figures of ``members`` (sorted indexes) lying within [start, end), in text order."""
+        lo = bisect.bisect_left(members, bisect.bisect_left(self._starts, start))
+        hi = bisect.bisect_left(members, bisect.bisect_left(self._starts, end))
+        return [j for j in members[lo:hi] if self.figures[j].end <= end]
+
+    @property
+    def parens(self) -> list:
+        """For each figure, the innermost parenthesis holding it (``Layout.paren``), read once."""
+        found = self.memo.get("parens")
+        if found is None:
+            lay = self.layout
+            found = self.memo["parens"] = [lay.paren(f.start) for f in self.figures]
+        return found
+
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        """For each figure, its sentence (``Layout.sentence``), read once."""
+        found = self.memo.get("sentences")
+        if found is None:
+            lay = self.layout
+            found = self.memo["sentences"] = [lay.sentence(f.start) for f in self.figures]
+        return found
+
+    @property
+    def quoted(self) -> list[bool]:
+        """For each figure, whether it stands inside a quotation (read once)."""
+        found = self.memo.get("quoted")
+        if found is None:
+            lay = self.layout
+            found = self.memo["quoted"] = [lay.in_quote(f.start) for f in self.figures]
+        return found
+
+    def index_by_start(self) -> dict:
+        """Figure index by start offset (the last figure starting there), built once."""
+        found = self.memo.get("by start")
+        if found is None:
+            found = self.memo["by start"] = {f.start: i for i, f in enumerate(self.figures)}
+        return found
+
+    def amounts_between(self, key, start: int, end: int) -> list:
+        """The (value, figure) pairs of :meth:`amounts_by_unit` ``[key]`` whose figure starts
+        in [start, end] (both ends included), in text order."""
+        found = self.memo.get(("by position", key))
+        if found is None:
+            pairs = sorted(self.amounts_by_unit().get(key, []), key=lambda p: p[1].start)
+            found = self.memo[("by position", key)] = ([f.start for _, f in pairs], pairs)
+        starts, pairs = found
+        return pairs[bisect.bisect_left(starts, start):bisect.bisect_right(starts, end)]
+
+    def amounts_worth(self, value: Decimal) -> list[Figure]:
+        """The money and count figures whose (non-zero) value is ``value``, in text order."""
+        found = self.memo.get("by value")
+        if found is None:
+            found = self.memo["by value"] = {}
+            for f in self.figures:
+                if f.value and f.kind in AMOUNT_KINDS:
+                    found.setdefault(Decimal(f.value), []).append(f)
+        return found.get(value, [])
 
     def amount_values(self, key) -> list:
         """The sorted values of :meth:`amounts_by_unit` ``[key]`` (for bisection)."""
@@ -211,6 +410,13 @@ class Context:
             self._claims = read_claims(self)
         return self._claims
 
+    def claims_between(self, start: int, end: int) -> list:
+        """The claims whose reported figure starts in [start, end), in order."""
+        starts = self.memo.get("claim starts")
+        if starts is None:
+            starts = self.memo["claim starts"] = [c.start for c in self.claims]
+        return self.claims[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
+
     @property
     def bases(self) -> set[int]:
         """Figures that are bases or change amounts of claims: never a subject or a part."""
@@ -228,13 +434,48 @@ class Context:
         return [i for i in range(lo, hi)
                 if self.figures[i].end <= end and (kinds is None or self.figures[i].kind in kinds)]
 
+    def sentences_with(self, cue) -> list[tuple[int, int]]:
+        """The sentences (start, end), in order, in which ``cue`` can match."""
+        lay = self.layout
+        spans = lay.sentence_spans
+        return [spans[k] for k in self.anchors.spans_with(cue, lay.sentence_starts, lay.sentence_ends)]
+
+    def lines_with(self, cue) -> list[tuple[int, int]]:
+        """The lines (start, end), in order, in which ``cue`` can match."""
+        lay = self.layout
+        return [(lay.line_starts[k], lay.line_ends[k])
+                for k in self.anchors.spans_with(cue, lay.line_starts, lay.line_ends)]
+
+    def may_claim(self, start: int, end: int) -> bool:
+        """Whether a claim cue can match inside ``text[start:end]``."""
+        claims = self.memo.get("claim cues")
+        if claims is None:
+            claims = self.memo["claim cues"] = AnyOf.of("claim", self.cues.role("claim"))
+        return self.anchors.within(claims, start, end)
+
+    def claim_before(self, start: int, end: int):
+        """:meth:`Cues.claim_before` of ``text[start:end]``, each cue run only where it can match."""
+        if not self.may_claim(start, end):
+            return None                   # (most figures: no claim word before them)
+        return self.anchors.first_in(self.cues.role("claim"), start, end)
+
+    def may_match(self, role: str, start: int, end: int) -> bool:
+        """Whether a cue of ``role`` can match inside ``text[start:end]`` (one of its anchors
+        stands there)."""
+        return any(self.anchors.within(cue, start, end) for cue in self.cues.role(role))
+
+    def any_match(self, role: str, start: int, end: int):
+        """:meth:`Cues.any_match` of ``text[start:end]``, each cue run only where it can match."""
+        found = self.anchors.first_in(self.cues.role(role), start, end)
+        return found and found[1]
+
     def change_direction(self, fig: Figure) -> Optional[str]:
         """'up' or 'down' when a change word stands just before ``fig`` ('tăng 34,8%',
         'giảm gần 5%'; the phrase change_word_before of relations.yaml), else None."""
-        m = self.cues.phrase("change_word_before").search(self.text[max(0, fig.start - 30):fig.start])
-        if not m:
-            return None
-        return "down" if m.group("down") else "up"
+        if fig.start not in self._directions:
+            m = self.anchors.search_in(self.cues.entry("change_word_before"), max(0, fig.start - 30), fig.start)
+            self._directions[fig.start] = None if not m else "down" if m.group("down") else "up"
+        return self._directions[fig.start]
 
     def index_at(self, pos: int) -> int:
         """The index of the first figure that starts at or after ``pos``."""
@@ -257,13 +498,14 @@ class Context:
         start = lay.clause_start(anchor)
         quote = lay.quote(pos)
         out = []
+        parens = self.parens
         for i in self.figures_in(start, pos, kinds):
             f = self.figures[i]
             # A quoted figure is a subject only for a claim in the same quotation
             # (a speech: '“… doanh thu đạt 5,8 tỷ đồng, tăng 32% so với năm 2021 …”').
             if i in self.bases or (lay.in_quote(f.start) and lay.quote(f.start) != quote):
                 continue
-            fp = lay.paren(f.start)
+            fp = parens[i]
             if fp is not None and fp != par:
                 continue
             if like is not None and not compatible(f, like):

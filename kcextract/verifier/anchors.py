@@ -1,0 +1,178 @@
+"""Where in one document a cue can match: the places of its anchor and start words, found once.
+
+A cue of ``patterns/relations.yaml`` may list ``anchors``: words one of which every match
+of its regex contains ('ngoài' for the besides cue).  It may list ``starts`` instead, words
+one of which every match begins with ('tổng' or 'trong' for the total cue; 'đạt', 'bằng',
+'thực', 'hoàn' for the ratio cue); they are its anchors too.  The document's case-folded
+copy is searched for each such word with plain string search, once.  A window of the text
+that holds none of a cue's anchors cannot match the cue, so its regex is not run there; a
+cue with start words is tried only where one of them begins, instead of at every position
+of a long report.  The matches found are the regex's own: the same as its ``search`` or
+``finditer`` over the whole text or window.  With :data:`ENABLED` false every regex runs
+as it is written, and the tests check that the checks are then the same.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import Optional
+
+# Tests switch this off to show the shortcut changes no answer.
+ENABLED = True
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """Several cues at once: one of them can match only where one of their anchors stands
+    (no anchors when one of the cues has none: then any may match anywhere)."""
+
+    id: str
+    anchors: tuple
+    starts: tuple = ()
+
+    @classmethod
+    def of(cls, name: str, cues) -> "AnyOf":
+        anchors = [] if any(not c.anchors for c in cues) else sorted({a for c in cues for a in c.anchors})
+        return cls(f"any of {name}", tuple(anchors))
+
+
+class AnchorIndex:
+    """The cues' anchor and start words in one text, found on demand, and the searches
+    that use them."""
+
+    def __init__(self, text: str):
+        self.text = text
+        folded = text.casefold()
+        # Case folding is done character by character only when it keeps every offset
+        # ('ß' folds to 'ss', 'İ' to 'i̇'): otherwise the index is not used and every cue is
+        # searched, as without it.
+        self._folded = folded if ENABLED and len(folded) == len(text) else None
+        self._places: dict = {}
+        self._begins: dict = {}
+        self._words: dict = {}
+
+    def _at(self, word: str) -> list[int]:
+        """Where ``word`` begins in the case-folded text (found once per word)."""
+        found = self._words.get(word)
+        if found is None:
+            found, at = [], self._folded.find(word)
+            while at >= 0:
+                found.append(at)
+                at = self._folded.find(word, at + 1)
+            self._words[word] = found
+        return found
+
+    def places(self, cue) -> Optional[tuple[list, list]]:
+        """(starts, first ends) of the occurrences of the cue's anchors, sorted by start:
+        ``first_ends[k]`` is the smallest end among occurrences ``k, k+1, …``.  None when the
+        cue has no anchors or the index is off (then the cue may match anywhere)."""
+        found = self._places.get(cue.id)
+        if found is None:
+            if self._folded is None or not cue.anchors:
+                return None
+            spans = sorted((at, at + len(word)) for word in cue.anchors for at in self._at(word))
+            first_ends = list(accumulate(reversed([end for _, end in spans]), min))
+            first_ends.reverse()
+            found = self._places[cue.id] = ([start for start, _ in spans], first_ends)
+        return found
+
+    def begins(self, cue) -> Optional[list]:
+        """The sorted places where a match of the cue can begin (one of its start words
+        begins there); None when the cue has no start words or the index is off."""
+        found = self._begins.get(cue.id)
+        if found is None:
+            if self._folded is None or not cue.starts:
+                return None
+            found = self._begins[cue.id] = sorted({at for word in cue.starts for at in self._at(word)})
+        return found
+
+    def anywhere(self, cue) -> bool:
+        """Whether the cue can match somewhere in the text."""
+        places = self.places(cue)
+        return places is None or bool(places[0])
+
+    def within(self, cue, start: int, end: int) -> bool:
+        """Whether the cue can match inside ``text[start:end]``: one of its anchors lies there
+        (the first occurrence that starts at or after ``start`` and ends by ``end``)."""
+        places = self.places(cue)
+        if places is None:
+            return True
+        starts, first_ends = places
+        k = bisect.bisect_left(starts, start)
+        return k < len(starts) and first_ends[k] <= end
+
+    def spans_with(self, cue, starts: list, ends: list) -> list[int]:
+        """The indexes ``k``, in order, of the spans ``[starts[k], ends[k])`` (sorted and not
+        overlapping, such as sentences or lines) in which the cue can match."""
+        places = self.places(cue)
+        if places is None:
+            return list(range(len(starts)))
+        seen = sorted({bisect.bisect_right(starts, at) - 1 for at in places[0]})
+        return [k for k in seen if k >= 0 and self.within(cue, starts[k], ends[k])]
+
+    # --- the cue's regex, run where it can match --------------------------------------
+    def finditer(self, cue):
+        """The matches of ``cue.pattern.finditer(text)``."""
+        begins = self.begins(cue)
+        if begins is None:
+            yield from (cue.pattern.finditer(self.text) if self.anywhere(cue) else ())
+            return
+        # As finditer: leftmost first, each next match searched from the end of the last
+        # (a match begins with a start word, so it is never empty).
+        end = 0
+        for at in begins:
+            if at >= end:
+                m = cue.pattern.match(self.text, at)
+                if m:
+                    end = m.end()
+                    yield m
+
+    def search(self, cue, pos: int, endpos: int):
+        """``cue.pattern.search(text, pos, endpos)``."""
+        begins = self.begins(cue)
+        if begins is None:
+            return cue.pattern.search(self.text, pos, endpos) if self.within(cue, pos, endpos) else None
+        k = bisect.bisect_left(begins, pos)
+        while k < len(begins) and begins[k] < endpos:
+            m = cue.pattern.match(self.text, begins[k], endpos)
+            if m:
+                return m
+            k += 1
+        return None
+
+    def first_in(self, cues, start: int, end: int):
+        """(cue, match) of the first of ``cues`` that ``search_in`` finds, or None."""
+        window = None
+        for cue in cues:
+            begins = self._begins.get(cue.id) or self.begins(cue)
+            if begins is None:
+                m = self.search_in(cue, start, end)
+                if m:
+                    return cue, m
+                continue
+            # (search_in, written out: this runs for nearly every figure)
+            k = bisect.bisect_left(begins, start)
+            while k < len(begins) and begins[k] < end:
+                window = self.text[start:end] if window is None else window
+                m = cue.pattern.match(window, begins[k] - start)
+                if m:
+                    return cue, m
+                k += 1
+        return None
+
+    def search_in(self, cue, start: int, end: int):
+        """``cue.pattern.search(text[start:end])``: the window read as a string of its own
+        (its first character has nothing before it, its last nothing after)."""
+        begins = self._begins.get(cue.id) or self.begins(cue)
+        if begins is None:
+            return cue.pattern.search(self.text[start:end]) if self.within(cue, start, end) else None
+        k = bisect.bisect_left(begins, start)
+        window = None
+        while k < len(begins) and begins[k] < end:
+            window = self.text[start:end] if window is None else window
+            m = cue.pattern.match(window, begins[k] - start)
+            if m:
+                return m
+            k += 1
+        return None
