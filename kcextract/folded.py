@@ -8,11 +8,16 @@ text, at the same offsets.
 """
 from __future__ import annotations
 
-import functools
 from typing import Optional
 
 
-@functools.lru_cache(maxsize=1)     # the periods and the cue words of one text both read it
+# The last text folded and its copy: the periods, the cue words and the prefiltered patterns of
+# one text all read it.  Kept by identity, not by value: a cache keyed by value compares a new
+# text with an equal old one character by character on every call (an equal text read again,
+# as 'extract' then 'verify' do), which made a 10 MB report take a minute.
+_LAST: tuple = (None, None)
+
+
 def folded_in_place(text: str) -> Optional[str]:
     """``text`` case-folded, when every character keeps its offset and stdlib ``re`` reads its
     digits as ``regex`` does; else None (the caller then scans the text itself).
@@ -23,8 +28,13 @@ def folded_in_place(text: str) -> Optional[str]:
     Vietnamese text.  For the letters of Vietnamese, one case-folded letter is the same letter
     ``regex`` matches case-insensitively (tests/test_periods.py checks every letter).
     """
+    global _LAST
+    last_text, last_folded = _LAST
+    if last_text is text:
+        return last_folded
     folded = text.casefold()
     # (UTF-16 takes two units for a character outside the BMP, one for any other.)
     if len(folded) != len(text) or len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text):
-        return None
+        folded = None
+    _LAST = (text, folded)
     return folded
