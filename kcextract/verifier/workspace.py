@@ -420,8 +420,10 @@ class Context:
         """Indices of the figures lying within [start, end), in text order."""
         lo = bisect.bisect_left(self._starts, start)
         hi = bisect.bisect_left(self._starts, end)
-        return [i for i in range(lo, hi)
-                if self.figures[i].end <= end and (kinds is None or self.figures[i].kind in kinds)]
+        figures = self.figures
+        if kinds is None:
+            return [i for i in range(lo, hi) if figures[i].end <= end]
+        return [i for i in range(lo, hi) if figures[i].end <= end and figures[i].kind in kinds]
 
     def sentences_with(self, cue) -> list[tuple[int, int]]:
         """The sentences (start, end), in order, in which ``cue`` can match."""
