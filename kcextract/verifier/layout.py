@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import operator
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import Optional
 
 import regex
@@ -19,6 +19,7 @@ BULLET = regex.compile(r"^[ \t]*(?:[-–—•+*▪●]|\d{1,2}[.)](?!\d)|[a-zđ
 _BREAK = regex.compile(r";|:(?!\d)")
 _QUOTED = regex.compile(r"“[^”“\n]*”|\"[^\"\n]*\"")
 _BLANK = " \t\n"
+_GAP = regex.compile(r"[ \t\r\n.]*")
 
 
 class Layout:
@@ -38,8 +39,10 @@ class Layout:
         self.sentence_starts = sorted(starts)
         # Each sentence's span, trailing blanks left out, computed once: a long report asks
         # for the sentence of a position hundreds of thousands of times.
-        self.sentence_spans = [self._span_of(i) for i in range(len(self.sentence_starts))]
-        self.sentence_ends = [e for _, e in self.sentence_spans]
+        starts = self.sentence_starts
+        pieces = [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)])]
+        self.sentence_ends = list(map(operator.add, starts, map(len, map(str.rstrip, pieces, repeat(_BLANK)))))
+        self.sentence_spans = list(zip(starts, self.sentence_ends))
         self.parens = self._pairs("(", ")")
         self.quotes = self._quotes()
         # Indexes so that every question below costs a bisection, not a scan: a long
@@ -136,9 +139,7 @@ class Layout:
         """Where the sentence after the one ending at ``end`` ends (None at the end of the
         text); remembered, as every figure of a sentence asks."""
         if end not in self._ahead:
-            nxt = end
-            while nxt < len(self.text) and self.text[nxt] in " \t\r\n.":
-                nxt += 1
+            nxt = _GAP.match(self.text, end).end()       # (blanks and full stops between)
             self._ahead[end] = None if nxt >= len(self.text) else self.sentence(nxt)[1]
         return self._ahead[end]
 

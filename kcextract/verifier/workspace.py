@@ -319,32 +319,21 @@ class Context:
         hi = bisect.bisect_left(members, bisect.bisect_left(self._starts, end))
         return [j for j in members[lo:hi] if self.figures[j].end <= end]
 
-    @property
+    # (per-figure lists read once, then plain attributes: the loops over figures index them)
+    @functools.cached_property
     def parens(self) -> list:
-        """For each figure, the innermost parenthesis holding it (``Layout.paren``), read once."""
-        found = self.memo.get("parens")
-        if found is None:
-            lay = self.layout
-            found = self.memo["parens"] = [lay.paren(f.start) for f in self.figures]
-        return found
+        """For each figure, the innermost parenthesis holding it (``Layout.paren``)."""
+        return [self.layout.paren(f.start) for f in self.figures]
 
-    @property
+    @functools.cached_property
     def sentences(self) -> list[tuple[int, int]]:
-        """For each figure, its sentence (``Layout.sentence``), read once."""
-        found = self.memo.get("sentences")
-        if found is None:
-            lay = self.layout
-            found = self.memo["sentences"] = [lay.sentence(f.start) for f in self.figures]
-        return found
+        """For each figure, its sentence (``Layout.sentence``)."""
+        return [self.layout.sentence(f.start) for f in self.figures]
 
-    @property
+    @functools.cached_property
     def quoted(self) -> list[bool]:
-        """For each figure, whether it stands inside a quotation (read once)."""
-        found = self.memo.get("quoted")
-        if found is None:
-            lay = self.layout
-            found = self.memo["quoted"] = [lay.in_quote(f.start) for f in self.figures]
-        return found
+        """For each figure, whether it stands inside a quotation."""
+        return [self.layout.in_quote(f.start) for f in self.figures]
 
     def index_by_start(self) -> dict:
         """Figure index by start offset (the last figure starting there), built once."""
@@ -431,8 +420,10 @@ class Context:
         """Indices of the figures lying within [start, end), in text order."""
         lo = bisect.bisect_left(self._starts, start)
         hi = bisect.bisect_left(self._starts, end)
-        return [i for i in range(lo, hi)
-                if self.figures[i].end <= end and (kinds is None or self.figures[i].kind in kinds)]
+        figures = self.figures
+        if kinds is None:
+            return [i for i in range(lo, hi) if figures[i].end <= end]
+        return [i for i in range(lo, hi) if figures[i].end <= end and figures[i].kind in kinds]
 
     def sentences_with(self, cue) -> list[tuple[int, int]]:
         """The sentences (start, end), in order, in which ``cue`` can match."""
