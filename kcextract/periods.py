@@ -169,22 +169,18 @@ class PeriodIndex:
 
     def base_in(self, lo: int, hi: int) -> Optional[Period]:
         """The last base period inside ``[lo, hi)``."""
-        found = None
-        for k in range(bisect.bisect_left(self.starts, lo), len(self.periods)):
-            p = self.periods[k]
-            if p.start >= hi:
-                break
-            if p.base:
-                found = p
-        return found
+        return self._last_in(lo, hi, base=True)
 
     def in_span(self, lo: int, hi: int) -> Optional[Period]:
         """The last non-base period inside ``[lo, hi)`` (a table header cell's)."""
+        return self._last_in(lo, hi, base=False)
+
+    def _last_in(self, lo: int, hi: int, base: bool) -> Optional[Period]:
         found = None
         for k in range(bisect.bisect_left(self.starts, lo), len(self.periods)):
             p = self.periods[k]
             if p.start >= hi:
                 break
-            if not p.base:
+            if p.base == base:
                 found = p
         return found
