@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Optional
 
+from kcextract.folded import folded_in_place
+
 # Tests switch this off to show the shortcut changes no answer.
 ENABLED = True
 
@@ -43,11 +45,10 @@ class AnchorIndex:
 
     def __init__(self, text: str):
         self.text = text
-        folded = text.casefold()
-        # Case folding is done character by character only when it keeps every offset
-        # ('ß' folds to 'ss', 'İ' to 'i̇'): otherwise the index is not used and every cue is
-        # searched, as without it.
-        self._folded = folded if ENABLED and len(folded) == len(text) else None
+        # The extractor's case-folded copy of the same text (kcextract/folded.py): None when
+        # folding would move an offset ('ß' folds to 'ss'); then the index is not used and
+        # every cue is searched, as without it.
+        self._folded = folded_in_place(text) if ENABLED else None
         self._places: dict = {}
         self._begins: dict = {}
         self._words: dict = {}
