@@ -318,18 +318,20 @@ def _find_figures(doc: _Work, cells: list, on_problem) -> list[Figure]:
 
 
 def _matches(pattern: Pattern, text: str, gates: dict, windows: dict):
-    """The pattern's matches in ``text``: a pattern with ``starts`` is tried only where they
-    hold, a gated pattern only in the windows around its gate's hits (computed once per
-    document and gate); the same matches as a scan of the whole text."""
-    if pattern.starts:
-        yield from matches_at_starts(pattern.regex, pattern.starts, text)
+    """The pattern's matches in ``text``: a pattern with prefilters (``starts``...) is tried
+    only where they hold, a gated pattern only in the windows around its gate's hits;
+    the same matches as a scan of the whole text.  ``windows`` is the document's cache of
+    what its patterns share: each gate's windows, the index of its numbers."""
+    if pattern.starts or pattern.starts_after or pattern.number_then:
+        yield from matches_at_starts(pattern.regex, pattern.starts, text, pattern.starts_after,
+                                     pattern.number_then, windows)
         return
     if pattern.gate is None:
         yield from pattern.regex.finditer(text)
         return
     gate = gates[pattern.gate]
     if gate.id not in windows:
-        windows[gate.id] = gate.windows(text)
+        windows[gate.id] = gate.windows(text, windows)
     if gate.anchored:
         # Tried where the gate's hits start, skipping those inside the pattern's previous
         # match: the matches of a scan of the whole text, since they can start nowhere else.

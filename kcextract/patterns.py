@@ -44,9 +44,10 @@ LEXICON_KEYS = {"values", "meaning", "note"}
 ENTRY_KEYS = {
     "id", "kind", "priority", "regex", "note", "match", "no_match", "currency",
     "unit_by", "requires_context", "context_window", "case_sensitive", "gate", "starts",
+    "starts_after", "number_then",
 }
 FRAGMENT_KEYS = {"id", "regex", "note", "match", "no_match"}
-GATE_KEYS = {"id", "regex", "note", "before", "after", "anchored", "match", "no_match"}
+GATE_KEYS = {"id", "regex", "note", "before", "after", "anchored", "match", "no_match", "starts", "number_then"}
 ENTRY_KINDS = {"money", "percent", "count", "project", "blocked", "period"}
 EXAMPLE_KEYS = {"text", "span"}
 
@@ -95,6 +96,8 @@ class Pattern:
     unit_by: Optional[str] = None
     gate: Optional[str] = None
     starts: tuple = ()                # stdlib-re scanners of where a match can begin (kcextract/starts.py)
+    starts_after: tuple = ()          # stdlib-re scanners whose matches end where a match can begin
+    number_then: tuple = ()           # words after the number a match begins with (cut, folded)
     requires_context: Optional[str] = None
     context_window: int = 80
     match: tuple = ()
@@ -119,15 +122,17 @@ class Gate:
     before: int
     after: int
     anchored: bool = False
+    starts: tuple = ()                # prefilters of an anchored gate, as a pattern's (kcextract/starts.py)
+    number_then: tuple = ()
 
-    def windows(self, text: str) -> list[tuple[int, int]]:
+    def windows(self, text: str, cache: Optional[dict] = None) -> list[tuple[int, int]]:
         """[start, end) windows around the gate's matches in ``text``: merged, or for an
         anchored gate one per match, starting where the match starts (its patterns'
-        matches start exactly there, so they are tried there only)."""
+        matches start exactly there, so they are tried there only).  ``cache`` holds what
+        several gates and patterns of one document share (the index of its numbers)."""
         if self.anchored:
             # overlapped: 'hằng năm hai mươi cơ sở' gives a start at 'năm' and one at 'hai'.
-            return [(m.start(), min(len(text), m.end() + self.after))
-                    for m in self.regex.finditer(text, overlapped=True)]
+            return [(m.start(), min(len(text), m.end() + self.after)) for m in self._overlapped(text, cache)]
         merged: list[list[int]] = []
         for m in self.regex.finditer(text):
             lo, hi = max(0, m.start() - self.before), min(len(text), m.end() + self.after)
@@ -136,6 +141,18 @@ class Gate:
             else:
                 merged.append([lo, hi])
         return [(lo, hi) for lo, hi in merged]
+
+    def _overlapped(self, text: str, cache: Optional[dict]):
+        """Every match of the gate, at every position (``finditer(overlapped=True)``), tried
+        only where its prefilters hold when it has some."""
+        from kcextract.starts import candidates, tried_at
+        from kcextract.folded import folded_in_place
+
+        folded = folded_in_place(text) if self.starts or self.number_then else None
+        if folded is None:
+            return self.regex.finditer(text, overlapped=True)
+        scanners, fixed = candidates(folded, self.starts, (), self.number_then, cache)
+        return tried_at(self.regex.match, text, folded, scanners, fixed, overlapped=True)
 
 
 @dataclass(frozen=True)
@@ -397,8 +414,16 @@ def load_gates(path: Path, lexicon: Lexicon, fragments: dict) -> dict:
         source = _expand(entry["regex"], lexicon, fragments, path, entry_id)
         compiled = _compile(source, regex.VERBOSE | regex.VERSION0 | regex.IGNORECASE, path, entry_id)
         _check_examples(compiled.search, entry, path, entry_id)
+        prefilters = {}
+        if "starts" in entry or "number_then" in entry:
+            if not entry.get("anchored"):
+                _fail(path, entry_id, "starts" if "starts" in entry else "number_then",
+                      "only an anchored gate is prefiltered (its matches are tried where they begin)")
+            prefilters = _prefilters(compiled, entry, list(entry.get("match", [])) + list(entry.get("no_match", [])),
+                                     lexicon, path, entry_id)
+            prefilters.pop("starts_after")
         gates[entry_id] = Gate(entry_id, compiled, int(entry.get("before", 0)), int(entry.get("after", 0)),
-                               bool(entry.get("anchored", False)))
+                               bool(entry.get("anchored", False)), **prefilters)
     return gates
 
 
@@ -444,16 +469,17 @@ def load_pattern_file(path: Path, lexicon: Lexicon, fragments: dict, gates: Opti
             found = [m.group(0) for m in compiled.finditer(example["text"])]
             if "span" in example and example["span"] in found or "span" not in example and found:
                 _fail(path, entry_id, "no_match", f"example {example['text']!r} is matched: {found}")
-        starts = ()
-        if "starts" in entry:
+        prefilters = {}
+        present = [key for key in PREFILTER_KEYS if key in entry]
+        if present:
             if entry.get("gate"):
-                _fail(path, entry_id, "starts", "a pattern is prefiltered by its gate or by its starts, not both")
+                _fail(path, entry_id, present[0], "a pattern is prefiltered by its gate or by its starts, not both")
             examples = [e["text"] for e in match + no_match]
-            starts = start_scanners(_checked_starts(compiled, entry.get("starts"), examples, path, entry_id))
+            prefilters = _prefilters(compiled, entry, examples, lexicon, path, entry_id)
         result.append(Pattern(
             id=entry_id, kind=entry["kind"], priority=int(entry["priority"]), regex=compiled,
             source=str(path), note=entry.get("note", ""), currency=entry.get("currency"),
-            unit_by=entry.get("unit_by"), gate=entry.get("gate"), starts=starts,
+            unit_by=entry.get("unit_by"), gate=entry.get("gate"), **prefilters,
             requires_context=entry.get("requires_context"),
             context_window=int(entry.get("context_window", 80)), match=match, no_match=no_match,
         ))
@@ -528,6 +554,80 @@ def start_scanners(starts: list) -> tuple:
     if others:
         scanners.append("|".join(f"(?:{source})" for source in others))
     return tuple(re.compile(scanner) for scanner in scanners)
+
+
+# The keys that say where a figure pattern (or an anchored gate) can begin (kcextract/starts.py).
+PREFILTER_KEYS = ("starts", "starts_after", "number_then")
+
+
+def _prefilters(rule: "regex.Pattern", entry: dict, examples: list, lexicon: Lexicon, path, entry_id) -> dict:
+    """An entry's ``starts``, ``starts_after`` and ``number_then``, compiled, and checked to
+    find every position where the entry matches one of its examples.
+
+    ``starts`` and ``starts_after`` are stdlib ``re`` regexes on the case-folded text (each
+    searched alone: a regex that begins with plain letters is found fastest that way);
+    ``number_then`` lists words ('{SCALE}' for a lexicon list), one of which follows the
+    number a match begins with: none may begin with a digit, a dot, a comma or a space."""
+    from kcextract.starts import NUMBER_KEY, candidates, positions
+
+    compiled: dict = {}
+    for key in ("starts", "starts_after"):
+        sources = entry.get(key, [])
+        if key in entry and (not isinstance(sources, list) or not sources
+                             or not all(isinstance(s, str) and s for s in sources)):
+            _fail(path, entry_id, key, "a list of what the text holds where a match begins"
+                  if key == "starts" else "a list of what the text holds right before a match")
+        try:
+            compiled[key] = tuple(re.compile(_folded_lists(source, lexicon, path, entry_id, key))
+                                  for source in dict.fromkeys(sources))
+        except re.error as exc:
+            _fail(path, entry_id, key, f"does not compile (Python re): {exc}")
+    words = []
+    if "number_then" in entry:
+        sources = entry["number_then"]
+        if not isinstance(sources, list) or not sources or not all(isinstance(s, str) and s for s in sources):
+            _fail(path, entry_id, "number_then", "a list of words (or {LIST} names) that follow the number")
+        for source in sources:
+            name = source[1:-1] if source.startswith("{") and source.endswith("}") else None
+            if name is not None and name not in lexicon.lists:
+                _fail(path, entry_id, "number_then", f"{source} names no list of lexicon.yaml")
+            for word in lexicon.lists[name] if name else [source]:
+                if word[0].isdigit() or word[0] in ".," or word[0].isspace():
+                    _fail(path, entry_id, "number_then", f"{word!r} begins with a digit, a dot, a comma or a space")
+                # Only its first word: the text may put any spaces between the words.
+                words.append(word.casefold().split()[0][:NUMBER_KEY])
+    prefilters = {"starts": compiled["starts"], "starts_after": compiled["starts_after"],
+                  "number_then": tuple(dict.fromkeys(words))}
+    key = next(k for k in PREFILTER_KEYS if k in entry)
+    for example in examples:
+        folded = example.casefold()
+        if len(folded) != len(example):
+            _fail(path, entry_id, "match", f"example {example!r} changes length when case-folded")
+        found = positions(folded, *candidates(folded, prefilters["starts"], prefilters["starts_after"],
+                                              prefilters["number_then"]))
+        for m in rule.finditer(example, overlapped=True):      # every position it matches at
+            if m.end() == m.start():
+                _fail(path, entry_id, "regex", f"matches an empty string in example {example!r}")
+            if m.start() not in found:
+                _fail(path, entry_id, key, f"misses where {m.group(0)!r} begins in example {example!r}")
+    return prefilters
+
+
+def _folded_lists(source: str, lexicon: Lexicon, path, entry_id, key) -> str:
+    """A prefilter with each ``{LIST}`` of the lexicon replaced by its words, case-folded
+    (the prefilters read the case-folded text), as a stdlib ``re`` alternation."""
+    def repl(m):
+        name = m.group(1)
+        if name not in lexicon.lists:
+            _fail(path, entry_id, key, f"unknown reference {{{name}}}")
+        words = sorted({w.casefold() for w in lexicon.lists[name]}, key=len, reverse=True)
+        return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in words)
+
+    if _REF.fullmatch(source):
+        # A list alone stays a bare alternation: re finds the first letters of one fast, not
+        # of one inside a group (twice as fast on the spelled numerals).
+        return repl(_REF.fullmatch(source))
+    return _REF.sub(lambda m: "(?:" + repl(m) + ")", source)
 
 
 def _period_starts(rule: "regex.Pattern", entry: dict, path, entry_id) -> list:

@@ -1,43 +1,126 @@
-"""A pattern's matches, tried only where its ``starts`` say one can begin.
+"""A pattern's matches, tried only where its prefilters say one can begin.
 
 A ``regex`` pattern scanned over a whole text tries every character; a pattern that can only
 begin with certain words ('năm', 'giai đoạn', 'http') or at certain places wastes most of
-that.  Its ``starts`` (stdlib ``re`` regexes on the case-folded text, kcextract/folded.py,
-compiled by :func:`kcextract.patterns.start_scanners`) find those positions at C speed, and the
-pattern is matched there only, resuming after each match as ``finditer`` does: the same
-matches, in the same order (tests/test_patterns.py compares them on every test text).
+that.  Its prefilters find those positions at C speed on the case-folded text
+(kcextract/folded.py), and the pattern is matched there only, resuming after each match as
+``finditer`` does: the same matches, in the same order (tests/test_patterns.py compares them on
+every article of the project).  A pattern may have three kinds (patterns/*.yaml):
+
+- ``starts``: stdlib ``re`` regexes that match where a match begins;
+- ``starts_after``: ``re`` regexes that end where a match begins (a label before a number);
+- ``number_then``: words one of which follows the number a match begins with; those numbers
+  come from one scan of the text for numbers (:func:`number_index`), shared by every pattern
+  and gate of the document.
 """
 from __future__ import annotations
 
-from typing import Iterator
+import heapq
+import re
+from typing import Iterator, Optional
 
 from kcextract.folded import folded_in_place
 
+# A number: a digit and the digits, dots and commas after it ('56.147', '6,7', '2023'), then
+# its spaces.  The prefix of this many characters after it is the key the numbers are filed by.
+NUMBER_KEY = 4
+_NUMBER = re.compile(r"\d[\d.,]*\s*")
+_INDEX = "number-index"          # its key in the per-document cache
 
-def matches_at_starts(pattern, scanners: tuple, text: str) -> Iterator:
-    """The non-empty matches of ``pattern.finditer(text)``, tried only where one of
-    ``scanners`` matches the case-folded text (all of them when it cannot be folded in place)."""
-    folded = folded_in_place(text)
-    if folded is None:
-        yield from (m for m in pattern.finditer(text) if m.end() > m.start())
-        return
-    match, searches = pattern.match, [scan.search for scan in scanners]
+
+def number_index(folded: str) -> dict:
+    """Where each number of ``folded`` begins, filed by the ``NUMBER_KEY`` characters that
+    follow it and its spaces ('5 tỷ đồng' under 'tỷ đ').
+
+    A number here runs over every digit, dot and comma: a pattern's number followed by a word
+    that begins with none of them (nor with a space) ends where this one ends, so that word
+    is what the key begins with."""
+    index: dict = {}
+    for m in _NUMBER.finditer(folded):
+        end = m.end()
+        key = folded[end:end + NUMBER_KEY]
+        found = index.get(key)
+        if found is None:
+            index[key] = [m.start()]
+        else:
+            found.append(m.start())
+    return index
+
+
+def numbers_before(index: dict, words: tuple) -> list:
+    """The sorted starts of the numbers followed by one of ``words`` (each cut to
+    ``NUMBER_KEY`` characters, case-folded)."""
+    lists = [starts for key, starts in index.items() if key.startswith(words)]
+    if len(lists) == 1:
+        return lists[0]
+    return list(heapq.merge(*lists))
+
+
+def candidates(folded: str, scanners: tuple = (), after: tuple = (), number_words: tuple = (),
+               cache: Optional[dict] = None) -> tuple:
+    """The prefilters on ``folded``: the ``starts`` scanners (searched as the caller goes on)
+    and a sorted list of fixed positions (where a ``starts_after`` scanner's match ends, where
+    a number followed by one of ``number_words`` begins)."""
+    fixed: list = []
+    for scanner in after:
+        fixed.append([m.end() for m in scanner.finditer(folded)])
+    if number_words:
+        if cache is None:
+            cache = {}
+        if cache.get(_INDEX, (None,))[0] is not folded:
+            cache[_INDEX] = (folded, number_index(folded))
+        fixed.append(numbers_before(cache[_INDEX][1], number_words))
+    positions = fixed[0] if len(fixed) == 1 else list(heapq.merge(*fixed))
+    return scanners, positions
+
+
+def positions(folded: str, scanners: tuple, fixed: list) -> set:
+    """Every position of ``folded`` the prefilters let through (to check them on examples)."""
+    found = set(fixed)
+    for scanner in scanners:
+        found.update(at for at in range(len(folded) + 1) if scanner.match(folded, at))
+    return found
+
+
+def tried_at(match, text: str, folded: str, scanners: tuple, fixed: list, overlapped: bool = False) -> Iterator:
+    """``match(text, at)`` at every candidate position ``at`` in order: the non-empty matches,
+    each search resuming after the last match as ``finditer`` does, or with ``overlapped``
+    every match at every candidate (as ``finditer(overlapped=True)``)."""
     never = len(text) + 1
+    searches = [scan.search for scan in scanners]
 
     def next_start(search, pos: int) -> int:
         hit = search(folded, pos)
         return hit.start() if hit is not None else never
 
     nexts = [next_start(search, 0) for search in searches]     # each scanner's next position
+    i, count = 0, len(fixed)
     while True:
         at = min(nexts, default=never)
+        if i < count and fixed[i] < at:
+            at = fixed[i]
         if at >= never:
             return
         m = match(text, at)
         resume = at + 1
-        if m is not None and m.end() > at:
+        if m is not None and (overlapped or m.end() > at):
             yield m
-            resume = m.end()        # finditer goes on after the match found
+            if not overlapped:
+                resume = m.end()        # finditer goes on after the match found
         for k, pos in enumerate(nexts):
             if pos < resume:
                 nexts[k] = next_start(searches[k], resume)
+        while i < count and fixed[i] < resume:
+            i += 1
+
+
+def matches_at_starts(pattern, scanners: tuple, text: str, after: tuple = (), number_words: tuple = (),
+                      cache: Optional[dict] = None) -> Iterator:
+    """The non-empty matches of ``pattern.finditer(text)``, tried only where a prefilter holds
+    on the case-folded text (everywhere when it cannot be folded in place)."""
+    folded = folded_in_place(text)
+    if folded is None:
+        yield from (m for m in pattern.finditer(text) if m.end() > m.start())
+        return
+    scanners, fixed = candidates(folded, scanners, after, number_words, cache)
+    yield from tried_at(pattern.match, text, folded, scanners, fixed)

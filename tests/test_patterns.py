@@ -44,7 +44,7 @@ def _project_texts() -> list:
     return [(name, normalise(text).text) for name, text in texts]
 
 
-@pytest.mark.parametrize("pattern", [p for p in PATTERNS if p.gate or p.starts], ids=lambda p: p.id)
+@pytest.mark.parametrize("pattern", [p for p in PATTERNS if p.gate or p.starts or p.starts_after or p.number_then], ids=lambda p: p.id)
 def test_a_prefiltered_pattern_finds_what_a_full_scan_finds(pattern):
     """Gates and starts are a speed-up only: over every whole article of the project, the
     pattern run in its gate's windows or at its starts yields exactly the matches of a scan
@@ -57,6 +57,27 @@ def test_a_prefiltered_pattern_finds_what_a_full_scan_finds(pattern):
     for name, text in texts:
         full = [m.span() for m in pattern.regex.finditer(text)]
         assert [m.span() for m in _matches(pattern, text, gates, {})] == full, name
+
+
+PREFILTERED_GATES = [g for g in load_patterns().gates.values() if g.starts or g.number_then]
+
+
+@pytest.mark.parametrize("gate", PREFILTERED_GATES, ids=lambda g: g.id)
+def test_a_prefiltered_gate_finds_what_a_full_scan_finds(gate):
+    """An anchored gate tried only where its ``starts`` or ``number_then`` hold gives, over every
+    whole article of the project, the windows of a scan of the whole text."""
+    import dataclasses
+
+    plain = dataclasses.replace(gate, starts=(), number_then=())
+    for name, text in _project_texts():
+        assert gate.windows(text, {}) == plain.windows(text), name
+
+
+def test_prefilters_are_used():
+    """The mechanisms the tests above check are in use (a test of nothing would pass)."""
+    patterns = load_patterns().patterns
+    assert any(p.starts for p in patterns) and any(p.starts_after for p in patterns)
+    assert any(p.number_then for p in patterns) and PREFILTERED_GATES
 
 
 @pytest.mark.parametrize("item", NO_MATCH, ids=[_id(i) for i in NO_MATCH])
@@ -213,4 +234,48 @@ def test_starts_that_miss_where_an_example_matches_are_refused(tmp_path):
     _edit(directory / "blockers.yaml",
           lambda d: next(e for e in d["patterns"] if e["id"] == "web-address").update(starts=["www\\."]))
     with pytest.raises(PatternFileError, match="key 'starts': misses where"):
+        load_patterns.__wrapped__(str(directory))
+
+
+def test_prefilters_try_every_kind_of_candidate_and_resume_as_finditer_does():
+    """``starts`` (where a match begins), ``starts_after`` (where a label before it ends) and
+    ``number_then`` (a number followed by a word) together find what ``finditer`` finds, and
+    nothing a prefilter does not let through is tried."""
+    import re
+
+    import regex
+
+    from kcextract.starts import matches_at_starts
+
+    pattern = regex.compile(r"(?<=số\s)\d+|\d+\s*tỷ|http\S+", regex.IGNORECASE)
+    text = "Số 12 và 5 tỷ, 7 TỶ tại http://a.vn; 3 người, số 4"
+    found = matches_at_starts(pattern, (re.compile("http"),), text, (re.compile(r"số\s"),), ("tỷ",))
+    assert [m.group(0) for m in found] == [m.group(0) for m in pattern.finditer(text)]
+    assert [m.group(0) for m in matches_at_starts(pattern, (), text, (), ("tỷ",))] == ["5 tỷ", "7 TỶ"]
+
+
+def test_a_number_is_filed_under_what_follows_it():
+    from kcextract.starts import number_index, numbers_before
+
+    folded = "hỗ trợ 56.147 triệu đồng, 6,7 tỷ; 48 cơ sở và 12tr"
+    index = number_index(folded)
+    assert numbers_before(index, ("triệ",)) == [folded.index("56")]
+    assert numbers_before(index, ("tỷ", "cơ")) == [folded.index("6,7"), folded.index("48")]
+    assert numbers_before(index, ("tr",)) == [folded.index("56"), folded.index("12")]
+
+
+@pytest.mark.parametrize("file, entry, change, key, message", [
+    ("blockers.yaml", "duration", {"number_then": ["5 năm"]}, "number_then", "begins with a digit"),
+    ("blockers.yaml", "duration", {"number_then": ["{NO_SUCH_LIST}"]}, "number_then", "names no list"),
+    ("blockers.yaml", "duration", {"number_then": ["tuổi"]}, "number_then", "misses where"),
+    ("blockers.yaml", "site-counter", {"starts_after": ["lượt\\s+xem:"]}, "starts_after", "misses where"),
+    ("blockers.yaml", "site-counter", {"starts_after": ["(unclosed"]}, "starts_after", "does not compile"),
+    ("gates.yaml", "number-range", {"starts": ["\\d"]}, "starts", "only an anchored gate"),
+    ("gates.yaml", "number-then-percent", {"number_then": ["phần"]}, "number_then", "misses where"),
+])
+def test_prefilters_that_are_malformed_or_miss_an_example_are_refused(tmp_path, file, entry, change, key, message):
+    directory = _copy_patterns(tmp_path)
+    top = "gates" if file == "gates.yaml" else "patterns"
+    _edit(directory / file, lambda d: next(e for e in d[top] if e["id"] == entry).update(change))
+    with pytest.raises(PatternFileError, match=f"key '{key}': .*{message}"):
         load_patterns.__wrapped__(str(directory))
