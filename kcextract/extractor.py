@@ -322,9 +322,9 @@ def _matches(pattern: Pattern, text: str, gates: dict, windows: dict):
     only where they hold, a gated pattern only in the windows around its gate's hits;
     the same matches as a scan of the whole text.  ``windows`` is the document's cache of
     what its patterns share: each gate's windows, the index of its numbers."""
-    if pattern.starts or pattern.starts_after or pattern.number_then:
+    if pattern.starts or pattern.starts_after or pattern.number_then or pattern.number_ends_then:
         yield from matches_at_starts(pattern.regex, pattern.starts, text, pattern.starts_after,
-                                     pattern.number_then, windows)
+                                     pattern.number_then, windows, pattern.number_ends_then)
         return
     if pattern.gate is None:
         yield from pattern.regex.finditer(text)

@@ -44,10 +44,11 @@ LEXICON_KEYS = {"values", "meaning", "note"}
 ENTRY_KEYS = {
     "id", "kind", "priority", "regex", "note", "match", "no_match", "currency",
     "unit_by", "requires_context", "context_window", "case_sensitive", "gate", "starts",
-    "starts_after", "number_then",
+    "starts_after", "number_then", "number_ends_then",
 }
 FRAGMENT_KEYS = {"id", "regex", "note", "match", "no_match"}
-GATE_KEYS = {"id", "regex", "note", "before", "after", "anchored", "match", "no_match", "starts", "number_then"}
+GATE_KEYS = {"id", "regex", "note", "before", "after", "anchored", "match", "no_match", "starts", "number_then",
+             "number_ends_then"}
 ENTRY_KINDS = {"money", "percent", "count", "project", "blocked", "period"}
 EXAMPLE_KEYS = {"text", "span"}
 
@@ -98,6 +99,7 @@ class Pattern:
     starts: tuple = ()                # stdlib-re scanners of where a match can begin (kcextract/starts.py)
     starts_after: tuple = ()          # stdlib-re scanners whose matches end where a match can begin
     number_then: tuple = ()           # words after the number a match begins with (cut, folded)
+    number_ends_then: tuple = ()      # words after the number whose last digit a match begins at
     requires_context: Optional[str] = None
     context_window: int = 80
     match: tuple = ()
@@ -122,8 +124,9 @@ class Gate:
     before: int
     after: int
     anchored: bool = False
-    starts: tuple = ()                # prefilters of an anchored gate, as a pattern's (kcextract/starts.py)
+    starts: tuple = ()                # prefilters of the gate, as a pattern's (kcextract/starts.py)
     number_then: tuple = ()
+    number_ends_then: tuple = ()
 
     def windows(self, text: str, cache: Optional[dict] = None) -> list[tuple[int, int]]:
         """[start, end) windows around the gate's matches in ``text``: merged, or for an
@@ -132,9 +135,9 @@ class Gate:
         several gates and patterns of one document share (the index of its numbers)."""
         if self.anchored:
             # overlapped: 'hằng năm hai mươi cơ sở' gives a start at 'năm' and one at 'hai'.
-            return [(m.start(), min(len(text), m.end() + self.after)) for m in self._overlapped(text, cache)]
+            return [(m.start(), min(len(text), m.end() + self.after)) for m in self._matches(text, cache, True)]
         merged: list[list[int]] = []
-        for m in self.regex.finditer(text):
+        for m in self._matches(text, cache, False):
             lo, hi = max(0, m.start() - self.before), min(len(text), m.end() + self.after)
             if merged and lo <= merged[-1][1] + WINDOW_JOIN_GAP:
                 merged[-1][1] = max(merged[-1][1], hi)
@@ -142,17 +145,17 @@ class Gate:
                 merged.append([lo, hi])
         return [(lo, hi) for lo, hi in merged]
 
-    def _overlapped(self, text: str, cache: Optional[dict]):
-        """Every match of the gate, at every position (``finditer(overlapped=True)``), tried
-        only where its prefilters hold when it has some."""
+    def _matches(self, text: str, cache: Optional[dict], overlapped: bool):
+        """The gate's matches (``finditer``, ``overlapped`` or not), tried only where its
+        prefilters hold when it has some."""
         from kcextract.starts import candidates, tried_at
         from kcextract.folded import folded_in_place
 
-        folded = folded_in_place(text) if self.starts or self.number_then else None
+        folded = folded_in_place(text) if self.starts or self.number_then or self.number_ends_then else None
         if folded is None:
-            return self.regex.finditer(text, overlapped=True)
-        scanners, fixed = candidates(folded, self.starts, (), self.number_then, cache)
-        return tried_at(self.regex.match, text, folded, scanners, fixed, overlapped=True)
+            return self.regex.finditer(text, overlapped=overlapped)
+        scanners, fixed = candidates(folded, self.starts, (), self.number_then, cache, self.number_ends_then)
+        return tried_at(self.regex.match, text, folded, scanners, fixed, overlapped=overlapped)
 
 
 @dataclass(frozen=True)
@@ -415,10 +418,7 @@ def load_gates(path: Path, lexicon: Lexicon, fragments: dict) -> dict:
         compiled = _compile(source, regex.VERBOSE | regex.VERSION0 | regex.IGNORECASE, path, entry_id)
         _check_examples(compiled.search, entry, path, entry_id)
         prefilters = {}
-        if "starts" in entry or "number_then" in entry:
-            if not entry.get("anchored"):
-                _fail(path, entry_id, "starts" if "starts" in entry else "number_then",
-                      "only an anchored gate is prefiltered (its matches are tried where they begin)")
+        if any(key in entry for key in PREFILTER_KEYS):
             prefilters = _prefilters(compiled, entry, list(entry.get("match", [])) + list(entry.get("no_match", [])),
                                      lexicon, path, entry_id)
             prefilters.pop("starts_after")
@@ -557,17 +557,18 @@ def start_scanners(starts: list) -> tuple:
 
 
 # The keys that say where a figure pattern (or an anchored gate) can begin (kcextract/starts.py).
-PREFILTER_KEYS = ("starts", "starts_after", "number_then")
+PREFILTER_KEYS = ("starts", "starts_after", "number_then", "number_ends_then")
 
 
 def _prefilters(rule: "regex.Pattern", entry: dict, examples: list, lexicon: Lexicon, path, entry_id) -> dict:
-    """An entry's ``starts``, ``starts_after`` and ``number_then``, compiled, and checked to
-    find every position where the entry matches one of its examples.
+    """An entry's ``starts``, ``starts_after``, ``number_then`` and ``number_ends_then``,
+    compiled, and checked to find every position where the entry matches one of its examples.
 
     ``starts`` and ``starts_after`` are stdlib ``re`` regexes on the case-folded text (each
     searched alone: a regex that begins with plain letters is found fastest that way);
     ``number_then`` lists words ('{SCALE}' for a lexicon list), one of which follows the
-    number a match begins with: none may begin with a digit, a dot, a comma or a space."""
+    number a match begins with (``number_ends_then``: at whose last digit a match begins);
+    none may begin with a digit, a dot, a comma or a space."""
     from kcextract.starts import NUMBER_KEY, candidates, positions
 
     compiled: dict = {}
@@ -578,33 +579,20 @@ def _prefilters(rule: "regex.Pattern", entry: dict, examples: list, lexicon: Lex
             _fail(path, entry_id, key, "a list of what the text holds where a match begins"
                   if key == "starts" else "a list of what the text holds right before a match")
         try:
-            compiled[key] = tuple(re.compile(_folded_lists(source, lexicon, path, entry_id, key))
-                                  for source in dict.fromkeys(sources))
+            compiled[key] = tuple(re.compile(scanner) for source in dict.fromkeys(sources)
+                                  for scanner in _folded_lists(source, lexicon, path, entry_id, key))
         except re.error as exc:
             _fail(path, entry_id, key, f"does not compile (Python re): {exc}")
-    words = []
-    if "number_then" in entry:
-        sources = entry["number_then"]
-        if not isinstance(sources, list) or not sources or not all(isinstance(s, str) and s for s in sources):
-            _fail(path, entry_id, "number_then", "a list of words (or {LIST} names) that follow the number")
-        for source in sources:
-            name = source[1:-1] if source.startswith("{") and source.endswith("}") else None
-            if name is not None and name not in lexicon.lists:
-                _fail(path, entry_id, "number_then", f"{source} names no list of lexicon.yaml")
-            for word in lexicon.lists[name] if name else [source]:
-                if word[0].isdigit() or word[0] in ".," or word[0].isspace():
-                    _fail(path, entry_id, "number_then", f"{word!r} begins with a digit, a dot, a comma or a space")
-                # Only its first word: the text may put any spaces between the words.
-                words.append(word.casefold().split()[0][:NUMBER_KEY])
-    prefilters = {"starts": compiled["starts"], "starts_after": compiled["starts_after"],
-                  "number_then": tuple(dict.fromkeys(words))}
+    prefilters = {"starts": compiled["starts"], "starts_after": compiled["starts_after"]}
+    for key in ("number_then", "number_ends_then"):
+        prefilters[key] = _number_words(entry, key, lexicon, path, entry_id, NUMBER_KEY)
     key = next(k for k in PREFILTER_KEYS if k in entry)
     for example in examples:
         folded = example.casefold()
         if len(folded) != len(example):
             _fail(path, entry_id, "match", f"example {example!r} changes length when case-folded")
         found = positions(folded, *candidates(folded, prefilters["starts"], prefilters["starts_after"],
-                                              prefilters["number_then"]))
+                                              prefilters["number_then"], None, prefilters["number_ends_then"]))
         for m in rule.finditer(example, overlapped=True):      # every position it matches at
             if m.end() == m.start():
                 _fail(path, entry_id, "regex", f"matches an empty string in example {example!r}")
@@ -613,21 +601,52 @@ def _prefilters(rule: "regex.Pattern", entry: dict, examples: list, lexicon: Lex
     return prefilters
 
 
-def _folded_lists(source: str, lexicon: Lexicon, path, entry_id, key) -> str:
+# A prefilter that begins with a list of at most this many words is searched as one regex per
+# word: re finds a regex that begins with plain letters several times faster than one that
+# begins with an alternation ('đề\s+án…', 'dự\s+án…', 'chương\s+trình…').
+SPLIT_LIST = 4
+
+
+def _number_words(entry: dict, key: str, lexicon: Lexicon, path, entry_id, cut: int) -> tuple:
+    """The words of an entry's ``number_then`` or ``number_ends_then``, case-folded, each cut to
+    its first word and ``cut`` characters (the number index's key)."""
+    if key not in entry:
+        return ()
+    sources, words = entry[key], []
+    if not isinstance(sources, list) or not sources or not all(isinstance(s, str) and s for s in sources):
+        _fail(path, entry_id, key, "a list of words (or {LIST} names) that follow the number")
+    for source in sources:
+        name = source[1:-1] if source.startswith("{") and source.endswith("}") else None
+        if name is not None and name not in lexicon.lists:
+            _fail(path, entry_id, key, f"{source} names no list of lexicon.yaml")
+        for word in lexicon.lists[name] if name else [source]:
+            if word[0].isdigit() or word[0] in ".," or word[0].isspace():
+                _fail(path, entry_id, key, f"{word!r} begins with a digit, a dot, a comma or a space")
+            # Only its first word: the text may put any spaces between the words.
+            words.append(word.casefold().split()[0][:cut])
+    # A word that begins with another adds nothing ('cơ' finds what 'cơ s' finds).
+    return tuple(w for w in dict.fromkeys(words) if not any(w != v and w.startswith(v) for v in words))
+
+
+def _folded_lists(source: str, lexicon: Lexicon, path, entry_id, key) -> list:
     """A prefilter with each ``{LIST}`` of the lexicon replaced by its words, case-folded
-    (the prefilters read the case-folded text), as a stdlib ``re`` alternation."""
-    def repl(m):
+    (the prefilters read the case-folded text), as stdlib ``re`` regexes."""
+    def words(m) -> list:
         name = m.group(1)
         if name not in lexicon.lists:
             _fail(path, entry_id, key, f"unknown reference {{{name}}}")
-        words = sorted({w.casefold() for w in lexicon.lists[name]}, key=len, reverse=True)
-        return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in words)
+        found = sorted({w.casefold() for w in lexicon.lists[name]}, key=len, reverse=True)
+        return [r"\s+".join(re.escape(part) for part in w.split()) for w in found]
 
+    first = _REF.match(source)
+    if first and len(words(first)) <= SPLIT_LIST:
+        return [alone for word in words(first) for alone in _folded_lists(
+            word + source[first.end():], lexicon, path, entry_id, key)]
     if _REF.fullmatch(source):
         # A list alone stays a bare alternation: re finds the first letters of one fast, not
         # of one inside a group (twice as fast on the spelled numerals).
-        return repl(_REF.fullmatch(source))
-    return _REF.sub(lambda m: "(?:" + repl(m) + ")", source)
+        return ["|".join(words(first))]
+    return [_REF.sub(lambda m: "(?:" + "|".join(words(m)) + ")", source)]
 
 
 def _period_starts(rule: "regex.Pattern", entry: dict, path, entry_id) -> list:

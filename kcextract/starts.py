@@ -11,11 +11,14 @@ every article of the project).  A pattern may have three kinds (patterns/*.yaml)
 - ``starts_after``: ``re`` regexes that end where a match begins (a label before a number);
 - ``number_then``: words one of which follows the number a match begins with; those numbers
   come from one scan of the text for numbers (:func:`number_index`), shared by every pattern
-  and gate of the document.
+  and gate of the document;
+- ``number_ends_then``: the same, for a match that begins at the number's last digit (a range
+  '5 - 7', a pair '02/10').
 """
 from __future__ import annotations
 
-import heapq
+import bisect
+import itertools
 import re
 from typing import Iterator, Optional
 
@@ -25,6 +28,7 @@ from kcextract.folded import folded_in_place
 # its spaces.  The prefix of this many characters after it is the key the numbers are filed by.
 NUMBER_KEY = 4
 _NUMBER = re.compile(r"\d[\d.,]*\s*")
+_RUN = re.compile(r"[\d.,]*")
 _INDEX = "number-index"          # its key in the per-document cache
 
 
@@ -47,30 +51,47 @@ def number_index(folded: str) -> dict:
     return index
 
 
-def numbers_before(index: dict, words: tuple) -> list:
+def numbers_before(index: dict, words: tuple, keys: Optional[list] = None) -> list:
     """The sorted starts of the numbers followed by one of ``words`` (each cut to
-    ``NUMBER_KEY`` characters, case-folded)."""
-    lists = [starts for key, starts in index.items() if key.startswith(words)]
+    ``NUMBER_KEY`` characters, case-folded).  ``keys``: the index's keys, sorted (a document's
+    thousands of keys are then looked up by prefix, not each compared with every word)."""
+    if keys is None or len(keys) < 8 * len(words):
+        # A short text has few keys: each compared with all the words at once, in C.
+        lists = [starts for key, starts in index.items() if key.startswith(words)]
+    else:
+        lists = []
+        for word in words:
+            i = bisect.bisect_left(keys, word)
+            while i < len(keys) and keys[i].startswith(word):
+                lists.append(index[keys[i]])
+                i += 1
     if len(lists) == 1:
         return lists[0]
-    return list(heapq.merge(*lists))
+    return sorted(itertools.chain.from_iterable(lists))
 
 
 def candidates(folded: str, scanners: tuple = (), after: tuple = (), number_words: tuple = (),
-               cache: Optional[dict] = None) -> tuple:
+               cache: Optional[dict] = None, number_end_words: tuple = ()) -> tuple:
     """The prefilters on ``folded``: the ``starts`` scanners (searched as the caller goes on)
     and a sorted list of fixed positions (where a ``starts_after`` scanner's match ends, where
-    a number followed by one of ``number_words`` begins)."""
+    a number followed by one of ``number_words`` begins, where one followed by one of
+    ``number_end_words`` has its last character)."""
     fixed: list = []
     for scanner in after:
         fixed.append([m.end() for m in scanner.finditer(folded)])
-    if number_words:
+    if number_words or number_end_words:
         if cache is None:
             cache = {}
         if cache.get(_INDEX, (None,))[0] is not folded:
-            cache[_INDEX] = (folded, number_index(folded))
-        fixed.append(numbers_before(cache[_INDEX][1], number_words))
-    positions = fixed[0] if len(fixed) == 1 else list(heapq.merge(*fixed))
+            index = number_index(folded)
+            cache[_INDEX] = (folded, index, sorted(index))
+        _, index, keys = cache[_INDEX]
+        if number_words:
+            fixed.append(numbers_before(index, number_words, keys))
+        if number_end_words:
+            run = _RUN.match
+            fixed.append([run(folded, at).end() - 1 for at in numbers_before(index, number_end_words, keys)])
+    positions = fixed[0] if len(fixed) == 1 else sorted(itertools.chain.from_iterable(fixed))
     return scanners, positions
 
 
@@ -86,6 +107,9 @@ def tried_at(match, text: str, folded: str, scanners: tuple, fixed: list, overla
     """``match(text, at)`` at every candidate position ``at`` in order: the non-empty matches,
     each search resuming after the last match as ``finditer`` does, or with ``overlapped``
     every match at every candidate (as ``finditer(overlapped=True)``)."""
+    if not scanners:
+        yield from _tried_at_fixed(match, text, fixed, overlapped)
+        return
     never = len(text) + 1
     searches = [scan.search for scan in scanners]
 
@@ -114,13 +138,27 @@ def tried_at(match, text: str, folded: str, scanners: tuple, fixed: list, overla
             i += 1
 
 
+def _tried_at_fixed(match, text: str, fixed: list, overlapped: bool) -> Iterator:
+    """:func:`tried_at` with fixed positions only (the common case, in one plain loop)."""
+    resume = 0
+    for at in fixed:
+        if at < resume:
+            continue        # inside the last match, or a position listed twice
+        m = match(text, at)
+        if m is not None and (overlapped or m.end() > at):
+            yield m
+            resume = at + 1 if overlapped else m.end()
+        else:
+            resume = at + 1
+
+
 def matches_at_starts(pattern, scanners: tuple, text: str, after: tuple = (), number_words: tuple = (),
-                      cache: Optional[dict] = None) -> Iterator:
+                      cache: Optional[dict] = None, number_end_words: tuple = ()) -> Iterator:
     """The non-empty matches of ``pattern.finditer(text)``, tried only where a prefilter holds
     on the case-folded text (everywhere when it cannot be folded in place)."""
     folded = folded_in_place(text)
     if folded is None:
         yield from (m for m in pattern.finditer(text) if m.end() > m.start())
         return
-    scanners, fixed = candidates(folded, scanners, after, number_words, cache)
+    scanners, fixed = candidates(folded, scanners, after, number_words, cache, number_end_words)
     yield from tried_at(pattern.match, text, folded, scanners, fixed)

@@ -59,16 +59,16 @@ def test_a_prefiltered_pattern_finds_what_a_full_scan_finds(pattern):
         assert [m.span() for m in _matches(pattern, text, gates, {})] == full, name
 
 
-PREFILTERED_GATES = [g for g in load_patterns().gates.values() if g.starts or g.number_then]
+PREFILTERED_GATES = [g for g in load_patterns().gates.values() if g.starts or g.number_then or g.number_ends_then]
 
 
 @pytest.mark.parametrize("gate", PREFILTERED_GATES, ids=lambda g: g.id)
 def test_a_prefiltered_gate_finds_what_a_full_scan_finds(gate):
-    """An anchored gate tried only where its ``starts`` or ``number_then`` hold gives, over every
-    whole article of the project, the windows of a scan of the whole text."""
+    """A gate tried only where its prefilters hold gives, over every whole article of the
+    project, the windows of a scan of the whole text."""
     import dataclasses
 
-    plain = dataclasses.replace(gate, starts=(), number_then=())
+    plain = dataclasses.replace(gate, starts=(), number_then=(), number_ends_then=())
     for name, text in _project_texts():
         assert gate.windows(text, {}) == plain.windows(text), name
 
@@ -78,6 +78,7 @@ def test_prefilters_are_used():
     patterns = load_patterns().patterns
     assert any(p.starts for p in patterns) and any(p.starts_after for p in patterns)
     assert any(p.number_then for p in patterns) and PREFILTERED_GATES
+    assert any(g.number_ends_then and not g.anchored for g in PREFILTERED_GATES)
 
 
 @pytest.mark.parametrize("item", NO_MATCH, ids=[_id(i) for i in NO_MATCH])
@@ -264,13 +265,26 @@ def test_a_number_is_filed_under_what_follows_it():
     assert numbers_before(index, ("tr",)) == [folded.index("56"), folded.index("12")]
 
 
+def test_a_gate_may_begin_at_the_last_digit_of_a_number():
+    import re
+
+    import regex
+
+    from kcextract.starts import matches_at_starts
+
+    pattern = regex.compile(r"\d\s*(?:-|đến)\s*\d")
+    text = "từ 1.250 - 1.300 và 5 đến 7, 2019-2020; 3-4"
+    found = matches_at_starts(pattern, (), text, (), (), {}, ("-", "đến"))
+    assert [m.group(0) for m in found] == [m.group(0) for m in pattern.finditer(text)]
+
+
 @pytest.mark.parametrize("file, entry, change, key, message", [
     ("blockers.yaml", "duration", {"number_then": ["5 năm"]}, "number_then", "begins with a digit"),
     ("blockers.yaml", "duration", {"number_then": ["{NO_SUCH_LIST}"]}, "number_then", "names no list"),
     ("blockers.yaml", "duration", {"number_then": ["tuổi"]}, "number_then", "misses where"),
     ("blockers.yaml", "site-counter", {"starts_after": ["lượt\\s+xem:"]}, "starts_after", "misses where"),
     ("blockers.yaml", "site-counter", {"starts_after": ["(unclosed"]}, "starts_after", "does not compile"),
-    ("gates.yaml", "number-range", {"starts": ["\\d"]}, "starts", "only an anchored gate"),
+    ("gates.yaml", "number-range", {"number_ends_then": ["đến"]}, "number_ends_then", "misses where"),
     ("gates.yaml", "number-then-percent", {"number_then": ["phần"]}, "number_then", "misses where"),
 ])
 def test_prefilters_that_are_malformed_or_miss_an_example_are_refused(tmp_path, file, entry, change, key, message):
