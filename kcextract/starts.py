@@ -75,17 +75,18 @@ def candidates(folded: str, scanners: tuple = (), after: tuple = (), number_word
     """The prefilters on ``folded``: the ``starts`` scanners (searched as the caller goes on)
     and a sorted list of fixed positions (where a ``starts_after`` scanner's match ends, where
     a number followed by one of ``number_words`` begins, where one followed by one of
-    ``number_end_words`` has its last character)."""
+    ``number_end_words`` has its last character).  ``cache``: what the patterns and gates of
+    this one document share (its number index)."""
     fixed: list = []
     for scanner in after:
         fixed.append([m.end() for m in scanner.finditer(folded)])
     if number_words or number_end_words:
         if cache is None:
             cache = {}
-        if cache.get(_INDEX, (None,))[0] is not folded:
+        if _INDEX not in cache:         # (the cache belongs to one document)
             index = number_index(folded)
-            cache[_INDEX] = (folded, index, sorted(index))
-        _, index, keys = cache[_INDEX]
+            cache[_INDEX] = (index, sorted(index))
+        index, keys = cache[_INDEX]
         if number_words:
             fixed.append(numbers_before(index, number_words, keys))
         if number_end_words:
