@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import itertools
 import warnings
 
 import regex
 from decimal import Decimal
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 
 from kcextract.frames import find_qualifier, frame_figures
@@ -286,11 +287,13 @@ def _find_figures(doc: _Work, cells: list, on_problem) -> list[Figure]:
     for pattern in patterns.patterns:
         is_project = pattern.kind == "project"
         taken = projects if is_project else claims
+        # (looked up once a pattern: the loop runs for tens of thousands of matches a MB)
+        overlaps, blocks = taken.overlaps, pattern.kind in ("blocked", "period")
         for m in _matches(pattern, norm, patterns.gates, windows):
             start, end = m.span()
-            if taken.overlaps(start, end):
+            if overlaps(start, end):
                 continue
-            if pattern.kind in ("blocked", "period"):
+            if blocks:
                 taken.add(start, end)
                 continue
             try:
@@ -317,34 +320,36 @@ def _find_figures(doc: _Work, cells: list, on_problem) -> list[Figure]:
     return figures
 
 
-def _matches(pattern: Pattern, text: str, gates: dict, windows: dict):
+def _matches(pattern: Pattern, text: str, gates: dict, windows: dict) -> Iterator:
     """The pattern's matches in ``text``: a pattern with prefilters (``starts``...) is tried
     only where they hold, a gated pattern only in the windows around its gate's hits;
     the same matches as a scan of the whole text.  ``windows`` is the document's cache of
-    what its patterns share: each gate's windows, the index of its numbers."""
+    what its patterns share: each gate's windows, the index of its numbers.  (An iterator,
+    not a generator of its own: one level less for each of the many matches.)"""
     if pattern.starts or pattern.starts_after or pattern.number_then or pattern.number_ends_then:
-        yield from matches_at_starts(pattern.regex, pattern.starts, text, pattern.starts_after,
-                                     pattern.number_then, windows, pattern.number_ends_then)
-        return
+        return matches_at_starts(pattern.regex, pattern.starts, text, pattern.starts_after,
+                                 pattern.number_then, windows, pattern.number_ends_then)
     if pattern.gate is None:
-        yield from pattern.regex.finditer(text)
-        return
+        return pattern.regex.finditer(text)
     gate = gates[pattern.gate]
     if gate.id not in windows:
         windows[gate.id] = gate.windows(text, windows)
     if gate.anchored:
-        # Tried where the gate's hits start, skipping those inside the pattern's previous
-        # match: the matches of a scan of the whole text, since they can start nowhere else.
-        match, cursor = pattern.regex.match, 0
-        for lo, hi in windows[gate.id]:
-            if lo >= cursor:
-                m = match(text, lo, hi)
-                if m:
-                    cursor = m.end()
-                    yield m
-        return
-    for lo, hi in windows[gate.id]:
-        yield from pattern.regex.finditer(text, lo, hi)
+        return _at_window_starts(pattern.regex.match, text, windows[gate.id])
+    finditer = pattern.regex.finditer
+    return itertools.chain.from_iterable(finditer(text, lo, hi) for lo, hi in windows[gate.id])
+
+
+def _at_window_starts(match, text: str, windows: list) -> Iterator:
+    """Tried where the gate's hits start, skipping those inside the pattern's previous
+    match: the matches of a scan of the whole text, since they can start nowhere else."""
+    cursor = 0
+    for lo, hi in windows:
+        if lo >= cursor:
+            m = match(text, lo, hi)
+            if m:
+                cursor = m.end()
+                yield m
 
 
 def _outside_project_names(figures: list[Figure]) -> list[Figure]:

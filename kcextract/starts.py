@@ -109,8 +109,12 @@ def tried_at(match, text: str, folded: str, scanners: tuple, fixed: list, overla
     each search resuming after the last match as ``finditer`` does, or with ``overlapped``
     every match at every candidate (as ``finditer(overlapped=True)``)."""
     if not scanners:
-        yield from _tried_at_fixed(match, text, fixed, overlapped)
-        return
+        return _tried_at_fixed(match, text, fixed, overlapped)
+    return _tried_at_scanned(match, text, folded, scanners, fixed, overlapped)
+
+
+def _tried_at_scanned(match, text: str, folded: str, scanners: tuple, fixed: list, overlapped: bool) -> Iterator:
+    """:func:`tried_at` with scanners, each searched again from where the caller goes on."""
     never = len(text) + 1
     searches = [scan.search for scan in scanners]
 
@@ -159,7 +163,6 @@ def matches_at_starts(pattern, scanners: tuple, text: str, after: tuple = (), nu
     on the case-folded text (everywhere when it cannot be folded in place)."""
     folded = folded_in_place(text)
     if folded is None:
-        yield from (m for m in pattern.finditer(text) if m.end() > m.start())
-        return
+        return (m for m in pattern.finditer(text) if m.end() > m.start())
     scanners, fixed = candidates(folded, scanners, after, number_words, cache, number_end_words)
-    yield from tried_at(pattern.match, text, folded, scanners, fixed)
+    return tried_at(pattern.match, text, folded, scanners, fixed)
