@@ -108,9 +108,24 @@ def tried_at(match, text: str, folded: str, scanners: tuple, fixed: list, overla
     """``match(text, at)`` at every candidate position ``at`` in order: the non-empty matches,
     each search resuming after the last match as ``finditer`` does, or with ``overlapped``
     every match at every candidate (as ``finditer(overlapped=True)``)."""
+    if scanners and overlapped:
+        # Every position a scanner matches at is tried: listed first, then tried in one loop.
+        fixed = sorted(itertools.chain(fixed, *(_every_start(scanner.search, folded) for scanner in scanners)))
+        scanners = ()
     if not scanners:
         return _tried_at_fixed(match, text, fixed, overlapped)
     return _tried_at_scanned(match, text, folded, scanners, fixed, overlapped)
+
+
+def _every_start(search, folded: str) -> list:
+    """Every position where a scanner matches (overlapping matches too)."""
+    found, pos = [], 0
+    while True:
+        hit = search(folded, pos)
+        if hit is None:
+            return found
+        found.append(hit.start())
+        pos = hit.start() + 1
 
 
 def _tried_at_scanned(match, text: str, folded: str, scanners: tuple, fixed: list, overlapped: bool) -> Iterator:
