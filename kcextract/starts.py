@@ -72,7 +72,7 @@ def numbers_before(index: dict, words: tuple, keys: Optional[list] = None) -> li
 
 def candidates(folded: str, scanners: tuple = (), after: tuple = (), number_words: tuple = (),
                cache: Optional[dict] = None, number_end_words: tuple = ()) -> tuple:
-    """The prefilters on ``folded``: the ``starts`` scanners (searched as the caller goes on)
+    """The prefilters on ``folded``: the ``starts`` scanners (their positions listed by the loop)
     and a sorted list of fixed positions (where a ``starts_after`` scanner's match ends, where
     a number followed by one of ``number_words`` begins, where one followed by one of
     ``number_end_words`` has its last character).  ``cache``: what the patterns and gates of
@@ -108,13 +108,11 @@ def tried_at(match, text: str, folded: str, scanners: tuple, fixed: list, overla
     """``match(text, at)`` at every candidate position ``at`` in order: the non-empty matches,
     each search resuming after the last match as ``finditer`` does, or with ``overlapped``
     every match at every candidate (as ``finditer(overlapped=True)``)."""
-    if scanners and overlapped:
-        # Every position a scanner matches at is tried: listed first, then tried in one loop.
+    if scanners:
+        # Every position a scanner matches at, listed first (then the loop skips those inside a
+        # match, as searching again from its end would): one plain loop tries them all.
         fixed = sorted(itertools.chain(fixed, *(_every_start(scanner.search, folded) for scanner in scanners)))
-        scanners = ()
-    if not scanners:
-        return _tried_at_fixed(match, text, fixed, overlapped)
-    return _tried_at_scanned(match, text, folded, scanners, fixed, overlapped)
+    return _tried_at_fixed(match, text, fixed, overlapped)
 
 
 def _every_start(search, folded: str) -> list:
@@ -128,38 +126,8 @@ def _every_start(search, folded: str) -> list:
         pos = hit.start() + 1
 
 
-def _tried_at_scanned(match, text: str, folded: str, scanners: tuple, fixed: list, overlapped: bool) -> Iterator:
-    """:func:`tried_at` with scanners, each searched again from where the caller goes on."""
-    never = len(text) + 1
-    searches = [scan.search for scan in scanners]
-
-    def next_start(search, pos: int) -> int:
-        hit = search(folded, pos)
-        return hit.start() if hit is not None else never
-
-    nexts = [next_start(search, 0) for search in searches]     # each scanner's next position
-    i, count = 0, len(fixed)
-    while True:
-        at = min(nexts, default=never)
-        if i < count and fixed[i] < at:
-            at = fixed[i]
-        if at >= never:
-            return
-        m = match(text, at)
-        resume = at + 1
-        if m is not None and (overlapped or m.end() > at):
-            yield m
-            if not overlapped:
-                resume = m.end()        # finditer goes on after the match found
-        for k, pos in enumerate(nexts):
-            if pos < resume:
-                nexts[k] = next_start(searches[k], resume)
-        while i < count and fixed[i] < resume:
-            i += 1
-
-
 def _tried_at_fixed(match, text: str, fixed: list, overlapped: bool) -> Iterator:
-    """:func:`tried_at` with fixed positions only (the common case, in one plain loop)."""
+    """:func:`tried_at` over the sorted candidate positions, in one plain loop."""
     resume = 0
     for at in fixed:
         if at < resume:
