@@ -263,7 +263,9 @@ def _cache_key(base: Path) -> str:
     from kcextract import pattern_cache
 
     package = Path(__file__).resolve().parent
-    modules = sorted({"kcextract.patterns", "kcextract.pattern_cache",
+    # (starts and wordindex shape what is kept: the prefilters' words are cut to the number
+    # index's key, their lists compiled as its tries)
+    modules = sorted({"kcextract.patterns", "kcextract.pattern_cache", "kcextract.starts", "kcextract.wordindex",
                       *(loader.split(":")[0] for loader in DATA_FILES.values())})
     code = [package.joinpath(*module.split(".")[1:]).with_suffix(".py") for module in modules]
     return pattern_cache.cache_key(base, sorted(base.glob("*.yaml")), code)
