@@ -27,6 +27,7 @@ from kcextract.numbers import parse_vn_number, spelled_to_int
 from kcextract.patterns import Lexicon, Pattern, load_patterns, word_regex
 from kcextract.document import Document, paragraphs_of
 from kcextract.sentences import SentenceIndex
+from kcextract.folded import folded_in_place
 from kcextract.starts import matches_at_starts
 from kcextract.tables import map_table, read_tables
 from kcextract.textnorm import NormalisedText, normalise
@@ -326,7 +327,8 @@ def _matches(pattern: Pattern, text: str, gates: dict, windows: dict) -> Iterato
     the same matches as a scan of the whole text.  ``windows`` is the document's cache of
     what its patterns share: each gate's windows, the index of its numbers.  (An iterator,
     not a generator of its own: one level less for each of the many matches.)"""
-    if pattern.starts or pattern.starts_after or pattern.number_then or pattern.number_ends_then:
+    if pattern.gate is None and (pattern.starts or pattern.starts_after or pattern.number_then
+                                 or pattern.number_ends_then):
         return matches_at_starts(pattern.regex, pattern.starts, text, pattern.starts_after,
                                  pattern.number_then, windows, pattern.number_ends_then)
     if pattern.gate is None:
@@ -335,7 +337,13 @@ def _matches(pattern: Pattern, text: str, gates: dict, windows: dict) -> Iterato
     if gate.id not in windows:
         windows[gate.id] = gate.windows(text, windows)
     if gate.anchored:
-        return _at_window_starts(pattern.regex.match, text, windows[gate.id])
+        spans = windows[gate.id]
+        folded = folded_in_place(text) if pattern.starts else None
+        if folded is not None:
+            # Its own starts checked first, at C speed: most hits of a shared gate are not its.
+            checks = [start.match for start in pattern.starts]
+            spans = [span for span in spans if any(check(folded, span[0]) for check in checks)]
+        return _at_window_starts(pattern.regex.match, text, spans)
     finditer = pattern.regex.finditer
     return itertools.chain.from_iterable(finditer(text, lo, hi) for lo, hi in windows[gate.id])
 

@@ -474,8 +474,13 @@ def load_pattern_file(path: Path, lexicon: Lexicon, fragments: dict, gates: Opti
         prefilters = {}
         present = [key for key in PREFILTER_KEYS if key in entry]
         if present:
-            if entry.get("gate"):
-                _fail(path, entry_id, present[0], "a pattern is prefiltered by its gate or by its starts, not both")
+            # A gated pattern may say with `starts` what the text holds where it begins: they
+            # are then checked at its (anchored) gate's hits, a cheap test before its regex.
+            gate = (gates or {}).get(entry.get("gate"))
+            if gate is not None and (present != ["starts"] or not gate.anchored):
+                _fail(path, entry_id, next(k for k in present if k != "starts") if present != ["starts"] else "starts",
+                      "a gated pattern is prefiltered by its gate, or also by `starts` checked at an "
+                      "anchored gate's hits, not by both")
             examples = [e["text"] for e in match + no_match]
             prefilters = _prefilters(compiled, entry, examples, lexicon, path, entry_id)
         result.append(Pattern(

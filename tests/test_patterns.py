@@ -224,10 +224,31 @@ def test_matches_at_starts_resumes_after_each_match_as_finditer_does():
 
 
 def test_a_pattern_cannot_have_both_a_gate_and_starts(tmp_path):
+    """Only `starts`, and only on an anchored gate, are checked at a gate's hits; a window
+    of a gate that is not anchored has no start to check."""
     directory = _copy_patterns(tmp_path)
     _edit(directory / "count.yaml", lambda d: next(e for e in d["patterns"] if e.get("gate")).update(starts=["\\d"]))
     with pytest.raises(PatternFileError, match="key 'starts'"):
         load_patterns.__wrapped__(str(directory))
+    directory = _copy_patterns(tmp_path / "again")
+    _edit(directory / "count.yaml", lambda d: next(e for e in d["patterns"] if e["id"] == "count-known-noun")
+          .update(number_then=["{COUNT_UNIT}"]))
+    with pytest.raises(PatternFileError, match="key 'number_then'"):
+        load_patterns.__wrapped__(str(directory))
+
+
+def test_starts_of_a_gated_pattern_are_checked_at_its_gate_hits():
+    """A gated pattern's starts leave out the hits where it cannot begin, and no other."""
+    from kcextract.extractor import _matches
+
+    patterns = load_patterns()
+    glued = next(p for p in patterns.patterns if p.id == "count-glued")
+    assert glued.gate and glued.starts
+    text = "hỗ trợ 48 cơ sở và 32 cơ sởcông nghiệp; Chương trình đã hỗ trợ48 cơ sở với 5 hội viên"
+    windows: dict = {}
+    found = [m.group(0) for m in _matches(glued, text, patterns.gates, windows)]
+    assert found == ["32 cơ sở", "48 cơ sở"] == [m.group(0) for m in glued.regex.finditer(text)]
+    assert len(windows[glued.gate]) > len(found)        # the gate's hits the starts left out
 
 
 def test_starts_that_miss_where_an_example_matches_are_refused(tmp_path):
