@@ -341,8 +341,12 @@ def _matches(pattern: Pattern, text: str, gates: dict, windows: dict) -> Iterato
         folded = folded_in_place(text) if pattern.starts else None
         if folded is not None:
             # Its own starts checked first, at C speed: most hits of a shared gate are not its.
-            checks = [start.match for start in pattern.starts]
-            spans = [span for span in spans if any(check(folded, span[0]) for check in checks)]
+            if len(pattern.starts) == 1:
+                check = pattern.starts[0].match
+                spans = [span for span in spans if check(folded, span[0])]
+            else:
+                checks = [start.match for start in pattern.starts]
+                spans = [span for span in spans if any(check(folded, span[0]) for check in checks)]
         return _at_window_starts(pattern.regex.match, text, spans)
     finditer = pattern.regex.finditer
     return itertools.chain.from_iterable(finditer(text, lo, hi) for lo, hi in windows[gate.id])
