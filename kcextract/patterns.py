@@ -20,6 +20,9 @@ from typing import Optional
 import regex
 
 from kcextract.exceptions import PatternFileError
+from kcextract.folded import folded_in_place
+from kcextract.starts import NUMBER_KEY, candidates, positions, tried_at
+from kcextract.wordindex import _trie as word_trie
 
 
 def data_dir(name: str, env: str) -> Path:
@@ -148,9 +151,6 @@ class Gate:
     def _matches(self, text: str, cache: Optional[dict], overlapped: bool):
         """The gate's matches (``finditer``, ``overlapped`` or not), tried only where its
         prefilters hold when it has some."""
-        from kcextract.starts import candidates, tried_at
-        from kcextract.folded import folded_in_place
-
         folded = folded_in_place(text) if self.starts or self.number_then or self.number_ends_then else None
         if folded is None:
             return self.regex.finditer(text, overlapped=overlapped)
@@ -540,8 +540,8 @@ def load_frame_rules(path: Path) -> FrameRules:
 
 
 def start_scanners(starts: list) -> tuple:
-    """``starts`` (of every period rule, or of one figure pattern) as stdlib-``re`` alternations
-    to search with.
+    """``starts`` of every period rule as stdlib-``re`` alternations to search with (a figure
+    pattern's are searched one by one, see :func:`_prefilters`).
 
     Each regex once, those that begin with a plain character grouped by it
     ('t(?:ừ\\s|háng\\s+\\d)'): an alternation whose every branch begins with a character
@@ -563,7 +563,7 @@ def start_scanners(starts: list) -> tuple:
     return tuple(re.compile(scanner) for scanner in scanners)
 
 
-# The keys that say where a figure pattern (or an anchored gate) can begin (kcextract/starts.py).
+# The keys that say where a figure pattern (or a gate) can begin (kcextract/starts.py).
 PREFILTER_KEYS = ("starts", "starts_after", "number_then", "number_ends_then")
 
 
@@ -576,8 +576,6 @@ def _prefilters(rule: "regex.Pattern", entry: dict, examples: list, lexicon: Lex
     ``number_then`` lists words ('{SCALE}' for a lexicon list), one of which follows the
     number a match begins with (``number_ends_then``: at whose last digit a match begins);
     none may begin with a digit, a dot, a comma or a space."""
-    from kcextract.starts import NUMBER_KEY, candidates, positions
-
     compiled: dict = {}
     for key in ("starts", "starts_after"):
         sources = entry.get(key, [])
@@ -638,9 +636,7 @@ def _number_words(entry: dict, key: str, lexicon: Lexicon, path, entry_id, cut: 
 def _trie(words: list) -> str:
     """``words`` as one stdlib-``re`` group shaped as a trie (kcextract/wordindex.py: a group
     already when it has branches, a plain run of letters else)."""
-    from kcextract.wordindex import _trie as trie
-
-    return trie(sorted(set(words)))
+    return word_trie(sorted(set(words)))
 
 
 def _folded_lists(source: str, lexicon: Lexicon, path, entry_id, key) -> list:

@@ -5,7 +5,7 @@ begin with certain words ('năm', 'giai đoạn', 'http') or at certain places w
 that.  Its prefilters find those positions at C speed on the case-folded text
 (kcextract/folded.py), and the pattern is matched there only, resuming after each match as
 ``finditer`` does: the same matches, in the same order (tests/test_patterns.py compares them on
-every article of the project).  A pattern may have three kinds (patterns/*.yaml):
+every article of the project).  A pattern or a gate may have four kinds (patterns/*.yaml):
 
 - ``starts``: stdlib ``re`` regexes that match where a match begins;
 - ``starts_after``: ``re`` regexes that end where a match begins (a label before a number);
@@ -14,6 +14,9 @@ every article of the project).  A pattern may have three kinds (patterns/*.yaml)
   and gate of the document;
 - ``number_ends_then``: the same, for a match that begins at the number's last digit (a range
   '5 - 7', a pair '02/10').
+
+A pattern on an anchored gate may have ``starts`` too: kcextract/extractor.py checks them at
+the gate's hits.
 """
 from __future__ import annotations
 
