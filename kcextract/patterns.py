@@ -21,7 +21,7 @@ import regex
 
 from kcextract.exceptions import PatternFileError
 from kcextract.folded import folded_in_place
-from kcextract.starts import NUMBER_KEY, candidates, positions, tried_at
+from kcextract.starts import NUMBER_KEY, candidates, is_class, positions, tried_at
 from kcextract.wordindex import _trie as word_trie
 
 
@@ -624,13 +624,25 @@ def _number_words(entry: dict, key: str, lexicon: Lexicon, path, entry_id, cut: 
         name = source[1:-1] if source.startswith("{") and source.endswith("}") else None
         if name is not None and name not in lexicon.lists:
             _fail(path, entry_id, key, f"{source} names no list of lexicon.yaml")
+        if is_class(source):
+            # A character class: the first character after the number (case-folded) is one of it.
+            try:
+                if re.compile(source).groups or re.match(source, "") is not None:
+                    raise re.error("not a single character class")
+            except re.error as exc:
+                _fail(path, entry_id, key, f"{source!r} is no character class (Python re): {exc}")
+            if any(re.match(source, c) for c in "0123456789., \t\n"):
+                _fail(path, entry_id, key, f"{source!r} holds a digit, a dot, a comma or a space")
+            words.append(source)
+            continue
         for word in lexicon.lists[name] if name else [source]:
             if word[0].isdigit() or word[0] in ".," or word[0].isspace():
                 _fail(path, entry_id, key, f"{word!r} begins with a digit, a dot, a comma or a space")
             # Only its first word: the text may put any spaces between the words.
             words.append(word.casefold().split()[0][:cut])
     # A word that begins with another adds nothing ('cơ' finds what 'cơ s' finds).
-    return tuple(w for w in dict.fromkeys(words) if not any(w != v and w.startswith(v) for v in words))
+    return tuple(w for w in dict.fromkeys(words)
+                 if is_class(w) or not any(w != v and w.startswith(v) and not is_class(v) for v in words))
 
 
 def _trie(words: list) -> str:

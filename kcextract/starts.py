@@ -9,9 +9,10 @@ every article of the project).  A pattern or a gate may have four kinds (pattern
 
 - ``starts``: stdlib ``re`` regexes that match where a match begins;
 - ``starts_after``: ``re`` regexes that end where a match begins (a label before a number);
-- ``number_then``: words one of which follows the number a match begins with; those numbers
-  come from one scan of the text for numbers (:func:`number_index`), shared by every pattern
-  and gate of the document;
+- ``number_then``: words one of which follows the number a match begins with (or a character
+  class, '[a-z\\x80-\\uffff]', the first character after it belongs to); those numbers come
+  from one scan of the text for numbers (:func:`number_index`), shared by every pattern and
+  gate of the document;
 - ``number_ends_then``: the same, for a match that begins at the number's last digit (a range
   '5 - 7', a pair '02/10').
 
@@ -21,6 +22,7 @@ the gate's hits.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from typing import Iterator, Optional
@@ -54,11 +56,29 @@ def number_index(folded: str) -> dict:
     return index
 
 
+def is_class(word: str) -> bool:
+    """A ``number_then`` entry that is a character class ('[a-z…]'): what the first character
+    after the number must be, rather than a word it must begin."""
+    return len(word) > 2 and word[0] == "[" and word[-1] == "]"
+
+
+@functools.lru_cache(maxsize=None)
+def _classes(words: tuple):
+    """The character classes among ``words`` as one regex (None when there is none)."""
+    classes = [word for word in words if is_class(word)]
+    return re.compile("|".join(classes)) if classes else None
+
+
 def numbers_before(index: dict, words: tuple, keys: Optional[list] = None) -> list:
     """The sorted starts of the numbers followed by one of ``words`` (each cut to
-    ``NUMBER_KEY`` characters, case-folded).  ``keys``: the index's keys, sorted (a document's
-    thousands of keys are then looked up by prefix, not each compared with every word)."""
-    if keys is None or len(keys) < 8 * len(words):
+    ``NUMBER_KEY`` characters, case-folded), or by a character of one of its classes.
+    ``keys``: the index's keys, sorted (a document's thousands of keys are then looked up by
+    prefix, not each compared with every word)."""
+    classes = _classes(words)
+    if classes is not None:
+        prefixes = tuple(word for word in words if not is_class(word))
+        lists = [starts for key, starts in index.items() if key.startswith(prefixes) or classes.match(key)]
+    elif keys is None or len(keys) < 8 * len(words):
         # A short text has few keys: each compared with all the words at once, in C.
         lists = [starts for key, starts in index.items() if key.startswith(words)]
     else:

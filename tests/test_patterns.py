@@ -284,6 +284,8 @@ def test_a_number_is_filed_under_what_follows_it():
     assert numbers_before(index, ("triệ",)) == [folded.index("56")]
     assert numbers_before(index, ("tỷ", "cơ")) == [folded.index("6,7"), folded.index("48")]
     assert numbers_before(index, ("tr",)) == [folded.index("56"), folded.index("12")]
+    assert numbers_before(index, ("[a-s]",)) == [folded.index("48")]       # 'cơ', not 'triệu', 'tỷ', 'tr'
+    assert numbers_before(index, ("[a-s]", "tr")) == [folded.index("56"), folded.index("48"), folded.index("12")]
 
 
 def test_a_gate_may_begin_at_the_last_digit_of_a_number():
@@ -303,6 +305,8 @@ def test_a_gate_may_begin_at_the_last_digit_of_a_number():
     ("blockers.yaml", "duration", {"number_then": ["5 năm"]}, "number_then", "begins with a digit"),
     ("blockers.yaml", "duration", {"number_then": ["{NO_SUCH_LIST}"]}, "number_then", "names no list"),
     ("blockers.yaml", "duration", {"number_then": ["tuổi"]}, "number_then", "misses where"),
+    ("count.yaml", "count-segmented-noun", {"number_then": ["[0-9a-z]"]}, "number_then", "holds a digit"),
+    ("count.yaml", "count-segmented-noun", {"number_then": ["[z-a]"]}, "number_then", "is no character class"),
     ("blockers.yaml", "site-counter", {"starts_after": ["lượt\\s+xem:"]}, "starts_after", "misses where"),
     ("blockers.yaml", "site-counter", {"starts_after": ["(unclosed"]}, "starts_after", "does not compile"),
     ("gates.yaml", "number-range", {"number_ends_then": ["đến"]}, "number_ends_then", "misses where"),
