@@ -324,13 +324,35 @@ def load_lexicon(path: Path) -> Lexicon:
     return Lexicon(lists, meanings)
 
 
+def list_regex(words: list) -> str:
+    """A lexicon list in a pattern: the alternation of its words, longest first
+    (:meth:`Lexicon.alternation`), or the same words shaped as a trie when that matches the
+    same words in the same order, which the ``regex`` engine tries several times faster
+    (each letter compared once however many words share it: half the time of the counted
+    nouns at a number).
+
+    The same order: at a position, the words that match are each a prefix of the next, and
+    the trie, as the alternation, tries the longest first (then the shorter ones on its path).
+    That holds with or without IGNORECASE unless two words agree when case-folded but not as
+    written ('DN', 'dn…'): such a list stays an alternation."""
+    norm = sorted({" ".join(w.split()) for w in words})
+    folded = [w.casefold() for w in norm]
+    if any(len(f) != len(w) for f, w in zip(folded, norm)):
+        return None
+    for i, (a, fa) in enumerate(zip(norm, folded)):
+        for b, fb in zip(norm[i + 1:], folded[i + 1:]):
+            if (fb.startswith(fa) and not b.startswith(a)) or (fa.startswith(fb) and not a.startswith(b)):
+                return None
+    return "(?:" + word_trie(norm) + ")"
+
+
 def _expand(text: str, lexicon: Lexicon, fragments: dict, path, entry_id) -> str:
     def repl(m):
         name = m.group(1)
         if name in fragments:
             return "(?:" + fragments[name] + ")"
         if name in lexicon.lists:
-            return lexicon.alternation(name)
+            return list_regex(lexicon.lists[name]) or lexicon.alternation(name)
         _fail(path, entry_id, "regex", f"unknown reference {{{name}}}")
 
     # Fragments may refer to lists and to earlier fragments.

@@ -318,3 +318,25 @@ def test_prefilters_that_are_malformed_or_miss_an_example_are_refused(tmp_path, 
     _edit(directory / file, lambda d: next(e for e in d[top] if e["id"] == entry).update(change))
     with pytest.raises(PatternFileError, match=f"key '{key}': .*{message}"):
         load_patterns.__wrapped__(str(directory))
+
+
+def test_a_list_shaped_as_a_trie_matches_as_its_alternation():
+    """Where the loader writes a lexicon list as a trie, it finds what the longest-first
+    alternation finds, with and without IGNORECASE, on every article of the project (followed
+    by a word boundary or by nothing, so that the order of the words tried shows too)."""
+    import regex
+
+    from kcextract.patterns import list_regex
+
+    lexicon = load_patterns().lexicon
+    assert list_regex(["DN", "dn thành viên", "cơ sở"]) is None          # 'DN' and 'dn…' differ in case only
+    tried = [name for name, words in lexicon.lists.items() if list_regex(words)]
+    assert "COUNT_UNIT" in tried and "SCALE" in tried
+    texts = [text for _, text in _project_texts()]
+    for name in tried:
+        for flags in (regex.VERSION0, regex.VERSION0 | regex.IGNORECASE):
+            for tail in ("", r"(?!\w)"):
+                flat = regex.compile(r"(?<!\w)" + lexicon.alternation(name) + tail, flags)
+                trie = regex.compile(r"(?<!\w)" + list_regex(lexicon.lists[name]) + tail, flags)
+                for text in texts:
+                    assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)], name
