@@ -340,3 +340,15 @@ def test_a_list_shaped_as_a_trie_matches_as_its_alternation():
                 trie = regex.compile(r"(?<!\w)" + list_regex(lexicon.lists[name]) + tail, flags)
                 for text in texts:
                     assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)], name
+
+
+def test_a_list_in_a_look_behind_stays_an_alternation():
+    """The regex engine reads a look-behind backwards, where a trie is slower: the loader
+    tells a reference inside one (not fooled by a class, an escape or a comment)."""
+    from kcextract.patterns import _in_lookbehind
+
+    source = "(?=\\d)(?<=(?<!\\w)số\\s+{A}[^)(]{0,3}:)(?P<num>{B})  # a (comment {C}\n (?<!x{D}) [\\]]{E} (?<=[(]{F})"
+    inside = {name: _in_lookbehind(source, source.index("{" + name + "}")) for name in "ABCDEF"}
+    assert inside == {"A": True, "B": False, "C": False, "D": True, "E": False, "F": True}
+    pattern = next(p for p in load_patterns().patterns if p.id == "count-noun-before-number")
+    assert load_patterns().lexicon.alternation("COUNT_UNIT") in pattern.regex.pattern    # inside its look-behind
