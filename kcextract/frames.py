@@ -18,6 +18,7 @@ from typing import Optional
 
 import regex
 
+from kcextract.folded import folded_in_place, holds_any
 from kcextract.patterns import load_patterns, word_regex
 from kcextract.periods import CLAUSE_PUNCT, Period, PeriodIndex, after_base_cue
 from kcextract.wordindex import WordIndex, WordLists
@@ -206,6 +207,20 @@ def _last(pattern, text: str, lo: int, hi: int):
     return found
 
 
+def _per_after(text: str, end: int):
+    """``_PER_AFTER.match(text, end) or _PER_EACH_AFTER.match(text, end)``, asked only where the
+    first thing after the white space is '/' or 'mỗi' (most figures have neither after them).
+    (Every character ``regex`` reads as white space is one for ``str.isspace``.)"""
+    at, n = end, len(text)
+    while at < n and text[at].isspace():
+        at += 1
+    if text.startswith("/", at):
+        return _PER_AFTER.match(text, end)
+    if at > end and text.startswith("mỗi", at):
+        return _PER_EACH_AFTER.match(text, end)
+    return None
+
+
 def per_unit_of(text: str, lead_lo: int, start: int, end: int, words: Optional[WordIndex] = None) -> Optional[str]:
     """The unit of a rate: '300 triệu đồng/đề án' -> 'đề án'; 'bình quân một doanh nghiệp đạt 13,2 tỷ' -> 'doanh nghiệp'.
 
@@ -213,7 +228,7 @@ def per_unit_of(text: str, lead_lo: int, start: int, end: int, words: Optional[W
     >>> per_unit_of(t, 0, t.index("300"), t.index("/"))
     'đề án'
     """
-    m = _PER_AFTER.match(text, end) or _PER_EACH_AFTER.match(text, end)
+    m = _per_after(text, end)
     if m:
         return m.group("per")
     lead = (words or _plain(text)).last("PER_LEAD", clause_start(text, lead_lo, start), start)
@@ -224,6 +239,21 @@ def per_unit_of(text: str, lead_lo: int, start: int, end: int, words: Optional[W
             stop = _cues().cue("PER_END").search(words)
             return (words[:stop.start()] if stop else words).strip() or None
     return None
+
+
+@functools.lru_cache(maxsize=None)
+def _first_words(name: str) -> tuple:
+    """The first word of each entry of the cue list ``name``, case-folded."""
+    return tuple(dict.fromkeys(word.split()[0].casefold() for word in _cues().cue_words[name]))
+
+
+def _change_before(text: str, change, before: str, lo: int, hi: int):
+    """The last change word in ``before`` (``text[lo:hi]``, read as a text of its own), the
+    regex run only when the case-folded text holds the first word of one there."""
+    folded = folded_in_place(text)
+    if folded is not None and not holds_any(folded, _first_words("CHANGE"), lo, hi):
+        return None
+    return _last(change, before, 0, len(before))
 
 
 def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi: int, per: Optional[str],
@@ -239,7 +269,7 @@ def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi:
                 return "growth"
             if cue["SHARE_HEADER"].search(lead):
                 return "share"
-        if signed or _last(cue["GROWTH"], before, 0, len(before)) and not cue["SHARE"].search(before):
+        if signed or cue["GROWTH"].search(before) and not cue["SHARE"].search(before):
             return "growth"
         if cue["SHARE"].search(before):
             return "share"
@@ -256,7 +286,7 @@ def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi:
         return "growth"
     if per:
         return "per_unit"
-    change = _last(cue["CHANGE"], before, 0, len(before))
+    change = _change_before(text, cue["CHANGE"], before, start - len(before), start)
     if (change is not None and not _CHANGE_CUT.search(before[change.end():]) and len(before) - change.end() < 14
             and not cue["CHANGE_NOT_BEFORE"].match(before[change.end():].lstrip())):
         return "change"

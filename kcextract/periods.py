@@ -40,9 +40,9 @@ class Period:
     base: bool = False
 
 
-def _years(m) -> tuple:
-    y1 = int(m.group("y1"))
-    y2 = m.groupdict().get("y2")
+def _years(m, y1: Optional[str] = None) -> tuple:
+    y1 = int(y1 or m.group("y1"))
+    y2 = m.group("y2") if "y2" in m.re.groupindex else None     # (groupdict builds every group)
     if not y2:
         return (y1,)
     end = int(y2) if len(y2) == 4 else (y1 // 100) * 100 + int(y2)   # '2017/18' -> 2018
@@ -66,10 +66,11 @@ def find_periods(text: str) -> list[Period]:
     for m in _period_matches(text, rules):
         rule = rules.periods[int(m.lastgroup[4:]) if m.lastgroup and m.lastgroup.startswith("rule")
                              else next(i for i in range(len(rules.periods)) if m.group(f"rule{i}") is not None)]
-        start = m.start()
-        years = _years(m) if m.group("y1") else ()
+        start, end = m.span()
+        y1 = m.group("y1")
+        years = _years(m, y1) if y1 else ()
         base = rule.base or after_base_cue(text, start)
-        periods.append(Period(start, m.end(), " ".join(m.group(0).split()), years,
+        periods.append(Period(start, end, " ".join(m.group(0).split()), years,
                               None if years else rule.relative, base))
     return periods
 
