@@ -39,11 +39,3 @@ def folded_in_place(text: str) -> Optional[str]:
     _LAST = (text, folded)
     return folded
 
-
-def holds_any(folded: str, words, lo: int, hi: int) -> bool:
-    """Whether one of ``words`` (case-folded) stands in ``folded[lo:hi]``: where none of a cue
-    list's first words does, none of its entries can match (a quick no for most windows)."""
-    for word in words:
-        if folded.find(word, lo, hi) >= 0:
-            return True
-    return False

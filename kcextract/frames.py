@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from typing import Optional
 
 import regex
 
-from kcextract.folded import folded_in_place, holds_any
+from kcextract.folded import folded_in_place
 from kcextract.patterns import load_patterns, word_regex
 from kcextract.periods import CLAUSE_PUNCT, Period, PeriodIndex, after_base_cue
 from kcextract.wordindex import WordIndex, WordLists
@@ -79,20 +80,25 @@ def find_qualifier(text: str, start: int) -> tuple[str, Optional[int]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _stop_words() -> frozenset:
-    return frozenset(w.casefold() for w in load_patterns().lexicon.lists["LABEL_STOP"])
+def _stop_words() -> tuple:
+    """LABEL_STOP case-folded, and the first words of its two-word entries."""
+    stops = frozenset(w.casefold() for w in load_patterns().lexicon.lists["LABEL_STOP"])
+    return stops, frozenset(w.split(" ")[0] for w in stops if " " in w)
 
 
 def _extend_phrase(words: list[str], limit: int = 6) -> list[str]:
     """Take words until a stop word (single or two-syllable), punctuation or a number
-    (of the first ``limit`` words; the one after them is read for a two-syllable stop)."""
-    stops = _stop_words()
+    (of the first ``limit`` words; the one after them is read for a two-syllable stop).
+    ``words`` are those ``str.split`` gives (the first ``limit + 1`` hold no white space)."""
+    stops, pair_firsts = _stop_words()
     kept: list[str] = []
-    folded = [w.casefold() for w in words[:limit + 1]]
+    folded = " ".join(words[:limit + 1]).casefold().split(" ")     # (one casefold, not one a word)
+    n = len(folded)
     for i, word in enumerate(words[:limit]):
         bare = word.strip(",.;:()“”\"")
-        if (not bare or not bare[0].isalpha() or folded[i] in stops
-                or i + 1 < len(folded) and folded[i] + " " + folded[i + 1] in stops):
+        low = folded[i]
+        if (not bare or not bare[0].isalpha() or low in stops
+                or low in pair_firsts and i + 1 < n and low + " " + folded[i + 1] in stops):
             break
         kept.append(bare)
         if bare != word:  # punctuation glued to the word ends the phrase
@@ -180,7 +186,8 @@ _PER_EACH_AFTER = regex.compile(r"\s+mỗi\s+(?P<per>\p{L}[\p{L}\p{M}]*(?:\s+\p{
 _NOUN_AFTER = regex.compile(r"\s*(?P<noun>\p{L}[\p{L}\p{M}.]*(?:\s+\p{L}[\p{L}\p{M}.]*){0,3})")
 _CHANGE_CUT = regex.compile(r"[\d,;:(]")                  # between a change word and its amount
 _LEADING_NUMBERS = regex.compile(r"^(?:\d[\d.,/]*\s+)+")
-_WORD_WITH_DIGIT = regex.compile(r"\S*\d")
+_WORD_WITH_DIGIT = regex.compile(r"\S*\d")                # (found through _DIGIT: see _subject)
+_DIGIT = regex.compile(r"\d")
 _FOLLOWING = regex.compile(r"[^,;.()\n]{3,80}")
 _PART_STOP = regex.compile(r"[,;.()\n]")
 _SCOPE_NAME = regex.compile(
@@ -231,27 +238,33 @@ def per_unit_of(text: str, lead_lo: int, start: int, end: int, words: Optional[W
     m = _per_after(text, end)
     if m:
         return m.group("per")
-    lead = (words or _plain(text)).last("PER_LEAD", clause_start(text, lead_lo, start), start)
+    words = words or _plain(text)
+    if not words.may_match("PER_LEAD", lead_lo, start):       # (most figures: no need for the clause)
+        return None
+    lead = words.last("PER_LEAD", clause_start(text, lead_lo, start), start)
     if lead is not None:
         noun = _NOUN_AFTER.match(text, lead.end(), start)
         if noun:
-            words = noun.group("noun")
-            stop = _cues().cue("PER_END").search(words)
-            return (words[:stop.start()] if stop else words).strip() or None
+            phrase = noun.group("noun")
+            stop = _cues().cue("PER_END").search(phrase)
+            return (phrase[:stop.start()] if stop else phrase).strip() or None
     return None
 
 
 @functools.lru_cache(maxsize=None)
-def _first_words(name: str) -> tuple:
-    """The first word of each entry of the cue list ``name``, case-folded."""
-    return tuple(dict.fromkeys(word.split()[0].casefold() for word in _cues().cue_words[name]))
+def _first_words(name: str) -> "re.Pattern":
+    """The first word of any entry of the cue list ``name``, case-folded, as a stdlib ``re``
+    alternation to search the case-folded text with: where none stands, no entry matches."""
+    words = dict.fromkeys(word.split()[0].casefold() for word in _cues().cue_words[name])
+    return re.compile("|".join(re.escape(word) for word in words))
 
 
 def _change_before(text: str, change, before: str, lo: int, hi: int):
     """The last change word in ``before`` (``text[lo:hi]``, read as a text of its own), the
-    regex run only when the case-folded text holds the first word of one there."""
+    regex run only when the case-folded text holds the first word of one there (one figure
+    in ten)."""
     folded = folded_in_place(text)
-    if folded is not None and not holds_any(folded, _first_words("CHANGE"), lo, hi):
+    if folded is not None and _first_words("CHANGE").search(folded, lo, hi) is None:
         return None
     return _last(change, before, 0, len(before))
 
@@ -293,7 +306,9 @@ def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi:
     # The words before the figure, as a text of their own (or the table header given as ``lead``).
     if lead is None:
         words = words or _plain(text)
-        in_lead = functools.partial(words.occurs, lo=lead_lo, hi=start)
+
+        def in_lead(name: str) -> bool:
+            return words.occurs(name, lead_lo, start)
     else:
         def in_lead(name: str) -> bool:
             return cue[name].search(lead) is not None
@@ -359,19 +374,41 @@ def _subject(phrase: str) -> Optional[str]:
     while lead is not None and lead.end() < len(phrase):
         phrase = phrase[lead.end():].lstrip(" ,")
         lead = cues.cue("LABEL_LEAD").match(phrase)
-    phrase = _LEADING_NUMBERS.sub("", phrase)   # '4 đề án tập huấn … (380 triệu đồng)'
-    cut = _WORD_WITH_DIGIT.search(phrase)
-    time = cues.cue("LABEL_TIME").search(phrase)
-    ends = [m.start() for m in (cut, time) if m is not None]
+    first = phrase[:1]
+    if first.isdecimal() or first > "\uffff":  # (regex may know digits of a newer Unicode, all past the BMP)
+        phrase = _LEADING_NUMBERS.sub("", phrase)   # '4 đề án tập huấn … (380 triệu đồng)'
+    ends = [] if (time := cues.cue("LABEL_TIME").search(phrase)) is None else [time.start()]
+    digit = _DIGIT.search(phrase)
+    if digit is not None:
+        # Where _WORD_WITH_DIGIT matches first: the start of the first word holding a digit
+        # (the phrase's words are joined by single spaces, its only white space).
+        ends.append(phrase.rfind(" ", 0, digit.start()) + 1)
     if ends:
         phrase = phrase[:min(ends)].strip(" ,")
+    return _without_tails(phrase, cues.cue("LABEL_TAIL"))
+
+
+def _without_tails(phrase: str, tails_re) -> Optional[str]:
+    """``phrase`` without up to four LABEL_TAIL words at its end, cut to ten words, or None
+    when nothing that names a measure is left."""
+    tails = list(tails_re.finditer(phrase))
     for _ in range(4):
-        tail = _last(cues.cue("LABEL_TAIL"), phrase, 0, len(phrase))
+        tail = tails[-1] if tails else None
         if tail is None or phrase[tail.end():].strip():
             break
-        phrase = phrase[:tail.start()].strip(" ,")
+        cut = phrase[:tail.start()]
+        shorter = cut.strip(" ,")
+        # The matches of the shorter phrase are those before the tail when it lost a space or
+        # a comma at its end (what follows its end reads as an end of text) and none of them
+        # runs past it; else it is scanned again.
+        if (len(shorter) < len(cut) and not phrase.startswith((" ", ","))
+                and (len(tails) < 2 or tails[-2].end() <= len(shorter))):
+            tails.pop()
+        else:
+            tails = list(tails_re.finditer(shorter))
+        phrase = shorter
     phrase = " ".join(phrase.split()[:10])
-    if len(phrase) < 3 or not any(ch.isalpha() for ch in phrase) or cues.cue("LABEL_TAIL").fullmatch(phrase):
+    if len(phrase) < 3 or not any(ch.isalpha() for ch in phrase) or tails_re.fullmatch(phrase):
         return None
     return phrase
 
@@ -450,9 +487,7 @@ def _framed(figure, **frame):
     checks of ``Figure.__post_init__`` (kind, qualifier, span), which the frame fields do not
     touch; it is most of the cost of replace, paid for every figure of a corpus."""
     framed = object.__new__(type(figure))
-    fields = framed.__dict__
-    fields.update(figure.__dict__)
-    fields.update(frame)
+    object.__setattr__(framed, "__dict__", figure.__dict__ | frame)     # (a frozen dataclass)
     return framed
 
 

@@ -148,6 +148,7 @@ class WordIndex:
         self._folded = folded
         self._full = {name: {} for name in lists.names}      # position -> match with no end set
         self._runs: dict = {}                                # (name, lo) -> _Run
+        self._word_at: tuple = (None, None)                  # ((lo, hi), the word the scanner found at lo)
 
     def matches(self, name: str, lo: int, hi: int) -> list:
         """``list(lists.patterns[name].finditer(text, lo, hi))``."""
@@ -223,6 +224,15 @@ class WordIndex:
                 pos = m.end()
         return found
 
+    def may_match(self, name: str, lo: int, hi: int) -> bool:
+        """False when no match of the list can begin in ``[lo, hi)`` (none of its words begins
+        there), so that nor can one over any range inside it; else True."""
+        if not self.indexed:
+            return True
+        starts = self._starts[name]
+        i = bisect.bisect_left(starts, lo)
+        return i < len(starts) and starts[i] < hi
+
     def finditer(self, name: str, lo: int, hi: int) -> Iterator:
         """``lists.patterns[name].finditer(text, lo, hi)``."""
         return iter(self.matches(name, lo, hi))
@@ -257,8 +267,11 @@ class WordIndex:
         starts, text = self._starts[name], self.text
         # At ``lo`` the slice has nothing before it, so a word may match there even inside a
         # word of the text ('ở' in 'sở', where the scan found 'sở'): ask the scanner there.
-        word = self.lists.scanner.match(self._folded, lo, hi)
-        if word is not None and name in self.lists.lists_of.get(" ".join(word.group().split()), ()):
+        if self._word_at[0] != (lo, hi):     # (a figure asks for two or three lists over one slice)
+            found = self.lists.scanner.match(self._folded, lo, hi)
+            self._word_at = ((lo, hi), found and " ".join(found.group().split()))
+        word = self._word_at[1]
+        if word is not None and name in self.lists.lists_of.get(word, ()):
             if pattern.match(text[lo:hi]) is not None:
                 return True
         i = bisect.bisect_left(starts, lo)
