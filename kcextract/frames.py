@@ -186,7 +186,6 @@ _PER_EACH_AFTER = regex.compile(r"\s+mỗi\s+(?P<per>\p{L}[\p{L}\p{M}]*(?:\s+\p{
 _NOUN_AFTER = regex.compile(r"\s*(?P<noun>\p{L}[\p{L}\p{M}.]*(?:\s+\p{L}[\p{L}\p{M}.]*){0,3})")
 _CHANGE_CUT = regex.compile(r"[\d,;:(]")                  # between a change word and its amount
 _LEADING_NUMBERS = regex.compile(r"^(?:\d[\d.,/]*\s+)+")
-_WORD_WITH_DIGIT = regex.compile(r"\S*\d")                # (found through _DIGIT: see _subject)
 _DIGIT = regex.compile(r"\d")
 _FOLLOWING = regex.compile(r"[^,;.()\n]{3,80}")
 _PART_STOP = regex.compile(r"[,;.()\n]")
@@ -205,6 +204,22 @@ def clause_start(text: str, lo: int, start: int) -> int:
 def clause_end(text: str, end: int, hi: int) -> int:
     m = CLAUSE_PUNCT.search(text, end, hi)
     return m.start() if m else hi
+
+
+def _clause_ends(text: str):
+    """``clause_end`` for the figures of ``text`` in order.  The mark found after one figure
+    is the first after any later figure of its sentence that ends by it (no mark begins
+    between them, and a match of CLAUSE_PUNCT does not depend on where the search began)."""
+    last = [None, 0, None]          # the sentence end, where the search began, the mark (or None)
+
+    def clause_end_of(end: int, hi: int) -> int:
+        if last[0] == hi and last[1] <= end and (last[2] is None or end <= last[2]):
+            return hi if last[2] is None else last[2]
+        m = CLAUSE_PUNCT.search(text, end, hi)
+        last[:] = hi, end, m.start() if m else None
+        return m.start() if m else hi
+
+    return clause_end_of
 
 
 def _last(pattern, text: str, lo: int, hi: int):
@@ -329,7 +344,8 @@ def scope_of(text: str, lo: int, start: int, words: Optional[WordIndex] = None) 
     words = words or _plain(text)
     heads = words.matches("SCOPE_HEAD", lo, start)
     prepositions = words.matches("SCOPE_PREPOSITION", lo, start)
-    names, office = words.cache("scope names"), _cues().cue("SCOPE_NOT")
+    if heads or prepositions:               # (half the figures have neither before them)
+        names, office = words.cache("scope names"), _cues().cue("SCOPE_NOT")
     # The last head followed by a name that is not an office's (a head before a preposition
     # at the same place).
     while heads or prepositions:
@@ -380,8 +396,8 @@ def _subject(phrase: str) -> Optional[str]:
     ends = [] if (time := cues.cue("LABEL_TIME").search(phrase)) is None else [time.start()]
     digit = _DIGIT.search(phrase)
     if digit is not None:
-        # Where _WORD_WITH_DIGIT matches first: the start of the first word holding a digit
-        # (the phrase's words are joined by single spaces, its only white space).
+        # Where r"\S*\d" matches first: the start of the first word holding a digit (the
+        # phrase's words are joined by single spaces, its only white space).
         ends.append(phrase.rfind(" ", 0, digit.start()) + 1)
     if ends:
         phrase = phrase[:min(ends)].strip(" ,")
@@ -423,19 +439,22 @@ def clause_label(text: str, lo: int, start: int, end: int = 0, hi: int = 0, afte
     >>> clause_label(t, 0, t.index("2,62"))
     'giá trị XK tôm'
     """
-    pos = start
+    pos, own_start = start, None
     for _ in range(3):
         cs = clause_start(text, lo, pos)
+        own_start = cs if own_start is None else own_start
         found = _subject(text[cs:pos])
         if found:
             return found
         if cs <= lo:
             break
         pos = cs - 1
+    if not after or hi <= end:
+        return None
     # Nothing but a word or two before it ('Gần 10 tỷ đồng cho hoạt động khuyến công', 'Trong
     # tổng 1,4 tỷ đồng từ nguồn kinh phí khuyến công'): what follows says what it is.
-    before = text[clause_start(text, lo, start):start].strip(" :-–•\t")
-    if after and hi > end and (len(before.split()) <= 2 or text[lo:start].rstrip().endswith(":")):
+    before = text[own_start:start].strip(" :-–•\t")
+    if len(before.split()) <= 2 or text[lo:start].rstrip().endswith(":"):
         following = _FOLLOWING.match(text[end:hi].lstrip())
         if following:
             phrase = following.group(0)
@@ -510,6 +529,7 @@ def frame_figures(norm, sentences, tables, figures: list, periods: Optional[Peri
     cells = _table_context(tables)
     cues = _cues()
     words = words_of(text)
+    clause_end_of = _clause_ends(text)
     out, previous_end = [], 0
     carried_scope, first_scope = None, _NOT_YET
     for k, f in enumerate(figures):
@@ -520,7 +540,7 @@ def frame_figures(norm, sentences, tables, figures: list, periods: Optional[Peri
         s0, s1 = sentences.around(ns)
         lead_lo = max(s0, previous_end) if previous_end <= ns else s0
         previous_end = ne
-        hi = clause_end(text, ne, s1)
+        hi = clause_end_of(ne, s1)
         period = periods.own((s0, s1), ns, ne, hi)
         base_cue = None
         if f.kind != "percent" and after_base_cue(text, ns, reach=60, amount=True):
