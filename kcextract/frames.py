@@ -274,14 +274,21 @@ def _first_words(name: str) -> "re.Pattern":
     return re.compile("|".join(re.escape(word) for word in words))
 
 
-def _change_before(text: str, change, before: str, lo: int, hi: int):
-    """The last change word in ``before`` (``text[lo:hi]``, read as a text of its own), the
-    regex run only when the case-folded text holds the first word of one there (one figure
-    in ten)."""
+def _may_hold(text: str, name: str, lo: int, hi: int) -> bool:
+    """False when no entry of the cue list ``name`` can match in ``text[lo:hi]``: the
+    case-folded text holds the first word of none there (most windows before a figure)."""
     folded = folded_in_place(text)
-    if folded is not None and _first_words("CHANGE").search(folded, lo, hi) is None:
-        return None
-    return _last(change, before, 0, len(before))
+    return folded is None or _first_words(name).search(folded, lo, hi) is not None
+
+
+def _change_before(text: str, change, before: str, lo: int, hi: int):
+    """The last change word in ``before`` (``text[lo:hi]``, read as a text of its own)."""
+    return _last(change, before, 0, len(before)) if _may_hold(text, "CHANGE", lo, hi) else None
+
+
+def _search_before(text: str, name: str, before: str, lo: int, hi: int):
+    """``cue(name).search(before)`` for ``before`` = ``text[lo:hi]``."""
+    return _cues().cues[name].search(before) if _may_hold(text, name, lo, hi) else None
 
 
 def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi: int, per: Optional[str],
@@ -290,16 +297,18 @@ def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi:
     """The part a figure plays in its clause (see :data:`ROLES`); ``base`` is decided by the caller.
     ``lead`` replaces the words before the figure where they are elsewhere (a table cell's header)."""
     cue = _cues().cues                            # name -> regex (a dict: read for every figure)
-    before = text[max(lead_lo, start - 25):start]
+    before_lo = max(lead_lo, start - 25)
+    before = text[before_lo:start]
     if kind == "percent":
         if lead is not None:                      # a table column: its header says
             if cue["GROWTH_HEADER"].search(lead):
                 return "growth"
             if cue["SHARE_HEADER"].search(lead):
                 return "share"
-        if signed or cue["GROWTH"].search(before) and not cue["SHARE"].search(before):
+        share = _search_before(text, "SHARE", before, before_lo, start)
+        if signed or share is None and _search_before(text, "GROWTH", before, before_lo, start):
             return "growth"
-        if cue["SHARE"].search(before):
+        if share is not None:
             return "share"
         after = text[end:min(clause_hi, end + 30)].lstrip()
         if cue["RATIO_AFTER"].match(after):
@@ -309,12 +318,12 @@ def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi:
         words = words or _plain(text)
         if words.matches("RATIO_LEAD", min(lead_lo, sentence_lo if sentence_lo is not None else lead_lo), start):
             return "ratio"                        # 'tỷ lệ giải ngân … (62,75%), … (100%)'
-        if cue["SHARE_WEAK"].search(before):
+        if _search_before(text, "SHARE_WEAK", before, before_lo, start):
             return "share"                        # 'bằng 19,9% cả nước', 'tương đương 80% số lao động'
         return "growth"
     if per:
         return "per_unit"
-    change = _change_before(text, cue["CHANGE"], before, start - len(before), start)
+    change = _change_before(text, cue["CHANGE"], before, before_lo, start)
     if (change is not None and not _CHANGE_CUT.search(before[change.end():]) and len(before) - change.end() < 14
             and not cue["CHANGE_NOT_BEFORE"].match(before[change.end():].lstrip())):
         return "change"
@@ -338,10 +347,15 @@ def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi:
     return "actual"
 
 
+_SCOPE_LISTS = ("SCOPE_HEAD", "SCOPE_PREPOSITION", "SCOPE_WHOLE")
+
+
 def scope_of(text: str, lo: int, start: int, words: Optional[WordIndex] = None) -> Optional[str]:
     """Whose a figure is: the last place, market or company named in its sentence before it
     ('tỉnh Bắc Kạn', 'thị trường EU'), else a whole ('cả nước', 'toàn tỉnh')."""
     words = words or _plain(text)
+    if not words.may_match_any(_SCOPE_LISTS, lo, start):      # (half the figures: none of their words)
+        return None
     heads = words.matches("SCOPE_HEAD", lo, start)
     prepositions = words.matches("SCOPE_PREPOSITION", lo, start)
     if heads or prepositions:               # (half the figures have neither before them)

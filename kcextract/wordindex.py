@@ -233,6 +233,17 @@ class WordIndex:
         i = bisect.bisect_left(starts, lo)
         return i < len(starts) and starts[i] < hi
 
+    def may_match_any(self, names: tuple, lo: int, hi: int) -> bool:
+        """``may_match`` for any of the lists ``names``, in one call."""
+        if not self.indexed:
+            return True
+        for name in names:
+            starts = self._starts[name]
+            i = bisect.bisect_left(starts, lo)
+            if i < len(starts) and starts[i] < hi:
+                return True
+        return False
+
     def finditer(self, name: str, lo: int, hi: int) -> Iterator:
         """``lists.patterns[name].finditer(text, lo, hi)``."""
         return iter(self.matches(name, lo, hi))

@@ -161,3 +161,16 @@ def test_clause_ends_found_in_order_are_those_found_one_by_one():
                 wrong.append((name, end))
             checked += 1
     assert wrong == [] and checked > 3000
+
+
+def test_frames_are_the_same_without_the_folded_text(monkeypatch):
+    """The cue words' quick noes (first words looked for in the case-folded text) change no role."""
+    from kcextract import frames
+    from kcextract.extractor import figures_of
+
+    texts = [t for _, t in every_text()] + ["Tỷ lệ hộ nghèo giảm 2,1%, chiếm 40%; bằng 19,9% cả nước; TĂNG 5 tỷ đồng"]
+    quick = [[f.to_dict() for f in figures_of(t).figures] for t in texts]
+    monkeypatch.setattr(frames, "folded_in_place", lambda text: None)
+    assert quick == [[f.to_dict() for f in figures_of(t).figures] for t in texts]
+    roles = [f["role"] for doc in quick for f in doc if f.get("role")]
+    assert {"growth", "share", "change", "plan", "actual"} <= set(roles)
