@@ -291,6 +291,11 @@ def _search_before(text: str, name: str, before: str, lo: int, hi: int):
     return _cues().cues[name].search(before) if _may_hold(text, name, lo, hi) else None
 
 
+def _search_in(text: str, name: str, lo: int, hi: int):
+    """``cue(name).search(text, lo, hi)``."""
+    return _cues().cues[name].search(text, lo, hi) if _may_hold(text, name, lo, hi) else None
+
+
 def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi: int, per: Optional[str],
             signed: bool = False, lead: Optional[str] = None, sentence_lo: Optional[int] = None,
             words: Optional[WordIndex] = None) -> str:
@@ -657,20 +662,21 @@ def _project_parts(text: str, to_norm, sentences, figures: list, k: int):
         if amount is None and later.kind == "money" and later.value_max is None:
             amount = later.value
     beneficiary = place = None
-    lead = cues.cue("BENEFICIARY_LEAD").search(text, ne, hi)
+    lead = _search_in(text, "BENEFICIARY_LEAD", ne, hi)
     if lead:
         name = _project_regexes()[1].match(text, lead.end(), hi)
         beneficiary = name.group("name").strip(" :") if name else None
     if beneficiary is None:
-        head = cues.cue("BENEFICIARY_HEAD").search(text, ne, hi)
+        head = _search_in(text, "BENEFICIARY_HEAD", ne, hi)
         if head:
             name = _project_regexes()[1].match(text, head.end(), hi)
             beneficiary = (head.group(0) + (" " + name.group("name") if name else "")).strip()
-    head = cues.cue("PLACE_HEAD").search(text, ne, hi)
+    head = _search_in(text, "PLACE_HEAD", ne, hi)
     if head and (beneficiary is None or head.group(0) not in beneficiary):
         place = _place_from(text, head, hi)
-    status = _project_regexes()[0].search(text, ne, hi) or cues.cue("STATUS").search(text, ne, hi)
-    if status is None:
+    status = ((_project_regexes()[0].search(text, ne, hi) if _may_hold(text, "STATUS_SHARE_LEAD", ne, hi) else None)
+              or _search_in(text, "STATUS", ne, hi))
+    if status is None and _may_hold(text, "STATUS", s0, ns):
         status = _last(cues.cue("STATUS"), text, s0, ns)
     return _framed(f, beneficiary=beneficiary, place=place, amount=amount,
                    status=" ".join(status.group(0).split()) if status else None)

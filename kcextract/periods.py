@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -86,13 +87,9 @@ def after_base_cue(text: str, start: int, reach: int = 40, amount: bool = False)
     (for an ``amount``, also with no verb between: it is then the base compared with)."""
     lo = max(0, start - reach)
     folded = folded_in_place(text)
-    if folded is not None:
-        # A cue begins with one of these words: where none is, there is no cue (most windows).
-        for word in _base_first_words():
-            if folded.find(word, lo, start) >= 0:
-                break
-        else:
-            return False
+    # A cue begins with one of these words: where none is, there is no cue (most windows).
+    if folded is not None and _base_first_words().search(folded, lo, start) is None:
+        return False
     window = text[lo:start]
     cue = None
     for cue in _cues().cue("BASE").finditer(window):
@@ -106,9 +103,11 @@ def after_base_cue(text: str, start: int, reach: int = 40, amount: bool = False)
 
 
 @functools.lru_cache(maxsize=1)
-def _base_first_words() -> tuple:
-    """The first word of each comparison cue (BASE), case-folded."""
-    return tuple(dict.fromkeys(word.split()[0].casefold() for word in _cues().cue_words["BASE"]))
+def _base_first_words() -> "re.Pattern":
+    """The first word of any comparison cue (BASE), case-folded, as one stdlib ``re``
+    alternation to search the case-folded text with."""
+    words = dict.fromkeys(word.split()[0].casefold() for word in _cues().cue_words["BASE"])
+    return re.compile("|".join(re.escape(word) for word in words))
 
 
 class PeriodIndex:
