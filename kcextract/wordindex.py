@@ -124,12 +124,12 @@ class WordIndex:
         own: dict = {}
         for m in lists.scanner.finditer(folded):
             word, at = m.group(), m.start()
-            positions = found_at.get(word)
-            if positions is None:
-                found_at[word] = positions = []
-                own[word] = []
-            positions.append(at)
-            if not at or not (text[at - 1].isalpha() or text[at - 1].isdecimal()):
+            try:
+                found_at[word].append(at)
+            except KeyError:
+                found_at[word], own[word] = [at], []
+            before = text[at - 1] if at else " "
+            if not (before.isalpha() or before.isdecimal()):
                 own[word].append(at)
         # Words written with white space other than one space: found where they stand for the
         # lists of the word they are, and for any list after each break inside them.
