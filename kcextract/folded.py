@@ -38,4 +38,3 @@ def folded_in_place(text: str) -> Optional[str]:
         folded = None
     _LAST = (text, folded)
     return folded
-

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import bisect
 import functools
-import re
 from typing import Optional
 
 import regex
 
-from kcextract.folded import folded_in_place
+from kcextract.cue_prefilter import may_hold, search_in
 from kcextract.patterns import load_patterns, word_regex
 from kcextract.periods import CLAUSE_PUNCT, Period, PeriodIndex, after_base_cue
 from kcextract.wordindex import WordIndex, WordLists
@@ -266,34 +265,14 @@ def per_unit_of(text: str, lead_lo: int, start: int, end: int, words: Optional[W
     return None
 
 
-@functools.lru_cache(maxsize=None)
-def _first_words(name: str) -> "re.Pattern":
-    """The first word of any entry of the cue list ``name``, case-folded, as a stdlib ``re``
-    alternation to search the case-folded text with: where none stands, no entry matches."""
-    words = dict.fromkeys(word.split()[0].casefold() for word in _cues().cue_words[name])
-    return re.compile("|".join(re.escape(word) for word in words))
-
-
-def _may_hold(text: str, name: str, lo: int, hi: int) -> bool:
-    """False when no entry of the cue list ``name`` can match in ``text[lo:hi]``: the
-    case-folded text holds the first word of none there (most windows before a figure)."""
-    folded = folded_in_place(text)
-    return folded is None or _first_words(name).search(folded, lo, hi) is not None
-
-
 def _change_before(text: str, change, before: str, lo: int, hi: int):
     """The last change word in ``before`` (``text[lo:hi]``, read as a text of its own)."""
-    return _last(change, before, 0, len(before)) if _may_hold(text, "CHANGE", lo, hi) else None
+    return _last(change, before, 0, len(before)) if may_hold(text, "CHANGE", lo, hi) else None
 
 
 def _search_before(text: str, name: str, before: str, lo: int, hi: int):
     """``cue(name).search(before)`` for ``before`` = ``text[lo:hi]``."""
-    return _cues().cues[name].search(before) if _may_hold(text, name, lo, hi) else None
-
-
-def _search_in(text: str, name: str, lo: int, hi: int):
-    """``cue(name).search(text, lo, hi)``."""
-    return _cues().cues[name].search(text, lo, hi) if _may_hold(text, name, lo, hi) else None
+    return _cues().cues[name].search(before) if may_hold(text, name, lo, hi) else None
 
 
 def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi: int, per: Optional[str],
@@ -363,8 +342,7 @@ def scope_of(text: str, lo: int, start: int, words: Optional[WordIndex] = None) 
         return None
     heads = words.matches("SCOPE_HEAD", lo, start)
     prepositions = words.matches("SCOPE_PREPOSITION", lo, start)
-    if heads or prepositions:               # (half the figures have neither before them)
-        names, office = words.cache("scope names"), _cues().cue("SCOPE_NOT")
+    names, office = words.cache("scope names"), _cues().cue("SCOPE_NOT")
     # The last head followed by a name that is not an office's (a head before a preposition
     # at the same place).
     while heads or prepositions:
@@ -662,21 +640,21 @@ def _project_parts(text: str, to_norm, sentences, figures: list, k: int):
         if amount is None and later.kind == "money" and later.value_max is None:
             amount = later.value
     beneficiary = place = None
-    lead = _search_in(text, "BENEFICIARY_LEAD", ne, hi)
+    lead = search_in(text, "BENEFICIARY_LEAD", ne, hi)
     if lead:
         name = _project_regexes()[1].match(text, lead.end(), hi)
         beneficiary = name.group("name").strip(" :") if name else None
     if beneficiary is None:
-        head = _search_in(text, "BENEFICIARY_HEAD", ne, hi)
+        head = search_in(text, "BENEFICIARY_HEAD", ne, hi)
         if head:
             name = _project_regexes()[1].match(text, head.end(), hi)
             beneficiary = (head.group(0) + (" " + name.group("name") if name else "")).strip()
-    head = _search_in(text, "PLACE_HEAD", ne, hi)
+    head = search_in(text, "PLACE_HEAD", ne, hi)
     if head and (beneficiary is None or head.group(0) not in beneficiary):
         place = _place_from(text, head, hi)
-    status = ((_project_regexes()[0].search(text, ne, hi) if _may_hold(text, "STATUS_SHARE_LEAD", ne, hi) else None)
-              or _search_in(text, "STATUS", ne, hi))
-    if status is None and _may_hold(text, "STATUS", s0, ns):
+    status = ((_project_regexes()[0].search(text, ne, hi) if may_hold(text, "STATUS_SHARE_LEAD", ne, hi) else None)
+              or search_in(text, "STATUS", ne, hi))
+    if status is None and may_hold(text, "STATUS", s0, ns):
         status = _last(cues.cue("STATUS"), text, s0, ns)
     return _framed(f, beneficiary=beneficiary, place=place, amount=amount,
                    status=" ".join(status.group(0).split()) if status else None)

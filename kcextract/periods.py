@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import functools
-import re
 from dataclasses import dataclass
 from typing import Optional
 
 import regex
 
-from kcextract.folded import folded_in_place
+from kcextract.cue_prefilter import may_hold
 from kcextract.starts import matches_at_starts
 from kcextract.patterns import load_patterns
 
@@ -86,9 +84,7 @@ def after_base_cue(text: str, start: int, reach: int = 40, amount: bool = False)
     """Whether ``text[start:]`` follows a comparison cue ('so với') in the same clause
     (for an ``amount``, also with no verb between: it is then the base compared with)."""
     lo = max(0, start - reach)
-    folded = folded_in_place(text)
-    # A cue begins with one of these words: where none is, there is no cue (most windows).
-    if folded is not None and _base_first_words().search(folded, lo, start) is None:
+    if not may_hold(text, "BASE", lo, start):          # (most windows)
         return False
     window = text[lo:start]
     cue = None
@@ -100,14 +96,6 @@ def after_base_cue(text: str, start: int, reach: int = 40, amount: bool = False)
     if amount and _cues().cue("BASE_AMOUNT_BREAK").search(between):
         return False
     return not CLAUSE_PUNCT.search(between) and not _cues().cue("CLAUSE_BREAK").search(between)
-
-
-@functools.lru_cache(maxsize=1)
-def _base_first_words() -> "re.Pattern":
-    """The first word of any comparison cue (BASE), case-folded, as one stdlib ``re``
-    alternation to search the case-folded text with."""
-    words = dict.fromkeys(word.split()[0].casefold() for word in _cues().cue_words["BASE"])
-    return re.compile("|".join(re.escape(word) for word in words))
 
 
 class PeriodIndex:

@@ -129,7 +129,7 @@ def test_the_unit_after_a_rate_is_the_one_both_regexes_give():
 
 
 def test_a_change_word_is_found_as_without_the_folded_text(monkeypatch):
-    from kcextract import frames
+    from kcextract import cue_prefilter, frames
 
     change = frames._cues().cue("CHANGE")
     windows = [(text, max(0, s - 25), s) for _, text in every_text() for s, _ in _numbers(text)]
@@ -143,7 +143,7 @@ def test_a_change_word_is_found_as_without_the_folded_text(monkeypatch):
         return out
 
     quick = found()
-    monkeypatch.setattr(frames, "folded_in_place", lambda text: None)
+    monkeypatch.setattr(cue_prefilter, "folded_in_place", lambda text: None)
     assert quick == found()
     assert sum(q is not None for q in quick) > 100
 
@@ -165,12 +165,12 @@ def test_clause_ends_found_in_order_are_those_found_one_by_one():
 
 def test_frames_are_the_same_without_the_folded_text(monkeypatch):
     """The cue words' quick noes (first words looked for in the case-folded text) change no role."""
-    from kcextract import frames
+    from kcextract import cue_prefilter
     from kcextract.extractor import figures_of
 
     texts = [t for _, t in every_text()] + ["Tỷ lệ hộ nghèo giảm 2,1%, chiếm 40%; bằng 19,9% cả nước; TĂNG 5 tỷ đồng"]
     quick = [[f.to_dict() for f in figures_of(t).figures] for t in texts]
-    monkeypatch.setattr(frames, "folded_in_place", lambda text: None)
+    monkeypatch.setattr(cue_prefilter, "folded_in_place", lambda text: None)
     assert quick == [[f.to_dict() for f in figures_of(t).figures] for t in texts]
     roles = [f["role"] for doc in quick for f in doc if f.get("role")]
     assert {"growth", "share", "change", "plan", "actual"} <= set(roles)

@@ -62,10 +62,10 @@ def test_starts_find_where_any_rule_begins_in_every_test_text():
 
 def _every_position(monkeypatch):
     """find_periods without the prefilter: the alternation scanned at every character."""
-    from kcextract import starts
+    from kcextract import cue_prefilter, starts
 
     monkeypatch.setattr(starts, "folded_in_place", lambda text: None)
-    monkeypatch.setattr(periods, "folded_in_place", lambda text: None)
+    monkeypatch.setattr(cue_prefilter, "folded_in_place", lambda text: None)
 
 
 def test_find_periods_is_the_same_with_the_prefilter_as_without(monkeypatch):
@@ -147,6 +147,7 @@ def _letters_of_the_prefilters() -> set:
     words = [w for name in frames._word_lists().names for w in frames._word_lists().words_for[name]]
     words += [s for scan in RULES.period_starts for s in [scan.pattern]]
     words += frames._qualifier_last_words()
+    words += [word.split()[0] for values in RULES.cue_words.values() for word in values]    # kcextract.cue_prefilter
     return {ch for w in words for ch in w.casefold() if ch.isalpha()}
 
 
