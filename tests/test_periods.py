@@ -2,6 +2,8 @@
 begin, and find_periods gives the same periods with it as with a scan of every character."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import regex
 import yaml
@@ -165,3 +167,12 @@ def test_a_case_folded_letter_is_the_letter_regex_matches_without_case():
         if not folding <= matched or any(len(c.casefold()) == 1 and c not in folding for c in matched):
             wrong[letter] = sorted(matched ^ folding)
     assert wrong == {}
+
+
+def test_a_period_built_without_its_init_is_the_period_its_init_builds():
+    from kcextract.periods import Period, _period
+
+    args = (3, 11, "năm 2016", (2016,), None, True)
+    quick, plain = _period(*args), Period(*args)
+    assert quick == plain and hash(quick) == hash(plain) and repr(quick) == repr(plain)
+    assert quick.__dict__ == plain.__dict__ and dataclasses.replace(quick, years=(2017,)).years == (2017,)
