@@ -124,10 +124,11 @@ class WordIndex:
         own: dict = {}
         for m in lists.scanner.finditer(folded):
             word, at = m.group(), m.start()
-            try:
-                found_at[word].append(at)
-            except KeyError:
-                found_at[word], own[word] = [at], []
+            positions = found_at.get(word)
+            if positions is None:
+                found_at[word], own[word] = [], []
+                positions = found_at[word]
+            positions.append(at)
             before = text[at - 1] if at else " "
             if not (before.isalpha() or before.isdecimal()):
                 own[word].append(at)
