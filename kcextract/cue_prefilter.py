@@ -8,24 +8,30 @@ Without a folded copy that keeps every offset, every window is searched.
 """
 from __future__ import annotations
 
-import functools
 import re
 
 from kcextract.folded import folded_in_place
 from kcextract.patterns import load_patterns
 
 
-@functools.lru_cache(maxsize=None)
+_FIRST_WORDS: dict = {}          # cue list name -> first_words(name): read for most figures
+
+
 def first_words(name: str) -> "re.Pattern":
     """The first word of any entry of the cue list ``name``, case-folded, as one alternation."""
-    words = dict.fromkeys(word.split()[0].casefold() for word in load_patterns().frames.cue_words[name])
-    return re.compile("|".join(re.escape(word) for word in words))
+    found = _FIRST_WORDS.get(name)
+    if found is None:
+        words = dict.fromkeys(word.split()[0].casefold() for word in load_patterns().frames.cue_words[name])
+        found = _FIRST_WORDS[name] = re.compile("|".join(re.escape(word) for word in words))
+    return found
 
 
 def may_hold(text: str, name: str, lo: int, hi: int) -> bool:
     """False when no entry of the cue list ``name`` can match inside ``text[lo:hi]``."""
     folded = folded_in_place(text)
-    return folded is None or first_words(name).search(folded, lo, hi) is not None
+    if folded is None:
+        return True
+    return (_FIRST_WORDS.get(name) or first_words(name)).search(folded, lo, hi) is not None
 
 
 def search_in(text: str, name: str, lo: int, hi: int):
