@@ -18,6 +18,7 @@ from typing import Optional
 
 import regex
 
+from kcextract.cue_prefilter import may_hold, search_in
 from kcextract.patterns import load_patterns, word_regex
 from kcextract.periods import CLAUSE_PUNCT, Period, PeriodIndex, after_base_cue
 from kcextract.wordindex import WordIndex, WordLists
@@ -78,20 +79,25 @@ def find_qualifier(text: str, start: int) -> tuple[str, Optional[int]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _stop_words() -> frozenset:
-    return frozenset(w.casefold() for w in load_patterns().lexicon.lists["LABEL_STOP"])
+def _stop_words() -> tuple:
+    """LABEL_STOP case-folded, and the first words of its two-word entries."""
+    stops = frozenset(w.casefold() for w in load_patterns().lexicon.lists["LABEL_STOP"])
+    return stops, frozenset(w.split(" ")[0] for w in stops if " " in w)
 
 
 def _extend_phrase(words: list[str], limit: int = 6) -> list[str]:
     """Take words until a stop word (single or two-syllable), punctuation or a number
-    (of the first ``limit`` words; the one after them is read for a two-syllable stop)."""
-    stops = _stop_words()
+    (of the first ``limit`` words; the one after them is read for a two-syllable stop).
+    ``words`` are those ``str.split`` gives (the first ``limit + 1`` hold no white space)."""
+    stops, pair_firsts = _stop_words()
     kept: list[str] = []
-    folded = [w.casefold() for w in words[:limit + 1]]
+    folded = " ".join(words[:limit + 1]).casefold().split(" ")     # (one casefold, not one a word)
+    n = len(folded)
     for i, word in enumerate(words[:limit]):
         bare = word.strip(",.;:()“”\"")
-        if (not bare or not bare[0].isalpha() or folded[i] in stops
-                or i + 1 < len(folded) and folded[i] + " " + folded[i + 1] in stops):
+        low = folded[i]
+        if (not bare or not bare[0].isalpha() or low in stops
+                or low in pair_firsts and i + 1 < n and low + " " + folded[i + 1] in stops):
             break
         kept.append(bare)
         if bare != word:  # punctuation glued to the word ends the phrase
@@ -179,7 +185,7 @@ _PER_EACH_AFTER = regex.compile(r"\s+mỗi\s+(?P<per>\p{L}[\p{L}\p{M}]*(?:\s+\p{
 _NOUN_AFTER = regex.compile(r"\s*(?P<noun>\p{L}[\p{L}\p{M}.]*(?:\s+\p{L}[\p{L}\p{M}.]*){0,3})")
 _CHANGE_CUT = regex.compile(r"[\d,;:(]")                  # between a change word and its amount
 _LEADING_NUMBERS = regex.compile(r"^(?:\d[\d.,/]*\s+)+")
-_WORD_WITH_DIGIT = regex.compile(r"\S*\d")
+_DIGIT = regex.compile(r"\d")
 _FOLLOWING = regex.compile(r"[^,;.()\n]{3,80}")
 _PART_STOP = regex.compile(r"[,;.()\n]")
 _SCOPE_NAME = regex.compile(
@@ -199,11 +205,41 @@ def clause_end(text: str, end: int, hi: int) -> int:
     return m.start() if m else hi
 
 
+def _clause_ends(text: str):
+    """``clause_end`` for the figures of ``text`` in order.  The mark found after one figure
+    is the first after any later figure of its sentence that ends by it (no mark begins
+    between them, and a match of CLAUSE_PUNCT does not depend on where the search began)."""
+    last = [None, 0, None]          # the sentence end, where the search began, the mark (or None)
+
+    def clause_end_of(end: int, hi: int) -> int:
+        if last[0] == hi and last[1] <= end and (last[2] is None or end <= last[2]):
+            return hi if last[2] is None else last[2]
+        m = CLAUSE_PUNCT.search(text, end, hi)
+        last[:] = hi, end, m.start() if m else None
+        return m.start() if m else hi
+
+    return clause_end_of
+
+
 def _last(pattern, text: str, lo: int, hi: int):
     found = None
     for found in pattern.finditer(text, lo, hi):
         pass
     return found
+
+
+def _per_after(text: str, end: int):
+    """``_PER_AFTER.match(text, end) or _PER_EACH_AFTER.match(text, end)``, asked only where the
+    first thing after the white space is '/' or 'mỗi' (most figures have neither after them).
+    (Every character ``regex`` reads as white space is one for ``str.isspace``.)"""
+    at, n = end, len(text)
+    while at < n and text[at].isspace():
+        at += 1
+    if text.startswith("/", at):
+        return _PER_AFTER.match(text, end)
+    if at > end and text.startswith("mỗi", at):
+        return _PER_EACH_AFTER.match(text, end)
+    return None
 
 
 def per_unit_of(text: str, lead_lo: int, start: int, end: int, words: Optional[WordIndex] = None) -> Optional[str]:
@@ -213,17 +249,30 @@ def per_unit_of(text: str, lead_lo: int, start: int, end: int, words: Optional[W
     >>> per_unit_of(t, 0, t.index("300"), t.index("/"))
     'đề án'
     """
-    m = _PER_AFTER.match(text, end) or _PER_EACH_AFTER.match(text, end)
+    m = _per_after(text, end)
     if m:
         return m.group("per")
-    lead = (words or _plain(text)).last("PER_LEAD", clause_start(text, lead_lo, start), start)
+    words = words or _plain(text)
+    if not words.may_match("PER_LEAD", lead_lo, start):       # (most figures: no need for the clause)
+        return None
+    lead = words.last("PER_LEAD", clause_start(text, lead_lo, start), start)
     if lead is not None:
         noun = _NOUN_AFTER.match(text, lead.end(), start)
         if noun:
-            words = noun.group("noun")
-            stop = _cues().cue("PER_END").search(words)
-            return (words[:stop.start()] if stop else words).strip() or None
+            phrase = noun.group("noun")
+            stop = _cues().cue("PER_END").search(phrase)
+            return (phrase[:stop.start()] if stop else phrase).strip() or None
     return None
+
+
+def _change_before(text: str, change, before: str, lo: int, hi: int):
+    """The last change word in ``before`` (``text[lo:hi]``, read as a text of its own)."""
+    return _last(change, before, 0, len(before)) if may_hold(text, "CHANGE", lo, hi) else None
+
+
+def _search_before(text: str, name: str, before: str, lo: int, hi: int):
+    """``cue(name).search(before)`` for ``before`` = ``text[lo:hi]``."""
+    return _cues().cues[name].search(before) if may_hold(text, name, lo, hi) else None
 
 
 def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi: int, per: Optional[str],
@@ -232,16 +281,18 @@ def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi:
     """The part a figure plays in its clause (see :data:`ROLES`); ``base`` is decided by the caller.
     ``lead`` replaces the words before the figure where they are elsewhere (a table cell's header)."""
     cue = _cues().cues                            # name -> regex (a dict: read for every figure)
-    before = text[max(lead_lo, start - 25):start]
+    before_lo = max(lead_lo, start - 25)
+    before = text[before_lo:start]
     if kind == "percent":
         if lead is not None:                      # a table column: its header says
             if cue["GROWTH_HEADER"].search(lead):
                 return "growth"
             if cue["SHARE_HEADER"].search(lead):
                 return "share"
-        if signed or _last(cue["GROWTH"], before, 0, len(before)) and not cue["SHARE"].search(before):
+        share = _search_before(text, "SHARE", before, before_lo, start)
+        if signed or share is None and _search_before(text, "GROWTH", before, before_lo, start):
             return "growth"
-        if cue["SHARE"].search(before):
+        if share is not None:
             return "share"
         after = text[end:min(clause_hi, end + 30)].lstrip()
         if cue["RATIO_AFTER"].match(after):
@@ -251,19 +302,21 @@ def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi:
         words = words or _plain(text)
         if words.matches("RATIO_LEAD", min(lead_lo, sentence_lo if sentence_lo is not None else lead_lo), start):
             return "ratio"                        # 'tỷ lệ giải ngân … (62,75%), … (100%)'
-        if cue["SHARE_WEAK"].search(before):
+        if _search_before(text, "SHARE_WEAK", before, before_lo, start):
             return "share"                        # 'bằng 19,9% cả nước', 'tương đương 80% số lao động'
         return "growth"
     if per:
         return "per_unit"
-    change = _last(cue["CHANGE"], before, 0, len(before))
+    change = _change_before(text, cue["CHANGE"], before, before_lo, start)
     if (change is not None and not _CHANGE_CUT.search(before[change.end():]) and len(before) - change.end() < 14
             and not cue["CHANGE_NOT_BEFORE"].match(before[change.end():].lstrip())):
         return "change"
     # The words before the figure, as a text of their own (or the table header given as ``lead``).
     if lead is None:
         words = words or _plain(text)
-        in_lead = functools.partial(words.occurs, lo=lead_lo, hi=start)
+
+        def in_lead(name: str) -> bool:
+            return words.occurs(name, lead_lo, start)
     else:
         def in_lead(name: str) -> bool:
             return cue[name].search(lead) is not None
@@ -278,10 +331,15 @@ def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi:
     return "actual"
 
 
+_SCOPE_LISTS = ("SCOPE_HEAD", "SCOPE_PREPOSITION", "SCOPE_WHOLE")
+
+
 def scope_of(text: str, lo: int, start: int, words: Optional[WordIndex] = None) -> Optional[str]:
     """Whose a figure is: the last place, market or company named in its sentence before it
     ('tỉnh Bắc Kạn', 'thị trường EU'), else a whole ('cả nước', 'toàn tỉnh')."""
     words = words or _plain(text)
+    if not words.may_match_any(_SCOPE_LISTS, lo, start):      # (half the figures: none of their words)
+        return None
     heads = words.matches("SCOPE_HEAD", lo, start)
     prepositions = words.matches("SCOPE_PREPOSITION", lo, start)
     names, office = words.cache("scope names"), _cues().cue("SCOPE_NOT")
@@ -329,19 +387,41 @@ def _subject(phrase: str) -> Optional[str]:
     while lead is not None and lead.end() < len(phrase):
         phrase = phrase[lead.end():].lstrip(" ,")
         lead = cues.cue("LABEL_LEAD").match(phrase)
-    phrase = _LEADING_NUMBERS.sub("", phrase)   # '4 đề án tập huấn … (380 triệu đồng)'
-    cut = _WORD_WITH_DIGIT.search(phrase)
-    time = cues.cue("LABEL_TIME").search(phrase)
-    ends = [m.start() for m in (cut, time) if m is not None]
+    first = phrase[:1]
+    if first.isdecimal() or first > "\uffff":  # (regex may know digits of a newer Unicode, all past the BMP)
+        phrase = _LEADING_NUMBERS.sub("", phrase)   # '4 đề án tập huấn … (380 triệu đồng)'
+    ends = [] if (time := cues.cue("LABEL_TIME").search(phrase)) is None else [time.start()]
+    digit = _DIGIT.search(phrase)
+    if digit is not None:
+        # Where r"\S*\d" matches first: the start of the first word holding a digit (the
+        # phrase's words are joined by single spaces, its only white space).
+        ends.append(phrase.rfind(" ", 0, digit.start()) + 1)
     if ends:
         phrase = phrase[:min(ends)].strip(" ,")
+    return _without_tails(phrase, cues.cue("LABEL_TAIL"))
+
+
+def _without_tails(phrase: str, tails_re) -> Optional[str]:
+    """``phrase`` without up to four LABEL_TAIL words at its end, cut to ten words, or None
+    when nothing that names a measure is left."""
+    tails = list(tails_re.finditer(phrase))
     for _ in range(4):
-        tail = _last(cues.cue("LABEL_TAIL"), phrase, 0, len(phrase))
+        tail = tails[-1] if tails else None
         if tail is None or phrase[tail.end():].strip():
             break
-        phrase = phrase[:tail.start()].strip(" ,")
+        cut = phrase[:tail.start()]
+        shorter = cut.strip(" ,")
+        # The matches of the shorter phrase are those before the tail when it lost a space or
+        # a comma at its end (what follows its end reads as an end of text) and none of them
+        # runs past it; else it is scanned again.
+        if (len(shorter) < len(cut) and not phrase.startswith((" ", ","))
+                and (len(tails) < 2 or tails[-2].end() <= len(shorter))):
+            tails.pop()
+        else:
+            tails = list(tails_re.finditer(shorter))
+        phrase = shorter
     phrase = " ".join(phrase.split()[:10])
-    if len(phrase) < 3 or not any(ch.isalpha() for ch in phrase) or cues.cue("LABEL_TAIL").fullmatch(phrase):
+    if len(phrase) < 3 or not any(ch.isalpha() for ch in phrase) or tails_re.fullmatch(phrase):
         return None
     return phrase
 
@@ -356,19 +436,22 @@ def clause_label(text: str, lo: int, start: int, end: int = 0, hi: int = 0, afte
     >>> clause_label(t, 0, t.index("2,62"))
     'giá trị XK tôm'
     """
-    pos = start
+    pos, own_start = start, None
     for _ in range(3):
         cs = clause_start(text, lo, pos)
+        own_start = cs if own_start is None else own_start
         found = _subject(text[cs:pos])
         if found:
             return found
         if cs <= lo:
             break
         pos = cs - 1
+    if not after or hi <= end:
+        return None
     # Nothing but a word or two before it ('Gần 10 tỷ đồng cho hoạt động khuyến công', 'Trong
     # tổng 1,4 tỷ đồng từ nguồn kinh phí khuyến công'): what follows says what it is.
-    before = text[clause_start(text, lo, start):start].strip(" :-–•\t")
-    if after and hi > end and (len(before.split()) <= 2 or text[lo:start].rstrip().endswith(":")):
+    before = text[own_start:start].strip(" :-–•\t")
+    if len(before.split()) <= 2 or text[lo:start].rstrip().endswith(":"):
         following = _FOLLOWING.match(text[end:hi].lstrip())
         if following:
             phrase = following.group(0)
@@ -420,9 +503,7 @@ def _framed(figure, **frame):
     checks of ``Figure.__post_init__`` (kind, qualifier, span), which the frame fields do not
     touch; it is most of the cost of replace, paid for every figure of a corpus."""
     framed = object.__new__(type(figure))
-    fields = framed.__dict__
-    fields.update(figure.__dict__)
-    fields.update(frame)
+    object.__setattr__(framed, "__dict__", figure.__dict__ | frame)     # (a frozen dataclass)
     return framed
 
 
@@ -445,6 +526,7 @@ def frame_figures(norm, sentences, tables, figures: list, periods: Optional[Peri
     cells = _table_context(tables)
     cues = _cues()
     words = words_of(text)
+    clause_end_of = _clause_ends(text)
     out, previous_end = [], 0
     carried_scope, first_scope = None, _NOT_YET
     for k, f in enumerate(figures):
@@ -455,7 +537,7 @@ def frame_figures(norm, sentences, tables, figures: list, periods: Optional[Peri
         s0, s1 = sentences.around(ns)
         lead_lo = max(s0, previous_end) if previous_end <= ns else s0
         previous_end = ne
-        hi = clause_end(text, ne, s1)
+        hi = clause_end_of(ne, s1)
         period = periods.own((s0, s1), ns, ne, hi)
         base_cue = None
         if f.kind != "percent" and after_base_cue(text, ns, reach=60, amount=True):
@@ -558,20 +640,21 @@ def _project_parts(text: str, to_norm, sentences, figures: list, k: int):
         if amount is None and later.kind == "money" and later.value_max is None:
             amount = later.value
     beneficiary = place = None
-    lead = cues.cue("BENEFICIARY_LEAD").search(text, ne, hi)
+    lead = search_in(text, "BENEFICIARY_LEAD", ne, hi)
     if lead:
         name = _project_regexes()[1].match(text, lead.end(), hi)
         beneficiary = name.group("name").strip(" :") if name else None
     if beneficiary is None:
-        head = cues.cue("BENEFICIARY_HEAD").search(text, ne, hi)
+        head = search_in(text, "BENEFICIARY_HEAD", ne, hi)
         if head:
             name = _project_regexes()[1].match(text, head.end(), hi)
             beneficiary = (head.group(0) + (" " + name.group("name") if name else "")).strip()
-    head = cues.cue("PLACE_HEAD").search(text, ne, hi)
+    head = search_in(text, "PLACE_HEAD", ne, hi)
     if head and (beneficiary is None or head.group(0) not in beneficiary):
         place = _place_from(text, head, hi)
-    status = _project_regexes()[0].search(text, ne, hi) or cues.cue("STATUS").search(text, ne, hi)
-    if status is None:
+    status = ((_project_regexes()[0].search(text, ne, hi) if may_hold(text, "STATUS_SHARE_LEAD", ne, hi) else None)
+              or search_in(text, "STATUS", ne, hi))
+    if status is None and may_hold(text, "STATUS", s0, ns):
         status = _last(cues.cue("STATUS"), text, s0, ns)
     return _framed(f, beneficiary=beneficiary, place=place, amount=amount,
                    status=" ".join(status.group(0).split()) if status else None)

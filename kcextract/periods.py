@@ -11,14 +11,12 @@ and cue words are data (``patterns/frames.yaml``).
 from __future__ import annotations
 
 import bisect
-import dataclasses
-import functools
 from dataclasses import dataclass
 from typing import Optional
 
 import regex
 
-from kcextract.folded import folded_in_place
+from kcextract.cue_prefilter import may_hold
 from kcextract.starts import matches_at_starts
 from kcextract.patterns import load_patterns
 
@@ -40,9 +38,9 @@ class Period:
     base: bool = False
 
 
-def _years(m) -> tuple:
-    y1 = int(m.group("y1"))
-    y2 = m.groupdict().get("y2")
+def _years(m, y1: Optional[str] = None) -> tuple:
+    y1 = int(y1 or m.group("y1"))
+    y2 = m.group("y2") if "y2" in m.re.groupindex else None     # (groupdict builds every group)
     if not y2:
         return (y1,)
     end = int(y2) if len(y2) == 4 else (y1 // 100) * 100 + int(y2)   # '2017/18' -> 2018
@@ -66,12 +64,22 @@ def find_periods(text: str) -> list[Period]:
     for m in _period_matches(text, rules):
         rule = rules.periods[int(m.lastgroup[4:]) if m.lastgroup and m.lastgroup.startswith("rule")
                              else next(i for i in range(len(rules.periods)) if m.group(f"rule{i}") is not None)]
-        start = m.start()
-        years = _years(m) if m.group("y1") else ()
+        start, end = m.span()
+        y1 = m.group("y1")
+        years = _years(m, y1) if y1 else ()
         base = rule.base or after_base_cue(text, start)
-        periods.append(Period(start, m.end(), " ".join(m.group(0).split()), years,
-                              None if years else rule.relative, base))
+        periods.append(_period(start, end, " ".join(m.group(0).split()), years,
+                               None if years else rule.relative, base))
     return periods
+
+
+def _period(start: int, end: int, text: str, years: tuple, relative: Optional[int], base: bool) -> Period:
+    """``Period(...)`` without the frozen dataclass's ``__init__``, which sets each field
+    through ``object.__setattr__`` (a third of the cost of a period found)."""
+    period = object.__new__(Period)
+    object.__setattr__(period, "__dict__", {"start": start, "end": end, "text": text, "years": years,
+                                            "relative": relative, "base": base})
+    return period
 
 
 def _period_matches(text: str, rules):
@@ -84,14 +92,8 @@ def after_base_cue(text: str, start: int, reach: int = 40, amount: bool = False)
     """Whether ``text[start:]`` follows a comparison cue ('so với') in the same clause
     (for an ``amount``, also with no verb between: it is then the base compared with)."""
     lo = max(0, start - reach)
-    folded = folded_in_place(text)
-    if folded is not None:
-        # A cue begins with one of these words: where none is, there is no cue (most windows).
-        for word in _base_first_words():
-            if folded.find(word, lo, start) >= 0:
-                break
-        else:
-            return False
+    if not may_hold(text, "BASE", lo, start):          # (most windows)
+        return False
     window = text[lo:start]
     cue = None
     for cue in _cues().cue("BASE").finditer(window):
@@ -102,12 +104,6 @@ def after_base_cue(text: str, start: int, reach: int = 40, amount: bool = False)
     if amount and _cues().cue("BASE_AMOUNT_BREAK").search(between):
         return False
     return not CLAUSE_PUNCT.search(between) and not _cues().cue("CLAUSE_BREAK").search(between)
-
-
-@functools.lru_cache(maxsize=1)
-def _base_first_words() -> tuple:
-    """The first word of each comparison cue (BASE), case-folded."""
-    return tuple(dict.fromkeys(word.split()[0].casefold() for word in _cues().cue_words["BASE"]))
 
 
 class PeriodIndex:
@@ -127,7 +123,7 @@ class PeriodIndex:
         for p in raw:
             if p.relative is not None:
                 ref = last_year if last_year is not None else self.doc_year
-                p = dataclasses.replace(p, years=(ref + p.relative,) if ref else ())
+                p = _period(p.start, p.end, p.text, (ref + p.relative,) if ref else (), p.relative, p.base)
             elif not p.base:
                 last_year = p.years[-1]
             resolved.append(p)

@@ -86,6 +86,20 @@ class WordLists:
                           for name in lists}
 
 
+class _Run:
+    """The matches of one list from one place on, with the text whole, found so far (in order,
+    with their ends), and where the search goes on: the next place to try and the end of the
+    last match (places before it are inside it)."""
+
+    __slots__ = ("found", "ends", "next", "pos")
+
+    def __init__(self, i: int, lo: int):
+        self.found: list = []
+        self.ends: list = []
+        self.next = i
+        self.pos = lo
+
+
 class WordIndex:
     """The lists' matches in one text, by position (see the module's docstring).
 
@@ -102,22 +116,31 @@ class WordIndex:
         self.indexed = folded is not None
         if folded is None:
             return
-        # Where each word was found, then each list's positions gathered from them.
+        # Where each word was found, then each list's positions gathered from them.  A word found
+        # right after a letter or a digit ('ở' in 'sở') begins no match: every list's regex opens
+        # with "no word character before" (a letter or a decimal digit for str is one for regex).
+        # Only the places after a break inside it are kept (see below), not its own.
         found_at: dict = {}
+        own: dict = {}
         for m in lists.scanner.finditer(folded):
-            positions = found_at.get(m.group())
+            word, at = m.group(), m.start()
+            positions = found_at.get(word)
             if positions is None:
-                found_at[m.group()] = positions = []
-            positions.append(m.start())
+                found_at[word], own[word] = [], []
+                positions = found_at[word]
+            positions.append(at)
+            before = text[at - 1] if at else " "
+            if not (before.isalpha() or before.isdecimal()):
+                own[word].append(at)
         # Words written with white space other than one space: found where they stand for the
         # lists of the word they are, and for any list after each break inside them.
         odd = [(at, found) for found in found_at if found not in lists.lists_of for at in found_at[found]]
         self._starts = {}
         for name in lists.names:
-            positions = [at for w in lists.words_for[name] for at in found_at.get(w, ())]
+            positions = [at for w in lists.words_for[name] for at in own.get(w, ())]
             positions += [at + k for w, k in lists.inner_for[name] for at in found_at.get(w, ())]  # 'xã' in 'thị xã'
             for at, found in odd:
-                if name in lists.lists_of[" ".join(found.split())]:
+                if name in lists.lists_of[" ".join(found.split())] and at in own[found]:
                     positions.append(at)
                 positions += [at + k for k in range(1, len(found))
                               if found[k - 1] in lists.breaks or found[k - 1].isspace()]
@@ -125,18 +148,62 @@ class WordIndex:
             self._starts[name] = positions
         self._folded = folded
         self._full = {name: {} for name in lists.names}      # position -> match with no end set
+        self._runs: dict = {}                                # (name, lo) -> _Run
+        self._word_at: tuple = (None, None)                  # ((lo, hi), the word the scanner found at lo)
 
     def matches(self, name: str, lo: int, hi: int) -> list:
         """``list(lists.patterns[name].finditer(text, lo, hi))``."""
-        pattern = self.lists.patterns[name]
         if not self.indexed:
-            return list(pattern.finditer(self.text, lo, hi))
+            return list(self.lists.patterns[name].finditer(self.text, lo, hi))
         starts = self._starts[name]
         i = bisect.bisect_left(starts, lo)
         if i == len(starts) or starts[i] >= hi:
             return []
+        if self._edge(hi):
+            return self._scan(name, i, lo, hi, True)
+        # The figures of a sentence all ask from its start: the matches from ``lo`` with the text
+        # whole are found once, and those ending by ``hi`` are the first ones ``finditer`` gives
+        # with the text cut there (see _edge); from the first that runs past ``hi`` on, the text
+        # cut at ``hi`` is scanned as before (it is the last, or none, of most answers).
+        run = self._runs.get((name, lo))
+        if run is None:
+            run = self._runs[name, lo] = _Run(i, lo)
+        found, ends = run.found, run.ends
+        if not ends or ends[-1] <= hi:
+            self._extend(name, run, hi)
+        k = bisect.bisect_right(ends, hi)
+        if k == len(found) or found[k].start() >= hi:
+            return found[:k]
+        return found[:k] + self._scan(name, bisect.bisect_left(starts, found[k].start()), found[k].start(), hi, False)
+
+    def _extend(self, name: str, run: "_Run", hi: int) -> None:
+        """Match ``run`` on, with the text whole, until a match ends past ``hi`` or the next
+        place one of the list's words begins is at ``hi`` or after it."""
+        starts, full, match, text = self._starts[name], self._full[name], self.lists.patterns[name].match, self.text
+        found, ends, i, pos, n = run.found, run.ends, run.next, run.pos, len(starts)
+        while i < n:
+            at = starts[i]
+            if at >= hi:
+                break
+            i += 1
+            if at < pos:            # inside the match found last: finditer goes on after it
+                continue
+            m = full.get(at, _UNSEEN)
+            if m is _UNSEEN:
+                m = full[at] = match(text, at)
+            if m is not None:
+                found.append(m)
+                ends.append(m.end())
+                pos = m.end()
+                if pos > hi:
+                    break
+        run.next, run.pos = i, pos
+
+    def _scan(self, name: str, i: int, lo: int, hi: int, edge: bool) -> list:
+        """The matches ``finditer`` gives over ``[lo, hi)``, trying the places from ``starts[i]`` on."""
+        pattern = self.lists.patterns[name]
+        starts = self._starts[name]
         found, pos, n = [], lo, len(starts)
-        edge = self._edge(hi)
         full, text, match = self._full[name], self.text, pattern.match
         while i < n:
             at = starts[i]
@@ -157,6 +224,26 @@ class WordIndex:
                 found.append(m)
                 pos = m.end()
         return found
+
+    def may_match(self, name: str, lo: int, hi: int) -> bool:
+        """False when no match of the list can begin in ``[lo, hi)`` (none of its words begins
+        there), so that nor can one over any range inside it; else True."""
+        if not self.indexed:
+            return True
+        starts = self._starts[name]
+        i = bisect.bisect_left(starts, lo)
+        return i < len(starts) and starts[i] < hi
+
+    def may_match_any(self, names: tuple, lo: int, hi: int) -> bool:
+        """``may_match`` for any of the lists ``names``, in one call."""
+        if not self.indexed:
+            return True
+        for name in names:
+            starts = self._starts[name]
+            i = bisect.bisect_left(starts, lo)
+            if i < len(starts) and starts[i] < hi:
+                return True
+        return False
 
     def finditer(self, name: str, lo: int, hi: int) -> Iterator:
         """``lists.patterns[name].finditer(text, lo, hi)``."""
@@ -192,8 +279,11 @@ class WordIndex:
         starts, text = self._starts[name], self.text
         # At ``lo`` the slice has nothing before it, so a word may match there even inside a
         # word of the text ('ở' in 'sở', where the scan found 'sở'): ask the scanner there.
-        word = self.lists.scanner.match(self._folded, lo, hi)
-        if word is not None and name in self.lists.lists_of.get(" ".join(word.group().split()), ()):
+        if self._word_at[0] != (lo, hi):     # (a figure asks for two or three lists over one slice)
+            found = self.lists.scanner.match(self._folded, lo, hi)
+            self._word_at = ((lo, hi), found and " ".join(found.group().split()))
+        word = self._word_at[1]
+        if word is not None and name in self.lists.lists_of.get(word, ()):
             if pattern.match(text[lo:hi]) is not None:
                 return True
         i = bisect.bisect_left(starts, lo)

@@ -36,3 +36,141 @@ def test_find_qualifier_is_the_same_without_its_quick_no(monkeypatch):
     monkeypatch.setattr(frames, "_qualifier_last_words", lambda: ("",))     # every window goes to the regex
     assert quick == [find_qualifier(text, at) for text, at in places]
     assert sum(q != "exact" for q, _ in quick) > 100
+
+
+# ---------------------------------------------------------------- quick paths, against the plain ones
+
+
+def _numbers(text: str) -> list:
+    return [m.span() for m in regex.finditer(r"\d[\d.,]*", text)]
+
+
+def _subject_plainly(phrase: str):
+    """_subject as first written: every regex run over the whole phrase, the tails scanned again
+    after each one is dropped."""
+    from kcextract import frames
+
+    cues = frames._cues()
+    phrase = " ".join(w.strip("“”\"()") for w in phrase.split()).strip(" ,")
+    lead = cues.cue("LABEL_LEAD").match(phrase)
+    while lead is not None and lead.end() < len(phrase):
+        phrase = phrase[lead.end():].lstrip(" ,")
+        lead = cues.cue("LABEL_LEAD").match(phrase)
+    phrase = frames._LEADING_NUMBERS.sub("", phrase)
+    cut = regex.search(r"\S*\d", phrase)
+    time = cues.cue("LABEL_TIME").search(phrase)
+    ends = [m.start() for m in (cut, time) if m is not None]
+    if ends:
+        phrase = phrase[:min(ends)].strip(" ,")
+    for _ in range(4):
+        tail = frames._last(cues.cue("LABEL_TAIL"), phrase, 0, len(phrase))
+        if tail is None or phrase[tail.end():].strip():
+            break
+        phrase = phrase[:tail.start()].strip(" ,")
+    phrase = " ".join(phrase.split()[:10])
+    if len(phrase) < 3 or not any(ch.isalpha() for ch in phrase) or cues.cue("LABEL_TAIL").fullmatch(phrase):
+        return None
+    return phrase
+
+
+def test_the_subject_of_a_clause_is_the_one_the_plain_reading_gives():
+    from kcextract.frames import _subject, clause_start
+
+    phrases = ["4 , doanh thu đạt", "4 , doanh thu là đạt", ", giá trị XK tôm đạt", "giá trị-đạt", "kinh phí là, đạt",
+               "Trong đó, giá trị XK tôm 9 tháng năm 2018 đạt", "vốn đăng ký ước đạt khoảng", "đạt", " ",
+               "tổng cộng 12 tỷ đồng, chiếm", "doanh thu x2 đạt", "mức ٣ đạt"]
+    for _, text in every_text():
+        for start, _ in _numbers(text)[:40]:
+            phrases.append(text[clause_start(text, max(0, start - 300), start):start])
+    wrong = [p for p in phrases if _subject(p) != _subject_plainly(p)]
+    assert wrong == [] and len(phrases) > 2000
+    assert sum(_subject(p) is not None for p in phrases) > 500
+
+
+def _extend_phrase_word_by_word(words, limit=6):
+    from kcextract import frames
+
+    stops, _ = frames._stop_words()
+    kept, folded = [], [w.casefold() for w in words[:limit + 1]]
+    for i, word in enumerate(words[:limit]):
+        bare = word.strip(",.;:()“”\"")
+        if (not bare or not bare[0].isalpha() or folded[i] in stops
+                or i + 1 < len(folded) and folded[i] + " " + folded[i + 1] in stops):
+            break
+        kept.append(bare)
+        if bare != word:
+            break
+    return kept
+
+
+def test_a_phrase_is_extended_as_word_by_word():
+    from kcextract.frames import _extend_phrase
+
+    cases = []
+    for _, text in every_text():
+        for _, end in _numbers(text)[:40]:
+            cases.append(text[end:end + 200].split(None, 7))
+    cases += [["STRASSE", "Straße", "trong", "đó"], ["Trong", "Đó", "x"], ["İzmir", "cơ", "sở"]]
+    wrong = [(w, limit) for w in cases for limit in (5, 6) if _extend_phrase(w, limit) != _extend_phrase_word_by_word(w, limit)]
+    assert wrong == [] and sum(bool(_extend_phrase(w)) for w in cases) > 1000
+
+
+def test_the_unit_after_a_rate_is_the_one_both_regexes_give():
+    from kcextract.frames import _PER_AFTER, _PER_EACH_AFTER, _per_after
+
+    def spans(m):
+        return m and (m.span(), m.group("per"))
+
+    places = [(text, end) for _, text in every_text() for _, end in _numbers(text)]
+    places += [(t, 1) for t in ["5 /ha", "5\x1c/ha", "5 \u00a0/ ha", "5 mỗi xã,", "5mỗi xã", "5 \x1cmỗi xã.", "5"]]
+    plain = [spans(_PER_AFTER.match(t, e) or _PER_EACH_AFTER.match(t, e)) for t, e in places]
+    assert [spans(_per_after(t, e)) for t, e in places] == plain
+    assert sum(p is not None for p in plain) > 20
+
+
+def test_a_change_word_is_found_as_without_the_folded_text(monkeypatch):
+    from kcextract import cue_prefilter, frames
+
+    change = frames._cues().cue("CHANGE")
+    windows = [(text, max(0, s - 25), s) for _, text in every_text() for s, _ in _numbers(text)]
+    windows += [("TĂNG 5", 0, 5), ("xtăng 5", 1, 7), ("Giảm đi 3", 0, 8)]
+
+    def found():
+        out = []
+        for text, lo, hi in windows:
+            m = frames._change_before(text, change, text[lo:hi], lo, hi)
+            out.append(m and (m.span(), m.group(0)))
+        return out
+
+    quick = found()
+    monkeypatch.setattr(cue_prefilter, "folded_in_place", lambda text: None)
+    assert quick == found()
+    assert sum(q is not None for q in quick) > 100
+
+
+def test_clause_ends_found_in_order_are_those_found_one_by_one():
+    from kcextract.frames import _clause_ends, clause_end
+    from kcextract.sentences import SentenceIndex
+
+    wrong, checked = [], 0
+    for name, text in every_text():
+        sentences, clause_end_of = SentenceIndex(text), _clause_ends(text)
+        for start, end in _numbers(text):
+            s0, s1 = sentences.around(start)
+            if clause_end_of(end, s1) != clause_end(text, end, s1):
+                wrong.append((name, end))
+            checked += 1
+    assert wrong == [] and checked > 3000
+
+
+def test_frames_are_the_same_without_the_folded_text(monkeypatch):
+    """The cue words' quick noes (first words looked for in the case-folded text) change no role."""
+    from kcextract import cue_prefilter
+    from kcextract.extractor import figures_of
+
+    texts = [t for _, t in every_text()] + ["Tỷ lệ hộ nghèo giảm 2,1%, chiếm 40%; bằng 19,9% cả nước; TĂNG 5 tỷ đồng"]
+    quick = [[f.to_dict() for f in figures_of(t).figures] for t in texts]
+    monkeypatch.setattr(cue_prefilter, "folded_in_place", lambda text: None)
+    assert quick == [[f.to_dict() for f in figures_of(t).figures] for t in texts]
+    roles = [f["role"] for doc in quick for f in doc if f.get("role")]
+    assert {"growth", "share", "change", "plan", "actual"} <= set(roles)

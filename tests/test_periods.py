@@ -2,6 +2,8 @@
 begin, and find_periods gives the same periods with it as with a scan of every character."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import regex
 import yaml
@@ -62,10 +64,10 @@ def test_starts_find_where_any_rule_begins_in_every_test_text():
 
 def _every_position(monkeypatch):
     """find_periods without the prefilter: the alternation scanned at every character."""
-    from kcextract import starts
+    from kcextract import cue_prefilter, starts
 
     monkeypatch.setattr(starts, "folded_in_place", lambda text: None)
-    monkeypatch.setattr(periods, "folded_in_place", lambda text: None)
+    monkeypatch.setattr(cue_prefilter, "folded_in_place", lambda text: None)
 
 
 def test_find_periods_is_the_same_with_the_prefilter_as_without(monkeypatch):
@@ -147,6 +149,7 @@ def _letters_of_the_prefilters() -> set:
     words = [w for name in frames._word_lists().names for w in frames._word_lists().words_for[name]]
     words += [s for scan in RULES.period_starts for s in [scan.pattern]]
     words += frames._qualifier_last_words()
+    words += [word.split()[0] for values in RULES.cue_words.values() for word in values]    # kcextract.cue_prefilter
     return {ch for w in words for ch in w.casefold() if ch.isalpha()}
 
 
@@ -164,3 +167,12 @@ def test_a_case_folded_letter_is_the_letter_regex_matches_without_case():
         if not folding <= matched or any(len(c.casefold()) == 1 and c not in folding for c in matched):
             wrong[letter] = sorted(matched ^ folding)
     assert wrong == {}
+
+
+def test_a_period_built_without_its_init_is_the_period_its_init_builds():
+    from kcextract.periods import Period, _period
+
+    args = (3, 11, "năm 2016", (2016,), None, True)
+    quick, plain = _period(*args), Period(*args)
+    assert quick == plain and hash(quick) == hash(plain) and repr(quick) == repr(plain)
+    assert quick.__dict__ == plain.__dict__ and dataclasses.replace(quick, years=(2017,)).years == (2017,)

@@ -34,6 +34,8 @@ def _same_as_the_regexes(text: str, ranges) -> list:
                 wrong.append(("last", name, lo, hi))
             if index.occurs(name, lo, hi) != (pattern.search(text[lo:hi]) is not None):
                 wrong.append(("occurs", name, lo, hi))
+            if expected and not index.may_match(name, lo, hi):
+                wrong.append(("may_match", name, lo, hi))
     return wrong
 
 
