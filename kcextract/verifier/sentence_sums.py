@@ -98,6 +98,14 @@ def _earlier_parts(ctx: Context, i: int, t_iv) -> list:
     start = ctx.layout.start_sentences_back(s0, PRECEDING_SENTENCES)
     eligible, figures = _eligible_figures(ctx), ctx.figures
     candidates = [j for j in ctx.same_heads_in(i, start, t.start) if eligible[j] and figures[j].value < t.value]
+    return _parts_among(ctx, candidates, t, t_iv)
+
+
+def _parts_among(ctx: Context, candidates: list, t, t_iv) -> list:
+    """The parts of the total ``t`` among ``candidates``: a run of them, else a few of them
+    (none to look for when fewer than two: most totals)."""
+    if len(candidates) < 2:
+        return []
     return _contiguous_run(ctx, candidates, t_iv) or _interleaved(ctx, candidates, t, t_iv)
 
 
@@ -118,7 +126,7 @@ def find(ctx: Context) -> list[Check]:
         candidates = [j for j in ctx.same_heads_in(i, own_end, ctx.layout.end_sentences_ahead(t.start, FOLLOWING_SENTENCES))
                       if eligible[j] and figures[j].value < t.value]
         t_iv = fig_interval(t)
-        found = _contiguous_run(ctx, candidates, t_iv) or _interleaved(ctx, candidates, t, t_iv)
+        found = _parts_among(ctx, candidates, t, t_iv)
         if not found:
             found = _earlier_parts(ctx, i, t_iv)
         if not found:

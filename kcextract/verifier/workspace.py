@@ -437,12 +437,19 @@ class Context:
         return [(lay.line_starts[k], lay.line_ends[k])
                 for k in self.anchors.spans_with(cue, lay.line_starts, lay.line_ends)]
 
-    def may_claim(self, start: int, end: int) -> bool:
-        """Whether a claim cue can match inside ``text[start:end]``."""
+    def _claim_cues(self) -> AnyOf:
         claims = self.memo.get("claim cues")
         if claims is None:
             claims = self.memo["claim cues"] = AnyOf.of("claim", self.cues.role("claim"))
-        return self.anchors.within(claims, start, end)
+        return claims
+
+    def may_claim(self, start: int, end: int) -> bool:
+        """Whether a claim cue can match inside ``text[start:end]``."""
+        return self.anchors.within(self._claim_cues(), start, end)
+
+    def may_claim_each(self, starts: list, ends: list) -> list[bool]:
+        """:meth:`may_claim` of each window ``(starts[k], ends[k])``, in one pass."""
+        return self.anchors.within_each(self._claim_cues(), starts, ends)
 
     def claim_before(self, start: int, end: int):
         """:meth:`Cues.claim_before` of ``text[start:end]``, each cue run only where it can match."""
