@@ -91,7 +91,7 @@ class AnchorIndex:
         if found is None:
             if self._folded is None or not cue.starts:
                 return None
-            found = self._begins[cue.id] = sorted({at for word in cue.starts for at in self._at(word)})
+            found = self._begins[cue.id] = sorted(set().union(*map(self._at, cue.starts)))
         return found
 
     def anywhere(self, cue) -> bool:

@@ -88,7 +88,7 @@ def _interleaved(ctx: Context, candidates: list, t, t_iv) -> list:
     return next(iter(fits.values())) if len(fits) == 1 else []
 
 
-def _earlier_parts(ctx: Context, i: int, t_iv) -> list:
+def _earlier_parts(ctx: Context, i: int) -> list:
     """A total labelled as one after its parts: '… 28.451 DN thành lập mới … Trong quý có
     15.050 DN quay trở lại hoạt động, nâng tổng số DN … lên hơn 43.500 DN'."""
     t = ctx.figures[i]
@@ -98,14 +98,15 @@ def _earlier_parts(ctx: Context, i: int, t_iv) -> list:
     start = ctx.layout.start_sentences_back(s0, PRECEDING_SENTENCES)
     eligible, figures = _eligible_figures(ctx), ctx.figures
     candidates = [j for j in ctx.same_heads_in(i, start, t.start) if eligible[j] and figures[j].value < t.value]
-    return _parts_among(ctx, candidates, t, t_iv)
+    return _parts_among(ctx, candidates, t)
 
 
-def _parts_among(ctx: Context, candidates: list, t, t_iv) -> list:
+def _parts_among(ctx: Context, candidates: list, t) -> list:
     """The parts of the total ``t`` among ``candidates``: a run of them, else a few of them
-    (none to look for when fewer than two: most totals)."""
+    (none to look for when fewer than two: most totals, whose interval is then not needed)."""
     if len(candidates) < 2:
         return []
+    t_iv = fig_interval(t)
     return _contiguous_run(ctx, candidates, t_iv) or _interleaved(ctx, candidates, t, t_iv)
 
 
@@ -125,10 +126,9 @@ def find(ctx: Context) -> list[Check]:
             own_end = t.end       # 'trong tổng mức 370 nghìn tỷ đồng, doanh thu bán lẻ đạt …'
         candidates = [j for j in ctx.same_heads_in(i, own_end, ctx.layout.end_sentences_ahead(t.start, FOLLOWING_SENTENCES))
                       if eligible[j] and figures[j].value < t.value]
-        t_iv = fig_interval(t)
-        found = _parts_among(ctx, candidates, t, t_iv)
+        found = _parts_among(ctx, candidates, t)
         if not found:
-            found = _earlier_parts(ctx, i, t_iv)
+            found = _earlier_parts(ctx, i)
         if not found:
             continue
         figs = [ctx.figures[j] for j in found]

@@ -460,7 +460,13 @@ class Context:
     def may_match(self, role: str, start: int, end: int) -> bool:
         """Whether a cue of ``role`` can match inside ``text[start:end]`` (one of its anchors
         stands there)."""
-        return any(self.anchors.within(cue, start, end) for cue in self.cues.role(role))
+        # (the role's cues as one: an anchor of any of them inside the window; asked for
+        # every amount of a long report)
+        key = ("any of", role)
+        cues = self.memo.get(key)
+        if cues is None:
+            cues = self.memo[key] = AnyOf.of(role, self.cues.role(role))
+        return self.anchors.within(cues, start, end)
 
     def any_match(self, role: str, start: int, end: int):
         """:meth:`Cues.any_match` of ``text[start:end]``, each cue run only where it can match."""
