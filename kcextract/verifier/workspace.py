@@ -185,8 +185,6 @@ class Context:
         self._starts = [f.start for f in self.figures]
         self.cues = cues or load_cues()
         self._bases: Optional[set[int]] = None
-        self._claims = None
-        self._range_ends: Optional[set[int]] = None
         self._amounts_by_unit: Optional[dict] = None
         self._amounts_by_year: Optional[dict] = None
         # Where the cues' anchor and start words stand (each word found on first use).
@@ -379,25 +377,23 @@ class Context:
             self._amounts_by_year = index
         return self._amounts_by_year
 
-    @property
+    # (the three below are cached properties: found once, then read as plain attributes,
+    # as the loops over figures and claims do hundreds of thousands of times in a report)
+    @functools.cached_property
     def range_ends(self) -> set[int]:
         """Figures that close a range opened by the figure before ('từ 2 – 3 sản phẩm': the
         '3 sản phẩm'): one amount with its neighbour, never a part or a total of its own."""
-        if self._range_ends is None:
-            self._range_ends = {i + 1 for i, f in enumerate(self.figures[:-1])
-                                if f.value_max is not None and self.figures[i + 1].value == f.value_max}
-        return self._range_ends
+        return {i + 1 for i, f in enumerate(self.figures[:-1])
+                if f.value_max is not None and self.figures[i + 1].value == f.value_max}
 
-    @property
+    @functools.cached_property
     def claims(self) -> list:
         """The cue-introduced claims of the document (read once; reading them marks
         their stated bases and change amounts in :attr:`bases`)."""
-        if self._claims is None:
-            from kcextract.verifier.claims import read_claims
+        from kcextract.verifier.claims import read_claims
 
-            self._bases = set()
-            self._claims = read_claims(self)
-        return self._claims
+        self._bases = set()
+        return read_claims(self)
 
     def claims_between(self, start: int, end: int) -> list:
         """The claims whose reported figure starts in [start, end), in order."""
@@ -406,9 +402,10 @@ class Context:
             starts = self.memo["claim starts"] = [c.start for c in self.claims]
         return self.claims[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
 
-    @property
+    @functools.cached_property
     def bases(self) -> set[int]:
-        """Figures that are bases or change amounts of claims: never a subject or a part."""
+        """Figures that are bases or change amounts of claims: never a subject or a part
+        (the set reading the claims fills, also while it reads them)."""
         if self._bases is None:
             self.claims
         return self._bases
