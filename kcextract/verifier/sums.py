@@ -288,7 +288,9 @@ def _closed_enumeration(ctx: Context, cue, parts: list[int]) -> bool:
 def _label(ctx: Context, pos: int) -> str:
     """The words before a figure that say what it is: back to the last ';' of its sentence."""
     s0, _ = ctx.layout.sentence(pos)
-    start = max(s0, pos - 120, ctx.text.rfind(";", 0, pos) + 1)
+    start = max(s0, pos - 120)
+    # (a ';' is looked for only where it could move the start: not back to the text's start)
+    start = max(start, ctx.text.rfind(";", start, pos) + 1)
     return ctx.text[start:pos]
 
 
