@@ -46,7 +46,7 @@ class AnchorIndex:
     """The cues' anchor and start words in one text, found on demand, and the searches
     that use them."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, words: tuple = ()):
         self.text = text
         # The extractor's case-folded copy of the same text (kcextract/folded.py): None when
         # folding would move an offset ('ß' folds to 'ss'); then the index is not used and
@@ -54,10 +54,15 @@ class AnchorIndex:
         self._folded = folded_in_place(text) if ENABLED else None
         self._places: dict = {}
         self._begins: dict = {}
-        self._words: dict = {}
+        # ``words`` (every anchor and start word of the cues) are looked for at once: a short
+        # article holds few of them, and a cue none of whose words stand in it is passed over.
+        folded = self._folded
+        self._absent = frozenset() if folded is None else frozenset(
+            word for word, at in zip(words, map(folded.find, words)) if at < 0)
+        self._words: dict = dict.fromkeys(self._absent, ())
 
-    def _at(self, word: str) -> list[int]:
-        """Where ``word`` begins in the case-folded text (found once per word)."""
+    def _at(self, word: str):
+        """Where ``word`` begins in the case-folded text, in order (found once per word)."""
         found = self._words.get(word)
         if found is None:
             found, at = [], self._folded.find(word)
@@ -75,6 +80,9 @@ class AnchorIndex:
         if found is None:
             if self._folded is None or not cue.anchors:
                 return None
+            if self._absent.issuperset(cue.anchors):
+                found = self._places[cue.id] = ([], [])
+                return found
             # (built with map and zip: the claim cues' words stand hundreds of times in a report)
             spans = sorted(chain.from_iterable(
                 zip(places, map(operator.add, places, repeat(len(word))))
@@ -91,7 +99,8 @@ class AnchorIndex:
         if found is None:
             if self._folded is None or not cue.starts:
                 return None
-            found = self._begins[cue.id] = sorted(set().union(*map(self._at, cue.starts)))
+            found = self._begins[cue.id] = ([] if self._absent.issuperset(cue.starts)
+                                            else sorted(set().union(*map(self._at, cue.starts))))
         return found
 
     def anywhere(self, cue) -> bool:

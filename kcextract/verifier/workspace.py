@@ -187,8 +187,9 @@ class Context:
         self._bases: Optional[set[int]] = None
         self._amounts_by_unit: Optional[dict] = None
         self._amounts_by_year: Optional[dict] = None
-        # Where the cues' anchor and start words stand (each word found on first use).
-        self.anchors = AnchorIndex(text)
+        # Where the cues' anchor and start words stand (which of them stand at all, at once;
+        # where each stands, on first use).
+        self.anchors = AnchorIndex(text, self.cues.words)
         self._directions: dict = {}
         # What a claim type derives once per document (its eligible figures …), by its own key.
         self.memo: dict = {}
