@@ -126,6 +126,12 @@ def operand_interval(fig: Figure) -> Interval:
     return fig_interval(fig)
 
 
+@functools.lru_cache(maxsize=64)
+def _any_of(cues: Cues, role: str) -> AnyOf:
+    """The cues of ``role`` taken as one (built once per set of cues, not per document)."""
+    return AnyOf.of(role, cues.role(role))
+
+
 def _with_sentence(fig: Figure, layout: Layout, text: str) -> Figure:
     s0, s1 = layout.sentence(fig.start)
     return dataclasses.replace(fig, sentence=text[s0:s1], sentence_start=s0)
@@ -436,10 +442,7 @@ class Context:
                 for k in self.anchors.spans_with(cue, lay.line_starts, lay.line_ends)]
 
     def _claim_cues(self) -> AnyOf:
-        claims = self.memo.get("claim cues")
-        if claims is None:
-            claims = self.memo["claim cues"] = AnyOf.of("claim", self.cues.role("claim"))
-        return claims
+        return _any_of(self.cues, "claim")
 
     def may_claim(self, start: int, end: int) -> bool:
         """Whether a claim cue can match inside ``text[start:end]``."""
@@ -460,11 +463,7 @@ class Context:
         stands there)."""
         # (the role's cues as one: an anchor of any of them inside the window; asked for
         # every amount of a long report)
-        key = ("any of", role)
-        cues = self.memo.get(key)
-        if cues is None:
-            cues = self.memo[key] = AnyOf.of(role, self.cues.role(role))
-        return self.anchors.within(cues, start, end)
+        return self.anchors.within(_any_of(self.cues, role), start, end)
 
     def any_match(self, role: str, start: int, end: int):
         """:meth:`Cues.any_match` of ``text[start:end]``, each cue run only where it can match."""
