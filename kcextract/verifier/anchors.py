@@ -57,15 +57,17 @@ class AnchorIndex:
         # ``words`` (every anchor and start word of the cues) are looked for at once: a short
         # article holds few of them, and a cue none of whose words stand in it is passed over.
         folded = self._folded
-        self._absent = frozenset() if folded is None else frozenset(
-            word for word, at in zip(words, map(folded.find, words)) if at < 0)
+        # (each word's first place, kept: where it stands, its other places are found from there)
+        self._first: dict = {} if folded is None else dict(zip(words, map(folded.find, words)))
+        self._absent = frozenset(word for word, at in self._first.items() if at < 0)
         self._words: dict = dict.fromkeys(self._absent, ())
 
     def _at(self, word: str):
         """Where ``word`` begins in the case-folded text, in order (found once per word)."""
         found = self._words.get(word)
         if found is None:
-            found, at = [], self._folded.find(word)
+            at = self._first.get(word)
+            found, at = [], self._folded.find(word) if at is None else at
             while at >= 0:
                 found.append(at)
                 at = self._folded.find(word, at + 1)
