@@ -113,7 +113,8 @@ class AnchorIndex:
     def within(self, cue, start: int, end: int) -> bool:
         """Whether the cue can match inside ``text[start:end]``: one of its anchors lies there
         (the first occurrence that starts at or after ``start`` and ends by ``end``)."""
-        places = self.places(cue)
+        # (the places as found, without a call, once found: asked for nearly every figure)
+        places = self._places.get(cue.id) or self.places(cue)
         if places is None:
             return True
         starts, first_ends = places
@@ -174,7 +175,9 @@ class AnchorIndex:
         """(cue, match) of the first of ``cues`` that ``search_in`` finds, or None."""
         window = None
         for cue in cues:
-            begins = self._begins.get(cue.id) or self.begins(cue)
+            begins = self._begins.get(cue.id)
+            if begins is None:
+                begins = self.begins(cue)
             if begins is None:
                 m = self.search_in(cue, start, end)
                 if m:
@@ -193,7 +196,9 @@ class AnchorIndex:
     def search_in(self, cue, start: int, end: int):
         """``cue.pattern.search(text[start:end])``: the window read as a string of its own
         (its first character has nothing before it, its last nothing after)."""
-        begins = self._begins.get(cue.id) or self.begins(cue)
+        begins = self._begins.get(cue.id)
+        if begins is None:
+            begins = self.begins(cue)
         if begins is None:
             return cue.pattern.search(self.text[start:end]) if self.within(cue, start, end) else None
         k = bisect.bisect_left(begins, start)
