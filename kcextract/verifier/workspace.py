@@ -467,8 +467,6 @@ class Context:
 
     def any_match(self, role: str, start: int, end: int):
         """:meth:`Cues.any_match` of ``text[start:end]``, each cue run only where it can match."""
-        if not self.anchors.within(_any_of(self.cues, role), start, end):
-            return None                   # (no anchor of the role's cues in the window: most asks)
         found = self.anchors.first_in(self.cues.role(role), start, end)
         return found and found[1]
 
