@@ -195,6 +195,13 @@ def find_tables(text: str) -> list[Table]:
 DECLARED_SCOPE = 4000      # how far after an 'ĐVT: triệu đồng' line its unit still holds (characters)
 
 
+# The last text whose declared-unit cells were read, and those cells: the figures stage reads
+# them (read_tables) and the verifier's sums read them again from the same normalised text.
+# Kept by identity, as kcextract/folded.py keeps its copy: a cache keyed by value would compare
+# a new text with an equal old one character by character.
+_LAST_DECLARED: tuple = (None, ())
+
+
 def declared_unit_cells(text: str) -> list[TableCell]:
     """Labelled bare numbers under a unit declaration: an appendix that says
     'ĐVT: triệu đồng' once, then lists 'Kinh phí: 360' … 'Tổng cộng: 2.480'.
@@ -203,6 +210,15 @@ def declared_unit_cells(text: str) -> list[TableCell]:
     >>> [(t[c.start:c.end], c.column.scale) for c in declared_unit_cells(t)]
     [('360', Decimal('1000000')), ('2.480', Decimal('1000000'))]
     """
+    global _LAST_DECLARED
+    last_text, cells = _LAST_DECLARED
+    if last_text is not text:
+        cells = tuple(_read_declared_unit_cells(text))
+        _LAST_DECLARED = (text, cells)
+    return list(cells)
+
+
+def _read_declared_unit_cells(text: str) -> list[TableCell]:
     r = _regexes()
     found = []
     declarations = list(r["label"].finditer(text))

@@ -88,6 +88,22 @@ def test_anchor_index_agrees_with_a_plain_search():
         assert [m.span() for m in index.finditer(cue)] == [m.span() for m in cue.pattern.finditer(text)], cue.id
 
 
+def test_words_looked_for_at_once_give_the_same_places_as_words_looked_for_one_by_one():
+    # Context hands the index every cue word, so that it can pass over the cues none of whose
+    # words stand in a short article: the places, the starts and the windows must not change.
+    cues = load_cues()
+    claims = anchors.AnyOf.of("claim", cues.role("claim"))
+    for _, text in DOCUMENTS[:40] + [("", "Tổng: 5 tỷ (chiếm 60%)"), ("", "12 cơ sở")]:
+        told, plain = AnchorIndex(text, cues.words), AnchorIndex(text)
+        for cue in INDEXED + [claims]:
+            assert told.places(cue) == plain.places(cue), cue.id
+            assert told.begins(cue) == plain.begins(cue), cue.id
+        starts = [k for k, ch in enumerate(text) if ch.isdigit()]
+        windows = [max(0, k - 80) for k in starts]
+        assert told.within_each(claims, windows, starts) == [plain.within(claims, a, b) for a, b in zip(windows, starts)]
+    assert AnchorIndex("12 cơ sở", cues.words).places(cues.first("total")) == ([], [])
+
+
 def test_a_text_whose_case_folding_changes_its_length_is_searched_without_the_index():
     text = "Straße İstanbul: tổng 5 tỷ"
     index = AnchorIndex(text)

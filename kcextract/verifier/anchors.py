@@ -14,14 +14,17 @@ as it is written, and the tests check that the checks are then the same.
 from __future__ import annotations
 
 import bisect
+import operator
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, chain, repeat
 from typing import Optional
 
 from kcextract.folded import folded_in_place
 
 # Tests switch this off to show the shortcut changes no answer.
 ENABLED = True
+
+_START, _END = operator.itemgetter(0), operator.itemgetter(1)
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ class AnchorIndex:
     """The cues' anchor and start words in one text, found on demand, and the searches
     that use them."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, words: tuple = ()):
         self.text = text
         # The extractor's case-folded copy of the same text (kcextract/folded.py): None when
         # folding would move an offset ('ß' folds to 'ss'); then the index is not used and
@@ -51,13 +54,20 @@ class AnchorIndex:
         self._folded = folded_in_place(text) if ENABLED else None
         self._places: dict = {}
         self._begins: dict = {}
-        self._words: dict = {}
+        # ``words`` (every anchor and start word of the cues) are looked for at once: a short
+        # article holds few of them, and a cue none of whose words stand in it is passed over.
+        folded = self._folded
+        # (each word's first place, kept: where it stands, its other places are found from there)
+        self._first: dict = {} if folded is None else dict(zip(words, map(folded.find, words)))
+        self._absent = frozenset(word for word, at in self._first.items() if at < 0)
+        self._words: dict = dict.fromkeys(self._absent, ())
 
-    def _at(self, word: str) -> list[int]:
-        """Where ``word`` begins in the case-folded text (found once per word)."""
+    def _at(self, word: str):
+        """Where ``word`` begins in the case-folded text, in order (found once per word)."""
         found = self._words.get(word)
         if found is None:
-            found, at = [], self._folded.find(word)
+            at = self._first.get(word)
+            found, at = [], self._folded.find(word) if at is None else at
             while at >= 0:
                 found.append(at)
                 at = self._folded.find(word, at + 1)
@@ -72,10 +82,16 @@ class AnchorIndex:
         if found is None:
             if self._folded is None or not cue.anchors:
                 return None
-            spans = sorted((at, at + len(word)) for word in cue.anchors for at in self._at(word))
-            first_ends = list(accumulate(reversed([end for _, end in spans]), min))
+            if self._absent.issuperset(cue.anchors):
+                found = self._places[cue.id] = ([], [])
+                return found
+            # (built with map and zip: the claim cues' words stand hundreds of times in a report)
+            spans = sorted(chain.from_iterable(
+                zip(places, map(operator.add, places, repeat(len(word))))
+                for word in cue.anchors for places in (self._at(word),)))
+            first_ends = list(accumulate(map(_END, reversed(spans)), min))
             first_ends.reverse()
-            found = self._places[cue.id] = ([start for start, _ in spans], first_ends)
+            found = self._places[cue.id] = (list(map(_START, spans)), first_ends)
         return found
 
     def begins(self, cue) -> Optional[list]:
@@ -85,7 +101,8 @@ class AnchorIndex:
         if found is None:
             if self._folded is None or not cue.starts:
                 return None
-            found = self._begins[cue.id] = sorted({at for word in cue.starts for at in self._at(word)})
+            found = self._begins[cue.id] = ([] if self._absent.issuperset(cue.starts)
+                                            else sorted(set().union(*map(self._at, cue.starts))))
         return found
 
     def anywhere(self, cue) -> bool:
@@ -96,12 +113,24 @@ class AnchorIndex:
     def within(self, cue, start: int, end: int) -> bool:
         """Whether the cue can match inside ``text[start:end]``: one of its anchors lies there
         (the first occurrence that starts at or after ``start`` and ends by ``end``)."""
-        places = self.places(cue)
+        # (the places as found, without a call, once found: asked for nearly every figure)
+        places = self._places.get(cue.id) or self.places(cue)
         if places is None:
             return True
         starts, first_ends = places
         k = bisect.bisect_left(starts, start)
         return k < len(starts) and first_ends[k] <= end
+
+    def within_each(self, cue, starts: list, ends: list) -> list[bool]:
+        """:meth:`within` of each window ``[starts[k], ends[k])`` (one call for many windows:
+        the claims are looked for before every figure)."""
+        places = self.places(cue)
+        if places is None:
+            return [True] * len(starts)
+        at, first_ends = places
+        n = len(at)
+        return [k < n and first_ends[k] <= end
+                for k, end in zip(map(bisect.bisect_left, repeat(at), starts), ends)]
 
     def spans_with(self, cue, starts: list, ends: list) -> list[int]:
         """The indexes ``k``, in order, of the spans ``[starts[k], ends[k])`` (sorted and not
@@ -146,7 +175,9 @@ class AnchorIndex:
         """(cue, match) of the first of ``cues`` that ``search_in`` finds, or None."""
         window = None
         for cue in cues:
-            begins = self._begins.get(cue.id) or self.begins(cue)
+            begins = self._begins.get(cue.id)
+            if begins is None:
+                begins = self.begins(cue)
             if begins is None:
                 m = self.search_in(cue, start, end)
                 if m:
@@ -165,7 +196,9 @@ class AnchorIndex:
     def search_in(self, cue, start: int, end: int):
         """``cue.pattern.search(text[start:end])``: the window read as a string of its own
         (its first character has nothing before it, its last nothing after)."""
-        begins = self._begins.get(cue.id) or self.begins(cue)
+        begins = self._begins.get(cue.id)
+        if begins is None:
+            begins = self.begins(cue)
         if begins is None:
             return cue.pattern.search(self.text[start:end]) if self.within(cue, start, end) else None
         k = bisect.bisect_left(begins, start)

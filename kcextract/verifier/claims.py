@@ -80,14 +80,17 @@ def read_claims(ctx: Context) -> list[Claim]:
             if i + 1 < len(ctx.figures) and ctx.figures[i + 1].value == f.value_max:
                 in_range.add(i + 1)
     lay = ctx.layout
+    # (the cue stands within the 80 characters before the figure: where no claim word
+    # stands there, its clause need not be found; asked for every figure at once)
+    starts = [f.start for f in ctx.figures]
+    may_claim = ctx.may_claim_each([max(0, s - 80) for s in starts], starts)
+    parens = ctx.parens
     for i, f in enumerate(ctx.figures):
         if f.value is None or f.kind == "project" or i in in_range:
             continue
-        par = ctx.parens[i]
+        par = parens[i]
         hit = None
-        # (the cue stands within the 80 characters before the figure: where no claim word
-        # stands there, its clause need not be found)
-        if ctx.may_claim(max(0, f.start - 80), f.start):
+        if may_claim[i]:
             before_start = max(lay.clause_start(f.start), f.start - 80)
             if par and par[0] + 1 > before_start:
                 before_start = par[0] + 1

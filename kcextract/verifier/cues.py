@@ -56,6 +56,9 @@ class Cues:
         self._by_role: dict = {}
         for c in entries:
             self._by_role.setdefault(c.role, []).append(c)
+        # Every anchor and start word of the entries (kcextract/verifier/anchors.py looks for
+        # them all at once in a document, to pass over the cues none of whose words stand there).
+        self.words = tuple(sorted({w for c in entries for w in c.anchors + c.starts}))
 
     def role(self, role: str) -> list[Cue]:
         return self._by_role.get(role, [])

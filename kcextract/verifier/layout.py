@@ -7,6 +7,7 @@ the bullet lines that follow.  Offsets are always into the original text.
 from __future__ import annotations
 
 import bisect
+import functools
 import operator
 from itertools import accumulate, repeat
 from typing import Optional
@@ -20,6 +21,12 @@ _BREAK = regex.compile(r";|:(?!\d)")
 _QUOTED = regex.compile(r"“[^”“\n]*”|\"[^\"\n]*\"")
 _BLANK = " \t\n"
 _GAP = regex.compile(r"[ \t\r\n.]*")
+
+
+@functools.lru_cache(maxsize=None)
+def _bracket_scan(opening: str, closing: str):
+    """The regex finding either bracket (compiled once, not once per document)."""
+    return regex.compile("[" + regex.escape(opening + closing) + "]")
 
 
 class Layout:
@@ -63,7 +70,7 @@ class Layout:
         """Matched bracket spans (open, close), nested allowed, never across a line."""
         pairs, stack = [], []
         # (only the brackets are visited; a line break between two of them empties the stack)
-        scan = regex.compile("[" + regex.escape(opening + closing) + "]")
+        scan = _bracket_scan(opening, closing)
         line_end = -1
         for m in scan.finditer(self.text):
             ch, i = m.group(), m.start()

@@ -110,8 +110,9 @@ def _bullet_block(ctx: Context, after: int) -> tuple[int, int, list]:
 
 
 def _first_word(ctx: Context, span) -> str:
-    words = ctx.text[span[0]:span[1]].strip(_STRIP).lower().split()
-    return words[0] if words else ""
+    # (only the first word is split off and lower-cased: an item can be a long passage)
+    words = ctx.text[span[0]:span[1]].strip(_STRIP).split(None, 1)
+    return words[0].lower() if words else ""
 
 
 def _head(ctx: Context, span) -> str:

@@ -61,7 +61,9 @@ def _part_start(ctx: Context, f, reach: int) -> int:
     clause, at most ``reach`` characters back.  In 'tổng kinh phí 960 triệu đồng, trong đó
     kinh phí khuyến công địa phương 720 triệu đồng, các cơ sở đối ứng 240 triệu đồng' each
     amount is described by the words since the last comma."""
-    return max(ctx.layout.clause_start(f.start), f.start - reach, ctx.text.rfind(",", 0, f.start) + 1)
+    start = max(ctx.layout.clause_start(f.start), f.start - reach)
+    # (a comma is looked for only where it could move the start: not back to the text's start)
+    return max(start, ctx.text.rfind(",", start, f.start) + 1)
 
 
 def _years(text: str) -> set:

@@ -88,7 +88,7 @@ def _interleaved(ctx: Context, candidates: list, t, t_iv) -> list:
     return next(iter(fits.values())) if len(fits) == 1 else []
 
 
-def _earlier_parts(ctx: Context, i: int, t_iv) -> list:
+def _earlier_parts(ctx: Context, i: int) -> list:
     """A total labelled as one after its parts: '… 28.451 DN thành lập mới … Trong quý có
     15.050 DN quay trở lại hoạt động, nâng tổng số DN … lên hơn 43.500 DN'."""
     t = ctx.figures[i]
@@ -98,6 +98,15 @@ def _earlier_parts(ctx: Context, i: int, t_iv) -> list:
     start = ctx.layout.start_sentences_back(s0, PRECEDING_SENTENCES)
     eligible, figures = _eligible_figures(ctx), ctx.figures
     candidates = [j for j in ctx.same_heads_in(i, start, t.start) if eligible[j] and figures[j].value < t.value]
+    return _parts_among(ctx, candidates, t)
+
+
+def _parts_among(ctx: Context, candidates: list, t) -> list:
+    """The parts of the total ``t`` among ``candidates``: a run of them, else a few of them
+    (none to look for when fewer than two: most totals, whose interval is then not needed)."""
+    if len(candidates) < 2:
+        return []
+    t_iv = fig_interval(t)
     return _contiguous_run(ctx, candidates, t_iv) or _interleaved(ctx, candidates, t, t_iv)
 
 
@@ -105,22 +114,25 @@ def find(ctx: Context) -> list[Check]:
     """The claim-type entry point (registry): totals confirmed by the run of parts after them."""
     out = []
     eligible, figures = _eligible_figures(ctx), ctx.figures
-    for i, t in enumerate(ctx.figures):
+    part_of, parens, sentences, layout = ctx.part_of, ctx.parens, ctx.sentences, ctx.layout
+    for i, t in enumerate(figures):
         # Not a part of a breakdown already read, nor a bracketed copy ('(Ba tỷ năm trăm triệu đồng)').
-        if (not eligible[i] or i in ctx.part_of or ctx.parens[i] is not None
+        if (not eligible[i] or i in part_of or parens[i] is not None
                 or t.of_total is not None or _list_item(ctx, t.start)):
             continue      # a fraction ('04/10 đề án') or a list item is no total of what follows
         # The parts begin in a later sentence: within its own sentence a total's parts are
         # introduced by a cue (sums), and a run there is likelier a coincidence.
-        s0, own_end = ctx.sentences[i]
-        if ctx.any_match("total", max(s0, t.start - 40), t.start):
+        s0, own_end = sentences[i]
+        # (where no total word stands in the 120 characters before, neither of the two
+        # look-ups of one below can find it: most figures)
+        total_before = ctx.may_match("total", max(s0, t.start - 120), t.start)
+        if total_before and ctx.any_match("total", max(s0, t.start - 40), t.start):
             own_end = t.end       # 'trong tổng mức 370 nghìn tỷ đồng, doanh thu bán lẻ đạt …'
-        candidates = [j for j in ctx.same_heads_in(i, own_end, ctx.layout.end_sentences_ahead(t.start, FOLLOWING_SENTENCES))
+        candidates = [j for j in ctx.same_heads_in(i, own_end, layout.end_sentences_ahead(t.start, FOLLOWING_SENTENCES))
                       if eligible[j] and figures[j].value < t.value]
-        t_iv = fig_interval(t)
-        found = _contiguous_run(ctx, candidates, t_iv) or _interleaved(ctx, candidates, t, t_iv)
-        if not found:
-            found = _earlier_parts(ctx, i, t_iv)
+        found = _parts_among(ctx, candidates, t)
+        if not found and total_before:
+            found = _earlier_parts(ctx, i)
         if not found:
             continue
         figs = [ctx.figures[j] for j in found]

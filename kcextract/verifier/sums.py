@@ -288,7 +288,9 @@ def _closed_enumeration(ctx: Context, cue, parts: list[int]) -> bool:
 def _label(ctx: Context, pos: int) -> str:
     """The words before a figure that say what it is: back to the last ';' of its sentence."""
     s0, _ = ctx.layout.sentence(pos)
-    start = max(s0, pos - 120, ctx.text.rfind(";", 0, pos) + 1)
+    start = max(s0, pos - 120)
+    # (a ';' is looked for only where it could move the start: not back to the text's start)
+    start = max(start, ctx.text.rfind(";", start, pos) + 1)
     return ctx.text[start:pos]
 
 
@@ -395,7 +397,7 @@ def heading_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
             continue
         t = ctx.figures[i]
         s0, e0 = lay.line(t.start)
-        if ":" not in ctx.text[s0:t.start] and not ctx.any_match("total", s0, t.start):
+        if ctx.text.find(":", s0, t.start) < 0 and not ctx.any_match("total", s0, t.start):
             continue
         like = ctx.like(i)
         same_line = [j for j in ctx.figures_in(s0, e0) if j != i and j in like]
@@ -404,7 +406,8 @@ def heading_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
         parts = _bullet_amounts(ctx, e0 + 1, i, forward=True)
         if len(parts) < 2:
             continue
-        own, first = _marker_type(ctx.text[s0:e0]), _marker_type(ctx.text[lay.line(ctx.figures[parts[0]].start)[0]:])
+        # (the first part's line alone: a marker never runs past its line)
+        own, first = _marker_type(ctx.text[s0:e0]), _marker_type(ctx.text[slice(*lay.line(ctx.figures[parts[0]].start))])
         if own == first:
             continue          # a sibling item ('a) …: 2.100 triệu' above 'b) …'), not a heading
         nested = bool(own)

@@ -23,11 +23,14 @@ _POWERS = {Decimal(10) ** k: Decimal(10) ** k for k in range(-4, 13)}   # (a rat
 _ONE = Decimal(1)
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def decimals_in(text: str) -> int:
     """Decimals written in a figure's text, its sign and unit aside.
 
     >>> decimals_in("93,71%"), decimals_in("-4,19"), decimals_in("15,5"), decimals_in("8 %")
     (2, 2, 1, 0)
+
+    (Cached: every claim on a percentage asks, and a long report repeats its figures' texts.)
     """
     tokens = _NUMBER.findall(text)
     return decimals_written(tokens[-1]) if tokens else 0

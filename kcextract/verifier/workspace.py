@@ -126,6 +126,12 @@ def operand_interval(fig: Figure) -> Interval:
     return fig_interval(fig)
 
 
+@functools.lru_cache(maxsize=64)
+def _any_of(cues: Cues, role: str) -> AnyOf:
+    """The cues of ``role`` taken as one (built once per set of cues, not per document)."""
+    return AnyOf.of(role, cues.role(role))
+
+
 def _with_sentence(fig: Figure, layout: Layout, text: str) -> Figure:
     s0, s1 = layout.sentence(fig.start)
     return dataclasses.replace(fig, sentence=text[s0:s1], sentence_start=s0)
@@ -185,12 +191,11 @@ class Context:
         self._starts = [f.start for f in self.figures]
         self.cues = cues or load_cues()
         self._bases: Optional[set[int]] = None
-        self._claims = None
-        self._range_ends: Optional[set[int]] = None
         self._amounts_by_unit: Optional[dict] = None
         self._amounts_by_year: Optional[dict] = None
-        # Where the cues' anchor and start words stand (each word found on first use).
-        self.anchors = AnchorIndex(text)
+        # Where the cues' anchor and start words stand (which of them stand at all, at once;
+        # where each stands, on first use).
+        self.anchors = AnchorIndex(text, self.cues.words)
         self._directions: dict = {}
         # What a claim type derives once per document (its eligible figures …), by its own key.
         self.memo: dict = {}
@@ -379,25 +384,23 @@ class Context:
             self._amounts_by_year = index
         return self._amounts_by_year
 
-    @property
+    # (the three below are cached properties: found once, then read as plain attributes,
+    # as the loops over figures and claims do hundreds of thousands of times in a report)
+    @functools.cached_property
     def range_ends(self) -> set[int]:
         """Figures that close a range opened by the figure before ('từ 2 – 3 sản phẩm': the
         '3 sản phẩm'): one amount with its neighbour, never a part or a total of its own."""
-        if self._range_ends is None:
-            self._range_ends = {i + 1 for i, f in enumerate(self.figures[:-1])
-                                if f.value_max is not None and self.figures[i + 1].value == f.value_max}
-        return self._range_ends
+        return {i + 1 for i, f in enumerate(self.figures[:-1])
+                if f.value_max is not None and self.figures[i + 1].value == f.value_max}
 
-    @property
+    @functools.cached_property
     def claims(self) -> list:
         """The cue-introduced claims of the document (read once; reading them marks
         their stated bases and change amounts in :attr:`bases`)."""
-        if self._claims is None:
-            from kcextract.verifier.claims import read_claims
+        from kcextract.verifier.claims import read_claims
 
-            self._bases = set()
-            self._claims = read_claims(self)
-        return self._claims
+        self._bases = set()
+        return read_claims(self)
 
     def claims_between(self, start: int, end: int) -> list:
         """The claims whose reported figure starts in [start, end), in order."""
@@ -406,9 +409,10 @@ class Context:
             starts = self.memo["claim starts"] = [c.start for c in self.claims]
         return self.claims[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
 
-    @property
+    @functools.cached_property
     def bases(self) -> set[int]:
-        """Figures that are bases or change amounts of claims: never a subject or a part."""
+        """Figures that are bases or change amounts of claims: never a subject or a part
+        (the set reading the claims fills, also while it reads them)."""
         if self._bases is None:
             self.claims
         return self._bases
@@ -437,12 +441,16 @@ class Context:
         return [(lay.line_starts[k], lay.line_ends[k])
                 for k in self.anchors.spans_with(cue, lay.line_starts, lay.line_ends)]
 
+    def _claim_cues(self) -> AnyOf:
+        return _any_of(self.cues, "claim")
+
     def may_claim(self, start: int, end: int) -> bool:
         """Whether a claim cue can match inside ``text[start:end]``."""
-        claims = self.memo.get("claim cues")
-        if claims is None:
-            claims = self.memo["claim cues"] = AnyOf.of("claim", self.cues.role("claim"))
-        return self.anchors.within(claims, start, end)
+        return self.anchors.within(self._claim_cues(), start, end)
+
+    def may_claim_each(self, starts: list, ends: list) -> list[bool]:
+        """:meth:`may_claim` of each window ``(starts[k], ends[k])``, in one pass."""
+        return self.anchors.within_each(self._claim_cues(), starts, ends)
 
     def claim_before(self, start: int, end: int):
         """:meth:`Cues.claim_before` of ``text[start:end]``, each cue run only where it can match."""
@@ -453,7 +461,9 @@ class Context:
     def may_match(self, role: str, start: int, end: int) -> bool:
         """Whether a cue of ``role`` can match inside ``text[start:end]`` (one of its anchors
         stands there)."""
-        return any(self.anchors.within(cue, start, end) for cue in self.cues.role(role))
+        # (the role's cues as one: an anchor of any of them inside the window; asked for
+        # every amount of a long report)
+        return self.anchors.within(_any_of(self.cues, role), start, end)
 
     def any_match(self, role: str, start: int, end: int):
         """:meth:`Cues.any_match` of ``text[start:end]``, each cue run only where it can match."""
