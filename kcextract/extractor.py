@@ -48,6 +48,12 @@ class _Claims:
         end = max(end, start + 1)            # an empty span still takes its position
         self.mask[start:end] = b"\x01" * (end - start)
 
+    def claim_free(self, start: int, end: int) -> None:
+        """Take the span unless it overlaps a span already taken."""
+        end = max(end, start + 1)
+        if self.mask.find(1, start, end) == -1:
+            self.mask[start:end] = b"\x01" * (end - start)
+
 
 class _Work:
     """One text being extracted: original, normalised copy, its sentences."""
@@ -62,23 +68,36 @@ class _Work:
         o_start, o_end = self.norm.to_original(start, end)
         return o_start, o_end, self.original[o_start:o_end]
 
-    def figure(self, kind: str, start: int, end: int, **fields) -> Figure:
-        """A Figure for the normalised span [start, end), with provenance and context."""
-        text = self.norm.text
+    def figure(self, kind: str, start: int, end: int, qualifier: Optional[tuple] = None, **fields) -> Figure:
+        """A Figure for the normalised span [start, end), with provenance and context;
+        ``qualifier``: its (qualifier, normalised start) when the pattern says, else the
+        word written before it decides."""
+        norm = self.norm
         s0, s1 = self.sentences.around(start)
-        o_start, o_end, surface = self.span(start, end)
-        os0, _, sentence = self.span(s0, s1)
-        qualifier, q_start = fields.pop("qualifier", None) or find_qualifier(text, start)
-        for key in ("value", "value_max"):
-            # 6,7 × 10⁹ is Decimal('6700000000.0'): show whole amounts as whole numbers.
-            if fields.get(key) is not None and fields[key] == fields[key].to_integral_value():
-                fields[key] = fields[key].to_integral_value()
-        return Figure(
-            kind=kind, text=surface, start=o_start, end=o_end, qualifier=qualifier,
-            qualifier_start=self.norm.to_original(q_start, q_start)[0] if q_start is not None else None,
-            sentence=sentence, sentence_start=os0,
-            source=self.source, **fields,
-        )
+        if norm.starts is None:         # normalisation kept every offset (the common case)
+            o_start, o_end, os0, os1 = start, end, s0, s1
+        else:
+            o_start, o_end = norm.to_original(start, end)
+            os0, os1 = norm.to_original(s0, s1)
+        word, q_start = qualifier or find_qualifier(norm.text, start)
+        if q_start is not None and norm.starts is not None:
+            q_start = norm.to_original(q_start, q_start)[0]
+        if "value" in fields:
+            fields["value"] = _whole(fields["value"])
+        if "value_max" in fields:
+            fields["value_max"] = _whole(fields["value_max"])
+        original = self.original
+        return Figure.found(kind, original[o_start:o_end], o_start, o_end, qualifier=word, qualifier_start=q_start,
+                            sentence=original[os0:os1], sentence_start=os0, source=self.source, **fields)
+
+
+def _whole(value: Optional[Decimal]) -> Optional[Decimal]:
+    """6,7 × 10⁹ is Decimal('6700000000.0'): a whole amount shown as a whole number."""
+    if value is not None:
+        whole = value.to_integral_value()
+        if value == whole:
+            return whole
+    return value
 
 
 def _scale(lex: Lexicon, word: Optional[str]) -> Decimal:
@@ -269,12 +288,27 @@ def figures_of(text: str, source: Optional[str] = None,
 
 def _find_figures(doc: _Work, cells: list, on_problem) -> list[Figure]:
     patterns = load_patterns()
-    text, source = doc.original, doc.source
     norm = doc.norm.text
     claims, projects = _Claims(len(norm)), _Claims(len(norm))
-    figures: list[Figure] = []
-    # Table cells first: a bare number under 'Kinh phí (triệu đồng)' is money, and no
-    # pattern (not even the bare-year blocker) may read it otherwise.
+    figures = _cell_figures(doc, cells, claims)
+    windows: dict = {}
+    for pattern in patterns.patterns:
+        taken = projects if pattern.kind == "project" else claims
+        matches = _matches(pattern, norm, patterns.gates, windows)
+        if pattern.kind in ("blocked", "period"):
+            _block(matches, taken)
+        else:
+            figures.extend(_pattern_figures(doc, pattern, matches, taken, patterns.lexicon, on_problem))
+    figures = _outside_project_names(figures)
+    figures.sort(key=lambda f: (f.start, f.end))
+    return figures
+
+
+def _cell_figures(doc: _Work, cells: list, claims: _Claims) -> list[Figure]:
+    """The figures of the table cells, claimed first: a bare number under 'Kinh phí (triệu
+    đồng)' is money, and no pattern (not even the bare-year blocker) may read it otherwise."""
+    norm = doc.norm.text
+    figures = []
     for cell in cells:
         column = cell.column
         number = norm[cell.start:cell.end]
@@ -284,41 +318,57 @@ def _find_figures(doc: _Work, cells: list, on_problem) -> list[Figure]:
         figures.append(doc.figure(column.kind, cell.start, cell.end, value=value * column.scale,
                                   currency=column.currency, unit=column.unit))
         claims.add(cell.start, cell.end)
-    windows: dict = {}
-    for pattern in patterns.patterns:
-        is_project = pattern.kind == "project"
-        taken = projects if is_project else claims
-        # (looked up once a pattern: the loop runs for tens of thousands of matches a MB)
-        overlaps, blocks = taken.overlaps, pattern.kind in ("blocked", "period")
-        for m in _matches(pattern, norm, patterns.gates, windows):
-            start, end = m.span()
-            if overlaps(start, end):
-                continue
-            if blocks:
-                taken.add(start, end)
-                continue
-            try:
-                built = _BUILDERS[pattern.kind](doc, pattern, m, patterns.lexicon)
-            except ValueError as exc:
-                o_start, _, surface = doc.span(start, end)
-                message = (f"{source or '<text>'}:{_place(text, o_start)}: could not read the number in "
-                           f"{surface!r} ({exc}); skipped")
-                if on_problem is not None:
-                    on_problem(message)
-                else:
-                    warnings.warn(message, UnreadableNumberWarning, stacklevel=4)
-                built = None
-            if not built:
-                continue
-            # A segmented count ends after its noun, past the regex match
-            # (the noun is read from a look-ahead window).
-            if pattern.unit_by == "segmenter":
-                end = m.start("rest") + len(built[0].unit)
-            taken.add(start, end)
-            figures.extend(built)
-    figures = _outside_project_names(figures)
-    figures.sort(key=lambda f: (f.start, f.end))
     return figures
+
+
+def _block(matches: Iterator, taken: _Claims) -> None:
+    """Claim each match of a blocker (a date, a legal number, a period) that no earlier
+    pattern claimed: no later pattern may read a figure there."""
+    claim_free = taken.claim_free
+    for m in matches:
+        claim_free(*m.span())
+
+
+def _pattern_figures(doc: _Work, pattern: Pattern, matches: Iterator, taken: _Claims, lexicon: Lexicon,
+                     on_problem) -> list[Figure]:
+    """The figures a figure pattern's matches give, each claiming its span; a match that
+    overlaps a claimed span, or that its builder refuses, gives none."""
+    # (looked up once a pattern: the loop runs for tens of thousands of matches a MB)
+    build, overlaps, add = _BUILDERS[pattern.kind], taken.overlaps, taken.add
+    segmented = pattern.unit_by == "segmenter"
+    figures: list[Figure] = []
+    for m in matches:
+        start, end = m.span()
+        if overlaps(start, end):
+            continue
+        try:
+            built = build(doc, pattern, m, lexicon)
+        except ValueError as exc:
+            _unreadable(doc, start, end, exc, on_problem)
+            continue
+        if not built:
+            continue
+        # A segmented count ends after its noun, past the regex match
+        # (the noun is read from a look-ahead window).
+        if segmented:
+            end = m.start("rest") + len(built[0].unit)
+        add(start, end)
+        figures.extend(built)
+    return figures
+
+
+def _unreadable(doc: _Work, start: int, end: int, exc: ValueError, on_problem) -> None:
+    """Report a number a pattern matched but that cannot be read (source, line:column, the
+    text) to ``on_problem``, or as an :class:`UnreadableNumberWarning` to the caller of
+    :func:`extract_figures`."""
+    o_start, _, surface = doc.span(start, end)
+    message = (f"{doc.source or '<text>'}:{_place(doc.original, o_start)}: could not read the number in "
+               f"{surface!r} ({exc}); skipped")
+    if on_problem is not None:
+        on_problem(message)
+    else:
+        # (_unreadable, _pattern_figures, _find_figures, figures_of, extract_figures: its caller)
+        warnings.warn(message, UnreadableNumberWarning, stacklevel=6)
 
 
 def _matches(pattern: Pattern, text: str, gates: dict, windows: dict) -> Iterator:
