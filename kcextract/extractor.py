@@ -28,6 +28,7 @@ from kcextract.patterns import Lexicon, Pattern, load_patterns, word_regex
 from kcextract.document import Document, paragraphs_of
 from kcextract.sentences import SentenceIndex
 from kcextract.folded import folded_in_place
+from kcextract.reach import NUMBER_RUN, number_only
 from kcextract.starts import matches_at_starts
 from kcextract.tables import map_table, read_tables
 from kcextract.textnorm import NormalisedText, normalise
@@ -294,7 +295,7 @@ def _find_figures(doc: _Work, cells: list, on_problem) -> list[Figure]:
     windows: dict = {}
     for pattern in patterns.patterns:
         taken = projects if pattern.kind == "project" else claims
-        matches = _matches(pattern, norm, patterns.gates, windows)
+        matches = _matches(pattern, norm, patterns.gates, windows, taken.mask)
         if pattern.kind in ("blocked", "period"):
             _block(matches, taken)
         else:
@@ -371,16 +372,20 @@ def _unreadable(doc: _Work, start: int, end: int, exc: ValueError, on_problem) -
         warnings.warn(message, UnreadableNumberWarning, stacklevel=6)
 
 
-def _matches(pattern: Pattern, text: str, gates: dict, windows: dict) -> Iterator:
+def _matches(pattern: Pattern, text: str, gates: dict, windows: dict, claimed: Optional[bytearray] = None) -> Iterator:
     """The pattern's matches in ``text``: a pattern with prefilters (``starts``...) is tried
     only where they hold, a gated pattern only in the windows around its gate's hits;
     the same matches as a scan of the whole text.  ``windows`` is the document's cache of
-    what its patterns share: each gate's windows, the index of its numbers.  (An iterator,
-    not a generator of its own: one level less for each of the many matches.)"""
+    what its patterns share: each gate's windows, the index of its numbers.  ``claimed``:
+    the mask of the spans taken (read as the matches are taken): a match that would start
+    in one may be left out when leaving it out changes no other match (the caller refuses
+    it anyway).  (An iterator, not a generator of its own: one level less for each of the
+    many matches.)"""
     if pattern.gate is None and (pattern.starts or pattern.starts_after or pattern.number_then
                                  or pattern.number_ends_then):
         return matches_at_starts(pattern.regex, pattern.starts, text, pattern.starts_after,
-                                 pattern.number_then, windows, pattern.number_ends_then)
+                                 pattern.number_then, windows, pattern.number_ends_then,
+                                 claimed, _number_reach(pattern, text) if claimed is not None else None)
     if pattern.gate is None:
         return pattern.regex.finditer(text)
     gate = gates[pattern.gate]
@@ -397,21 +402,52 @@ def _matches(pattern: Pattern, text: str, gates: dict, windows: dict) -> Iterato
             else:
                 checks = [start.match for start in pattern.starts]
                 spans = [span for span in spans if any(check(folded, span[0]) for check in checks)]
-        return _at_window_starts(pattern.regex.match, text, spans)
+        return _at_window_starts(pattern.regex.match, text, spans, claimed)
     finditer = pattern.regex.finditer
     return itertools.chain.from_iterable(finditer(text, lo, hi) for lo, hi in windows[gate.id])
 
 
-def _at_window_starts(match, text: str, windows: list) -> Iterator:
+def _number_reach(pattern: Pattern, text: str):
+    """How far a match of ``pattern`` from a position of ``text`` can end, when its matches
+    are made of a number's characters only (kcextract/reach.py): where their run ends."""
+    if not number_only(pattern.regex.pattern, pattern.regex.flags):
+        return None
+    run = NUMBER_RUN.match
+    return lambda at: run(text, at).end()
+
+
+def _at_window_starts(match, text: str, windows: list, claimed: Optional[bytearray] = None) -> Iterator:
     """Tried where the gate's hits start, skipping those inside the pattern's previous
-    match: the matches of a scan of the whole text, since they can start nowhere else."""
-    cursor = 0
-    for lo, hi in windows:
-        if lo >= cursor:
-            m = match(text, lo, hi)
-            if m:
-                cursor = m.end()
-                yield m
+    match: the matches of a scan of the whole text, since they can start nowhere else.
+    With ``claimed``, the windows that start in claimed text are left out when none of
+    their matches could reach the next window (see :func:`_claimed_windows`)."""
+    cursor, skip_to = 0, 0
+    for i, (lo, hi) in enumerate(windows):
+        if lo < cursor or i < skip_to:
+            continue
+        if claimed is not None and claimed[lo]:
+            skip_to = _claimed_windows(windows, i, claimed)
+            if skip_to:
+                continue
+        m = match(text, lo, hi)
+        if m:
+            cursor = m.end()
+            yield m
+
+
+def _claimed_windows(windows: list, i: int, claimed: bytearray) -> int:
+    """The index after the windows from ``i`` on that start in claimed text, when they may
+    be left out; else 0.
+
+    A match in one of them would be refused (it starts in a taken span); all that matters
+    is how far it moves the scan's cursor.  A match ends by its window's end: when no
+    window of the run ends past the start of the next window, that window is tried
+    whatever they matched, and the scan goes on exactly as if they had been tried."""
+    reach, j, n = 0, i, len(windows)
+    while j < n and claimed[windows[j][0]]:
+        reach = max(reach, windows[j][1])
+        j += 1
+    return j if j == n or reach <= windows[j][0] else 0
 
 
 def _outside_project_names(figures: list[Figure]) -> list[Figure]:
