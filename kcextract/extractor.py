@@ -419,15 +419,16 @@ def _number_reach(pattern: Pattern, text: str):
 def _at_window_starts(match, text: str, windows: list, claimed: Optional[bytearray] = None) -> Iterator:
     """Tried where the gate's hits start, skipping those inside the pattern's previous
     match: the matches of a scan of the whole text, since they can start nowhere else.
-    With ``claimed``, the windows that start in claimed text are left out when none of
-    their matches could reach the next window (see :func:`_claimed_windows`)."""
-    cursor, skip_to = 0, 0
+    With ``claimed``, the runs of windows that start in claimed text are left out when
+    none of their matches could reach the next window (:func:`_claimed_windows`)."""
+    cursor, skip_to, checked_to = 0, 0, 0
     for i, (lo, hi) in enumerate(windows):
         if lo < cursor or i < skip_to:
             continue
-        if claimed is not None and claimed[lo]:
-            skip_to = _claimed_windows(windows, i, claimed)
-            if skip_to:
+        if claimed is not None and i >= checked_to and claimed[lo]:
+            checked_to, skippable = _claimed_windows(windows, i, claimed)
+            if skippable:
+                skip_to = checked_to
                 continue
         m = match(text, lo, hi)
         if m:
@@ -435,19 +436,20 @@ def _at_window_starts(match, text: str, windows: list, claimed: Optional[bytearr
             yield m
 
 
-def _claimed_windows(windows: list, i: int, claimed: bytearray) -> int:
-    """The index after the windows from ``i`` on that start in claimed text, when they may
-    be left out; else 0.
+def _claimed_windows(windows: list, i: int, claimed: bytearray) -> tuple[int, bool]:
+    """The index after the run of windows from ``i`` on that start in claimed text, and
+    whether the run may be left out.
 
     A match in one of them would be refused (it starts in a taken span); all that matters
-    is how far it moves the scan's cursor.  A match ends by its window's end: when no
-    window of the run ends past the start of the next window, that window is tried
-    whatever they matched, and the scan goes on exactly as if they had been tried."""
-    reach, j, n = 0, i, len(windows)
+    is how far it moves the cursor, and a match ends by its window's end.  When no window
+    of the run ends past the start of the next window, that one is tried whatever they
+    matched, and the scan goes on exactly as if they had been tried (as
+    :func:`kcextract.starts.claimed_run` for a pattern's candidate positions)."""
+    furthest, j, n = 0, i, len(windows)
     while j < n and claimed[windows[j][0]]:
-        reach = max(reach, windows[j][1])
+        furthest = max(furthest, windows[j][1])
         j += 1
-    return j if j == n or reach <= windows[j][0] else 0
+    return j, j == n or furthest <= windows[j][0]
 
 
 def _outside_project_names(figures: list[Figure]) -> list[Figure]:

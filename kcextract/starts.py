@@ -168,15 +168,16 @@ def _tried_at_fixed(match, text: str, fixed: list, overlapped: bool) -> Iterator
 
 
 def _tried_outside_claims(match, text: str, fixed: list, claimed: bytearray, reach) -> Iterator:
-    """:func:`_tried_at_fixed` (not overlapped), leaving out the positions :func:`claimed_run`
-    says may be: the same matches, but for some that start in claimed text."""
-    resume, skip_to = 0, 0
+    """:func:`_tried_at_fixed` (not overlapped), leaving out the runs of claimed positions
+    :func:`claimed_run` says may be: the same matches, but for some that start in claimed text."""
+    resume, skip_to, checked_to = 0, 0, 0
     for i, at in enumerate(fixed):
         if at < resume or i < skip_to:
             continue
-        if claimed[at]:
-            skip_to = claimed_run(fixed, i, claimed, reach)
-            if skip_to:
+        if i >= checked_to and claimed[at]:
+            checked_to, skippable = claimed_run(fixed, i, claimed, reach)
+            if skippable:
+                skip_to = checked_to
                 continue
         m = match(text, at)
         if m is not None and m.end() > at:
@@ -186,9 +187,9 @@ def _tried_outside_claims(match, text: str, fixed: list, claimed: bytearray, rea
             resume = at + 1
 
 
-def claimed_run(fixed: list, i: int, claimed: bytearray, reach) -> int:
-    """The index after the positions from ``fixed[i]`` on that are ``claimed``, when they
-    may be left out; else 0.  ``reach(at)``: how far a match from ``at`` can end.
+def claimed_run(fixed: list, i: int, claimed: bytearray, reach) -> tuple[int, bool]:
+    """The index after the run of ``claimed`` positions from ``fixed[i]`` on, and whether
+    the run may be left out.  ``reach(at)``: how far a match from ``at`` can end.
 
     A match at a claimed position is refused by the caller; all that matters is how far it
     moves the scan (to its end, or one past the position).  When none of the run could move
@@ -198,7 +199,7 @@ def claimed_run(fixed: list, i: int, claimed: bytearray, reach) -> int:
     while j < n and claimed[fixed[j]]:
         furthest = max(furthest, reach(fixed[j]), fixed[j] + 1)
         j += 1
-    return j if j == n or furthest <= fixed[j] else 0
+    return j, j == n or furthest <= fixed[j]
 
 
 def matches_at_starts(pattern, scanners: tuple, text: str, after: tuple = (), number_words: tuple = (),
