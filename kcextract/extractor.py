@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import itertools
+import re
 import warnings
 
 import regex
@@ -101,8 +103,12 @@ def _whole(value: Optional[Decimal]) -> Optional[Decimal]:
     return value
 
 
+_ONE = Decimal(1)
+
+
 def _scale(lex: Lexicon, word: Optional[str]) -> Decimal:
-    return Decimal(lex.meaning("SCALE", word)) if word else Decimal(1)
+    """The value of a scale word ('triệu': 10⁶); 1 without one."""
+    return Decimal(lex.meaning("SCALE", word)) if word else _ONE
 
 
 def _number(g: dict, suffix: str, prefer_integer: bool = False) -> Decimal:
@@ -172,15 +178,16 @@ def _money(doc: _Work, pattern: Pattern, m, lex: Lexicon) -> Optional[list[Figur
     else:
         main_start = m.start()
         qualifier = None
-    figures.append(doc.figure("money", main_start, m.end(), value=value, currency=currency, unit=currency,
-                              **({"qualifier": qualifier} if qualifier else {})))
+    figures.append(doc.figure("money", main_start, m.end(), qualifier, value=value, currency=currency,
+                              unit=currency))
     return figures
 
 
 def _percent(doc: _Work, pattern: Pattern, m, lex: Lexicon) -> Optional[list[Figure]]:
-    value = _number(m.groupdict(), "")
-    if m.groupdict().get("lo"):
-        lo = parse_vn_number(m.group("lo"))
+    g = m.groupdict()
+    value = _number(g, "")
+    if g.get("lo"):
+        lo = parse_vn_number(g["lo"])
         if lo >= value:
             return None
         lo_end = m.end("lopct") if m.group("lopct") else m.end("lo")
@@ -396,12 +403,8 @@ def _matches(pattern: Pattern, text: str, gates: dict, windows: dict, claimed: O
         folded = folded_in_place(text) if pattern.starts else None
         if folded is not None:
             # Its own starts checked first, at C speed: most hits of a shared gate are not its.
-            if len(pattern.starts) == 1:
-                check = pattern.starts[0].match
-                spans = [span for span in spans if check(folded, span[0])]
-            else:
-                checks = [start.match for start in pattern.starts]
-                spans = [span for span in spans if any(check(folded, span[0]) for check in checks)]
+            check = _any_start(pattern.starts)
+            spans = [span for span in spans if check(folded, span[0])]
         return _at_window_starts(pattern.regex.match, text, spans, claimed)
     finditer = pattern.regex.finditer
     return itertools.chain.from_iterable(finditer(text, lo, hi) for lo, hi in windows[gate.id])
@@ -414,6 +417,18 @@ def _number_reach(pattern: Pattern, text: str):
         return None
     run = NUMBER_RUN.match
     return lambda at: run(text, at).end()
+
+
+@functools.lru_cache(maxsize=None)
+def _any_start(starts: tuple):
+    """``match`` of one stdlib regex that matches where any of ``starts`` does (their
+    alternation: one call at each of a gate's hits, not one a start)."""
+    if len(starts) == 1:
+        return starts[0].match
+    try:
+        return re.compile("|".join(f"(?:{start.pattern})" for start in starts)).match
+    except re.error:            # (a start with a flag of its own: checked one by one)
+        return lambda text, at: any(start.match(text, at) for start in starts)
 
 
 def _at_window_starts(match, text: str, windows: list, claimed: Optional[bytearray] = None) -> Iterator:
