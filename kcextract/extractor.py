@@ -30,7 +30,7 @@ from kcextract.patterns import Lexicon, Pattern, load_patterns, word_regex
 from kcextract.document import Document, paragraphs_of
 from kcextract.sentences import SentenceIndex
 from kcextract.folded import folded_in_place
-from kcextract.reach import NUMBER_RUN, number_only
+from kcextract.reach import consumed_run, reach
 from kcextract.starts import matches_at_starts
 from kcextract.tables import map_table, read_tables
 from kcextract.textnorm import NormalisedText, normalise
@@ -392,7 +392,7 @@ def _matches(pattern: Pattern, text: str, gates: dict, windows: dict, claimed: O
                                  or pattern.number_ends_then):
         return matches_at_starts(pattern.regex, pattern.starts, text, pattern.starts_after,
                                  pattern.number_then, windows, pattern.number_ends_then,
-                                 claimed, _number_reach(pattern, text) if claimed is not None else None)
+                                 claimed, _reach(pattern, text) if claimed is not None else None)
     if pattern.gate is None:
         return pattern.regex.finditer(text)
     gate = gates[pattern.gate]
@@ -410,13 +410,11 @@ def _matches(pattern: Pattern, text: str, gates: dict, windows: dict, claimed: O
     return itertools.chain.from_iterable(finditer(text, lo, hi) for lo, hi in windows[gate.id])
 
 
-def _number_reach(pattern: Pattern, text: str):
-    """How far a match of ``pattern`` from a position of ``text`` can end, when its matches
-    are made of a number's characters only (kcextract/reach.py): where their run ends."""
-    if not number_only(pattern.regex.pattern, pattern.regex.flags):
-        return None
-    run = NUMBER_RUN.match
-    return lambda at: run(text, at).end()
+def _reach(pattern: Pattern, text: str):
+    """How far a match of ``pattern`` from a position of ``text`` can end (kcextract/reach.py:
+    the end of the run of the characters its regex consumes), or None when that is not known."""
+    run = consumed_run(pattern.regex.pattern, pattern.regex.flags)
+    return None if run is None else functools.partial(reach, run, text)
 
 
 @functools.lru_cache(maxsize=None)

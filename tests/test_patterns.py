@@ -397,18 +397,23 @@ def test_a_run_of_claimed_candidates_is_left_out_only_when_it_cannot_reach_the_n
     assert claimed_run([2, 6], 0, claimed, lambda at: 99) == (2, True)        # nothing after it
 
 
-def test_a_pattern_made_of_a_number_s_characters_is_told_from_its_regex():
+def test_how_far_a_match_can_reach_is_read_from_its_regex():
     """kcextract/reach.py: the segmented count and the bare year consume digits, dots and
-    commas only (their look-arounds read the rest); a count with its noun does not."""
-    from kcextract.reach import number_only
+    commas only (their look-arounds read the rest): their matches end where such a run ends;
+    a regex that consumes any character has no bound."""
+    from kcextract.reach import BEYOND, consumed_run, reach
 
     by_id = {p.id: p for p in PATTERNS}
-    for pattern_id in ("count-segmented-noun", "bare-year"):
-        assert number_only(by_id[pattern_id].regex.pattern, by_id[pattern_id].regex.flags), pattern_id
-    for pattern_id in ("count-known-noun", "money-scale-currency", "month-year", "duration"):
-        assert not number_only(by_id[pattern_id].regex.pattern, by_id[pattern_id].regex.flags), pattern_id
-    assert not number_only(r"\d+[^x]", 0) and not number_only(r"\d+.", 0) and not number_only(r"(\d)\1", 0)
-    assert number_only(r"(?<=\p{L}\s)(?>\d{1,3}(?:\.\d{3})+)(?!\p{L})", 0)
+    segmented = consumed_run(by_id["count-segmented-noun"].regex.pattern, by_id["count-segmented-noun"].regex.flags)
+    assert reach(segmented, "có 1.250,5 giải pháp", 3) == 10
+    scaled = consumed_run(by_id["count-scaled-any-noun"].regex.pattern, by_id["count-scaled-any-noun"].regex.flags)
+    assert reach(scaled, "45,2 triệu cổ phần", 0) == 11           # the run stops at 'c'
+    assert reach(scaled, "45,2 triệu " * 10, 0) == BEYOND            # not followed past LIMIT
+    for pattern_id in ("full-date", "project-quoted"):
+        assert consumed_run(by_id[pattern_id].regex.pattern, by_id[pattern_id].regex.flags) is None
+    assert consumed_run(r"\d+[^x]", 0) is None and consumed_run(r"(\d)\1", 0) is None
+    run = consumed_run(r"(?<=\p{L}\s)(?>\d{1,3}(?:\.\d{3})+)[\p{Lu}]", 0)
+    assert reach(run, "A 1.234Ab c", 2) == 9 and reach(run, "A 1.234 c", 2) == 7    # (any case: wider)
 
 
 def test_a_claimed_window_whose_match_covers_the_next_hit_is_still_tried():
