@@ -189,17 +189,18 @@ def _tried_outside_claims(match, text: str, fixed: list, claimed: bytearray, rea
 
 def claimed_run(fixed: list, i: int, claimed: bytearray, reach) -> tuple[int, bool]:
     """The index after the run of ``claimed`` positions from ``fixed[i]`` on, and whether
-    the run may be left out.  ``reach(at)``: how far a match from ``at`` can end.
+    the run may be left out.  ``reach(at)``: how far a match from ``at``, or from any
+    position before it in the run, can end (the end of a run of characters,
+    kcextract/reach.py, is that: a run from an earlier position ends there too, or before it).
 
     A match at a claimed position is refused by the caller; all that matters is how far it
     moves the scan (to its end, or one past the position).  When none of the run could move
     it past the next position, that one is tried whatever they matched, and the scan goes
     on exactly as if they had been tried."""
-    furthest, j, n = 0, i, len(fixed)
+    j, n = i + 1, len(fixed)
     while j < n and claimed[fixed[j]]:
-        furthest = max(furthest, reach(fixed[j]), fixed[j] + 1)
         j += 1
-    return j, j == n or furthest <= fixed[j]
+    return j, j == n or max(reach(fixed[j - 1]), fixed[j - 1] + 1) <= fixed[j]
 
 
 def matches_at_starts(pattern, scanners: tuple, text: str, after: tuple = (), number_words: tuple = (),

@@ -395,6 +395,7 @@ def test_a_run_of_claimed_candidates_is_left_out_only_when_it_cannot_reach_the_n
     assert claimed_run(fixed, 0, claimed, lambda at: at + 3) == (2, True)     # ends by 9 <= 12
     assert claimed_run(fixed, 0, claimed, lambda at: at + 7) == (2, False)    # 6 + 7 > 12
     assert claimed_run([2, 6], 0, claimed, lambda at: 99) == (2, True)        # nothing after it
+    assert claimed_run([2, 9, 10], 0, claimed, lambda at: at) == (2, True)    # one past 9 is 10
 
 
 def test_how_far_a_match_can_reach_is_read_from_its_regex():
