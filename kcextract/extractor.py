@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import itertools
+import re
 import warnings
 
 import regex
@@ -28,6 +30,7 @@ from kcextract.patterns import Lexicon, Pattern, load_patterns, word_regex
 from kcextract.document import Document, paragraphs_of
 from kcextract.sentences import SentenceIndex
 from kcextract.folded import folded_in_place
+from kcextract.reach import consumed_run, reach
 from kcextract.starts import matches_at_starts
 from kcextract.tables import map_table, read_tables
 from kcextract.textnorm import NormalisedText, normalise
@@ -48,6 +51,12 @@ class _Claims:
         end = max(end, start + 1)            # an empty span still takes its position
         self.mask[start:end] = b"\x01" * (end - start)
 
+    def claim_free(self, start: int, end: int) -> None:
+        """Take the span unless it overlaps a span already taken."""
+        end = max(end, start + 1)
+        if self.mask.find(1, start, end) == -1:
+            self.mask[start:end] = b"\x01" * (end - start)
+
 
 class _Work:
     """One text being extracted: original, normalised copy, its sentences."""
@@ -62,27 +71,44 @@ class _Work:
         o_start, o_end = self.norm.to_original(start, end)
         return o_start, o_end, self.original[o_start:o_end]
 
-    def figure(self, kind: str, start: int, end: int, **fields) -> Figure:
-        """A Figure for the normalised span [start, end), with provenance and context."""
-        text = self.norm.text
+    def figure(self, kind: str, start: int, end: int, qualifier: Optional[tuple] = None, **fields) -> Figure:
+        """A Figure for the normalised span [start, end), with provenance and context;
+        ``qualifier``: its (qualifier, normalised start) when the pattern says, else the
+        word written before it decides."""
+        norm = self.norm
         s0, s1 = self.sentences.around(start)
-        o_start, o_end, surface = self.span(start, end)
-        os0, _, sentence = self.span(s0, s1)
-        qualifier, q_start = fields.pop("qualifier", None) or find_qualifier(text, start)
-        for key in ("value", "value_max"):
-            # 6,7 × 10⁹ is Decimal('6700000000.0'): show whole amounts as whole numbers.
-            if fields.get(key) is not None and fields[key] == fields[key].to_integral_value():
-                fields[key] = fields[key].to_integral_value()
-        return Figure(
-            kind=kind, text=surface, start=o_start, end=o_end, qualifier=qualifier,
-            qualifier_start=self.norm.to_original(q_start, q_start)[0] if q_start is not None else None,
-            sentence=sentence, sentence_start=os0,
-            source=self.source, **fields,
-        )
+        if norm.starts is None:         # normalisation kept every offset (the common case)
+            o_start, o_end, os0, os1 = start, end, s0, s1
+        else:
+            o_start, o_end = norm.to_original(start, end)
+            os0, os1 = norm.to_original(s0, s1)
+        word, q_start = qualifier or find_qualifier(norm.text, start)
+        if q_start is not None and norm.starts is not None:
+            q_start = norm.to_original(q_start, q_start)[0]
+        if "value" in fields:
+            fields["value"] = _whole(fields["value"])
+        if "value_max" in fields:
+            fields["value_max"] = _whole(fields["value_max"])
+        original = self.original
+        return Figure.found(kind, original[o_start:o_end], o_start, o_end, qualifier=word, qualifier_start=q_start,
+                            sentence=original[os0:os1], sentence_start=os0, source=self.source, **fields)
+
+
+def _whole(value: Optional[Decimal]) -> Optional[Decimal]:
+    """6,7 × 10⁹ is Decimal('6700000000.0'): a whole amount shown as a whole number."""
+    if value is not None:
+        whole = value.to_integral_value()
+        if value == whole:
+            return whole
+    return value
+
+
+_ONE = Decimal(1)
 
 
 def _scale(lex: Lexicon, word: Optional[str]) -> Decimal:
-    return Decimal(lex.meaning("SCALE", word)) if word else Decimal(1)
+    """The value of a scale word ('triệu': 10⁶); 1 without one."""
+    return Decimal(lex.meaning("SCALE", word)) if word else _ONE
 
 
 def _number(g: dict, suffix: str, prefer_integer: bool = False) -> Decimal:
@@ -152,15 +178,16 @@ def _money(doc: _Work, pattern: Pattern, m, lex: Lexicon) -> Optional[list[Figur
     else:
         main_start = m.start()
         qualifier = None
-    figures.append(doc.figure("money", main_start, m.end(), value=value, currency=currency, unit=currency,
-                              **({"qualifier": qualifier} if qualifier else {})))
+    figures.append(doc.figure("money", main_start, m.end(), qualifier, value=value, currency=currency,
+                              unit=currency))
     return figures
 
 
 def _percent(doc: _Work, pattern: Pattern, m, lex: Lexicon) -> Optional[list[Figure]]:
-    value = _number(m.groupdict(), "")
-    if m.groupdict().get("lo"):
-        lo = parse_vn_number(m.group("lo"))
+    g = m.groupdict()
+    value = _number(g, "")
+    if g.get("lo"):
+        lo = parse_vn_number(g["lo"])
         if lo >= value:
             return None
         lo_end = m.end("lopct") if m.group("lopct") else m.end("lo")
@@ -269,12 +296,27 @@ def figures_of(text: str, source: Optional[str] = None,
 
 def _find_figures(doc: _Work, cells: list, on_problem) -> list[Figure]:
     patterns = load_patterns()
-    text, source = doc.original, doc.source
     norm = doc.norm.text
     claims, projects = _Claims(len(norm)), _Claims(len(norm))
-    figures: list[Figure] = []
-    # Table cells first: a bare number under 'Kinh phí (triệu đồng)' is money, and no
-    # pattern (not even the bare-year blocker) may read it otherwise.
+    figures = _cell_figures(doc, cells, claims)
+    windows: dict = {}
+    for pattern in patterns.patterns:
+        taken = projects if pattern.kind == "project" else claims
+        matches = _matches(pattern, norm, patterns.gates, windows, taken.mask)
+        if pattern.kind in ("blocked", "period"):
+            _block(matches, taken)
+        else:
+            figures.extend(_pattern_figures(doc, pattern, matches, taken, patterns.lexicon, on_problem))
+    figures = _outside_project_names(figures)
+    figures.sort(key=lambda f: (f.start, f.end))
+    return figures
+
+
+def _cell_figures(doc: _Work, cells: list, claims: _Claims) -> list[Figure]:
+    """The figures of the table cells, claimed first: a bare number under 'Kinh phí (triệu
+    đồng)' is money, and no pattern (not even the bare-year blocker) may read it otherwise."""
+    norm = doc.norm.text
+    figures = []
     for cell in cells:
         column = cell.column
         number = norm[cell.start:cell.end]
@@ -284,53 +326,73 @@ def _find_figures(doc: _Work, cells: list, on_problem) -> list[Figure]:
         figures.append(doc.figure(column.kind, cell.start, cell.end, value=value * column.scale,
                                   currency=column.currency, unit=column.unit))
         claims.add(cell.start, cell.end)
-    windows: dict = {}
-    for pattern in patterns.patterns:
-        is_project = pattern.kind == "project"
-        taken = projects if is_project else claims
-        # (looked up once a pattern: the loop runs for tens of thousands of matches a MB)
-        overlaps, blocks = taken.overlaps, pattern.kind in ("blocked", "period")
-        for m in _matches(pattern, norm, patterns.gates, windows):
-            start, end = m.span()
-            if overlaps(start, end):
-                continue
-            if blocks:
-                taken.add(start, end)
-                continue
-            try:
-                built = _BUILDERS[pattern.kind](doc, pattern, m, patterns.lexicon)
-            except ValueError as exc:
-                o_start, _, surface = doc.span(start, end)
-                message = (f"{source or '<text>'}:{_place(text, o_start)}: could not read the number in "
-                           f"{surface!r} ({exc}); skipped")
-                if on_problem is not None:
-                    on_problem(message)
-                else:
-                    warnings.warn(message, UnreadableNumberWarning, stacklevel=4)
-                built = None
-            if not built:
-                continue
-            # A segmented count ends after its noun, past the regex match
-            # (the noun is read from a look-ahead window).
-            if pattern.unit_by == "segmenter":
-                end = m.start("rest") + len(built[0].unit)
-            taken.add(start, end)
-            figures.extend(built)
-    figures = _outside_project_names(figures)
-    figures.sort(key=lambda f: (f.start, f.end))
     return figures
 
 
-def _matches(pattern: Pattern, text: str, gates: dict, windows: dict) -> Iterator:
+def _block(matches: Iterator, taken: _Claims) -> None:
+    """Claim each match of a blocker (a date, a legal number, a period) that no earlier
+    pattern claimed: no later pattern may read a figure there."""
+    claim_free = taken.claim_free
+    for m in matches:
+        claim_free(*m.span())
+
+
+def _pattern_figures(doc: _Work, pattern: Pattern, matches: Iterator, taken: _Claims, lexicon: Lexicon,
+                     on_problem) -> list[Figure]:
+    """The figures a figure pattern's matches give, each claiming its span; a match that
+    overlaps a claimed span, or that its builder refuses, gives none."""
+    # (looked up once a pattern: the loop runs for tens of thousands of matches a MB)
+    build, overlaps, add = _BUILDERS[pattern.kind], taken.overlaps, taken.add
+    segmented = pattern.unit_by == "segmenter"
+    figures: list[Figure] = []
+    for m in matches:
+        start, end = m.span()
+        if overlaps(start, end):
+            continue
+        try:
+            built = build(doc, pattern, m, lexicon)
+        except ValueError as exc:
+            _unreadable(doc, start, end, exc, on_problem)
+            continue
+        if not built:
+            continue
+        # A segmented count ends after its noun, past the regex match
+        # (the noun is read from a look-ahead window).
+        if segmented:
+            end = m.start("rest") + len(built[0].unit)
+        add(start, end)
+        figures.extend(built)
+    return figures
+
+
+def _unreadable(doc: _Work, start: int, end: int, exc: ValueError, on_problem) -> None:
+    """Report a number a pattern matched but that cannot be read (source, line:column, the
+    text) to ``on_problem``, or as an :class:`UnreadableNumberWarning` to the caller of
+    :func:`extract_figures`."""
+    o_start, _, surface = doc.span(start, end)
+    message = (f"{doc.source or '<text>'}:{_place(doc.original, o_start)}: could not read the number in "
+               f"{surface!r} ({exc}); skipped")
+    if on_problem is not None:
+        on_problem(message)
+    else:
+        # (_unreadable, _pattern_figures, _find_figures, figures_of, extract_figures: its caller)
+        warnings.warn(message, UnreadableNumberWarning, stacklevel=6)
+
+
+def _matches(pattern: Pattern, text: str, gates: dict, windows: dict, claimed: Optional[bytearray] = None) -> Iterator:
     """The pattern's matches in ``text``: a pattern with prefilters (``starts``...) is tried
     only where they hold, a gated pattern only in the windows around its gate's hits;
     the same matches as a scan of the whole text.  ``windows`` is the document's cache of
-    what its patterns share: each gate's windows, the index of its numbers.  (An iterator,
-    not a generator of its own: one level less for each of the many matches.)"""
+    what its patterns share: each gate's windows, the index of its numbers.  ``claimed``:
+    the mask of the spans taken (read as the matches are taken): a match that would start
+    in one may be left out when leaving it out changes no other match (the caller refuses
+    it anyway).  (An iterator, not a generator of its own: one level less for each of the
+    many matches.)"""
     if pattern.gate is None and (pattern.starts or pattern.starts_after or pattern.number_then
                                  or pattern.number_ends_then):
         return matches_at_starts(pattern.regex, pattern.starts, text, pattern.starts_after,
-                                 pattern.number_then, windows, pattern.number_ends_then)
+                                 pattern.number_then, windows, pattern.number_ends_then,
+                                 claimed, _reach(pattern, text) if claimed is not None else None)
     if pattern.gate is None:
         return pattern.regex.finditer(text)
     gate = gates[pattern.gate]
@@ -341,27 +403,66 @@ def _matches(pattern: Pattern, text: str, gates: dict, windows: dict) -> Iterato
         folded = folded_in_place(text) if pattern.starts else None
         if folded is not None:
             # Its own starts checked first, at C speed: most hits of a shared gate are not its.
-            if len(pattern.starts) == 1:
-                check = pattern.starts[0].match
-                spans = [span for span in spans if check(folded, span[0])]
-            else:
-                checks = [start.match for start in pattern.starts]
-                spans = [span for span in spans if any(check(folded, span[0]) for check in checks)]
-        return _at_window_starts(pattern.regex.match, text, spans)
+            check = _any_start(pattern.starts)
+            spans = [span for span in spans if check(folded, span[0])]
+        return _at_window_starts(pattern.regex.match, text, spans, claimed)
     finditer = pattern.regex.finditer
     return itertools.chain.from_iterable(finditer(text, lo, hi) for lo, hi in windows[gate.id])
 
 
-def _at_window_starts(match, text: str, windows: list) -> Iterator:
+def _reach(pattern: Pattern, text: str):
+    """How far a match of ``pattern`` from a position of ``text`` can end (kcextract/reach.py:
+    the end of the run of the characters its regex consumes), or None when that is not known."""
+    run = consumed_run(pattern.regex.pattern, pattern.regex.flags)
+    return None if run is None else functools.partial(reach, run, text)
+
+
+@functools.lru_cache(maxsize=None)
+def _any_start(starts: tuple):
+    """``match`` of one stdlib regex that matches where any of ``starts`` does (their
+    alternation: one call at each of a gate's hits, not one a start)."""
+    if len(starts) == 1:
+        return starts[0].match
+    try:
+        return re.compile("|".join(f"(?:{start.pattern})" for start in starts)).match
+    except re.error:            # (a start with a flag of its own: checked one by one)
+        return lambda text, at: any(start.match(text, at) for start in starts)
+
+
+def _at_window_starts(match, text: str, windows: list, claimed: Optional[bytearray] = None) -> Iterator:
     """Tried where the gate's hits start, skipping those inside the pattern's previous
-    match: the matches of a scan of the whole text, since they can start nowhere else."""
-    cursor = 0
-    for lo, hi in windows:
-        if lo >= cursor:
-            m = match(text, lo, hi)
-            if m:
-                cursor = m.end()
-                yield m
+    match: the matches of a scan of the whole text, since they can start nowhere else.
+    With ``claimed``, the runs of windows that start in claimed text are left out when
+    none of their matches could reach the next window (:func:`_claimed_windows`)."""
+    cursor, skip_to, checked_to = 0, 0, 0
+    for i, (lo, hi) in enumerate(windows):
+        if lo < cursor or i < skip_to:
+            continue
+        if claimed is not None and i >= checked_to and claimed[lo]:
+            checked_to, skippable = _claimed_windows(windows, i, claimed)
+            if skippable:
+                skip_to = checked_to
+                continue
+        m = match(text, lo, hi)
+        if m:
+            cursor = m.end()
+            yield m
+
+
+def _claimed_windows(windows: list, i: int, claimed: bytearray) -> tuple[int, bool]:
+    """The index after the run of windows from ``i`` on that start in claimed text, and
+    whether the run may be left out.
+
+    A match in one of them would be refused (it starts in a taken span); all that matters
+    is how far it moves the cursor, and a match ends by its window's end.  When no window
+    of the run ends past the start of the next window, that one is tried whatever they
+    matched, and the scan goes on exactly as if they had been tried (as
+    :func:`kcextract.starts.claimed_run` for a pattern's candidate positions)."""
+    furthest, j, n = 0, i, len(windows)
+    while j < n and claimed[windows[j][0]]:
+        furthest = max(furthest, windows[j][1])
+        j += 1
+    return j, j == n or furthest <= windows[j][0]
 
 
 def _outside_project_names(figures: list[Figure]) -> list[Figure]:

@@ -68,6 +68,21 @@ class Figure:
     sentence_start: int = 0
     qualifier_start: Optional[int] = field(default=None, compare=False)
 
+    @classmethod
+    def found(cls, kind: str, text: str, start: int, end: int, **fields) -> "Figure":
+        """The Figure ``Figure(kind, text, start, end, **fields)``, built without the frozen
+        dataclass's ``__init__`` (a guarded setattr for each of its fields): the extractor
+        builds thousands a megabyte.  Same defaults, same checks."""
+        values = dict(_DEFAULTS, kind=kind, text=text, start=start, end=end)
+        values.update(fields)
+        if len(values) != len(_DEFAULTS):
+            unknown = sorted(set(values) - set(_DEFAULTS))
+            raise TypeError(f"Figure has no field {unknown[0]!r}")
+        figure = object.__new__(cls)
+        figure.__dict__.update(values)
+        figure.__post_init__()
+        return figure
+
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"unknown figure kind {self.kind!r}")
@@ -88,6 +103,11 @@ class Figure:
             out[k] = plain_number(out[k])
         out["period_years"] = list(self.period_years)
         return out
+
+
+# Every field with its default, in declaration order (for Figure.found); the four
+# without one are always given.
+_DEFAULTS = {f.name: f.default for f in fields(Figure)}
 
 
 def figure_field_names() -> list[str]:

@@ -127,14 +127,18 @@ def positions(folded: str, scanners: tuple, fixed: list) -> set:
     return found
 
 
-def tried_at(match, text: str, folded: str, scanners: tuple, fixed: list, overlapped: bool = False) -> Iterator:
+def tried_at(match, text: str, folded: str, scanners: tuple, fixed: list, overlapped: bool = False,
+             claimed: Optional[bytearray] = None, reach=None) -> Iterator:
     """``match(text, at)`` at every candidate position ``at`` in order: the non-empty matches,
     each search resuming after the last match as ``finditer`` does, or with ``overlapped``
-    every match at every candidate (as ``finditer(overlapped=True)``)."""
+    every match at every candidate (as ``finditer(overlapped=True)``).  ``claimed`` and
+    ``reach``: see :func:`claimed_run`."""
     if scanners:
         # Every position a scanner matches at, listed first (then the loop skips those inside a
         # match, as searching again from its end would): one plain loop tries them all.
         fixed = sorted(itertools.chain(fixed, *(_every_start(scanner.search, folded) for scanner in scanners)))
+    if reach is not None and claimed is not None and not overlapped:
+        return _tried_outside_claims(match, text, fixed, claimed, reach)
     return _tried_at_fixed(match, text, fixed, overlapped)
 
 
@@ -163,12 +167,50 @@ def _tried_at_fixed(match, text: str, fixed: list, overlapped: bool) -> Iterator
             resume = at + 1
 
 
+def _tried_outside_claims(match, text: str, fixed: list, claimed: bytearray, reach) -> Iterator:
+    """:func:`_tried_at_fixed` (not overlapped), leaving out the runs of claimed positions
+    :func:`claimed_run` says may be: the same matches, but for some that start in claimed text."""
+    resume, skip_to, checked_to = 0, 0, 0
+    for i, at in enumerate(fixed):
+        if at < resume or i < skip_to:
+            continue
+        if i >= checked_to and claimed[at]:
+            checked_to, skippable = claimed_run(fixed, i, claimed, reach)
+            if skippable:
+                skip_to = checked_to
+                continue
+        m = match(text, at)
+        if m is not None and m.end() > at:
+            yield m
+            resume = m.end()
+        else:
+            resume = at + 1
+
+
+def claimed_run(fixed: list, i: int, claimed: bytearray, reach) -> tuple[int, bool]:
+    """The index after the run of ``claimed`` positions from ``fixed[i]`` on, and whether
+    the run may be left out.  ``reach(at)``: how far a match from ``at``, or from any
+    position before it in the run, can end (the end of a run of characters,
+    kcextract/reach.py, is that: a run from an earlier position ends there too, or before it).
+
+    A match at a claimed position is refused by the caller; all that matters is how far it
+    moves the scan (to its end, or one past the position).  When none of the run could move
+    it past the next position, that one is tried whatever they matched, and the scan goes
+    on exactly as if they had been tried."""
+    j, n = i + 1, len(fixed)
+    while j < n and claimed[fixed[j]]:
+        j += 1
+    return j, j == n or max(reach(fixed[j - 1]), fixed[j - 1] + 1) <= fixed[j]
+
+
 def matches_at_starts(pattern, scanners: tuple, text: str, after: tuple = (), number_words: tuple = (),
-                      cache: Optional[dict] = None, number_end_words: tuple = ()) -> Iterator:
+                      cache: Optional[dict] = None, number_end_words: tuple = (),
+                      claimed: Optional[bytearray] = None, reach=None) -> Iterator:
     """The non-empty matches of ``pattern.finditer(text)``, tried only where a prefilter holds
-    on the case-folded text (everywhere when it cannot be folded in place)."""
+    on the case-folded text (everywhere when it cannot be folded in place); with ``claimed``
+    and ``reach``, some that start in claimed text are left out (:func:`claimed_run`)."""
     folded = folded_in_place(text)
     if folded is None:
         return (m for m in pattern.finditer(text) if m.end() > m.start())
     scanners, fixed = candidates(folded, scanners, after, number_words, cache, number_end_words)
-    return tried_at(pattern.match, text, folded, scanners, fixed)
+    return tried_at(pattern.match, text, folded, scanners, fixed, claimed=claimed, reach=reach)

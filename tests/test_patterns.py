@@ -352,3 +352,83 @@ def test_a_list_in_a_look_behind_stays_an_alternation():
     assert inside == {"A": True, "B": False, "C": False, "D": True, "E": False, "F": True}
     pattern = next(p for p in load_patterns().patterns if p.id == "count-noun-before-number")
     assert load_patterns().lexicon.alternation("COUNT_UNIT") in pattern.regex.pattern    # inside its look-behind
+
+
+def _claimed_like_the_extractor(text: str) -> bytearray:
+    """A mask of claimed spans as the extractor leaves it: every figure of the text, and
+    every match of the blockers, taken."""
+    from kcextract.extractor import extract_figures
+
+    mask = bytearray(len(text) + 1)
+    for figure in extract_figures(text):
+        mask[figure.start:max(figure.end, figure.start + 1)] = b"\x01" * (max(figure.end, figure.start + 1) - figure.start)
+    for pattern in PATTERNS:
+        if pattern.kind == "blocked":
+            for m in pattern.regex.finditer(text):
+                mask[m.start():max(m.end(), m.start() + 1)] = b"\x01" * (max(m.end(), m.start() + 1) - m.start())
+    return mask
+
+
+@pytest.mark.parametrize("pattern", [p for p in PATTERNS if p.gate or p.starts or p.number_then], ids=lambda p: p.id)
+def test_matches_left_out_in_claimed_text_change_no_other_match(pattern):
+    """Given the spans taken, a pattern leaves out matches that would start in one (the
+    extractor refuses them anyway) only where that moves no other match: over every whole
+    article, the matches that start outside the taken spans are those of a full scan."""
+    from kcextract.extractor import _matches
+
+    gates = load_patterns().gates
+    for name, text in _project_texts()[::3]:
+        claimed = _claimed_like_the_extractor(text)
+        full = [m.span() for m in pattern.regex.finditer(text) if m.end() > m.start()]
+        found = [m.span() for m in _matches(pattern, text, gates, {}, claimed)]
+        assert [s for s in found if not claimed[s[0]]] == [s for s in full if not claimed[s[0]]], name
+        assert set(found) <= set(full), name
+
+
+def test_a_run_of_claimed_candidates_is_left_out_only_when_it_cannot_reach_the_next():
+    """A match at a claimed position moves the scan to its end: the run is left out only
+    when none could reach past the next candidate."""
+    from kcextract.starts import claimed_run
+
+    claimed = bytearray(b"\x01" * 10 + b"\x00" * 30)
+    fixed = [2, 6, 12, 30]
+    assert claimed_run(fixed, 0, claimed, lambda at: at + 3) == (2, True)     # ends by 9 <= 12
+    assert claimed_run(fixed, 0, claimed, lambda at: at + 7) == (2, False)    # 6 + 7 > 12
+    assert claimed_run([2, 6], 0, claimed, lambda at: 99) == (2, True)        # nothing after it
+    assert claimed_run([2, 9, 10], 0, claimed, lambda at: at) == (2, True)    # one past 9 is 10
+
+
+def test_how_far_a_match_can_reach_is_read_from_its_regex():
+    """kcextract/reach.py: the segmented count and the bare year consume digits, dots and
+    commas only (their look-arounds read the rest): their matches end where such a run ends;
+    a regex that consumes any character has no bound."""
+    from kcextract.reach import BEYOND, consumed_run, reach
+
+    by_id = {p.id: p for p in PATTERNS}
+    segmented = consumed_run(by_id["count-segmented-noun"].regex.pattern, by_id["count-segmented-noun"].regex.flags)
+    assert reach(segmented, "có 1.250,5 giải pháp", 3) == 10
+    scaled = consumed_run(by_id["count-scaled-any-noun"].regex.pattern, by_id["count-scaled-any-noun"].regex.flags)
+    assert reach(scaled, "45,2 triệu cổ phần", 0) == 11           # the run stops at 'c'
+    assert reach(scaled, "45,2 triệu " * 10, 0) == BEYOND            # not followed past LIMIT
+    for pattern_id in ("full-date", "project-quoted"):
+        assert consumed_run(by_id[pattern_id].regex.pattern, by_id[pattern_id].regex.flags) is None
+    assert consumed_run(r"\d+[^x]", 0) is None and consumed_run(r"(\d)\1", 0) is None
+    run = consumed_run(r"(?<=\p{L}\s)(?>\d{1,3}(?:\.\d{3})+)[\p{Lu}]", 0)
+    assert reach(run, "A 1.234Ab c", 2) == 9 and reach(run, "A 1.234 c", 2) == 7    # (any case: wider)
+
+
+def test_a_claimed_window_whose_match_covers_the_next_hit_is_still_tried():
+    """'1 tỷ 200 triệu 5 nghìn đồng' is one amount from '1': with '1' claimed, its match is
+    refused, but it still covers the hit at '200', which a scan of the whole text never
+    tries (leaving '1' out would find '200 triệu 5 nghìn đồng')."""
+    from kcextract.extractor import _matches
+
+    patterns = load_patterns()
+    compound = next(p for p in patterns.patterns if p.id == "money-compound")
+    text = "chi 1 tỷ 200 triệu 5 nghìn đồng"
+    claimed = bytearray(len(text) + 1)
+    claimed[4] = 1
+    assert [m.group(0) for m in compound.regex.finditer(text)] == ["1 tỷ 200 triệu 5 nghìn đồng"]
+    assert [m.group(0) for m in compound.regex.finditer(text, text.index("200"))] == ["200 triệu 5 nghìn đồng"]
+    found = [m.group(0) for m in _matches(compound, text, patterns.gates, {}, claimed)]
+    assert found == ["1 tỷ 200 triệu 5 nghìn đồng"]

@@ -1,0 +1,29 @@
+"""The Figure record: the extractor's fast constructor gives the same records as the dataclass's."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kcextract.figure import Figure, OUTPUT_FIELDS
+
+
+def test_found_is_the_figure_the_constructor_builds():
+    fields = dict(value=Decimal("6700000000"), currency="VND", unit="VND", qualifier="under",
+                  qualifier_start=7, sentence="hỗ trợ gần 6,7 tỷ đồng", source="a.txt")
+    built, found = Figure("money", "6,7 tỷ đồng", 11, 22, **fields), Figure.found("money", "6,7 tỷ đồng", 11, 22, **fields)
+    assert found == built and repr(found) == repr(built) and hash(found) == hash(built)
+    assert vars(found) == vars(built) and list(vars(found)) == list(vars(built))
+    assert found.to_dict() == built.to_dict() and list(found.to_dict()) == list(OUTPUT_FIELDS)
+    assert Figure.found("count", "48", 0, 2).period_years == () and Figure.found("count", "48", 0, 2).qualifier == "exact"
+
+
+def test_found_checks_what_the_constructor_checks():
+    with pytest.raises(ValueError, match="does not fit"):
+        Figure.found("count", "48 cơ sở", 0, 3)
+    with pytest.raises(ValueError, match="unknown figure kind"):
+        Figure.found("weight", "48", 0, 2)
+    with pytest.raises(ValueError, match="unknown qualifier"):
+        Figure.found("count", "48", 0, 2, qualifier="roughly")
+    with pytest.raises(TypeError, match="no field 'colour'"):
+        Figure.found("count", "48", 0, 2, colour="red")
