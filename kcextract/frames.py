@@ -535,6 +535,7 @@ def frame_figures(norm, sentences, tables, figures: list, periods: Optional[Peri
             continue
         ns, ne = to_norm(f.start), to_norm(f.end)
         s0, s1 = sentences.around(ns)
+        words.scan(s0, s1)
         lead_lo = max(s0, previous_end) if previous_end <= ns else s0
         previous_end = ne
         hi = clause_end_of(ne, s1)
