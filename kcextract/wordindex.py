@@ -153,6 +153,7 @@ class WordIndex:
             at = lo - m.start() if m else floor      # the last such character at or before lo
         m = safe.search(folded, hi)
         end = m.start() if m else len(folded)
+        first = at
         while at < end:
             j = bisect.bisect_right(los, at)
             if j < len(los) and los[j] < end:        # a span scanned already: up to it, then on after it
@@ -162,22 +163,15 @@ class WordIndex:
             else:
                 self._scan_words(at, end)
                 at = end
-        # The spans, merged where they meet or overlap.
-        spans = sorted(zip(los, his))
-        merged: list = []
-        for a, b in spans:
-            if merged and a <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], b)
-            else:
-                merged.append([a, b])
-        self._span_lo[:] = [a for a, _ in merged]
-        self._span_hi[:] = [b for _, b in merged]
-        i = bisect.bisect_right(los, lo) - 1
-        self._lo, self._hi = los[i], his[i]
+        # [first, end) is scanned now: one span with those it meets or overlaps.
+        a, b = bisect.bisect_left(his, first), bisect.bisect_right(los, end)
+        span = (min(first, los[a]), max(end, his[b - 1])) if a < b else (first, end)
+        los[a:b], his[a:b] = [span[0]], [span[1]]
+        self._lo, self._hi = span
 
     def _scan_words(self, lo: int, hi: int) -> None:
         """Add the positions of the words found in ``[lo, hi)`` (both ends are where a scan may
-        be cut) to each list's, and ``[lo, hi)`` to the spans scanned."""
+        be cut) to each list's."""
         lists, text, starts = self.lists, self.text, self._starts
         lists_of, inner, breaks = lists.lists_of, lists.inner, lists.breaks
         found: dict = {name: [] for name in lists.names}
@@ -215,9 +209,6 @@ class WordIndex:
                 else:
                     k = bisect.bisect_left(positions, new[0])
                     positions[k:k] = new
-        k = bisect.bisect_left(self._span_lo, lo)
-        self._span_lo.insert(k, lo)
-        self._span_hi.insert(k, hi)
 
     def matches(self, name: str, lo: int, hi: int) -> list:
         """``list(lists.patterns[name].finditer(text, lo, hi))``."""
