@@ -119,6 +119,7 @@ class WordIndex:
         self._span_lo: list = []          # the spans scanned, in order: [lo, hi) each
         self._span_hi: list = []
         self._lo, self._hi = 0, 0         # the span last asked of (most questions fall inside it)
+        self._top = 0                     # the end of the last span scanned (every place found is before it)
         self._folded = folded
         self._full = {name: {} for name in lists.names}      # position -> match with no end set
         self._runs: dict = {}                                # (name, lo) -> _Run
@@ -174,7 +175,11 @@ class WordIndex:
         be cut) to each list's."""
         lists, text, starts = self.lists, self.text, self._starts
         lists_of, inner, breaks = lists.lists_of, lists.inner, lists.breaks
-        found: dict = {name: [] for name in lists.names}
+        # Past every place found so far (the usual case: the figures come in order), the new
+        # places go straight to each list's; else they are gathered, then put in place.
+        ahead = lo >= self._top
+        found: dict = starts if ahead else {name: [] for name in lists.names}
+        self._top = max(self._top, hi)
         for m in lists.scanner.finditer(self._folded, lo, hi):
             word, at = m.group(), m.start()
             # A word found right after a letter or a digit ('ở' in 'sở') begins no match: every
@@ -201,6 +206,8 @@ class WordIndex:
                     found[name].extend(at + k for k in ks)
         # (Within one word, its own place comes before the places inside it, and the words come in
         # order: each list's new positions are in order, and all lie in [lo, hi).)
+        if ahead:
+            return
         for name, new in found.items():
             if new:
                 positions = starts[name]
@@ -220,8 +227,9 @@ class WordIndex:
         i = bisect.bisect_left(starts, lo)
         if i == len(starts) or starts[i] >= hi:
             return []
-        if self._edge(hi):
-            return self._scan(name, i, lo, hi, True)
+        text = self.text
+        if 0 < hi < len(text) and not text[hi - 1].isspace() and _WORD_CHAR.match(text, hi) is not None:
+            return self._scan(name, i, lo, hi, True)                # (self._edge(hi), inline)
         # The figures of a sentence all ask from its start: the matches from ``lo`` with the text
         # whole are found once, and those ending by ``hi`` are the first ones ``finditer`` gives
         # with the text cut there (see _edge); from the first that runs past ``hi`` on, the text
@@ -231,7 +239,9 @@ class WordIndex:
             run = self._runs[name, lo] = _Run(lo)
         found, ends = run.found, run.ends
         if not ends or ends[-1] <= hi:
-            self._extend(name, run, hi)
+            j = bisect.bisect_left(starts, run.next)
+            if j < len(starts) and starts[j] < hi:      # (a place not tried yet: most often none)
+                self._extend(name, run, hi)
         k = bisect.bisect_right(ends, hi)
         if k == len(found) or found[k].start() >= hi:
             return found[:k]
