@@ -546,9 +546,6 @@ def frame_figures(norm, sentences, tables, figures: list, periods: Optional[Peri
                     break
                 last = max(last, at)
             words.scan(s0, last)
-            # Before where the sentence's first scope word stands, its figures have no scope of
-            # their own (scope_of would find none).
-            scope_from = words.first_of(_SCOPE_LISTS, s0, last)
         lead_lo = max(s0, previous_end) if previous_end <= ns else s0
         previous_end = ne
         hi = clause_end_of(ne, s1)
@@ -575,7 +572,7 @@ def frame_figures(norm, sentences, tables, figures: list, periods: Optional[Peri
                     period = before
         # Whose: named in the sentence, else carried from the last figure that named it (a
         # report about one province names it once), else the first whose the text names.
-        scope = (scope_of(text, s0, ns, words) if scope_from < ns else None) or carried_scope
+        scope = scope_of(text, s0, ns, words) or carried_scope
         if not scope:
             if first_scope is _NOT_YET:
                 first_scope = _first_scope(text, words)

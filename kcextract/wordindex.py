@@ -322,22 +322,6 @@ class WordIndex:
                 return True
         return False
 
-    def first_of(self, names: tuple, lo: int, hi: int) -> int:
-        """Where the first word of any of the lists ``names`` begins in ``[lo, hi)``, else ``hi``
-        (no match of them begins in ``[lo, x)`` for any ``x`` up to it: ``may_match_any`` is False
-        there).  Without the index, ``lo``."""
-        if not self.indexed:
-            return lo
-        if lo < self._lo or hi > self._hi:
-            self._cover(lo, hi)
-        first = hi
-        for name in names:
-            starts = self._starts[name]
-            i = bisect.bisect_left(starts, lo)
-            if i < len(starts) and starts[i] < first:
-                first = starts[i]
-        return first
-
     def finditer(self, name: str, lo: int, hi: int) -> Iterator:
         """``lists.patterns[name].finditer(text, lo, hi)``."""
         return iter(self.matches(name, lo, hi))
