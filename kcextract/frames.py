@@ -529,23 +529,12 @@ def frame_figures(norm, sentences, tables, figures: list, periods: Optional[Peri
     clause_end_of = _clause_ends(text)
     out, previous_end = [], 0
     carried_scope, first_scope = None, _NOT_YET
-    scanned, same_offsets = None, norm.starts is None
     for k, f in enumerate(figures):
         if f.kind == "project":
             out.append(_project_parts(text, to_norm, sentences, figures, k))
             continue
-        ns, ne = (f.start, f.end) if same_offsets else (to_norm(f.start), to_norm(f.end))
+        ns, ne = to_norm(f.start), to_norm(f.end)
         s0, s1 = sentences.around(ns)
-        if s0 != scanned:
-            # The cue words of a sentence are indexed once, up to its last figure (what its
-            # figures ask of the index lies before them).
-            scanned, last = s0, ns
-            for later in range(k + 1, len(figures)):
-                at = to_norm(figures[later].start)
-                if at >= s1:
-                    break
-                last = max(last, at)
-            words.scan(s0, last)
         lead_lo = max(s0, previous_end) if previous_end <= ns else s0
         previous_end = ne
         hi = clause_end_of(ne, s1)

@@ -79,8 +79,11 @@ class WordLists:
             if inside:
                 self.inner[word] = inside
         self.names = tuple(lists)
-        # Where a scan may be cut (WordIndex._cover): at a character no word holds, not white space.
-        self.safe = re.compile("[^\\s" + "".join(re.escape(ch) for ch in sorted(set("".join(every)))) + "]")
+        # For each list, the words found that begin one of its matches there, and those
+        # inside which one may begin (with where).
+        self.words_for = {name: tuple(w for w in every if name in self.lists_of[w]) for name in lists}
+        self.inner_for = {name: tuple((w, k) for w, inside in self.inner.items() for k, names in inside if name in names)
+                          for name in lists}
 
 
 class _Run:
@@ -90,10 +93,10 @@ class _Run:
 
     __slots__ = ("found", "ends", "next", "pos")
 
-    def __init__(self, lo: int):
+    def __init__(self, i: int, lo: int):
         self.found: list = []
         self.ends: list = []
-        self.next = lo          # (a place, not an index: places are added as the text is scanned)
+        self.next = i
         self.pos = lo
 
 
@@ -113,135 +116,61 @@ class WordIndex:
         self.indexed = folded is not None
         if folded is None:
             return
-        # Each list's positions, found as the questions come: only the sentences that hold
-        # figures are scanned (two fifths of a text), each once (see _cover).
-        self._starts = {name: [] for name in lists.names}
-        self._span_lo: list = []          # the spans scanned, in order: [lo, hi) each
-        self._span_hi: list = []
-        self._lo, self._hi = 0, 0         # the span last asked of (most questions fall inside it)
-        self._top = 0                     # the end of the last span scanned (every place found is before it)
+        # Where each word was found, then each list's positions gathered from them.  A word found
+        # right after a letter or a digit ('ở' in 'sở') begins no match: every list's regex opens
+        # with "no word character before" (a letter or a decimal digit for str is one for regex).
+        # Only the places after a break inside it are kept (see below), not its own.
+        found_at: dict = {}
+        own: dict = {}
+        for m in lists.scanner.finditer(folded):
+            word, at = m.group(), m.start()
+            positions = found_at.get(word)
+            if positions is None:
+                found_at[word], own[word] = [], []
+                positions = found_at[word]
+            positions.append(at)
+            before = text[at - 1] if at else " "
+            if not (before.isalpha() or before.isdecimal()):
+                own[word].append(at)
+        # Words written with white space other than one space: found where they stand for the
+        # lists of the word they are, and for any list after each break inside them.
+        odd = [(at, found) for found in found_at if found not in lists.lists_of for at in found_at[found]]
+        self._starts = {}
+        for name in lists.names:
+            positions = [at for w in lists.words_for[name] for at in own.get(w, ())]
+            positions += [at + k for w, k in lists.inner_for[name] for at in found_at.get(w, ())]  # 'xã' in 'thị xã'
+            for at, found in odd:
+                if name in lists.lists_of[" ".join(found.split())] and at in own[found]:
+                    positions.append(at)
+                positions += [at + k for k in range(1, len(found))
+                              if found[k - 1] in lists.breaks or found[k - 1].isspace()]
+            positions.sort()
+            self._starts[name] = positions
         self._folded = folded
         self._full = {name: {} for name in lists.names}      # position -> match with no end set
         self._runs: dict = {}                                # (name, lo) -> _Run
         self._word_at: tuple = (None, None)                  # ((lo, hi), the word the scanner found at lo)
 
-    def scan(self, lo: int, hi: int) -> None:
-        """Index ``[lo, hi)`` now, in one go (a sentence whose figures will ask about parts of it:
-        one scan, not one for each figure's piece)."""
-        if self.indexed and (lo < self._lo or hi > self._hi):
-            self._cover(lo, hi)
-
-    def _cover(self, lo: int, hi: int) -> None:
-        """Scan what is not scanned yet of ``[lo, hi)``, so that each list's positions there are
-        those one scan of the whole text finds.
-
-        A scan is cut only at a character that no word holds and that is not white space (a
-        digit, a comma ...): no match of the whole text's scan runs across one, so the scan
-        from one gives the same matches after it, and one cut at one the same matches before it.
-        """
-        los, his = self._span_lo, self._span_hi
-        i = bisect.bisect_right(los, lo) - 1
-        if i >= 0 and his[i] >= hi:
-            self._lo, self._hi = los[i], his[i]
-            return
-        folded, safe = self._folded, self.lists.safe
-        if i >= 0 and his[i] >= lo:
-            at = his[i]
-        else:
-            floor = his[i] if i >= 0 else 0
-            window = folded[max(floor, lo - 300):lo + 1][::-1]
-            m = safe.search(window)
-            at = lo - m.start() if m else floor      # the last such character at or before lo
-        m = safe.search(folded, hi)
-        end = m.start() if m else len(folded)
-        first = at
-        while at < end:
-            j = bisect.bisect_right(los, at)
-            if j < len(los) and los[j] < end:        # a span scanned already: up to it, then on after it
-                upto, after = los[j], his[j]
-                self._scan_words(at, upto)
-                at = after
-            else:
-                self._scan_words(at, end)
-                at = end
-        # [first, end) is scanned now: one span with those it meets or overlaps.
-        a, b = bisect.bisect_left(his, first), bisect.bisect_right(los, end)
-        span = (min(first, los[a]), max(end, his[b - 1])) if a < b else (first, end)
-        los[a:b], his[a:b] = [span[0]], [span[1]]
-        self._lo, self._hi = span
-
-    def _scan_words(self, lo: int, hi: int) -> None:
-        """Add the positions of the words found in ``[lo, hi)`` (both ends are where a scan may
-        be cut) to each list's."""
-        lists, text, starts = self.lists, self.text, self._starts
-        lists_of, inner, breaks = lists.lists_of, lists.inner, lists.breaks
-        # Past every place found so far (the usual case: the figures come in order), the new
-        # places go straight to each list's; else they are gathered, then put in place.
-        ahead = lo >= self._top
-        found: dict = starts if ahead else {name: [] for name in lists.names}
-        self._top = max(self._top, hi)
-        for m in lists.scanner.finditer(self._folded, lo, hi):
-            word, at = m.group(), m.start()
-            # A word found right after a letter or a digit ('ở' in 'sở') begins no match: every
-            # list's regex opens with "no word character before" (a letter or a decimal digit
-            # for str is one for regex).  Only the places after a break inside it are kept.
-            before = text[at - 1] if at else " "
-            own = not (before.isalpha() or before.isdecimal())
-            names = lists_of.get(word)
-            if names is not None:
-                if own:
-                    for name in names:
-                        found[name].append(at)
-                for k, names_k in inner.get(word, ()):      # 'xã' in 'thị xã'
-                    for name in names_k:
-                        found[name].append(at + k)
-            else:
-                # A word written with white space other than one space: found where it stands for
-                # the lists of the word it is, and for any list after each break inside it.
-                names = lists_of[" ".join(word.split())] if own else ()
-                ks = [k for k in range(1, len(word)) if word[k - 1] in breaks or word[k - 1].isspace()]
-                for name in lists.names:
-                    if name in names:
-                        found[name].append(at)
-                    found[name].extend(at + k for k in ks)
-        # (Within one word, its own place comes before the places inside it, and the words come in
-        # order: each list's new positions are in order, and all lie in [lo, hi).)
-        if ahead:
-            return
-        for name, new in found.items():
-            if new:
-                positions = starts[name]
-                if not positions or positions[-1] < new[0]:
-                    positions += new
-                else:
-                    k = bisect.bisect_left(positions, new[0])
-                    positions[k:k] = new
-
     def matches(self, name: str, lo: int, hi: int) -> list:
         """``list(lists.patterns[name].finditer(text, lo, hi))``."""
         if not self.indexed:
             return list(self.lists.patterns[name].finditer(self.text, lo, hi))
-        if lo < self._lo or hi > self._hi:
-            self._cover(lo, hi)
         starts = self._starts[name]
         i = bisect.bisect_left(starts, lo)
         if i == len(starts) or starts[i] >= hi:
             return []
-        text = self.text
-        if 0 < hi < len(text) and not text[hi - 1].isspace() and _WORD_CHAR.match(text, hi) is not None:
-            return self._scan(name, i, lo, hi, True)                # (self._edge(hi), inline)
+        if self._edge(hi):
+            return self._scan(name, i, lo, hi, True)
         # The figures of a sentence all ask from its start: the matches from ``lo`` with the text
         # whole are found once, and those ending by ``hi`` are the first ones ``finditer`` gives
         # with the text cut there (see _edge); from the first that runs past ``hi`` on, the text
         # cut at ``hi`` is scanned as before (it is the last, or none, of most answers).
         run = self._runs.get((name, lo))
         if run is None:
-            run = self._runs[name, lo] = _Run(lo)
+            run = self._runs[name, lo] = _Run(i, lo)
         found, ends = run.found, run.ends
         if not ends or ends[-1] <= hi:
-            j = bisect.bisect_left(starts, run.next)
-            if j < len(starts) and starts[j] < hi:      # (a place not tried yet: most often none)
-                self._extend(name, run, hi)
+            self._extend(name, run, hi)
         k = bisect.bisect_right(ends, hi)
         if k == len(found) or found[k].start() >= hi:
             return found[:k]
@@ -251,14 +180,12 @@ class WordIndex:
         """Match ``run`` on, with the text whole, until a match ends past ``hi`` or the next
         place one of the list's words begins is at ``hi`` or after it."""
         starts, full, match, text = self._starts[name], self._full[name], self.lists.patterns[name].match, self.text
-        found, ends, pos, n, after = run.found, run.ends, run.pos, len(starts), run.next
-        i = bisect.bisect_left(starts, after)
+        found, ends, i, pos, n = run.found, run.ends, run.next, run.pos, len(starts)
         while i < n:
             at = starts[i]
             if at >= hi:
                 break
             i += 1
-            after = at + 1
             if at < pos:            # inside the match found last: finditer goes on after it
                 continue
             m = full.get(at, _UNSEEN)
@@ -270,7 +197,7 @@ class WordIndex:
                 pos = m.end()
                 if pos > hi:
                     break
-        run.next, run.pos = after, pos
+        run.next, run.pos = i, pos
 
     def _scan(self, name: str, i: int, lo: int, hi: int, edge: bool) -> list:
         """The matches ``finditer`` gives over ``[lo, hi)``, trying the places from ``starts[i]`` on."""
@@ -303,8 +230,6 @@ class WordIndex:
         there), so that nor can one over any range inside it; else True."""
         if not self.indexed:
             return True
-        if lo < self._lo or hi > self._hi:
-            self._cover(lo, hi)
         starts = self._starts[name]
         i = bisect.bisect_left(starts, lo)
         return i < len(starts) and starts[i] < hi
@@ -313,8 +238,6 @@ class WordIndex:
         """``may_match`` for any of the lists ``names``, in one call."""
         if not self.indexed:
             return True
-        if lo < self._lo or hi > self._hi:
-            self._cover(lo, hi)
         for name in names:
             starts = self._starts[name]
             i = bisect.bisect_left(starts, lo)
@@ -353,8 +276,6 @@ class WordIndex:
         pattern = self.lists.patterns[name]
         if not self.indexed:
             return pattern.search(self.text[lo:hi]) is not None
-        if lo < self._lo or hi > self._hi:
-            self._cover(lo, hi)
         starts, text = self._starts[name], self.text
         # At ``lo`` the slice has nothing before it, so a word may match there even inside a
         # word of the text ('ở' in 'sở', where the scan found 'sở'): ask the scanner there.

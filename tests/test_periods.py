@@ -146,7 +146,7 @@ def _letters_of_the_prefilters() -> set:
     """Every letter the prefilters look for on the case-folded text."""
     from kcextract import frames
 
-    words = list(frames._word_lists().lists_of)          # every word of every list, case-folded
+    words = [w for name in frames._word_lists().names for w in frames._word_lists().words_for[name]]
     words += [s for scan in RULES.period_starts for s in [scan.pattern]]
     words += frames._qualifier_last_words()
     words += [word.split()[0] for values in RULES.cue_words.values() for word in values]    # kcextract.cue_prefilter
