@@ -82,8 +82,6 @@ class WordLists:
         # For each list, the words found that begin one of its matches there, and those
         # inside which one may begin (with where).
         self.words_for = {name: tuple(w for w in every if name in self.lists_of[w]) for name in lists}
-        self.inner_for = {name: tuple((w, k) for w, inside in self.inner.items() for k, names in inside if name in names)
-                          for name in lists}
 
 
 class _Run:
@@ -116,36 +114,35 @@ class WordIndex:
         self.indexed = folded is not None
         if folded is None:
             return
-        # Where each word was found, then each list's positions gathered from them.  A word found
-        # right after a letter or a digit ('ở' in 'sở') begins no match: every list's regex opens
-        # with "no word character before" (a letter or a decimal digit for str is one for regex).
-        # Only the places after a break inside it are kept (see below), not its own.
-        found_at: dict = {}
-        own: dict = {}
+        # Each list's positions, appended as the words are found: in order, as within one word
+        # its own place comes before the places inside it, and the words do not overlap.
+        starts: dict = {name: [] for name in lists.names}
+        lists_of, inner, breaks, names_all = lists.lists_of, lists.inner, lists.breaks, lists.names
         for m in lists.scanner.finditer(folded):
             word, at = m.group(), m.start()
-            positions = found_at.get(word)
-            if positions is None:
-                found_at[word], own[word] = [], []
-                positions = found_at[word]
-            positions.append(at)
+            # A word found right after a letter or a digit ('ở' in 'sở') begins no match: every
+            # list's regex opens with "no word character before" (a letter or a decimal digit for
+            # str is one for regex).  Only the places after a break inside it are kept.
             before = text[at - 1] if at else " "
-            if not (before.isalpha() or before.isdecimal()):
-                own[word].append(at)
-        # Words written with white space other than one space: found where they stand for the
-        # lists of the word they are, and for any list after each break inside them.
-        odd = [(at, found) for found in found_at if found not in lists.lists_of for at in found_at[found]]
-        self._starts = {}
-        for name in lists.names:
-            positions = [at for w in lists.words_for[name] for at in own.get(w, ())]
-            positions += [at + k for w, k in lists.inner_for[name] for at in found_at.get(w, ())]  # 'xã' in 'thị xã'
-            for at, found in odd:
-                if name in lists.lists_of[" ".join(found.split())] and at in own[found]:
-                    positions.append(at)
-                positions += [at + k for k in range(1, len(found))
-                              if found[k - 1] in lists.breaks or found[k - 1].isspace()]
-            positions.sort()
-            self._starts[name] = positions
+            own = not (before.isalpha() or before.isdecimal())
+            names = lists_of.get(word)
+            if names is not None:
+                if own:
+                    for name in names:
+                        starts[name].append(at)
+                for k, names_k in inner.get(word, ()):      # 'xã' in 'thị xã'
+                    for name in names_k:
+                        starts[name].append(at + k)
+            else:
+                # A word written with white space other than one space: found where it stands for
+                # the lists of the word it is, and for any list after each break inside it.
+                names = lists_of[" ".join(word.split())] if own else ()
+                ks = [k for k in range(1, len(word)) if word[k - 1] in breaks or word[k - 1].isspace()]
+                for name in names_all:
+                    if name in names:
+                        starts[name].append(at)
+                    starts[name].extend(at + k for k in ks)
+        self._starts = starts
         self._folded = folded
         self._full = {name: {} for name in lists.names}      # position -> match with no end set
         self._runs: dict = {}                                # (name, lo) -> _Run
