@@ -376,7 +376,9 @@ def line_tables(text: str) -> list[Table]:
     """
     r = _regexes()
     lines = line_spans(text)
-    is_number = [bool(r["number"].fullmatch(text[s:e])) for s, e in lines]
+    number = r["number"].fullmatch
+    # A number starts with a digit: a line starting with a letter (most) needs no regex.
+    is_number = [not text[s].isalpha() and bool(number(text[s:e])) for s, e in lines]
     tables, k = [], 0
     while k < len(lines):
         # A label line, then a run of numbers: measure the run.
