@@ -289,7 +289,7 @@ def space_tables(text: str) -> list[Table]:
     r = _regexes()
     tables = []
     texts = text.split("\n")
-    lines = list(zip(texts, itertools.accumulate((len(line) + 1 for line in texts), initial=0)))
+    lengths = list(itertools.accumulate(map(len, texts), initial=0))   # line k starts at lengths[k] + k
     # Cheap test first, for all lines at once: a header is followed by a row that ends in a
     # number, and holds no '|' or tab (find_tables reads those).
     candidates = [k for k in range(len(texts) - 1)
@@ -299,7 +299,7 @@ def space_tables(text: str) -> list[Table]:
     for k in candidates:
         if k < done:
             continue
-        line, start = lines[k]
+        line, start = texts[k], lengths[k] + k
         phrases = [(m, _header_unit(m.group(0))) for m in r["unit_phrase"].finditer(line)]
         phrases = [(m, u) for m, u in phrases if u]
         units = [u for _, u in phrases]
@@ -308,15 +308,15 @@ def space_tables(text: str) -> list[Table]:
             # 'ĐVT: triệu đồng' above 'TT Nội dung Kế hoạch Thực hiện Tỷ lệ (%)': the columns
             # the header does not name a unit for are in the declared unit, counted from the
             # right of the rows' trailing numbers.
-            tail = r["trailing_numbers"].search(lines[k + 1][0])
+            tail = r["trailing_numbers"].search(texts[k + 1])
             width = len(list(r["number"].finditer(tail.group(0)))) if tail else 0
             if width > len(units):
                 units = [declared] * (width - len(units)) + units
         if len(units) < 2:
             continue
         rows = []
-        for j in range(k + 1, len(lines)):
-            row_line, row_start = lines[j]
+        for j in range(k + 1, len(texts)):
+            row_line, row_start = texts[j], lengths[j] + j
             tail = r["trailing_numbers"].search(row_line)
             numbers = list(r["number"].finditer(tail.group(0))) if tail else []
             if len(numbers) != len(units) or not row_line[:tail.start()].strip():
