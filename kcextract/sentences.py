@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from typing import Optional
 
 import regex
@@ -24,14 +25,16 @@ def _boundary_re():
     abbreviations = load_patterns().lexicon.lists["SENTENCE_ABBREVIATION"]
     # Fixed-width look-behinds, one per abbreviation ('TP.' is not an end).
     not_abbrev = "".join(f"(?<!(?<!\\w){regex.escape(a)}\\.)" for a in abbreviations)
-    # Every alternative's cheap test comes first (a boundary starts at a line break or
-    # just after '.', '!', '?', '…'): the abbreviation look-behinds, one per entry, then
-    # run only there, not at every character of the text.
+    # Every alternative starts with a character the scan can look for: a line break, or the
+    # '.', '!', '?', '…' that ends a sentence, consumed and then dropped from the match by
+    # \K (so the boundary still starts after it).  The look-ahead for the white space that
+    # must follow comes before the abbreviation look-behinds, one per entry, so these run
+    # only at a sentence end, not at every decimal point ('4.475').
     return regex.compile(
         r"(?=\n)(?<![\p{L}\d,][ \t]*)\n[\s]*"                         # a line break after punctuation,
         r"|\n[ \t]*\n[\s]*"                                          # a blank line,
         r"|\n[\s]*(?![\p{Ll}])"                                       # or before anything but a lower-case word
-        r"|(?<=[.!?…])" + not_abbrev + r"(?<![\s\d]\p{Lu})[\"”’)]*[ \t]+(?=[\p{Lu}\d“\"'(–-])"
+        r"|[.!?…]\K(?=[\"”’)]*[ \t])" + not_abbrev + r"(?<![\s\d]\p{Lu})[\"”’)]*[ \t]+(?=[\p{Lu}\d“\"'(–-])"
     )
 
 
@@ -57,12 +60,14 @@ def trimmed(text: str, spans) -> list[tuple[int, int]]:
     """The spans with white space trimmed off both ends, empty ones dropped."""
     result = []
     for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if s < e:
-            result.append((s, e))
+        if s < e and not text[s].isspace() and not text[e - 1].isspace():
+            result.append((s, e))            # the common case: nothing to trim
+            continue
+        piece = text[s:e]
+        core = piece.strip()                 # str.strip trims what str.isspace calls white space
+        if core:
+            s += len(piece) - len(piece.lstrip())
+            result.append((s, s + len(core)))
     return result
 
 
@@ -74,11 +79,12 @@ def line_spans(text: str) -> list[tuple[int, int]]:
     >>> [t[s:e] for s, e in line_spans(t)]
     ['Tiêu đề', 'Đoạn một. Câu hai.', 'Đoạn hai']
     """
-    spans, pos = [], 0
-    for line in text.split("\n"):
-        spans.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return trimmed(text, spans)
+    return [m.span() for m in _LINE.finditer(text)]
+
+
+# A line's text from its first to its last non-space character (the stdlib ``re``: its \s is
+# str.isspace, as for trimmed(); only '\n' ends a line).
+_LINE = re.compile(r"\S(?:[^\n]*\S)?")
 
 
 class SentenceIndex:

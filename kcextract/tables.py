@@ -22,6 +22,8 @@ their total rows and percentage columns (kcextract/verifier/table_sums.py).
 from __future__ import annotations
 
 import functools
+import itertools
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional
@@ -165,6 +167,8 @@ class Table:
 
 def find_tables(text: str) -> list[Table]:
     """Every table block whose header names a unit for at least one column."""
+    if "|" not in text and "\t" not in text:       # no row line, so no block (most news text)
+        return []
     r = _regexes()
     tables = []
     for block in _rows(text):
@@ -218,7 +222,28 @@ def declared_unit_cells(text: str) -> list[TableCell]:
     return list(cells)
 
 
+@functools.lru_cache(maxsize=1)
+def _label_hint():
+    """A label and its colon ('ĐVT:') in the stdlib ``re``, which scans for a plain character
+    several times faster than ``regex`` does with IGNORECASE: each letter becomes the class of
+    its upper and lower case, at least what the label regex's IGNORECASE matches, and re's \\s
+    is wider than regex's (tests/test_tables.py checks both), so a text this finds nothing in
+    declares no unit."""
+    source, out, k = load_patterns().lexicon.alternation("TABLE_UNIT_LABEL"), [], 0
+    while k < len(source):
+        ch = source[k]
+        if ch == "\\":
+            out.append(source[k:k + 2])
+            k += 2
+            continue
+        out.append("[" + "".join(sorted({ch, ch.lower(), ch.upper()})) + "]" if ch.isalpha() else ch)
+        k += 1
+    return re.compile("(?:" + "".join(out) + r")\s*:")
+
+
 def _read_declared_unit_cells(text: str) -> list[TableCell]:
+    if not _label_hint().search(text):         # most texts declare no unit
+        return []
     r = _regexes()
     found = []
     declarations = list(r["label"].finditer(text))
@@ -263,34 +288,35 @@ def space_tables(text: str) -> list[Table]:
     """
     r = _regexes()
     tables = []
-    lines, pos = [], 0
-    for line in text.split("\n"):
-        lines.append((line, pos))
-        pos += len(line) + 1
-    k = 0
-    while k < len(lines):
-        line, start = lines[k]
-        # Cheap test first: a header is followed by a row that ends in a number.
-        if k + 1 >= len(lines) or not lines[k + 1][0].rstrip()[-1:].isdigit() or len(line) > 200:
-            k += 1
+    texts = text.split("\n")
+    lengths = list(itertools.accumulate(map(len, texts), initial=0))   # line k starts at lengths[k] + k
+    # Cheap test first, for all lines at once: a header is followed by a row that ends in a
+    # number, and holds no '|' or tab (find_tables reads those).
+    candidates = [k for k in range(len(texts) - 1)
+                  if texts[k + 1].rstrip()[-1:].isdigit() and len(texts[k]) <= 200
+                  and "|" not in texts[k] and "\t" not in texts[k]]
+    done = 0                            # lines up to here belong to a table already read
+    for k in candidates:
+        if k < done:
             continue
+        line, start = texts[k], lengths[k] + k
         phrases = [(m, _header_unit(m.group(0))) for m in r["unit_phrase"].finditer(line)]
         phrases = [(m, u) for m, u in phrases if u]
         units = [u for _, u in phrases]
-        declared = _declared_unit(text, start)
-        if declared is not None and not any(ch.isdigit() for ch in line):
+        declared = None if any(ch.isdigit() for ch in line) else _declared_unit(text, start)
+        if declared is not None:
             # 'ĐVT: triệu đồng' above 'TT Nội dung Kế hoạch Thực hiện Tỷ lệ (%)': the columns
             # the header does not name a unit for are in the declared unit, counted from the
             # right of the rows' trailing numbers.
-            tail = r["trailing_numbers"].search(lines[k + 1][0])
+            tail = r["trailing_numbers"].search(texts[k + 1])
             width = len(list(r["number"].finditer(tail.group(0)))) if tail else 0
             if width > len(units):
                 units = [declared] * (width - len(units)) + units
-        if len(units) < 2 or any(sep in line for sep in SEPARATORS):
-            k += 1
+        if len(units) < 2:
             continue
         rows = []
-        for row_line, row_start in lines[k + 1:]:
+        for j in range(k + 1, len(texts)):
+            row_line, row_start = texts[j], lengths[j] + j
             tail = r["trailing_numbers"].search(row_line)
             numbers = list(r["number"].finditer(tail.group(0))) if tail else []
             if len(numbers) != len(units) or not row_line[:tail.start()].strip():
@@ -305,8 +331,7 @@ def space_tables(text: str) -> list[Table]:
             header = ((start, label_end),) + tuple([(start, label_end)] * (len(units) - len(named)) + named)
             cells = tuple(TableCell(s, e, u) for row in rows for (s, e), u in zip(row[1:], units))
             tables.append(Table((header,) + tuple(rows), (None,) + tuple(units), cells))
-            k += len(rows)
-        k += 1
+            done = k + len(rows) + 1
     return tables
 
 
@@ -351,7 +376,9 @@ def line_tables(text: str) -> list[Table]:
     """
     r = _regexes()
     lines = line_spans(text)
-    is_number = [bool(r["number"].fullmatch(text[s:e])) for s, e in lines]
+    number = r["number"].fullmatch
+    # A number starts with a digit: a line starting with a letter (most) needs no regex.
+    is_number = [not text[s].isalpha() and bool(number(text[s:e])) for s, e in lines]
     tables, k = [], 0
     while k < len(lines):
         # A label line, then a run of numbers: measure the run.

@@ -78,3 +78,28 @@ def test_a_header_cell_with_a_percent_sign_makes_a_percent_column():
     text = "STT\tTên doanh nghiệp\t↑↓%\tTỷ lệ % 2018\n1\tMINH PHU\t19,00\t4,33\n2\tVINH HOAN\t-4,19\t3,95\n"
     assert [f.value for f in kcextract.extract(text) if f.kind == "percent"] == [
         Decimal("19.00"), Decimal("4.33"), Decimal("-4.19"), Decimal("3.95")]
+
+
+def test_the_label_hint_matches_whatever_the_label_regex_does():
+    """declared_unit_cells skips a text the stdlib-re hint finds no label in: the hint's case
+    classes and \\s must cover every character the regex module's IGNORECASE and \\s accept."""
+    import re
+
+    import regex as rx
+
+    from kcextract import tables
+    from kcextract.patterns import load_patterns
+
+    hint = tables._label_hint()
+    bmp = [chr(c) for c in range(0x10000) if not 0xd800 <= c <= 0xdfff]   # every case partner of a Latin letter
+    assert all(re.fullmatch(r"\s", c) for c in bmp if rx.fullmatch(r"\s", c))
+    for label in load_patterns().lexicon.lists["TABLE_UNIT_LABEL"]:
+        for k, ch in enumerate(label):
+            if not ch.isalpha():
+                continue
+            pattern = rx.compile(rx.escape(ch), rx.IGNORECASE | rx.VERSION0)
+            for c in (c for c in bmp if pattern.fullmatch(c)):
+                variant = label[:k] + c + label[k + 1:]
+                assert hint.search(variant + ": triệu đồng"), variant
+    text = "ĐVT: triệu đồng\nKinh phí: 360"
+    assert hint.search(text) and tables.declared_unit_cells(text)
