@@ -8,22 +8,18 @@ Without a folded copy that keeps every offset, every window is searched.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from kcextract.folded import folded_in_place
 from kcextract.patterns import load_patterns
 
 
-_FIRST_WORDS: dict = {}          # cue list name -> first_words(name): read for most figures
-
-
+@functools.lru_cache(maxsize=None)
 def first_words(name: str) -> "re.Pattern":
     """The first word of any entry of the cue list ``name``, case-folded, as one alternation."""
-    found = _FIRST_WORDS.get(name)
-    if found is None:
-        words = dict.fromkeys(word.split()[0].casefold() for word in load_patterns().frames.cue_words[name])
-        found = _FIRST_WORDS[name] = re.compile("|".join(re.escape(word) for word in words))
-    return found
+    words = dict.fromkeys(word.split()[0].casefold() for word in load_patterns().frames.cue_words[name])
+    return re.compile("|".join(re.escape(word) for word in words))
 
 
 def may_hold(text: str, name: str, lo: int, hi: int) -> bool:
@@ -31,7 +27,7 @@ def may_hold(text: str, name: str, lo: int, hi: int) -> bool:
     folded = folded_in_place(text)
     if folded is None:
         return True
-    return (_FIRST_WORDS.get(name) or first_words(name)).search(folded, lo, hi) is not None
+    return first_words(name).search(folded, lo, hi) is not None
 
 
 def search_in(text: str, name: str, lo: int, hi: int):
