@@ -91,6 +91,13 @@ class Figure:
         if self.end - self.start != len(self.text):
             raise ValueError(f"span {self.start}-{self.end} does not fit text {self.text!r}")
 
+    def __reduce__(self):
+        """Pickled as its field values in declaration order, rebuilt without the checks it
+        passed when found: worker processes send thousands a megabyte to the parent, which
+        then unpickles a quarter fewer instructions than from a dict of field names."""
+        values = self.__dict__
+        return _figure_from_values, (tuple([values[name] for name in _FIELD_NAMES]),)
+
     @property
     def sentence_end(self) -> int:
         return self.sentence_start + len(self.sentence)
@@ -108,6 +115,14 @@ class Figure:
 # Every field with its default, in declaration order (for Figure.found); the four
 # without one are always given.
 _DEFAULTS = {f.name: f.default for f in fields(Figure)}
+_FIELD_NAMES = tuple(_DEFAULTS)
+
+
+def _figure_from_values(values: tuple) -> Figure:
+    """The Figure :meth:`Figure.__reduce__` pickled (its values already passed ``__post_init__``)."""
+    figure = object.__new__(Figure)
+    figure.__dict__.update(zip(_FIELD_NAMES, values))
+    return figure
 
 
 def figure_field_names() -> list[str]:

@@ -27,3 +27,20 @@ def test_found_checks_what_the_constructor_checks():
         Figure.found("count", "48", 0, 2, qualifier="roughly")
     with pytest.raises(TypeError, match="no field 'colour'"):
         Figure.found("count", "48", 0, 2, colour="red")
+
+
+def test_a_pickled_figure_comes_back_whole_and_smaller_than_its_field_names():
+    """Worker processes send figures to the parent pickled: every field, the ones equality
+    ignores included, must survive, and the names of the 25 fields must not travel with each."""
+    import pickle
+
+    from kcextract.batch import analyse
+
+    figures = analyse("Năm 2023, Trung tâm hỗ trợ gần 6,7 tỷ đồng cho 48 cơ sở, đạt 95% kế hoạch.").figures
+    assert len(figures) == 3
+    for figure in figures:
+        back = pickle.loads(pickle.dumps(figure, protocol=5))
+        assert back == figure and vars(back) == vars(figure) and list(vars(back)) == list(vars(figure))
+    assert figures[0].qualifier == "under" and figures[0].qualifier_start == 27     # 'gần', compared by no __eq__
+    assert pickle.loads(pickle.dumps(figures[0])).qualifier_start == 27
+    assert b"sentence_start" not in pickle.dumps(figures[0], protocol=5)
