@@ -8,6 +8,7 @@ Rows, all on the same documents in this process (one core unless said):
       document), and the same with ``--jobs`` worker processes;
   (d) ``verify`` end to end (extraction included);
   (e) HTML -> article text, pages per second per CMS family;
+  (f) the machine's ceiling for ``--jobs``: the same extraction split by hand over N processes;
 then single documents of growing size (is the time linear?), peak memory, the seed-corpus F1 and
 the command line's start-up time. ``--quick`` runs a smaller set; ``--json PATH`` keeps the numbers.
 """
@@ -23,7 +24,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from benchmarks import startup, texts
+from benchmarks import ceiling, startup, texts
 
 NUMBER = r"\d+(?:[.,]\d+)*"          # (b): every digit run with its grouping and decimal marks
 
@@ -109,6 +110,17 @@ def extract_and_verify(docs, slices: int = 10) -> tuple:
             totals[name]["s"] += seconds
             totals[name]["count"] += count
     return dict(totals["extract"]), dict(totals["verify"])
+
+
+def _first_mb(docs, megabytes: float) -> list:
+    """The corpus's first documents, about ``megabytes`` of UTF-8 text."""
+    sample, total = [], 0.0
+    for doc in docs:
+        if total >= megabytes:
+            break
+        sample.append(doc)
+        total += len(doc[1].encode("utf-8")) / 1e6
+    return sample
 
 
 def extract_parallel(docs, jobs: int) -> int:
@@ -208,6 +220,8 @@ def main(argv=None) -> int:
                         help="single-document sizes in MB (default 0.1,1,10; --quick 0.1,1)")
     parser.add_argument("--no-single-verify", action="store_true", help="time only extract on single documents")
     parser.add_argument("--jobs", type=int, default=None, help="processes for the parallel extract row (default: all cores)")
+    parser.add_argument("--ceiling-mb", type=float, default=10,
+                        help="MB of the corpus for (f), the by-hand ceiling of --jobs (default 10)")
     parser.add_argument("--tokenize-mb", type=float, default=None,
                         help="run underthesea on only the first MB of the corpus and scale (default: all of it)")
     parser.add_argument("--shared", action="store_true", help="also use ../shared/realtext texts when present")
@@ -265,13 +279,12 @@ def main(argv=None) -> int:
     row("(c) extract, tag cache kept", lambda: extract_all(docs))
     row(f"(c) extract --jobs {jobs}, tag cache kept", lambda: extract_parallel(docs, jobs))
     rows[f"(c) extract --jobs {jobs}, tag cache kept"]["children_peak_rss_mb"] = _children_peak_mb()
+    result["ceiling"] = ceiling.by_hand(_first_mb(docs, args.ceiling_mb), jobs)
+    print(f"  (f) by hand, {jobs} independent processes: {result['ceiling']['speed_up']:.2f}x one process"
+          f" (the machine's ceiling for --jobs {jobs})", flush=True)
     if args.tokenize_mb:
-        sample, total = [], 0.0
-        for doc in docs:
-            if total >= args.tokenize_mb:
-                break
-            sample.append(doc)
-            total += len(doc[1].encode("utf-8")) / 1e6
+        sample = _first_mb(docs, args.tokenize_mb)
+        total = _mb(t for _, t in sample)
         row("(a) underthesea word_tokenize", lambda: tokenize_all(sample), mb=total)
         rows["(a) underthesea word_tokenize"]["sampled_mb"] = total
     else:
@@ -287,6 +300,7 @@ def main(argv=None) -> int:
         "verify time added / extract time": (verify_["cpu_s"] - extract["cpu_s"]) / extract["cpu_s"],
         f"extract speed-up with {jobs} processes (wall clock)":
             rows[f"(c) extract --jobs {jobs}, tag cache kept"]["mb_per_s"] / rows["(c) extract, tag cache kept"]["mb_per_s"],
+        f"(f) speed-up of {jobs} processes split by hand (the machine's ceiling)": result["ceiling"]["speed_up"],
     }
     for name, value in result["ratios"].items():
         print(f"  {name:50} {value:8.2f}", flush=True)

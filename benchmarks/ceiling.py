@@ -1,0 +1,43 @@
+"""What this machine's cores give at best: the same extraction split by hand over N independent
+processes that share nothing (no chunks, no pickles, no parent), against one process.
+
+``--jobs N`` cannot beat this. On a virtual machine the N cores may not be N whole cores: here
+two busy processes each ran a pure-Python loop up to 40% slower than one alone, so the speed-up
+of ``--jobs`` is read next to this ceiling, measured in the same run on the same text.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import time
+
+
+def _extract(docs) -> int:
+    from kcextract.batch import analyse
+
+    return sum(len(analyse(text, source).figures) for source, text in docs)
+
+
+def _extract_part(docs, jobs: int, index: int) -> None:
+    _extract(docs[index::jobs])
+
+
+def by_hand(docs, jobs: int) -> dict:
+    """Wall seconds of one process over ``docs`` and of ``jobs`` forked processes, each over
+    every ``jobs``-th document, started together; and the speed-up between the two."""
+    _extract(docs[:1])                                   # patterns compiled before the fork
+    start = time.perf_counter()
+    count = _extract(docs)
+    one = time.perf_counter() - start
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_extract_part, args=(docs, jobs, i)) for i in range(jobs)]
+    start = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    many = time.perf_counter() - start
+    failed = [w.exitcode for w in workers if w.exitcode != 0]
+    if failed:
+        raise RuntimeError(f"a worker of the by-hand ceiling failed (exit codes {failed})")
+    return {"one_process_s": one, f"{jobs}_processes_s": many, "speed_up": one / many,
+            "jobs": jobs, "figures": count}
