@@ -174,11 +174,21 @@ def analyse_stream(items: Iterable, work_of: Callable, jobs: Optional[int] = Non
     yield from _parallel([first, second], chunks, jobs, verify)
 
 
+def _load_everything(verify: bool) -> None:
+    """Compile the patterns and load the models now, before the workers are forked: they
+    inherit them instead of each loading its own (underthesea's tagger alone costs ~1 s of CPU
+    a process, and a short sentence may not need it)."""
+    from kcextract.nouns import load_tagger
+
+    analyse("hỗ trợ 1 tỷ đồng", verify=verify)
+    load_tagger()
+
+
 def _parallel(head: list, chunks: Iterator[list], jobs: int, verify: bool) -> Iterator[tuple]:
     import itertools
     import multiprocessing
 
-    analyse("hỗ trợ 1 tỷ đồng", verify=verify)   # patterns compiled once here, inherited by forked workers
+    _load_everything(verify)
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     pending: deque = deque()

@@ -72,3 +72,9 @@ def counted_noun(window: str) -> Optional[str]:
     if noun.casefold() in _rejected_words():
         return None
     return first + noun[len(first):] if capitalised else noun
+
+
+def load_tagger() -> None:
+    """Load underthesea's tagger now, not on the first unlisted noun: a process about to fork
+    worker processes loads it once for all of them (each would otherwise spend ~1 s on it)."""
+    _tag_window("chiến lược")

@@ -139,3 +139,16 @@ def test_an_empty_document_yields_nothing_and_ids_default_to_positions():
     rows = batch.extract_batch([{"text": ""}, {"text": "hỗ trợ 48 cơ sở"}])
     assert [(r["document_id"], r["text"]) for r in rows] == [(1, "48 cơ sở")]
     assert batch.verify_batch([{"text": "   "}]) == []
+
+
+def test_workers_inherit_the_tagger_loaded_before_the_fork():
+    """Each worker would otherwise load underthesea's model itself (~1 s of CPU) on its first
+    unlisted noun: the parent loads it before forking, even when its warm-up sentence has none."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from kcextract import batch; batch._load_everything(verify=False); "
+             "print('underthesea' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "True"
