@@ -148,7 +148,8 @@ def _letters_of_the_prefilters() -> set:
 
     words = [w for name in frames._word_lists().names for w in frames._word_lists().words_for[name]]
     words += [s for scan in RULES.period_starts for s in [scan.pattern]]
-    words += frames._qualifier_last_words()
+    lexicon = frames.load_patterns().lexicon.lists
+    words += lexicon["QUALIFIER"] + lexicon["NOT_QUALIFIER_BEFORE"]                   # frames._entry_ending
     words += [word.split()[0] for values in RULES.cue_words.values() for word in values]    # kcextract.cue_prefilter
     return {ch for w in words for ch in w.casefold() if ch.isalpha()}
 
