@@ -19,7 +19,7 @@ from typing import Optional
 
 import regex
 
-from kcextract.cue_prefilter import may_hold, search_in
+from kcextract.cue_prefilter import REGEX_SPACE, may_hold, search_in
 from kcextract.patterns import load_patterns, word_regex
 from kcextract.periods import CLAUSE_PUNCT, Period, PeriodIndex, after_base_cue
 from kcextract.wordindex import WordIndex, WordLists
@@ -38,9 +38,6 @@ def _ending_regex(name: str):
                          regex.IGNORECASE | regex.VERSION0)
 
 
-# The white space of ``regex`` (its \s), for the stdlib ``re`` patterns below: the \s of ``re``
-# (str.isspace) also takes U+001C..U+001F (tests/test_frames.py compares the two).
-_REGEX_SPACE = "[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 _WORD_CHAR = regex.compile(r"\w")
 
 
@@ -48,7 +45,7 @@ _WORD_CHAR = regex.compile(r"\w")
 def _ending_folded(name: str) -> "re.Pattern":
     """:func:`_ending_regex` without its look-behind, as a stdlib ``re`` pattern over
     case-folded text (the entries case-folded, ``regex``'s white space)."""
-    space = _REGEX_SPACE
+    space = REGEX_SPACE
     entries = sorted(set(load_patterns().lexicon.lists[name]), key=len, reverse=True)
     alternation = "|".join((space + "+").join(map(re.escape, entry.casefold().split())) for entry in entries)
     return re.compile(f"(?P<q>{alternation}){space}*$")

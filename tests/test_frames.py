@@ -57,10 +57,10 @@ def test_an_entry_found_on_the_folded_window_is_the_one_regex_finds():
 def test_the_white_space_of_the_folded_patterns_is_that_of_regex():
     import re
 
-    from kcextract.frames import _REGEX_SPACE
+    from kcextract.cue_prefilter import REGEX_SPACE
 
     bmp = "".join(chr(i) for i in range(0x10000) if not 0xD800 <= i <= 0xDFFF)
-    assert re.findall(_REGEX_SPACE, bmp) == regex.findall(r"\s", bmp, regex.VERSION0)
+    assert re.findall(REGEX_SPACE, bmp) == regex.findall(r"\s", bmp, regex.VERSION0)
 
 
 # ---------------------------------------------------------------- quick paths, against the plain ones
