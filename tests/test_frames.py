@@ -38,6 +38,31 @@ def test_find_qualifier_is_the_same_without_its_quick_no(monkeypatch):
     assert sum(q != "exact" for q, _ in quick) > 100
 
 
+def test_an_entry_found_on_the_folded_window_is_the_one_regex_finds():
+    from kcextract.frames import _ending_regex, _entry_ending
+
+    windows = [text[max(0, m.start() - k):m.start()] for _, text in every_text()
+               for m in regex.finditer(r"\d+", text) for k in (15, 30)]
+    windows += ["Gần ", "GẦN\xa0", "gần\x1c", "xgần ", "(gần ", "_gần ", "5gần ", "ước   tính\n", "ƯỚC TÍNH ĐẠT KHOẢNG  ",
+                "Straße gần ", "ước\x1ctính ", "không\u2003quá", "NHIỀU", "chưa đầy\n\n", "ướcx tính ", "ﬀ gần "]
+    found = 0
+    for name in ("QUALIFIER", "NOT_QUALIFIER_BEFORE"):
+        for window in windows:
+            m = _ending_regex(name).search(window)
+            assert _entry_ending(name, window) == (m.span("q") if m else None), (name, window)
+            found += m is not None
+    assert found > 500
+
+
+def test_the_white_space_of_the_folded_patterns_is_that_of_regex():
+    import re
+
+    from kcextract.cue_prefilter import REGEX_SPACE
+
+    bmp = "".join(chr(i) for i in range(0x10000) if not 0xD800 <= i <= 0xDFFF)
+    assert re.findall(REGEX_SPACE, bmp) == regex.findall(r"\s", bmp, regex.VERSION0)
+
+
 # ---------------------------------------------------------------- quick paths, against the plain ones
 
 

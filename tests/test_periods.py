@@ -148,7 +148,8 @@ def _letters_of_the_prefilters() -> set:
 
     words = [w for name in frames._word_lists().names for w in frames._word_lists().words_for[name]]
     words += [s for scan in RULES.period_starts for s in [scan.pattern]]
-    words += frames._qualifier_last_words()
+    lexicon = frames.load_patterns().lexicon.lists
+    words += lexicon["QUALIFIER"] + lexicon["NOT_QUALIFIER_BEFORE"]                   # frames._entry_ending
     words += [word.split()[0] for values in RULES.cue_words.values() for word in values]    # kcextract.cue_prefilter
     return {ch for w in words for ch in w.casefold() if ch.isalpha()}
 
@@ -176,3 +177,19 @@ def test_a_period_built_without_its_init_is_the_period_its_init_builds():
     quick, plain = _period(*args), Period(*args)
     assert quick == plain and hash(quick) == hash(plain) and repr(quick) == repr(plain)
     assert quick.__dict__ == plain.__dict__ and dataclasses.replace(quick, years=(2017,)).years == (2017,)
+
+
+def test_clause_punctuation_is_found_where_regex_finds_it():
+    """CLAUSE_PUNCT runs with stdlib ``re``; it finds what the same pattern finds with ``regex``."""
+    import random
+
+    from kcextract.periods import CLAUSE_PUNCT
+
+    plain = regex.compile(r"[,;:.!?](?:\s|$)|\n|\s[-–]\s")
+    rng = random.Random(5)
+    texts = [t for _, t in TEXTS] + ["a, b", "a,\n", "a.", "a,\x1cb", "a\xa0-\xa0b", "x;\u2028", "a , b -", "a\x1c-\x1cb", ".\n\n"]
+    ranges = [(t, lo, hi) for t in texts for lo in sorted(rng.randrange(len(t) + 1) for _ in range(30))
+              for hi in (rng.randrange(lo, len(t) + 1), len(t))]
+    found = [(m.span() if m else None) for m in (CLAUSE_PUNCT.search(t, lo, hi) for t, lo, hi in ranges)]
+    assert found == [(m.span() if m else None) for m in (plain.search(t, lo, hi) for t, lo, hi in ranges)]
+    assert sum(f is not None for f in found) > 1000
