@@ -129,10 +129,11 @@ def positions(folded: str, scanners: tuple, fixed: list) -> set:
 
 def tried_at(match, text: str, folded: str, scanners: tuple, fixed: list, overlapped: bool = False,
              claimed: Optional[bytearray] = None, reach=None) -> Iterator:
-    """``match(text, at)`` at every candidate position ``at`` in order: the non-empty matches,
-    each search resuming after the last match as ``finditer`` does, or with ``overlapped``
-    every match at every candidate (as ``finditer(overlapped=True)``).  ``claimed`` and
-    ``reach``: see :func:`claimed_run`."""
+    """``match(text, at)`` at every candidate position ``at`` in order: the matches, each search
+    resuming after the last match as ``finditer`` does, or with ``overlapped`` every match at
+    every candidate (as ``finditer(overlapped=True)``).  ``claimed`` and ``reach``: see
+    :func:`claimed_run`.  No pattern matches an empty string (kcextract/patterns.py refuses a
+    regex that can)."""
     if scanners:
         # Every position a scanner matches at, listed first (then the loop skips those inside a
         # match, as searching again from its end would): one plain loop tries them all.
@@ -160,7 +161,7 @@ def _tried_at_fixed(match, text: str, fixed: list, overlapped: bool) -> Iterator
         if at < resume:
             continue        # inside the last match, or a position listed twice
         m = match(text, at)
-        if m is not None and (overlapped or m.end() > at):
+        if m is not None:
             yield m
             resume = at + 1 if overlapped else m.end()
         else:
@@ -180,7 +181,7 @@ def _tried_outside_claims(match, text: str, fixed: list, claimed: bytearray, rea
                 skip_to = checked_to
                 continue
         m = match(text, at)
-        if m is not None and m.end() > at:
+        if m is not None:
             yield m
             resume = m.end()
         else:
@@ -206,11 +207,11 @@ def claimed_run(fixed: list, i: int, claimed: bytearray, reach) -> tuple[int, bo
 def matches_at_starts(pattern, scanners: tuple, text: str, after: tuple = (), number_words: tuple = (),
                       cache: Optional[dict] = None, number_end_words: tuple = (),
                       claimed: Optional[bytearray] = None, reach=None) -> Iterator:
-    """The non-empty matches of ``pattern.finditer(text)``, tried only where a prefilter holds
-    on the case-folded text (everywhere when it cannot be folded in place); with ``claimed``
-    and ``reach``, some that start in claimed text are left out (:func:`claimed_run`)."""
+    """The matches of ``pattern.finditer(text)``, tried only where a prefilter holds on the
+    case-folded text (everywhere when it cannot be folded in place); with ``claimed`` and
+    ``reach``, some that start in claimed text are left out (:func:`claimed_run`)."""
     folded = folded_in_place(text)
     if folded is None:
-        return (m for m in pattern.finditer(text) if m.end() > m.start())
+        return pattern.finditer(text)
     scanners, fixed = candidates(folded, scanners, after, number_words, cache, number_end_words)
     return tried_at(pattern.match, text, folded, scanners, fixed, claimed=claimed, reach=reach)

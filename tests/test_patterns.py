@@ -398,6 +398,24 @@ def test_a_run_of_claimed_candidates_is_left_out_only_when_it_cannot_reach_the_n
     assert claimed_run([2, 9, 10], 0, claimed, lambda at: at) == (2, True)    # one past 9 is 10
 
 
+def test_no_pattern_gate_or_period_rule_can_match_an_empty_string(tmp_path):
+    """The scans resume at the end of each match: the loader refuses a regex that can match
+    an empty string, or one it cannot read to show that it never does."""
+    from kcextract.reach import shortest
+
+    assert shortest(r"(?=\d)\d*", 0) == 0 and shortest(r"(?<y>\d)|(?<y>ab)", 0) == 1
+    assert shortest(r"(?<y>\d)|(?<y>a)\1", 0) is None         # a numbered reference to a shared name
+    for file, pick, regex_source, message in (
+            ("count.yaml", "count-known-noun", r"\d*", "can match an empty string"),
+            ("gates.yaml", "number-pair", r"(?=\d)", "can match an empty string"),
+            ("blockers.yaml", "bare-year", r"\X", "cannot be read")):
+        directory = _copy_patterns(tmp_path / file)
+        key = "gates" if file == "gates.yaml" else "patterns"
+        _edit(directory / file, lambda d: next(e for e in d[key] if e["id"] == pick).update(regex=regex_source))
+        with pytest.raises(PatternFileError, match=f"{pick}.*key 'regex': {message}"):
+            load_patterns.__wrapped__(str(directory))
+
+
 def test_how_far_a_match_can_reach_is_read_from_its_regex():
     """kcextract/reach.py: the segmented count and the bare year consume digits, dots and
     commas only (their look-arounds read the rest): their matches end where such a run ends;
