@@ -12,7 +12,6 @@ import bisect
 import dataclasses
 import functools
 import itertools
-import re
 import warnings
 
 import regex
@@ -400,10 +399,10 @@ def _matches(pattern: Pattern, text: str, gates: dict, windows: dict, claimed: O
         windows[gate.id] = gate.windows(text, windows)
     if gate.anchored:
         spans = windows[gate.id]
-        folded = folded_in_place(text) if pattern.starts else None
+        folded = folded_in_place(text) if pattern.gate_starts else None
         if folded is not None:
             # Its own starts checked first, at C speed: most hits of a shared gate are not its.
-            check = _any_start(pattern.starts)
+            check = pattern.gate_starts.match
             spans = [span for span in spans if check(folded, span[0])]
         return _at_window_starts(pattern.regex.match, text, spans, claimed)
     finditer = pattern.regex.finditer
@@ -415,18 +414,6 @@ def _reach(pattern: Pattern, text: str):
     the end of the run of the characters its regex consumes), or None when that is not known."""
     run = consumed_run(pattern.regex.pattern, pattern.regex.flags)
     return None if run is None else functools.partial(reach, run, text)
-
-
-@functools.lru_cache(maxsize=None)
-def _any_start(starts: tuple):
-    """``match`` of one stdlib regex that matches where any of ``starts`` does (their
-    alternation: one call at each of a gate's hits, not one a start)."""
-    if len(starts) == 1:
-        return starts[0].match
-    try:
-        return re.compile("|".join(f"(?:{start.pattern})" for start in starts)).match
-    except re.error:            # (a start with a flag of its own: checked one by one)
-        return lambda text, at: any(start.match(text, at) for start in starts)
 
 
 def _at_window_starts(match, text: str, windows: list, claimed: Optional[bytearray] = None) -> Iterator:

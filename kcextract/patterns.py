@@ -104,6 +104,9 @@ class Pattern:
     starts_after: tuple = ()          # stdlib-re scanners whose matches end where a match can begin
     number_then: tuple = ()           # words after the number a match begins with (cut, folded)
     number_ends_then: tuple = ()      # words after the number whose last digit a match begins at
+    # A gated pattern's starts as one alternation: one call at each of its gate's hits, not one
+    # a start (None for a pattern not gated, or without starts).
+    gate_starts: Optional["re.Pattern"] = None
     requires_context: Optional[str] = None
     context_window: int = 80
     match: tuple = ()
@@ -549,6 +552,8 @@ def load_pattern_file(path: Path, lexicon: Lexicon, fragments: dict, gates: Opti
                       "anchored gate's hits, not by both")
             examples = [e["text"] for e in match + no_match]
             prefilters = _prefilters(compiled, entry, examples, lexicon, path, entry_id)
+            if gate is not None:
+                prefilters["gate_starts"] = _alternation(prefilters["starts"], path, entry_id)
         result.append(Pattern(
             id=entry_id, kind=entry["kind"], priority=int(entry["priority"]), regex=compiled,
             source=str(path), note=entry.get("note", ""), currency=entry.get("currency"),
@@ -669,6 +674,16 @@ def _prefilters(rule: "regex.Pattern", entry: dict, examples: list, lexicon: Lex
             if m.start() not in found:
                 _fail(path, entry_id, key, f"misses where {m.group(0)!r} begins in example {example!r}")
     return prefilters
+
+
+def _alternation(starts: tuple, path, entry_id) -> "re.Pattern":
+    """``starts`` as one stdlib regex that matches where any of them does."""
+    if len(starts) == 1:
+        return starts[0]
+    try:
+        return re.compile("|".join(f"(?:{start.pattern})" for start in starts))
+    except re.error as exc:         # (a start with a flag of its own)
+        _fail(path, entry_id, "starts", f"the starts of a gated pattern must join as one alternation: {exc}")
 
 
 # A prefilter that begins with a list of at most this many words is searched as one regex per

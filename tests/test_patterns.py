@@ -249,6 +249,17 @@ def test_starts_of_a_gated_pattern_are_checked_at_its_gate_hits():
     found = [m.group(0) for m in _matches(glued, text, patterns.gates, windows)]
     assert found == ["32 cơ sở", "48 cơ sở"] == [m.group(0) for m in glued.regex.finditer(text)]
     assert len(windows[glued.gate]) > len(found)        # the gate's hits the starts left out
+    assert all(glued.gate_starts.match(text.casefold(), m.start()) for m in glued.regex.finditer(text))
+
+
+def test_the_starts_of_a_gated_pattern_must_join_as_one_alternation(tmp_path):
+    """They are checked at each of the gate's hits in one call: a start with a flag of its own
+    (which cannot stand inside an alternation) is refused at load time."""
+    directory = _copy_patterns(tmp_path)
+    _edit(directory / "count.yaml", lambda d: next(e for e in d["patterns"] if e["id"] == "count-glued")
+          .update(starts=[*next(e for e in d["patterns"] if e["id"] == "count-glued")["starts"], "(?s)\\d"]))
+    with pytest.raises(PatternFileError, match="count-glued.*key 'starts': the starts of a gated pattern must join"):
+        load_patterns.__wrapped__(str(directory))
 
 
 def test_starts_that_miss_where_an_example_matches_are_refused(tmp_path):
