@@ -398,15 +398,19 @@ def test_matches_left_out_in_claimed_text_change_no_other_match(pattern):
 
 def test_a_run_of_claimed_candidates_is_left_out_only_when_it_cannot_reach_the_next():
     """A match at a claimed position moves the scan to its end: the run is left out only
-    when none could reach past the next candidate."""
+    when none could reach past the next candidate (positions bounded by the reach of the
+    run's last one, windows by the furthest end of the run's windows)."""
     from kcextract.starts import claimed_run
 
     claimed = bytearray(b"\x01" * 10 + b"\x00" * 30)
     fixed = [2, 6, 12, 30]
-    assert claimed_run(fixed, 0, claimed, lambda at: at + 3) == (2, True)     # ends by 9 <= 12
-    assert claimed_run(fixed, 0, claimed, lambda at: at + 7) == (2, False)    # 6 + 7 > 12
-    assert claimed_run([2, 6], 0, claimed, lambda at: 99) == (2, True)        # nothing after it
-    assert claimed_run([2, 9, 10], 0, claimed, lambda at: at) == (2, True)    # one past 9 is 10
+    assert claimed_run(fixed, 0, claimed, reach=lambda at: at + 3) == (2, True)     # ends by 9 <= 12
+    assert claimed_run(fixed, 0, claimed, reach=lambda at: at + 7) == (2, False)    # 6 + 7 > 12
+    assert claimed_run([2, 6], 0, claimed, reach=lambda at: 99) == (2, True)        # nothing after it
+    assert claimed_run([2, 9, 10], 0, claimed, reach=lambda at: at) == (2, True)    # one past 9 is 10
+    ends = [14, 8, 20, 40]                                  # windows: a match ends by its window's end
+    assert claimed_run(fixed, 0, claimed, ends) == (2, False)       # the first window ends at 14 > 12
+    assert claimed_run(fixed, 1, claimed, ends) == (2, True)
 
 
 def test_no_pattern_gate_or_period_rule_can_match_an_empty_string(tmp_path):
