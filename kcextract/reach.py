@@ -8,9 +8,14 @@ characters from its start ends.  The extractor uses that bound to leave out matc
 would start in a span already taken (kcextract/extractor.py), knowing they could not have
 moved its scan past the next place it tries.
 
+The same reading gives the fewest characters a match consumes (:func:`shortest`): the
+pattern loader (kcextract/patterns.py) refuses a regex that can match an empty string, so
+that every scan resumes at the end of a match by one rule.
+
 The regex is read with the standard library's parser (the same syntax for what these
-patterns use); a pattern it cannot read, or that consumes any character but one (a
-negated class, '.'), has no bound.
+patterns use; groups that share a name, which only the ``regex`` module allows, are read
+under names of their own); a pattern it cannot read, or that consumes any character but
+one (a negated class, '.'), has no bound.
 """
 from __future__ import annotations
 
