@@ -12,7 +12,6 @@ import bisect
 import dataclasses
 import functools
 import itertools
-import re
 import warnings
 
 import regex
@@ -31,7 +30,7 @@ from kcextract.document import Document, paragraphs_of
 from kcextract.sentences import SentenceIndex
 from kcextract.folded import folded_in_place
 from kcextract.reach import consumed_run, reach
-from kcextract.starts import matches_at_starts
+from kcextract.starts import matches_at_starts, tried_outside_claims
 from kcextract.tables import map_table, read_tables
 from kcextract.textnorm import NormalisedText, normalise
 
@@ -400,12 +399,18 @@ def _matches(pattern: Pattern, text: str, gates: dict, windows: dict, claimed: O
         windows[gate.id] = gate.windows(text, windows)
     if gate.anchored:
         spans = windows[gate.id]
-        folded = folded_in_place(text) if pattern.starts else None
+        folded = folded_in_place(text) if pattern.gate_starts else None
         if folded is not None:
             # Its own starts checked first, at C speed: most hits of a shared gate are not its.
-            check = _any_start(pattern.starts)
+            check = pattern.gate_starts.match
             spans = [span for span in spans if check(folded, span[0])]
-        return _at_window_starts(pattern.regex.match, text, spans, claimed)
+        if not spans:
+            return iter(())
+        # Tried where the gate's hits start, each within its window: the matches of a scan of
+        # the whole text, since they can start nowhere else; a match ends by its window's end.
+        starts, ends = zip(*spans)
+        return tried_outside_claims(pattern.regex.match, text, starts,
+                                    bytearray(len(text) + 1) if claimed is None else claimed, ends)
     finditer = pattern.regex.finditer
     return itertools.chain.from_iterable(finditer(text, lo, hi) for lo, hi in windows[gate.id])
 
@@ -415,54 +420,6 @@ def _reach(pattern: Pattern, text: str):
     the end of the run of the characters its regex consumes), or None when that is not known."""
     run = consumed_run(pattern.regex.pattern, pattern.regex.flags)
     return None if run is None else functools.partial(reach, run, text)
-
-
-@functools.lru_cache(maxsize=None)
-def _any_start(starts: tuple):
-    """``match`` of one stdlib regex that matches where any of ``starts`` does (their
-    alternation: one call at each of a gate's hits, not one a start)."""
-    if len(starts) == 1:
-        return starts[0].match
-    try:
-        return re.compile("|".join(f"(?:{start.pattern})" for start in starts)).match
-    except re.error:            # (a start with a flag of its own: checked one by one)
-        return lambda text, at: any(start.match(text, at) for start in starts)
-
-
-def _at_window_starts(match, text: str, windows: list, claimed: Optional[bytearray] = None) -> Iterator:
-    """Tried where the gate's hits start, skipping those inside the pattern's previous
-    match: the matches of a scan of the whole text, since they can start nowhere else.
-    With ``claimed``, the runs of windows that start in claimed text are left out when
-    none of their matches could reach the next window (:func:`_claimed_windows`)."""
-    cursor, skip_to, checked_to = 0, 0, 0
-    for i, (lo, hi) in enumerate(windows):
-        if lo < cursor or i < skip_to:
-            continue
-        if claimed is not None and i >= checked_to and claimed[lo]:
-            checked_to, skippable = _claimed_windows(windows, i, claimed)
-            if skippable:
-                skip_to = checked_to
-                continue
-        m = match(text, lo, hi)
-        if m:
-            cursor = m.end()
-            yield m
-
-
-def _claimed_windows(windows: list, i: int, claimed: bytearray) -> tuple[int, bool]:
-    """The index after the run of windows from ``i`` on that start in claimed text, and
-    whether the run may be left out.
-
-    A match in one of them would be refused (it starts in a taken span); all that matters
-    is how far it moves the cursor, and a match ends by its window's end.  When no window
-    of the run ends past the start of the next window, that one is tried whatever they
-    matched, and the scan goes on exactly as if they had been tried (as
-    :func:`kcextract.starts.claimed_run` for a pattern's candidate positions)."""
-    furthest, j, n = 0, i, len(windows)
-    while j < n and claimed[windows[j][0]]:
-        furthest = max(furthest, windows[j][1])
-        j += 1
-    return j, j == n or furthest <= windows[j][0]
 
 
 def _outside_project_names(figures: list[Figure]) -> list[Figure]:

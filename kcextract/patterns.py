@@ -21,6 +21,7 @@ import regex
 
 from kcextract.exceptions import PatternFileError
 from kcextract.folded import folded_in_place
+from kcextract.reach import shortest
 from kcextract.starts import NUMBER_KEY, candidates, is_class, positions, tried_at
 from kcextract.wordindex import _trie as word_trie
 
@@ -103,6 +104,9 @@ class Pattern:
     starts_after: tuple = ()          # stdlib-re scanners whose matches end where a match can begin
     number_then: tuple = ()           # words after the number a match begins with (cut, folded)
     number_ends_then: tuple = ()      # words after the number whose last digit a match begins at
+    # A gated pattern's starts as one alternation: one call at each of its gate's hits, not one
+    # a start (None for a pattern not gated, or without starts).
+    gate_starts: Optional["re.Pattern"] = None
     requires_context: Optional[str] = None
     context_window: int = 80
     match: tuple = ()
@@ -222,6 +226,16 @@ def _compile(source: str, flags: int, path, entry_id) -> "regex.Pattern":
         _fail(path, entry_id, "regex", f"does not compile: {exc}")
 
 
+def _never_empty(compiled: "regex.Pattern", path, entry_id) -> None:
+    """Refuse a regex that can match an empty string: every scan (kcextract/starts.py, the
+    claimed-text loop of the extractor) resumes at the end of a match, and an empty match
+    would need a rule of its own.  A regex the standard parser cannot read cannot show it."""
+    least = shortest(compiled.pattern, compiled.flags)
+    if not least:
+        _fail(path, entry_id, "regex", "can match an empty string" if least == 0 else
+              "cannot be read by the standard re parser, to show that it never matches an empty string")
+
+
 def read_data_file(path) -> dict:
     """The one reader of every data file of ``patterns/``: YAML, a mapping at the top level,
     or a :class:`PatternFileError` naming the file (never a bare YAML traceback)."""
@@ -264,8 +278,9 @@ def _cache_key(base: Path) -> str:
 
     package = Path(__file__).resolve().parent
     # (starts and wordindex shape what is kept: the prefilters' words are cut to the number
-    # index's key, their lists compiled as its tries)
+    # index's key, their lists compiled as its tries; reach checks that no regex matches empty)
     modules = sorted({"kcextract.patterns", "kcextract.pattern_cache", "kcextract.starts", "kcextract.wordindex",
+                      "kcextract.reach",
                       *(loader.split(":")[0] for loader in DATA_FILES.values())})
     code = [package.joinpath(*module.split(".")[1:]).with_suffix(".py") for module in modules]
     return pattern_cache.cache_key(base, sorted(base.glob("*.yaml")), code)
@@ -470,6 +485,7 @@ def load_gates(path: Path, lexicon: Lexicon, fragments: dict) -> dict:
         check_keys(entry, GATE_KEYS, path, entry_id)
         source = _expand(entry["regex"], lexicon, fragments, path, entry_id)
         compiled = _compile(source, regex.VERBOSE | regex.VERSION0 | regex.IGNORECASE, path, entry_id)
+        _never_empty(compiled, path, entry_id)
         _check_examples(compiled.search, entry, path, entry_id)
         prefilters = {}
         if any(key in entry for key in PREFILTER_KEYS):
@@ -510,6 +526,7 @@ def load_pattern_file(path: Path, lexicon: Lexicon, fragments: dict, gates: Opti
         if not entry.get("case_sensitive"):
             flags |= regex.IGNORECASE
         compiled = _compile(source, flags, path, entry_id)
+        _never_empty(compiled, path, entry_id)
         match = _examples(path, entry_id, "match", entry.get("match"))
         no_match = _examples(path, entry_id, "no_match", entry.get("no_match"))
         if not match:
@@ -535,6 +552,8 @@ def load_pattern_file(path: Path, lexicon: Lexicon, fragments: dict, gates: Opti
                       "anchored gate's hits, not by both")
             examples = [e["text"] for e in match + no_match]
             prefilters = _prefilters(compiled, entry, examples, lexicon, path, entry_id)
+            if gate is not None:
+                prefilters["gate_starts"] = _alternation(prefilters["starts"], path, entry_id)
         result.append(Pattern(
             id=entry_id, kind=entry["kind"], priority=int(entry["priority"]), regex=compiled,
             source=str(path), note=entry.get("note", ""), currency=entry.get("currency"),
@@ -566,6 +585,7 @@ def load_frame_rules(path: Path) -> FrameRules:
         entry_id = entry.get("id")
         check_keys(entry, PERIOD_KEYS, path, entry_id)
         compiled = _compile(entry.get("regex", ""), regex.VERBOSE | regex.VERSION0 | regex.IGNORECASE, path, entry_id)
+        _never_empty(compiled, path, entry_id)
         if "y1" not in compiled.groupindex and not isinstance(entry.get("relative"), int):
             _fail(path, entry_id, "relative", "an entry without a year group (y1) needs 'relative'")
         if not entry.get("match"):
@@ -651,11 +671,19 @@ def _prefilters(rule: "regex.Pattern", entry: dict, examples: list, lexicon: Lex
         found = positions(folded, *candidates(folded, prefilters["starts"], prefilters["starts_after"],
                                               prefilters["number_then"], None, prefilters["number_ends_then"]))
         for m in rule.finditer(example, overlapped=True):      # every position it matches at
-            if m.end() == m.start():
-                _fail(path, entry_id, "regex", f"matches an empty string in example {example!r}")
             if m.start() not in found:
                 _fail(path, entry_id, key, f"misses where {m.group(0)!r} begins in example {example!r}")
     return prefilters
+
+
+def _alternation(starts: tuple, path, entry_id) -> "re.Pattern":
+    """``starts`` as one stdlib regex that matches where any of them does."""
+    if len(starts) == 1:
+        return starts[0]
+    try:
+        return re.compile("|".join(f"(?:{start.pattern})" for start in starts))
+    except re.error as exc:         # (a start with a flag of its own)
+        _fail(path, entry_id, "starts", f"the starts of a gated pattern must join as one alternation: {exc}")
 
 
 # A prefilter that begins with a list of at most this many words is searched as one regex per
@@ -756,8 +784,6 @@ def _checked_starts(rule: "regex.Pattern", sources, examples: list, path, entry_
         if len(folded) != len(example):
             _fail(path, entry_id, "match", f"example {example!r} changes length when case-folded")
         for m in rule.finditer(example, overlapped=True):      # every position it matches at
-            if m.end() == m.start():
-                _fail(path, entry_id, "regex", f"matches an empty string in example {example!r}")
             if not starts.match(folded, m.start()):
                 _fail(path, entry_id, "starts", f"misses where {m.group(0)!r} begins in example {example!r}")
     return sources

@@ -8,13 +8,19 @@ characters from its start ends.  The extractor uses that bound to leave out matc
 would start in a span already taken (kcextract/extractor.py), knowing they could not have
 moved its scan past the next place it tries.
 
+The same reading gives the fewest characters a match consumes (:func:`shortest`): the
+pattern loader (kcextract/patterns.py) refuses a regex that can match an empty string, so
+that every scan resumes at the end of a match by one rule.
+
 The regex is read with the standard library's parser (the same syntax for what these
-patterns use); a pattern it cannot read, or that consumes any character but one (a
-negated class, '.'), has no bound.
+patterns use; groups that share a name, which only the ``regex`` module allows, are read
+under names of their own); a pattern it cannot read, or that consumes any character but
+one (a negated class, '.'), has no bound.
 """
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from typing import Optional
 
@@ -41,6 +47,35 @@ LIMIT = 64
 BEYOND = float("inf")
 
 
+# A named group, '(?P<name>' or the ``regex`` module's '(?<name>': read under a name of its own
+# (the ``regex`` module lets two groups share a name, the standard parser does not).
+_NAMED = re.compile(r"(?<!\\)((?:\\\\)*)\(\?P?<(?![=!])\w+>")
+# A numbered back-reference or a conditional: what a renamed group could make mean another group.
+_NUMBERED = re.compile(r"(?<!\\)(?:\\\\)*(?:\\[1-9]|\(\?\()")
+
+
+def _parsed(source: str, flags: int):
+    """``source`` (a ``regex`` pattern compiled with ``flags``) read by the standard parser,
+    with the properties it stands in for; None when it cannot be read."""
+    if any(_PRIVATE <= ord(c) <= 0xF8FF for c in source):
+        return None
+    properties: list = []
+
+    def stand_in(m) -> str:
+        properties.append(m.group(2))
+        return m.group(1) + chr(_PRIVATE + len(properties) - 1)
+
+    names = itertools.count()
+    renamed = _NAMED.sub(lambda m: f"{m.group(1)}(?P<g{next(names)}>", source)
+    if renamed != source and _NUMBERED.search(source):
+        return None
+    try:
+        parsed = sre_parse.parse(_PROPERTY.sub(stand_in, renamed), re.VERBOSE if flags & regex.VERBOSE else 0)
+    except (re.error, OverflowError, RecursionError):
+        return None
+    return parsed, properties
+
+
 @functools.lru_cache(maxsize=None)
 def consumed_run(source: str, flags: int) -> Optional["regex.Pattern"]:
     """A regex for the run of characters a match of the ``regex`` pattern ``source``
@@ -53,24 +88,27 @@ def consumed_run(source: str, flags: int) -> Optional["regex.Pattern"]:
     >>> consumed_run(r"\\d+[^x]", 0), consumed_run(r"(\\d)\\1", 0), consumed_run(r"\\d.", 0)
     (None, None, None)
     """
-    if any(_PRIVATE <= ord(c) <= 0xF8FF for c in source):
+    read = _parsed(source, flags)
+    if read is None:
         return None
-    properties: list = []
-
-    def stand_in(m) -> str:
-        properties.append(m.group(2))
-        return m.group(1) + chr(_PRIVATE + len(properties) - 1)
-
-    try:
-        parsed = sre_parse.parse(_PROPERTY.sub(stand_in, source), re.VERBOSE if flags & regex.VERBOSE else 0)
-    except (re.error, OverflowError, RecursionError):
-        return None
+    parsed, properties = read
     items: set = set()
     if not _consumed(parsed, items, properties):
         return None
     if not items:
         return None
     return regex.compile("[" + "".join(sorted(items)) + "]*", (flags & ~regex.VERBOSE) | regex.IGNORECASE)
+
+
+def shortest(source: str, flags: int) -> Optional[int]:
+    """The fewest characters a match of the ``regex`` pattern ``source`` consumes (0: it can
+    match an empty string); None when the regex cannot be read.
+
+    >>> shortest(r"(?<=\\s)\\d+(?:\\s*%)?", 0), shortest(r"(?=\\d)\\d*", 0), shortest(r"(?<n>a)|(?<n>bc)", 0)
+    (1, 0, 1)
+    """
+    read = _parsed(source, flags)
+    return None if read is None else read[0].getwidth()[0]
 
 
 def reach(run: "regex.Pattern", text: str, at: int) -> float:

@@ -129,16 +129,17 @@ def positions(folded: str, scanners: tuple, fixed: list) -> set:
 
 def tried_at(match, text: str, folded: str, scanners: tuple, fixed: list, overlapped: bool = False,
              claimed: Optional[bytearray] = None, reach=None) -> Iterator:
-    """``match(text, at)`` at every candidate position ``at`` in order: the non-empty matches,
-    each search resuming after the last match as ``finditer`` does, or with ``overlapped``
-    every match at every candidate (as ``finditer(overlapped=True)``).  ``claimed`` and
-    ``reach``: see :func:`claimed_run`."""
+    """``match(text, at)`` at every candidate position ``at`` in order: the matches, each search
+    resuming after the last match as ``finditer`` does, or with ``overlapped`` every match at
+    every candidate (as ``finditer(overlapped=True)``).  ``claimed`` and ``reach``: see
+    :func:`tried_outside_claims`.  No pattern matches an empty string (kcextract/patterns.py refuses a
+    regex that can)."""
     if scanners:
         # Every position a scanner matches at, listed first (then the loop skips those inside a
         # match, as searching again from its end would): one plain loop tries them all.
         fixed = sorted(itertools.chain(fixed, *(_every_start(scanner.search, folded) for scanner in scanners)))
     if reach is not None and claimed is not None and not overlapped:
-        return _tried_outside_claims(match, text, fixed, claimed, reach)
+        return tried_outside_claims(match, text, fixed, claimed, reach=reach)
     return _tried_at_fixed(match, text, fixed, overlapped)
 
 
@@ -160,57 +161,67 @@ def _tried_at_fixed(match, text: str, fixed: list, overlapped: bool) -> Iterator
         if at < resume:
             continue        # inside the last match, or a position listed twice
         m = match(text, at)
-        if m is not None and (overlapped or m.end() > at):
+        if m is not None:
             yield m
             resume = at + 1 if overlapped else m.end()
         else:
             resume = at + 1
 
 
-def _tried_outside_claims(match, text: str, fixed: list, claimed: bytearray, reach) -> Iterator:
-    """:func:`_tried_at_fixed` (not overlapped), leaving out the runs of claimed positions
-    :func:`claimed_run` says may be: the same matches, but for some that start in claimed text."""
+def tried_outside_claims(match, text: str, starts, claimed: bytearray, ends=None, reach=None) -> Iterator:
+    """``match(text, at)`` at each of the sorted candidate positions ``starts`` (a sequence),
+    or with ``ends`` ``match(text, at, end)`` in each window ``[at, end)``: the matches, each
+    search resuming after the last match as ``finditer`` does, leaving out the runs of
+    candidates in claimed text :func:`claimed_run` says may be: the same matches, but for
+    some that start in claimed text (the caller refuses those anyway).
+
+    The one loop of a pattern's candidate positions (``reach(at)``: how far a match from
+    ``at`` can end, read from its regex) and of the windows of an anchored gate
+    (kcextract/extractor.py: a match ends by its window's end)."""
     resume, skip_to, checked_to = 0, 0, 0
-    for i, at in enumerate(fixed):
+    for i, at in enumerate(starts):
         if at < resume or i < skip_to:
-            continue
+            continue        # inside the last match, or a candidate listed twice
         if i >= checked_to and claimed[at]:
-            checked_to, skippable = claimed_run(fixed, i, claimed, reach)
+            checked_to, skippable = claimed_run(starts, i, claimed, ends, reach)
             if skippable:
                 skip_to = checked_to
                 continue
-        m = match(text, at)
-        if m is not None and m.end() > at:
+        m = match(text, at) if ends is None else match(text, at, ends[i])
+        if m is not None:
             yield m
             resume = m.end()
         else:
             resume = at + 1
 
 
-def claimed_run(fixed: list, i: int, claimed: bytearray, reach) -> tuple[int, bool]:
-    """The index after the run of ``claimed`` positions from ``fixed[i]`` on, and whether
-    the run may be left out.  ``reach(at)``: how far a match from ``at``, or from any
-    position before it in the run, can end (the end of a run of characters,
-    kcextract/reach.py, is that: a run from an earlier position ends there too, or before it).
+def claimed_run(starts, i: int, claimed: bytearray, ends=None, reach=None) -> tuple[int, bool]:
+    """The index after the run of ``claimed`` candidates from ``starts[i]`` on, and whether
+    the run may be left out.  How far a match from one of the run can end: by the furthest
+    ``ends`` of the run's windows, or ``reach`` of its last position (the end of a run of
+    characters, kcextract/reach.py: a run from an earlier position ends there too, or before).
 
     A match at a claimed position is refused by the caller; all that matters is how far it
     moves the scan (to its end, or one past the position).  When none of the run could move
-    it past the next position, that one is tried whatever they matched, and the scan goes
+    it past the next candidate, that one is tried whatever they matched, and the scan goes
     on exactly as if they had been tried."""
-    j, n = i + 1, len(fixed)
-    while j < n and claimed[fixed[j]]:
+    j, n = i + 1, len(starts)
+    while j < n and claimed[starts[j]]:
         j += 1
-    return j, j == n or max(reach(fixed[j - 1]), fixed[j - 1] + 1) <= fixed[j]
+    if j == n:
+        return j, True
+    furthest = max(ends[i:j]) if ends is not None else reach(starts[j - 1])
+    return j, max(furthest, starts[j - 1] + 1) <= starts[j]
 
 
 def matches_at_starts(pattern, scanners: tuple, text: str, after: tuple = (), number_words: tuple = (),
                       cache: Optional[dict] = None, number_end_words: tuple = (),
                       claimed: Optional[bytearray] = None, reach=None) -> Iterator:
-    """The non-empty matches of ``pattern.finditer(text)``, tried only where a prefilter holds
-    on the case-folded text (everywhere when it cannot be folded in place); with ``claimed``
-    and ``reach``, some that start in claimed text are left out (:func:`claimed_run`)."""
+    """The matches of ``pattern.finditer(text)``, tried only where a prefilter holds on the
+    case-folded text (everywhere when it cannot be folded in place); with ``claimed`` and
+    ``reach``, some that start in claimed text are left out (:func:`tried_outside_claims`)."""
     folded = folded_in_place(text)
     if folded is None:
-        return (m for m in pattern.finditer(text) if m.end() > m.start())
+        return pattern.finditer(text)
     scanners, fixed = candidates(folded, scanners, after, number_words, cache, number_end_words)
     return tried_at(pattern.match, text, folded, scanners, fixed, claimed=claimed, reach=reach)

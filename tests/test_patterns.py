@@ -249,6 +249,17 @@ def test_starts_of_a_gated_pattern_are_checked_at_its_gate_hits():
     found = [m.group(0) for m in _matches(glued, text, patterns.gates, windows)]
     assert found == ["32 cơ sở", "48 cơ sở"] == [m.group(0) for m in glued.regex.finditer(text)]
     assert len(windows[glued.gate]) > len(found)        # the gate's hits the starts left out
+    assert all(glued.gate_starts.match(text.casefold(), m.start()) for m in glued.regex.finditer(text))
+
+
+def test_the_starts_of_a_gated_pattern_must_join_as_one_alternation(tmp_path):
+    """They are checked at each of the gate's hits in one call: a start with a flag of its own
+    (which cannot stand inside an alternation) is refused at load time."""
+    directory = _copy_patterns(tmp_path)
+    _edit(directory / "count.yaml", lambda d: next(e for e in d["patterns"] if e["id"] == "count-glued")
+          .update(starts=[*next(e for e in d["patterns"] if e["id"] == "count-glued")["starts"], "(?s)\\d"]))
+    with pytest.raises(PatternFileError, match="count-glued.*key 'starts': the starts of a gated pattern must join"):
+        load_patterns.__wrapped__(str(directory))
 
 
 def test_starts_that_miss_where_an_example_matches_are_refused(tmp_path):
@@ -387,15 +398,37 @@ def test_matches_left_out_in_claimed_text_change_no_other_match(pattern):
 
 def test_a_run_of_claimed_candidates_is_left_out_only_when_it_cannot_reach_the_next():
     """A match at a claimed position moves the scan to its end: the run is left out only
-    when none could reach past the next candidate."""
+    when none could reach past the next candidate (positions bounded by the reach of the
+    run's last one, windows by the furthest end of the run's windows)."""
     from kcextract.starts import claimed_run
 
     claimed = bytearray(b"\x01" * 10 + b"\x00" * 30)
     fixed = [2, 6, 12, 30]
-    assert claimed_run(fixed, 0, claimed, lambda at: at + 3) == (2, True)     # ends by 9 <= 12
-    assert claimed_run(fixed, 0, claimed, lambda at: at + 7) == (2, False)    # 6 + 7 > 12
-    assert claimed_run([2, 6], 0, claimed, lambda at: 99) == (2, True)        # nothing after it
-    assert claimed_run([2, 9, 10], 0, claimed, lambda at: at) == (2, True)    # one past 9 is 10
+    assert claimed_run(fixed, 0, claimed, reach=lambda at: at + 3) == (2, True)     # ends by 9 <= 12
+    assert claimed_run(fixed, 0, claimed, reach=lambda at: at + 7) == (2, False)    # 6 + 7 > 12
+    assert claimed_run([2, 6], 0, claimed, reach=lambda at: 99) == (2, True)        # nothing after it
+    assert claimed_run([2, 9, 10], 0, claimed, reach=lambda at: at) == (2, True)    # one past 9 is 10
+    ends = [14, 8, 20, 40]                                  # windows: a match ends by its window's end
+    assert claimed_run(fixed, 0, claimed, ends) == (2, False)       # the first window ends at 14 > 12
+    assert claimed_run(fixed, 1, claimed, ends) == (2, True)
+
+
+def test_no_pattern_gate_or_period_rule_can_match_an_empty_string(tmp_path):
+    """The scans resume at the end of each match: the loader refuses a regex that can match
+    an empty string, or one it cannot read to show that it never does."""
+    from kcextract.reach import shortest
+
+    assert shortest(r"(?=\d)\d*", 0) == 0 and shortest(r"(?<y>\d)|(?<y>ab)", 0) == 1
+    assert shortest(r"(?<y>\d)|(?<y>a)\1", 0) is None         # a numbered reference to a shared name
+    for file, pick, regex_source, message in (
+            ("count.yaml", "count-known-noun", r"\d*", "can match an empty string"),
+            ("gates.yaml", "number-pair", r"(?=\d)", "can match an empty string"),
+            ("blockers.yaml", "bare-year", r"\X", "cannot be read")):
+        directory = _copy_patterns(tmp_path / file)
+        key = "gates" if file == "gates.yaml" else "patterns"
+        _edit(directory / file, lambda d: next(e for e in d[key] if e["id"] == pick).update(regex=regex_source))
+        with pytest.raises(PatternFileError, match=f"{pick}.*key 'regex': {message}"):
+            load_patterns.__wrapped__(str(directory))
 
 
 def test_how_far_a_match_can_reach_is_read_from_its_regex():
