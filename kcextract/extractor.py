@@ -65,6 +65,9 @@ class _Work:
         self.source = source
         self.norm: NormalisedText = normalise(text)
         self.sentences = SentenceIndex(self.norm.text)
+        # One string per sentence, shared by all its figures: a figure-dense sentence would
+        # otherwise hold a copy per figure (memory, and the pickles --jobs workers send back).
+        self._sentence_texts: dict = {}
 
     def span(self, start: int, end: int) -> tuple[int, int, str]:
         o_start, o_end = self.norm.to_original(start, end)
@@ -89,8 +92,11 @@ class _Work:
         if "value_max" in fields:
             fields["value_max"] = _whole(fields["value_max"])
         original = self.original
+        sentence = self._sentence_texts.get(os0)
+        if sentence is None or len(sentence) != os1 - os0:
+            sentence = self._sentence_texts[os0] = original[os0:os1]
         return Figure.found(kind, original[o_start:o_end], o_start, o_end, qualifier=word, qualifier_start=q_start,
-                            sentence=original[os0:os1], sentence_start=os0, source=self.source, **fields)
+                            sentence=sentence, sentence_start=os0, source=self.source, **fields)
 
 
 def _whole(value: Optional[Decimal]) -> Optional[Decimal]:

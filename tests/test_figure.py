@@ -44,3 +44,13 @@ def test_a_pickled_figure_comes_back_whole_and_smaller_than_its_field_names():
     assert figures[0].qualifier == "under" and figures[0].qualifier_start == 27     # 'gần', compared by no __eq__
     assert pickle.loads(pickle.dumps(figures[0])).qualifier_start == 27
     assert b"sentence_start" not in pickle.dumps(figures[0], protocol=5)
+
+
+def test_the_figures_of_one_sentence_share_its_text():
+    """One string per sentence, not a copy per figure: less memory, and --jobs workers pickle it once."""
+    from kcextract.batch import analyse
+
+    figures = analyse("Năm 2023 hỗ trợ 12 lớp cho 300 học viên, 6,7 tỷ đồng. Sau đó 5 cơ sở được hỗ trợ.").figures
+    first, second = [f for f in figures if f.sentence.startswith("Năm")], [f for f in figures if f.sentence.startswith("Sau")]
+    assert len(first) == 3 and len(second) == 1
+    assert all(f.sentence is first[0].sentence for f in first) and second[0].sentence is not first[0].sentence
