@@ -199,6 +199,9 @@ class Context:
         self._directions: dict = {}
         # What a claim type derives once per document (its eligible figures …), by its own key.
         self.memo: dict = {}
+        # figure index -> :meth:`_like` and :meth:`_same_heads` of it
+        self._like_at: dict = {}
+        self._same_heads_at: dict = {}
         # part figure index -> total figure index: provided by the 'sums' claim type and read
         # by those that declare 'needs: [part_of]' (patterns/relations.yaml, checked at load)
         self.part_of: dict[int, int] = {}
@@ -243,6 +246,15 @@ class Context:
         return self._among(self._like(i)[1], start, end)
 
     def _like(self, i: int) -> tuple[frozenset, list]:
+        # (by figure first: asked for the same figures again and again, and the unit key
+        # need then not be made)
+        found = self._like_at.get(i)
+        if found is None:
+            found = self._like_at[i] = self._like_of_unit(i)
+        return found
+
+    def _like_of_unit(self, i: int) -> tuple[frozenset, list]:
+        """(members, sorted members) of figure ``i``'s kind and unit, found once per unit."""
         f = self.figures[i]
         key = ("like", f.kind, unit_key(f))
         found = self.memo.get(key)
@@ -286,6 +298,13 @@ class Context:
         return self._among(self._same_heads(i)[1], start, end)
 
     def _same_heads(self, i: int) -> tuple[frozenset, list]:
+        found = self._same_heads_at.get(i)
+        if found is None:
+            found = self._same_heads_at[i] = self._same_heads_of_unit(i)
+        return found
+
+    def _same_heads_of_unit(self, i: int) -> tuple[frozenset, list]:
+        """(members, sorted members) of figure ``i``'s head noun, found once per unit."""
         f = self.figures[i]
         if f.kind != "count":
             return self._like(i)
