@@ -128,9 +128,11 @@ def find(ctx: Context) -> list[Check]:
         total_before = ctx.may_match("total", max(s0, t.start - 120), t.start)
         if total_before and ctx.any_match("total", max(s0, t.start - 40), t.start):
             own_end = t.end       # 'trong tổng mức 370 nghìn tỷ đồng, doanh thu bán lẻ đạt …'
-        candidates = [j for j in ctx.same_heads_in(i, own_end, layout.end_sentences_ahead(t.start, FOLLOWING_SENTENCES))
-                      if eligible[j] and figures[j].value < t.value]
-        found = _parts_among(ctx, candidates, t)
+        found = []
+        if ctx.same_heads_after(i) >= 2:      # (else no two parts can follow: most figures)
+            candidates = [j for j in ctx.same_heads_in(i, own_end, layout.end_sentences_ahead(t.start, FOLLOWING_SENTENCES))
+                          if eligible[j] and figures[j].value < t.value]
+            found = _parts_among(ctx, candidates, t)
         if not found and total_before:
             found = _earlier_parts(ctx, i)
         if not found:

@@ -297,6 +297,12 @@ class Context:
         """:meth:`figures_in` ``(start, end)`` of the figures with figure ``i``'s head noun."""
         return self._among(self._same_heads(i)[1], start, end)
 
+    def same_heads_after(self, i: int) -> int:
+        """How many figures with figure ``i``'s head noun come after it (a total's parts
+        must: where fewer than two do, its window need not be read)."""
+        members = self._same_heads(i)[1]
+        return len(members) - bisect.bisect_right(members, i)
+
     def _same_heads(self, i: int) -> tuple[frozenset, list]:
         found = self._same_heads_at.get(i)
         if found is None:
