@@ -299,7 +299,7 @@ def labelled_groups(ctx: Context, taken: set) -> list[SumGroup]:
     sentence, by parts that add up to it; reported only when they do."""
     groups = []
     for i in _open_amounts(ctx):
-        if i in taken:
+        if i in taken or ctx.like_after(i) < 2:    # (its parts follow it)
             continue
         t = ctx.figures[i]
         if not ctx.may_match("total", max(0, t.start - 120), t.start):
@@ -338,7 +338,7 @@ def list_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
     groups = []
     lay = ctx.layout
     for i in _open_amounts(ctx):
-        if i in taken:
+        if i in taken or ctx.like_before(i) < 2:   # (its items stand above it)
             continue
         t = ctx.figures[i]
         line_start, _ = lay.line(t.start)
@@ -393,7 +393,7 @@ def heading_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
     groups = []
     lay = ctx.layout
     for i in _open_amounts(ctx):
-        if i in taken:
+        if i in taken or ctx.like_after(i) < 2:    # (its parts stand below it)
             continue
         t = ctx.figures[i]
         s0, e0 = lay.line(t.start)
@@ -424,7 +424,7 @@ def paren_groups(ctx: Context, taken: set) -> list[SumGroup]:
     groups = []
     lay = ctx.layout
     for i in _open_amounts(ctx):
-        if i in taken:
+        if i in taken or ctx.like_after(i) < 2:    # (its parts follow it, in the bracket)
             continue
         t = ctx.figures[i]
         if ctx.text.find("(", t.end, t.end + 122) < 0:
