@@ -307,6 +307,10 @@ class Context:
         """:meth:`figures_in` ``(start, end)`` of the figures with figure ``i``'s head noun."""
         return self._among(self._same_heads(i)[1], start, end)
 
+    def same_heads_before(self, i: int) -> int:
+        """How many figures with figure ``i``'s head noun come before it."""
+        return bisect.bisect_left(self._same_heads(i)[1], i)
+
     def same_heads_after(self, i: int) -> int:
         """How many figures with figure ``i``'s head noun come after it (a total's parts
         must: where fewer than two do, its window need not be read)."""
