@@ -39,10 +39,6 @@ def _eligible_figures(ctx: Context) -> list[bool]:
     return eligible
 
 
-def _eligible(ctx: Context, i: int) -> bool:
-    return _eligible_figures(ctx)[i]
-
-
 def _list_item(ctx: Context, pos: int) -> bool:
     """Whether the line holding ``pos`` opens with a list marker (read once per line)."""
     line = ctx.layout.line(pos)

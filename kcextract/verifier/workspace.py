@@ -543,7 +543,7 @@ class Context:
             f = self.figures[i]
             # A quoted figure is a subject only for a claim in the same quotation
             # (a speech: '“… doanh thu đạt 5,8 tỷ đồng, tăng 32% so với năm 2021 …”').
-            if i in self.bases or (lay.in_quote(f.start) and lay.quote(f.start) != quote):
+            if i in self.bases or (self.quoted[i] and lay.quote(f.start) != quote):
                 continue
             fp = parens[i]
             if fp is not None and fp != par:
