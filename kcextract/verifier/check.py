@@ -94,6 +94,9 @@ class Check:
         }
 
 
+# (format_vn and format_auto are cached: their text depends only on the number's value,
+# and a report formats the same figures for every check it is an operand of)
+@functools.lru_cache(maxsize=1 << 14)
 def format_vn(value: Decimal, decimals: int = 0) -> str:
     """A number the Vietnamese way: '.' groups thousands, ',' marks decimals.
 
@@ -113,6 +116,7 @@ def format_vn(value: Decimal, decimals: int = 0) -> str:
     return out + ("," + frac if decimals > 0 else "")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def format_auto(value: Decimal, max_decimals: int = 2) -> str:
     """Vietnamese format with only the decimals the value needs (up to ``max_decimals``).
 

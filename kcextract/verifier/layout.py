@@ -7,7 +7,6 @@ the bullet lines that follow.  Offsets are always into the original text.
 from __future__ import annotations
 
 import bisect
-import functools
 import operator
 from itertools import accumulate, repeat
 from typing import Optional
@@ -17,16 +16,30 @@ import regex
 from kcextract.sentences import split_sentences
 
 BULLET = regex.compile(r"^[ \t]*(?:[-–—•+*▪●]|\d{1,2}[.)](?!\d)|[a-zđ][.)])[ \t]*")
-_BREAK = regex.compile(r";|:(?!\d)")
 _QUOTED = regex.compile(r"“[^”“\n]*”|\"[^\"\n]*\"")
+_QUOTE_MARKS = "“\""                  # (every match of _QUOTED begins with one of these)
 _BLANK = " \t\n"
 _GAP = regex.compile(r"[ \t\r\n.]*")
 
 
-@functools.lru_cache(maxsize=None)
-def _bracket_scan(opening: str, closing: str):
-    """The regex finding either bracket (compiled once, not once per document)."""
-    return regex.compile("[" + regex.escape(opening + closing) + "]")
+def _places(text: str, chars: str) -> list[int]:
+    """Where any of ``chars`` stands in ``text``, in order.  (Found with plain string
+    search: a regex character class tests every character of a long report, and these
+    characters are few.)"""
+    found = []
+    for ch in chars:
+        at = text.find(ch)
+        while at >= 0:
+            found.append(at)
+            at = text.find(ch, at + 1)
+    return sorted(found) if len(chars) > 1 else found
+
+
+def _breaks(text: str) -> list[int]:
+    """Where a clause breaks: each ';' and each ':' not followed by a digit (not a time
+    like 8:52)."""
+    return [at for at in _places(text, ";:")
+            if text[at] == ";" or not text[at + 1:at + 2].isdecimal()]
 
 
 class Layout:
@@ -57,7 +70,7 @@ class Layout:
         self._paren_opens = [o for o, _ in self.parens]
         self._paren_parent = self._parents(self.parens)
         self._quote_opens = [o for o, _ in self.quotes]
-        self._breaks = [m.start() for m in _BREAK.finditer(text)]
+        self._breaks = _breaks(text)
         self.paren_opening_at = {o: (o, c) for o, c in self.parens}
         self._ahead: dict = {}             # sentence end -> the next sentence's end
         self._ahead_by: dict = {}          # (sentence end, count) -> end_sentences_ahead
@@ -70,10 +83,9 @@ class Layout:
         """Matched bracket spans (open, close), nested allowed, never across a line."""
         pairs, stack = [], []
         # (only the brackets are visited; a line break between two of them empties the stack)
-        scan = _bracket_scan(opening, closing)
         line_end = -1
-        for m in scan.finditer(self.text):
-            ch, i = m.group(), m.start()
+        for i in _places(self.text, opening + closing):
+            ch = self.text[i]
             if i > line_end:
                 stack.clear()
                 line_end = self.text.find("\n", i)
@@ -97,9 +109,15 @@ class Layout:
 
     def _quotes(self) -> list[tuple[int, int]]:
         """Quoted spans “…” (and straight "…" pairs) within a line; a stray ” is ignored."""
-        spans = []
-        for m in _QUOTED.finditer(self.text):
-            spans.append((m.start(), m.end() - 1))
+        # (as _QUOTED.finditer: tried only where a quote mark stands, leftmost first, each
+        # next match from the end of the last)
+        spans, end = [], 0
+        for at in _places(self.text, _QUOTE_MARKS):
+            if at >= end:
+                m = _QUOTED.match(self.text, at)
+                if m:
+                    spans.append((at, m.end() - 1))
+                    end = m.end()
         return spans
 
     # --- units around a position ------------------------------------------------

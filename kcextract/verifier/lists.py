@@ -170,12 +170,12 @@ def find_lists(ctx: Context) -> list[Check]:
         if f.kind != "count" or f.value is None or i in ctx.bases or lay.in_quote(f.start):
             continue
         s0, s1 = ctx.sentences[i]
-        paren = _OPEN_BRACKET.match(ctx.text[f.end:s1])
+        paren = _OPEN_BRACKET.match(ctx.text, f.end, s1)
         word_cue, bullets, major, needs_head, names_only = False, False, False, False, False
         later_count = False
         span = None
         if paren:
-            span = lay.paren_opening_at.get(f.end + paren.end() - 1)
+            span = lay.paren_opening_at.get(paren.end() - 1)
             items = [] if span is None else _items(ctx, span[0] + 1, span[1])
             if span is not None and ";" not in lay.masked(span[0] + 1, span[1]):
                 # '5 tỉnh (Kon Tum, Gia Lai, Đắk Lắk, Đắk Nông và Lâm Đồng)': names only,
@@ -453,7 +453,10 @@ def numbered_lists(ctx: Context, done: set) -> list[Check]:
             continue
         s0, s1 = ctx.sentences[i]
         # (the numbered items may run past a full stop: '(7) cải cách hành chính. (8) chuyển đổi số')
-        inline = _numbered_run(_INLINE_NUMBER.finditer(ctx.text, f.end, max(s1, ctx.layout.line(f.start)[1])))
+        inline_end = max(s1, ctx.layout.line(f.start)[1])
+        # (every inline mark opens with a bracket: where none follows, there is no mark)
+        inline = (_numbered_run(_INLINE_NUMBER.finditer(ctx.text, f.end, inline_end))
+                  if ctx.text.find("(", f.end, inline_end) >= 0 else [])
         if len(inline) >= 2 and inline[0].start() - f.end <= 160 and ":" in ctx.text[f.end:inline[0].start()]:
             run, stated = inline, True
         else:

@@ -50,10 +50,15 @@ def words(text: str) -> frozenset:
 
 def base_words(ctx: Context, claim_end: int) -> str:
     """The words after a reported figure that name its base, to the end of the clause
-    ('tổng giải ngân' in '…, chiếm 68,4% tổng giải ngân. Sở …')."""
-    _, s_end = ctx.layout.sentence(claim_end)
-    m = ctx.cues.phrase("base_words_stop").search(ctx.text, claim_end, s_end)
-    return ctx.text[claim_end:m.start() if m else s_end]
+    ('tổng giải ngân' in '…, chiếm 68,4% tổng giải ngân. Sở …').  (Read once per claim:
+    each resolver of the claim, and every later claim looking for a plan, asks.)"""
+    memo = ctx.memo.setdefault("named_base.base words", {})
+    found = memo.get(claim_end)
+    if found is None:
+        _, s_end = ctx.layout.sentence(claim_end)
+        m = ctx.cues.phrase("base_words_stop").search(ctx.text, claim_end, s_end)
+        found = memo[claim_end] = ctx.text[claim_end:m.start() if m else s_end]
+    return found
 
 
 def _part_start(ctx: Context, f, reach: int) -> int:

@@ -67,14 +67,17 @@ def carry_to_headline(ctx: Context, checks: list[Check]) -> list[Check]:
         # No title line of its own (a page copied as one line, 'date 2024-04 Số vốn … tăng 15,5
         # lần Quý I/2024, tỉnh …'): the opening words stand in for it.
         h0, h1 = 0, min(len(ctx.text), LEAD_CHARS)
-    decided = {}
-    for c in checks:
-        if c.status != "unverifiable" and c.claim_start >= h1:
-            decided.setdefault((c.kind, c.claim_text, _cue(ctx, c.claim_start)), c)
-    out = []
     # The headline's figures, and its multiples ('tăng 15,5 lần', no figure of their own).
     spans = [(ctx.figures[f].text, ctx.figures[f].start, ctx.figures[f].end) for f in ctx.figures_in(h0, h1)]
     spans += [(c.text, c.start, c.end) for c in ctx.claims if c.fig is None and h0 <= c.start < h1]
+    # (only a body check of a number the headline writes can be carried: the others' cue
+    # words need not be read; most headlines hold no figure)
+    written = {text_ for text_, _, _ in spans}
+    decided = {}
+    for c in checks:
+        if c.status != "unverifiable" and c.claim_start >= h1 and c.claim_text in written:
+            decided.setdefault((c.kind, c.claim_text, _cue(ctx, c.claim_start)), c)
+    out = []
     for text_, start, end in spans:
         for (kind, text, cue), body in decided.items():
             if text_ == text and _cue(ctx, start) == cue and _same_subject(ctx, start, body.claim_start):

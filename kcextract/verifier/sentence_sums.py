@@ -39,10 +39,6 @@ def _eligible_figures(ctx: Context) -> list[bool]:
     return eligible
 
 
-def _eligible(ctx: Context, i: int) -> bool:
-    return _eligible_figures(ctx)[i]
-
-
 def _list_item(ctx: Context, pos: int) -> bool:
     """Whether the line holding ``pos`` opens with a list marker (read once per line)."""
     line = ctx.layout.line(pos)
@@ -117,9 +113,12 @@ def find(ctx: Context) -> list[Check]:
     part_of, parens, sentences, layout = ctx.part_of, ctx.parens, ctx.sentences, ctx.layout
     for i, t in enumerate(figures):
         # Not a part of a breakdown already read, nor a bracketed copy ('(Ba tỷ năm trăm triệu đồng)').
-        if (not eligible[i] or i in part_of or parens[i] is not None
-                or t.of_total is not None or _list_item(ctx, t.start)):
-            continue      # a fraction ('04/10 đề án') or a list item is no total of what follows
+        if not eligible[i] or i in part_of or parens[i] is not None or t.of_total is not None:
+            continue      # a fraction ('04/10 đề án') is no total of what follows
+        # (two parts of its head noun stand after it, or before it: else no sum, most figures)
+        parts_after = ctx.same_heads_after(i) >= 2
+        if (not parts_after and ctx.same_heads_before(i) < 2) or _list_item(ctx, t.start):
+            continue      # nor is a list item
         # The parts begin in a later sentence: within its own sentence a total's parts are
         # introduced by a cue (sums), and a run there is likelier a coincidence.
         s0, own_end = sentences[i]
@@ -128,9 +127,11 @@ def find(ctx: Context) -> list[Check]:
         total_before = ctx.may_match("total", max(s0, t.start - 120), t.start)
         if total_before and ctx.any_match("total", max(s0, t.start - 40), t.start):
             own_end = t.end       # 'trong tổng mức 370 nghìn tỷ đồng, doanh thu bán lẻ đạt …'
-        candidates = [j for j in ctx.same_heads_in(i, own_end, layout.end_sentences_ahead(t.start, FOLLOWING_SENTENCES))
-                      if eligible[j] and figures[j].value < t.value]
-        found = _parts_among(ctx, candidates, t)
+        found = []
+        if parts_after:
+            candidates = [j for j in ctx.same_heads_in(i, own_end, layout.end_sentences_ahead(t.start, FOLLOWING_SENTENCES))
+                          if eligible[j] and figures[j].value < t.value]
+            found = _parts_among(ctx, candidates, t)
         if not found and total_before:
             found = _earlier_parts(ctx, i)
         if not found:

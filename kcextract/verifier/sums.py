@@ -53,10 +53,6 @@ def _eligible_figures(ctx: Context) -> list[bool]:
     return eligible
 
 
-def _eligible(ctx: Context, i: int) -> bool:
-    return _eligible_figures(ctx)[i]
-
-
 def _open_amounts(ctx: Context) -> list[int]:
     """The eligible figures outside parentheses, in text order: the totals a sum may have."""
     found = ctx.memo.get("sums.open")
@@ -146,6 +142,7 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
     """Breakdowns introduced by a parts cue (trong đó, cụ thể, bao gồm …)."""
     groups = []
     lay = ctx.layout
+    eligible = _eligible_figures(ctx)
     for cue in ctx.cues.role("parts"):
         for m in ctx.anchors.finditer(cue):
             c = m.start()
@@ -164,7 +161,7 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                 scope_end = _scope_lines(ctx, lay.line(c)[1] + 1)
             totals, candidates, others = {}, {}, {}
             for i in ctx.figures_in(*region, kinds=AMOUNT_KINDS):
-                if _eligible(ctx, i) and ctx.parens[i] is None:
+                if eligible[i] and ctx.parens[i] is None:
                     key = unit_key(ctx.figures[i])
                     if key in totals:
                         others.setdefault(key, []).append(totals[key])
@@ -177,7 +174,7 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                 t_near = totals[key]
                 like = ctx.like(t_near)
                 parts_all = [i for i in ctx.figures_in(m.end(), scope_end, kinds=AMOUNT_KINDS)
-                             if _eligible(ctx, i) and i in like]
+                             if eligible[i] and i in like]
                 near = _evaluate(ctx, t_near, parts_all, may_fail=False, quiet=True)
                 if near is None or near.check.status != "ok":
                     for j in reversed(earlier):
@@ -195,7 +192,7 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                 # cùng kỳ)' — its amounts are not parts of the total)
                 like = ctx.like(total)
                 parts = [i for i in ctx.figures_in(m.end(), scope_end, kinds=AMOUNT_KINDS)
-                         if _eligible(ctx, i) and i in like
+                         if eligible[i] and i in like
                          and ctx.parens[i] == ctx.parens[total]]
                 subset = m.group(0).lower().startswith("trong")
                 g = _evaluate(ctx, total, parts, may_fail=False, quiet=False)
@@ -299,7 +296,7 @@ def labelled_groups(ctx: Context, taken: set) -> list[SumGroup]:
     sentence, by parts that add up to it; reported only when they do."""
     groups = []
     for i in _open_amounts(ctx):
-        if i in taken:
+        if i in taken or ctx.like_after(i) < 2:    # (its parts follow it)
             continue
         t = ctx.figures[i]
         if not ctx.may_match("total", max(0, t.start - 120), t.start):
@@ -338,7 +335,7 @@ def list_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
     groups = []
     lay = ctx.layout
     for i in _open_amounts(ctx):
-        if i in taken:
+        if i in taken or ctx.like_before(i) < 2:   # (its items stand above it)
             continue
         t = ctx.figures[i]
         line_start, _ = lay.line(t.start)
@@ -393,7 +390,7 @@ def heading_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
     groups = []
     lay = ctx.layout
     for i in _open_amounts(ctx):
-        if i in taken:
+        if i in taken or ctx.like_after(i) < 2:    # (its parts stand below it)
             continue
         t = ctx.figures[i]
         s0, e0 = lay.line(t.start)
@@ -423,8 +420,9 @@ def paren_groups(ctx: Context, taken: set) -> list[SumGroup]:
     parts add up (a parenthesis may also just give examples)."""
     groups = []
     lay = ctx.layout
+    eligible = _eligible_figures(ctx)
     for i in _open_amounts(ctx):
-        if i in taken:
+        if i in taken or ctx.like_after(i) < 2:    # (its parts follow it, in the bracket)
             continue
         t = ctx.figures[i]
         if ctx.text.find("(", t.end, t.end + 122) < 0:
@@ -444,7 +442,7 @@ def paren_groups(ctx: Context, taken: set) -> list[SumGroup]:
         # ('465 dự án (trong KCN 292 dự án với vốn 15,4 tỷ USD; ngoài KCN 173 dự án …)': the
         # bracket may describe each part with other amounts; the parts are the figures of
         # the total's unit, and only a sum that holds is reported.)
-        parts = [j for j in inside if _eligible(ctx, j) and j in ctx.like(i)]
+        parts = [j for j in inside if eligible[j] and j in ctx.like(i)]
         if len(parts) < 2:
             continue
         g = _evaluate(ctx, i, parts, may_fail=False, quiet=True)
@@ -513,6 +511,7 @@ def besides_groups(ctx: Context, taken: set) -> list[SumGroup]:
     lay = ctx.layout
     besides = ctx.cues.first("besides")
     cue = besides.pattern
+    eligible = _eligible_figures(ctx)
     for s0, s1 in ctx.sentences_with(besides):
         m = cue.match(ctx.text[s0:s1])
         if not m or s0 < 2:
@@ -529,12 +528,12 @@ def besides_groups(ctx: Context, taken: set) -> list[SumGroup]:
             continue
         for key in {unit_key(ctx.figures[i]) for i in first}:
             before = [i for i in ctx.figures_in(p0, p1, kinds=AMOUNT_KINDS)
-                      if _eligible(ctx, i) and unit_key(ctx.figures[i]) == key]
+                      if eligible[i] and unit_key(ctx.figures[i]) == key]
             if len(before) != 1 or before[0] in taken:
                 continue
             t = ctx.figures[before[0]]
             parts = [i for i in ctx.figures_in(s0, s1, kinds=AMOUNT_KINDS)
-                     if _eligible(ctx, i) and compatible(ctx.figures[i], t) and lay.paren(ctx.figures[i].start) is None]
+                     if eligible[i] and compatible(ctx.figures[i], t) and lay.paren(ctx.figures[i].start) is None]
             g = _evaluate(ctx, before[0], parts, may_fail=True, quiet=False, closed=True, whole=True)
             if g:
                 groups.append(g)

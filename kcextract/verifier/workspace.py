@@ -199,6 +199,9 @@ class Context:
         self._directions: dict = {}
         # What a claim type derives once per document (its eligible figures …), by its own key.
         self.memo: dict = {}
+        # figure index -> :meth:`_like` and :meth:`_same_heads` of it
+        self._like_at: dict = {}
+        self._same_heads_at: dict = {}
         # part figure index -> total figure index: provided by the 'sums' claim type and read
         # by those that declare 'needs: [part_of]' (patterns/relations.yaml, checked at load)
         self.part_of: dict[int, int] = {}
@@ -242,7 +245,26 @@ class Context:
         """:meth:`figures_in` ``(start, end)`` of the figures compatible with figure ``i``."""
         return self._among(self._like(i)[1], start, end)
 
+    def like_before(self, i: int) -> int:
+        """How many figures compatible with figure ``i`` come before it."""
+        return bisect.bisect_left(self._like(i)[1], i)
+
+    def like_after(self, i: int) -> int:
+        """How many figures compatible with figure ``i`` come after it (a total needs two
+        parts: where fewer stand there, the parts need not be looked for)."""
+        members = self._like(i)[1]
+        return len(members) - bisect.bisect_right(members, i)
+
     def _like(self, i: int) -> tuple[frozenset, list]:
+        # (by figure first: asked for the same figures again and again, and the unit key
+        # need then not be made)
+        found = self._like_at.get(i)
+        if found is None:
+            found = self._like_at[i] = self._like_of_unit(i)
+        return found
+
+    def _like_of_unit(self, i: int) -> tuple[frozenset, list]:
+        """(members, sorted members) of figure ``i``'s kind and unit, found once per unit."""
         f = self.figures[i]
         key = ("like", f.kind, unit_key(f))
         found = self.memo.get(key)
@@ -285,7 +307,24 @@ class Context:
         """:meth:`figures_in` ``(start, end)`` of the figures with figure ``i``'s head noun."""
         return self._among(self._same_heads(i)[1], start, end)
 
+    def same_heads_before(self, i: int) -> int:
+        """How many figures with figure ``i``'s head noun come before it."""
+        return bisect.bisect_left(self._same_heads(i)[1], i)
+
+    def same_heads_after(self, i: int) -> int:
+        """How many figures with figure ``i``'s head noun come after it (a total's parts
+        must: where fewer than two do, its window need not be read)."""
+        members = self._same_heads(i)[1]
+        return len(members) - bisect.bisect_right(members, i)
+
     def _same_heads(self, i: int) -> tuple[frozenset, list]:
+        found = self._same_heads_at.get(i)
+        if found is None:
+            found = self._same_heads_at[i] = self._same_heads_of_unit(i)
+        return found
+
+    def _same_heads_of_unit(self, i: int) -> tuple[frozenset, list]:
+        """(members, sorted members) of figure ``i``'s head noun, found once per unit."""
         f = self.figures[i]
         if f.kind != "count":
             return self._like(i)
@@ -504,7 +543,7 @@ class Context:
             f = self.figures[i]
             # A quoted figure is a subject only for a claim in the same quotation
             # (a speech: '“… doanh thu đạt 5,8 tỷ đồng, tăng 32% so với năm 2021 …”').
-            if i in self.bases or (lay.in_quote(f.start) and lay.quote(f.start) != quote):
+            if i in self.bases or (self.quoted[i] and lay.quote(f.start) != quote):
                 continue
             fp = parens[i]
             if fp is not None and fp != par:
