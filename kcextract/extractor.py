@@ -51,7 +51,8 @@ class _Claims:
         self.mask[start:end] = b"\x01" * (end - start)
 
     def claim_free(self, start: int, end: int) -> None:
-        """Take the span unless it overlaps a span already taken."""
+        """Take the span unless it overlaps a span already taken (``overlaps`` then ``add``,
+        written inline: it runs for every match of every pattern)."""
         end = max(end, start + 1)
         if self.mask.find(1, start, end) == -1:
             self.mask[start:end] = b"\x01" * (end - start)
