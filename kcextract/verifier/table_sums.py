@@ -202,11 +202,20 @@ def _percentage_column(ctx, by_start, table, pc, readings, body, total_rows) -> 
             computed[reading, r] = _compute_cell(reading, r)
         return computed[reading, r]
 
+    cells: dict = {}
+
+    def cell(r, column):
+        # (each cell read once: every reading of a row reads its percentage and value cells)
+        if (r, column) not in cells:
+            cells[r, column] = (_cell(ctx, by_start, table, r, column) if column == pc
+                                else _raw_cell(ctx, by_start, table, r, column))
+        return cells[r, column]
+
     def _compute_cell(reading, r):
         kind, num, den = reading
-        pi = _cell(ctx, by_start, table, r, pc)
-        v = _raw_cell(ctx, by_start, table, r, num)
-        d = _raw_cell(ctx, by_start, table, total_rows[0] if den is None else r, num if den is None else den)
+        pi = cell(r, pc)
+        v = cell(r, num)
+        d = cell(total_rows[0] if den is None else r, num if den is None else den)
         if pi is None or v is None or d is None or not d.value or d.value < 0:
             return None
         p = ctx.figures[pi]
