@@ -202,28 +202,34 @@ def _percentage_column(ctx, by_start, table, pc, readings, body, total_rows) -> 
             computed[reading, r] = _compute_cell(reading, r)
         return computed[reading, r]
 
+    cells: dict = {}
+
+    def cell(r, column):
+        # (each cell read once: every reading of a row reads its percentage and value cells)
+        if (r, column) not in cells:
+            cells[r, column] = (_cell(ctx, by_start, table, r, column) if column == pc
+                                else _raw_cell(ctx, by_start, table, r, column))
+        return cells[r, column]
+
     def _compute_cell(reading, r):
         kind, num, den = reading
-        pi = _cell(ctx, by_start, table, r, pc)
-        v = _raw_cell(ctx, by_start, table, r, num)
-        d = _raw_cell(ctx, by_start, table, total_rows[0] if den is None else r, num if den is None else den)
+        pi = cell(r, pc)
+        v = cell(r, num)
+        d = cell(total_rows[0] if den is None else r, num if den is None else den)
         if pi is None or v is None or d is None or not d.value or d.value < 0:
             return None
         p = ctx.figures[pi]
-        q = Decimal(v.value) / Decimal(d.value)
         q_iv = scale(divide(operand_interval(v), operand_interval(d)), Decimal(100))
         if kind == "growth":
-            expected, q_iv = (q - 1) * 100, scale(q_iv, Decimal(1), Decimal(-100))
-        else:
-            expected = q * 100
-        decimals = decimals_in(p.text)
+            q_iv = scale(q_iv, Decimal(1), Decimal(-100))
         # The same tolerance as every other claim: the cell as written against the quotient
-        # of the value cells within their written precision.
-        return p, v, d, expected, decimals, overlaps(fig_interval(p), q_iv)
+        # of the value cells within their written precision.  (The quotient itself is
+        # written out only for the reading that is kept.)
+        return p, v, d, overlaps(fig_interval(p), q_iv)
 
     def holds(reading):
         results = [compute(reading, r) for r in body + (total_rows if reading[2] is not None else [])]
-        return sum(1 for x in results if x and x[5])
+        return sum(1 for x in results if x and x[3])
 
     best = max(readings, key=holds, default=None)
     if best is None or holds(best) < 2:
@@ -234,7 +240,10 @@ def _percentage_column(ctx, by_start, table, pc, readings, body, total_rows) -> 
         result = compute(best, r)
         if result is None:
             continue
-        p, v, d, expected, decimals, fits = result
+        p, v, d, fits = result
+        q = Decimal(v.value) / Decimal(d.value)
+        expected = (q - 1) * 100 if best[0] == "growth" else q * 100
+        decimals = decimals_in(p.text)
         status = "ok" if fits else ("fail" if leaves else "unverifiable")
         shown = f"{expected:.{max(2, decimals)}f}".replace(".", ",")
         formula = f"{v.text} / {d.text} − 1" if best[0] == "growth" else f"{v.text} / {d.text}"
