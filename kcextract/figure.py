@@ -6,7 +6,7 @@ copy used for matching), so a user can always click back to where it came from.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Optional
 
@@ -103,8 +103,10 @@ class Figure:
         return self.sentence_start + len(self.sentence)
 
     def to_dict(self) -> dict:
-        """The public record (issue 2's contract), numbers as int/float."""
-        d = asdict(self)
+        """The public record (issue 2's contract), numbers as int/float.  Read straight from the
+        fields: they hold strings, numbers and one tuple of years, so ``dataclasses.asdict``'s
+        deep copy of all 25 (which cost ``extract`` about half its own time) is not needed."""
+        d = self.__dict__
         out = {k: d[k] for k in OUTPUT_FIELDS}
         for k in ("value", "value_max", "of_total", "amount"):
             out[k] = plain_number(out[k])

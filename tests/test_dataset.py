@@ -182,3 +182,33 @@ def test_the_schema_doc_is_up_to_date():
     doc = Path(__file__).resolve().parent.parent / "docs" / "dataset-schema.md"
     assert doc.read_text(encoding="utf-8") == schema_markdown(), \
         "regenerate it: python -m kcextract.dataset.schema > docs/dataset-schema.md"
+
+
+def test_record_of_is_asdict_with_the_public_record_on_top():
+    """record_of reads fields without asdict's deep copy: the same keys, order, values and types
+    as ``asdict`` then ``update(to_dict())``, for figures and for checks with operands."""
+    import dataclasses
+    from decimal import Decimal
+
+    from kcextract.batch import analyse
+    from kcextract.dataset.builder import DROPPED_FIELDS, record_of
+    from kcextract.figure import plain_number
+
+    def reference(obj):
+        def plain(d):
+            return {k: (plain_number(v) if isinstance(v, Decimal) else v) for k, v in d.items()
+                    if k not in DROPPED_FIELDS}
+        record = plain(dataclasses.asdict(obj))
+        record.update(plain(obj.to_dict()))
+        return {k: ([plain(x) if isinstance(x, dict) else x for x in v] if isinstance(v, (list, tuple)) else v)
+                for k, v in record.items()}
+
+    text = ("Năm 2023, kinh phí khuyến công là 2.500 triệu đồng, trong đó ngân sách tỉnh 1.500 triệu "
+            "đồng, ngân sách huyện 1.000 triệu đồng, đạt 104% kế hoạch, tăng gần 25% so với năm 2022.")
+    analysis = analyse(text, "a.txt", verify=True)
+    records = list(analysis.figures) + list(analysis.checks)
+    assert analysis.checks and any(check.operands for check in analysis.checks)
+    for obj in records:
+        mine, theirs = record_of(obj), reference(obj)
+        assert list(mine.items()) == list(theirs.items())
+        assert [type(v) for v in mine.values()] == [type(v) for v in theirs.values()]

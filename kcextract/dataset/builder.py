@@ -123,11 +123,32 @@ def _plain(record: dict) -> dict:
             if k not in DROPPED_FIELDS}
 
 
+# Field values taken as they are: ``dataclasses.asdict`` would only copy them.
+_SCALARS = (str, int, float, Decimal, type(None))
+
+
 def record_of(obj) -> dict:
-    """Every field of a Figure or Check: ``asdict`` (fields added later included), with the
-    public ``to_dict`` values on top (numbers as int/float)."""
-    record = _plain(dataclasses.asdict(obj)) if dataclasses.is_dataclass(obj) else {}
-    record.update(_plain(obj.to_dict()))
+    """Every field of a Figure or Check (fields added later included), in declaration order,
+    with the public ``to_dict`` values on top (numbers as int/float): what ``asdict`` then
+    ``update(to_dict())`` gives, without ``asdict``'s deep copy of every field (as costly as
+    the extraction itself); a field holding a container is still converted by ``asdict``."""
+    public = _plain(obj.to_dict())
+    record: dict = {}
+    if dataclasses.is_dataclass(obj):
+        converted = None
+        for f in dataclasses.fields(obj):
+            name = f.name
+            if name in DROPPED_FIELDS:
+                continue
+            if name in public:
+                record[name] = public[name]
+                continue
+            value = getattr(obj, name)
+            if not isinstance(value, _SCALARS):
+                converted = dataclasses.asdict(obj) if converted is None else converted
+                value = converted[name]
+            record[name] = plain_number(value) if isinstance(value, Decimal) else value
+    record.update(public)
     return {k: ([_plain(x) if isinstance(x, dict) else x for x in v] if isinstance(v, (list, tuple)) else v)
             for k, v in record.items()}
 
