@@ -279,7 +279,7 @@ def main(argv=None) -> int:
     row("(c) extract, tag cache kept", lambda: extract_all(docs))
     row(f"(c) extract --jobs {jobs}, tag cache kept", lambda: extract_parallel(docs, jobs))
     rows[f"(c) extract --jobs {jobs}, tag cache kept"]["children_peak_rss_mb"] = _children_peak_mb()
-    result["ceiling"] = ceiling.by_hand(_first_mb(docs, args.ceiling_mb), jobs)
+    result["ceiling"] = ceiling.by_hand(_first_mb(docs, args.ceiling_mb), jobs, extract_all)
     print(f"  (f) by hand, {jobs} independent processes: {result['ceiling']['speed_up']:.2f}x one process"
           f" (the machine's ceiling for --jobs {jobs})", flush=True)
     if args.tokenize_mb:

@@ -11,25 +11,19 @@ import multiprocessing
 import time
 
 
-def _extract(docs) -> int:
-    from kcextract.batch import analyse
-
-    return sum(len(analyse(text, source).figures) for source, text in docs)
+def _extract_part(extract, docs, jobs: int, index: int) -> None:
+    extract(docs[index::jobs])
 
 
-def _extract_part(docs, jobs: int, index: int) -> None:
-    _extract(docs[index::jobs])
-
-
-def by_hand(docs, jobs: int) -> dict:
-    """Wall seconds of one process over ``docs`` and of ``jobs`` forked processes, each over
-    every ``jobs``-th document, started together; and the speed-up between the two."""
-    _extract(docs[:1])                                   # patterns compiled before the fork
+def by_hand(docs, jobs: int, extract) -> dict:
+    """Wall seconds of one process running ``extract(docs)`` and of ``jobs`` forked processes,
+    each running it over every ``jobs``-th document, started together; and the speed-up."""
+    extract(docs[:1])                                    # patterns compiled before the fork
     start = time.perf_counter()
-    count = _extract(docs)
+    count = extract(docs)
     one = time.perf_counter() - start
     context = multiprocessing.get_context("fork")
-    workers = [context.Process(target=_extract_part, args=(docs, jobs, i)) for i in range(jobs)]
+    workers = [context.Process(target=_extract_part, args=(extract, docs, jobs, i)) for i in range(jobs)]
     start = time.perf_counter()
     for worker in workers:
         worker.start()
