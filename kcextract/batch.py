@@ -18,6 +18,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence, Tuple
 
+from kcextract.figure import figure_rows, figures_from_rows
+
 # A chunk sent to a worker holds about this many characters of text (several short
 # articles, or one long report): big enough that pickling and scheduling cost little
 # next to extraction, small enough that two workers stay busy to the end.
@@ -38,6 +40,15 @@ class Analysis:
     figures: tuple
     checks: tuple = ()
     problems: tuple = ()
+
+    def __reduce__(self):
+        """Pickled with its figures as rows of values (:func:`kcextract.figure.figure_rows`):
+        ``--jobs`` workers send thousands of figures a megabyte to the parent."""
+        return _analysis_from_rows, (figure_rows(self.figures), self.checks, self.problems)
+
+
+def _analysis_from_rows(rows: list, checks: tuple, problems: tuple) -> Analysis:
+    return Analysis(figures_from_rows(rows), checks, problems)
 
 
 def analyse(text: str, source: Optional[str] = None, verify: bool = False) -> Analysis:

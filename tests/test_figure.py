@@ -54,3 +54,26 @@ def test_the_figures_of_one_sentence_share_its_text():
     first, second = [f for f in figures if f.sentence.startswith("Năm")], [f for f in figures if f.sentence.startswith("Sau")]
     assert len(first) == 3 and len(second) == 1
     assert all(f.sentence is first[0].sentence for f in first) and second[0].sentence is not first[0].sentence
+
+
+def test_an_analysis_pickles_its_figures_as_rows_and_comes_back_whole():
+    """A --jobs worker sends each document's Analysis to the parent: its figures travel as rows
+    of values (no field names, no per-figure reduce), and come back equal field for field, the
+    ones equality ignores included, with the figures of a sentence still sharing one string."""
+    import pickle
+
+    from kcextract.batch import Analysis, analyse
+    from kcextract.figure import Figure
+
+    text = ("Năm 2023, Trung tâm hỗ trợ gần 6,7 tỷ đồng cho 48 cơ sở, đạt 95% kế hoạch. "
+            "Trong đó, 30 cơ sở ở huyện A và 18 cơ sở ở huyện B.")
+    analysis = analyse(text, verify=True)
+    assert len(analysis.figures) == 5 and analysis.checks
+    data = pickle.dumps(analysis, protocol=5)
+    assert b"sentence_start" not in data and b"_figure_from_values" not in data      # (no reduce per figure)
+    back = pickle.loads(data)
+    assert isinstance(back, Analysis) and back == analysis
+    assert [vars(f) for f in back.figures] == [vars(f) for f in analysis.figures]
+    assert all(type(f) is Figure for f in back.figures)
+    first = [f for f in back.figures if f.sentence.startswith("Năm")]
+    assert len(first) == 3 and all(f.sentence is first[0].sentence for f in first)
