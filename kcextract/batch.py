@@ -69,9 +69,12 @@ def analyse(text: str, source: Optional[str] = None, verify: bool = False) -> An
     return Analysis(figures=figures, checks=checks, problems=tuple(problems))
 
 
-def analyse_batch(works: Sequence[Work], verify: bool = False) -> list:
-    """:func:`analyse` of each ``(text, source)``, in order: the unit of work of a process or a Dask task."""
-    return [analyse(text, source, verify=verify) for text, source in works]
+def analyse_batch(works: Sequence[Work], verify: bool = False, render: Optional[Callable] = None) -> list:
+    """:func:`analyse` of each ``(text, source)``, in order: the unit of work of a process or a Dask
+    task; with ``render``, ``render(analysis)`` of each instead."""
+    if render is None:
+        return [analyse(text, source, verify=verify) for text, source in works]
+    return [render(analyse(text, source, verify=verify)) for text, source in works]
 
 
 def _works(docs: Iterable[Mapping]) -> list:
@@ -150,9 +153,9 @@ def _chunks(items: Iterator, work_of: Callable) -> Iterator[list]:
         yield chunk
 
 
-def _run_chunk(chunk: list, verify: bool) -> list:
+def _run_chunk(chunk: list, verify: bool, render: Optional[Callable]) -> list:
     works = [work for _, work in chunk if work is not None]
-    return _merge(chunk, analyse_batch(works, verify=verify))
+    return _merge(chunk, analyse_batch(works, verify, render))
 
 
 def _merge(chunk: list, analyses: list) -> list:
@@ -161,13 +164,18 @@ def _merge(chunk: list, analyses: list) -> list:
 
 
 def analyse_stream(items: Iterable, work_of: Callable, jobs: Optional[int] = None,
-                   verify: bool = False) -> Iterator[tuple]:
+                   verify: bool = False, render: Optional[Callable] = None) -> Iterator[tuple]:
     """``(item, Analysis or None)`` for each item, in the order given, using ``jobs`` processes.
 
     ``work_of(item)`` returns the ``(text, source)`` to analyse, or None for an item that needs
     no work (a document unchanged since the last build): it comes back with None. The result
     is the same for any ``jobs``; with one job, or when everything fits in one chunk, no
     process is started. Items are read as results are consumed, so memory stays bounded.
+
+    ``render`` (a picklable function of an Analysis) runs where the analysis is made, in the
+    worker process, and the stream yields what it returns instead of the Analysis: a command
+    that prints text has it written by the workers, and only that text travels to the parent
+    (not thousands of figures a megabyte to unpickle and format one after another).
     """
     jobs = default_jobs() if jobs is None else max(1, jobs)
     chunks = _chunks(iter(items), work_of)
@@ -178,11 +186,11 @@ def analyse_stream(items: Iterable, work_of: Callable, jobs: Optional[int] = Non
     if jobs == 1 or second is None:
         for chunk in (first, second):
             if chunk is not None:
-                yield from _run_chunk(chunk, verify)
+                yield from _run_chunk(chunk, verify, render)
         for chunk in chunks:
-            yield from _run_chunk(chunk, verify)
+            yield from _run_chunk(chunk, verify, render)
         return
-    yield from _parallel([first, second], chunks, jobs, verify)
+    yield from _parallel([first, second], chunks, jobs, verify, render)
 
 
 def _load_everything(verify: bool) -> None:
@@ -195,7 +203,8 @@ def _load_everything(verify: bool) -> None:
     load_tagger()
 
 
-def _parallel(head: list, chunks: Iterator[list], jobs: int, verify: bool) -> Iterator[tuple]:
+def _parallel(head: list, chunks: Iterator[list], jobs: int, verify: bool,
+              render: Optional[Callable]) -> Iterator[tuple]:
     import itertools
     import multiprocessing
 
@@ -208,7 +217,7 @@ def _parallel(head: list, chunks: Iterator[list], jobs: int, verify: bool) -> It
             for chunk in itertools.chain(head, chunks):
                 # Only the work travels to the worker; the items (documents) stay here.
                 works = [work for _, work in chunk if work is not None]
-                pending.append((chunk, pool.submit(analyse_batch, works, verify)))
+                pending.append((chunk, pool.submit(analyse_batch, works, verify, render)))
                 while len(pending) >= jobs * IN_FLIGHT_PER_JOB:
                     done, future = pending.popleft()
                     yield from _merge(done, future.result())

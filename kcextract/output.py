@@ -5,6 +5,7 @@ One writer for every command, so ``--format`` means the same everywhere.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sys
 from typing import IO, Iterable, Optional, Sequence
@@ -65,11 +66,18 @@ class RecordWriter:
 
     def write(self, record: dict) -> None:
         if self.fmt == "jsonl":
-            self.stream.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+            self.stream.write(_json_line(record))
         elif self.fmt == "csv":
-            self._csv.writerow({k: _cell(record.get(k)) for k in self.columns})
+            self._csv.writerow(_csv_cells(record, self.columns))
         else:
             self._rows.append(record)
+
+    def write_encoded(self, encoded) -> None:
+        """Write what :func:`encode_records` made of some records (in a worker process)."""
+        if self.fmt == "table":
+            self._rows.extend(encoded)
+        else:
+            self.stream.write(encoded)
 
     def write_all(self, records: Iterable[dict]) -> None:
         for record in records:
@@ -90,6 +98,36 @@ class RecordWriter:
         # In a pipe or a file there is no terminal width to respect: keep rows on one line.
         width = None if getattr(self.stream, "isatty", lambda: False)() else 220
         Console(file=self.stream, width=width).print(table)
+
+
+def encode_records(fmt: str, columns: Sequence[str], records: Sequence[dict]):
+    """The text :class:`RecordWriter` writes for ``records`` (CSV rows without the header), or for a
+    table the records themselves (a table is laid out at the end): made where the records are, in a
+    ``--jobs`` worker, so that only text travels to the process that writes it.
+
+    >>> encode_records("jsonl", ["kind"], [{"kind": "money", "value": 5}])
+    '{"kind": "money", "value": 5}\\n'
+    >>> encode_records("csv", ["kind", "value"], [{"kind": "money", "value": 5}, {"kind": "count"}])
+    'money,5\\r\\ncount,\\r\\n'
+    """
+    if fmt == "jsonl":
+        return "".join(map(_json_line, records))
+    if fmt == "csv":
+        buffer = io.StringIO()
+        rows = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
+        rows.writerows(_csv_cells(record, columns) for record in records)
+        return buffer.getvalue()
+    if fmt == "table":
+        return list(records)
+    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def _json_line(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, default=str) + "\n"
+
+
+def _csv_cells(record: dict, columns: Sequence[str]) -> dict:
+    return {k: _cell(record.get(k)) for k in columns}
 
 
 def _cell(value) -> str:

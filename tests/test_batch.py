@@ -65,6 +65,30 @@ def test_extract_output_is_identical_with_one_and_two_processes(documents, pools
     records = [json.loads(line) for line in serial[1].splitlines()]
     assert len({r["source"] for r in records}) == len(_texts())
     assert len(records) > 300
+    # The workers write the records (csv, a table, one kind only) the same as one process does.
+    for options in (("--format", "csv"), ("--format", "table", "--kind", "money")):
+        serial = _run("extract", documents, *options, "--jobs", 1)
+        assert _run("extract", documents, *options, "--jobs", 2) == serial and serial[0] == 0
+    assert serial[1].count("money") > 20 and "percent" not in serial[1] and "count" not in serial[1]
+    assert pools == [2, 2, 2]
+
+
+def _made_in(analysis) -> tuple:
+    import os
+
+    return os.getpid(), len(analysis.figures)
+
+
+def test_render_runs_in_the_worker_and_only_its_result_travels(pools):
+    """What ``render`` returns is what the stream yields, made in the worker processes."""
+    import os
+
+    items = [(text, name) for name, text in _texts()]
+    rendered = list(batch.analyse_stream(items, lambda item: item, jobs=2, render=_made_in))
+    assert pools == [2]
+    assert [item for item, _ in rendered] == items
+    assert os.getpid() not in {pid for _, (pid, _) in rendered}
+    assert [count for _, (_, count) in rendered] == [len(kcextract.extract(text)) for text, _ in items]
 
 
 def test_verify_output_is_identical_with_one_and_two_processes(documents, pools):

@@ -1,6 +1,7 @@
 """``kcextract extract``: every figure of the given documents, with provenance."""
 from __future__ import annotations
 
+import functools
 import sys
 
 import click
@@ -8,7 +9,7 @@ import click
 from kcextract.cli.options import db_option, format_option, jobs_option
 from kcextract.figure import OUTPUT_FIELDS
 from kcextract.inputs import iter_documents
-from kcextract.output import EXIT_BAD_INPUT, EXIT_FINDING, EXIT_OK, RecordWriter, nothing_found
+from kcextract.output import EXIT_BAD_INPUT, EXIT_FINDING, EXIT_OK, RecordWriter, encode_records, nothing_found
 
 TABLE_COLUMNS = ("source", "kind", "text", "value", "unit", "qualifier", "label", "scope", "period_years", "role")
 
@@ -16,6 +17,15 @@ TABLE_COLUMNS = ("source", "kind", "text", "value", "unit", "qualifier", "label"
 def _flat(record: dict) -> dict:
     """A figure record for CSV and tables: the years as '2021;2023' (one cell, no brackets)."""
     return {**record, "period_years": ";".join(str(y) for y in record["period_years"])}
+
+
+def _written(analysis, fmt: str, kinds: tuple) -> tuple:
+    """One document's number problems and its figures as the output text (the records, for a
+    table); run in the worker process that made the analysis (``analyse_stream``'s render)."""
+    records = [figure.to_dict() for figure in analysis.figures if not kinds or figure.kind in kinds]
+    if fmt != "jsonl":
+        records = [_flat(record) for record in records]
+    return analysis.problems, encode_records(fmt, OUTPUT_FIELDS, records)
 
 
 @click.command()
@@ -67,14 +77,13 @@ def extract(inputs, db, site, fmt, show_text, kinds, jobs):
     else:
         writer = RecordWriter(fmt, OUTPUT_FIELDS, table_columns=TABLE_COLUMNS, title="Figures")
         documents = iter_documents(inputs, db=db, on_problem=report, site=site)
-        for doc, analysis in analyse_stream(documents, lambda d: (d.text, d.source), jobs=jobs):
+        written = functools.partial(_written, fmt=fmt, kinds=tuple(kinds))
+        for doc, (problems, text) in analyse_stream(documents, lambda d: (d.text, d.source), jobs=jobs,
+                                                    render=written):
             read += 1
-            for message in analysis.problems:
+            for message in problems:
                 report_number(message)
-            for figure in analysis.figures:
-                if not kinds or figure.kind in kinds:
-                    record = figure.to_dict()
-                    writer.write(record if fmt == "jsonl" else _flat(record))
+            writer.write_encoded(text)
         if read or unreadable:
             writer.close()
     if not read and not unreadable:

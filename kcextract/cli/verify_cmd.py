@@ -13,6 +13,12 @@ from kcextract.verifier.check import CHECK_FIELDS
 SYMBOL = {"ok": "✓", "fail": "✗", "unverifiable": "?"}
 
 
+def _checks_only(analysis) -> tuple:
+    """What a worker sends back for one document: its unread numbers and its checks (the
+    figures stay in the worker: this command prints only checks)."""
+    return analysis.problems, analysis.checks
+
+
 def _table(rows: list, stream) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -79,11 +85,12 @@ def verify(inputs, db, fmt, only_failures, show_all, jobs):
 
     writer = None if fmt == "table" else RecordWriter(fmt, CHECK_FIELDS)
     documents = iter_documents(inputs, db=db, on_problem=report)
-    for doc, analysis in analyse_stream(documents, lambda d: (d.text, d.source), jobs=jobs, verify=True):
+    for doc, (numbers_unread, checks) in analyse_stream(documents, lambda d: (d.text, d.source), jobs=jobs,
+                                                        verify=True, render=_checks_only):
         documents_read += 1
-        for message in analysis.problems:       # a number that matched but could not be read
+        for message in numbers_unread:          # a number that matched but could not be read
             click.echo(f"Warning: {message}", err=True)
-        for check in analysis.checks:
+        for check in checks:
             failed = failed or check.status == "fail"
             if only_failures and check.status != "fail":
                 continue
