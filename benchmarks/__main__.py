@@ -9,6 +9,7 @@ Rows, all on the same documents in this process (one core unless said):
   (d) ``verify`` end to end (extraction included);
   (e) HTML -> article text, pages per second per CMS family;
   (f) the machine's ceiling for ``--jobs``: the same extraction split by hand over N processes;
+  (g) ``kcextract extract`` as a command on the same documents as files, 1 and N processes;
 then single documents of growing size (is the time linear?), peak memory, the seed-corpus F1 and
 the command line's start-up time. ``--quick`` runs a smaller set; ``--json PATH`` keeps the numbers.
 """
@@ -24,7 +25,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from benchmarks import ceiling, startup, texts
+from benchmarks import ceiling, command, startup, texts
 
 NUMBER = r"\d+(?:[.,]\d+)*"          # (b): every digit run with its grouping and decimal marks
 
@@ -222,6 +223,8 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=None, help="processes for the parallel extract row (default: all cores)")
     parser.add_argument("--ceiling-mb", type=float, default=10,
                         help="MB of the corpus for (f), the by-hand ceiling of --jobs (default 10)")
+    parser.add_argument("--command-mb", type=float, default=10,
+                        help="MB of the corpus for (g), the extract command with and without --jobs (default 10)")
     parser.add_argument("--tokenize-mb", type=float, default=None,
                         help="run underthesea on only the first MB of the corpus and scale (default: all of it)")
     parser.add_argument("--shared", action="store_true", help="also use ../shared/realtext texts when present")
@@ -282,6 +285,10 @@ def main(argv=None) -> int:
     result["ceiling"] = ceiling.by_hand(_first_mb(docs, args.ceiling_mb), jobs, extract_all)
     print(f"  (f) by hand, {jobs} independent processes: {result['ceiling']['speed_up']:.2f}x one process"
           f" (the machine's ceiling for --jobs {jobs})", flush=True)
+    result["command"] = command.extract_command(_first_mb(docs, args.command_mb), jobs)
+    print(f"  (g) kcextract extract, {result['command']['files']} files: {result['command']['one_process_s']:.2f} s,"
+          f" --jobs {jobs} {result['command'][f'{jobs}_processes_s']:.2f} s:"
+          f" {result['command']['speed_up']:.2f}x", flush=True)
     if args.tokenize_mb:
         sample = _first_mb(docs, args.tokenize_mb)
         total = _mb(t for _, t in sample)
@@ -301,6 +308,7 @@ def main(argv=None) -> int:
         f"extract speed-up with {jobs} processes (wall clock)":
             rows[f"(c) extract --jobs {jobs}, tag cache kept"]["mb_per_s"] / rows["(c) extract, tag cache kept"]["mb_per_s"],
         f"(f) speed-up of {jobs} processes split by hand (the machine's ceiling)": result["ceiling"]["speed_up"],
+        f"(g) kcextract extract command, speed-up with --jobs {jobs} (wall clock)": result["command"]["speed_up"],
     }
     for name, value in result["ratios"].items():
         print(f"  {name:50} {value:8.2f}", flush=True)
