@@ -19,7 +19,7 @@ BULLET = regex.compile(r"^[ \t]*(?:[-–—•+*▪●]|\d{1,2}[.)](?!\d)|[a-zđ
 _QUOTED = regex.compile(r"“[^”“\n]*”|\"[^\"\n]*\"")
 _QUOTE_MARKS = "“\""                  # (every match of _QUOTED begins with one of these)
 _BLANK = " \t\n"
-_GAP = regex.compile(r"[ \t\r\n.]*")
+_GAP = " \t\r\n."                      # what stands between two sentences
 
 
 def _places(text: str, chars: str) -> list[int]:
@@ -164,7 +164,11 @@ class Layout:
         """Where the sentence after the one ending at ``end`` ends (None at the end of the
         text); remembered, as every figure of a sentence asks."""
         if end not in self._ahead:
-            nxt = _GAP.match(self.text, end).end()       # (blanks and full stops between)
+            # (the blanks and full stops between, stepped over one by one: there are one
+            # or two, and a regex call costs more than the loop)
+            text, nxt = self.text, end
+            while nxt < len(text) and text[nxt] in _GAP:
+                nxt += 1
             self._ahead[end] = None if nxt >= len(self.text) else self.sentence(nxt)[1]
         return self._ahead[end]
 
