@@ -9,7 +9,6 @@ sentence, holds no figures and does not say it is partial (như, …, và các �
 from __future__ import annotations
 
 import bisect
-import dataclasses
 from decimal import Decimal
 
 import regex
@@ -25,6 +24,8 @@ _LETTER = regex.compile(r"\p{L}")
 _NAMES_GAP = regex.compile(r"(?:\s+\p{Ll}+){0,3}\s+(?=\p{Lu})")
 LEAD_LOOK_BACK = 3     # sentences between a count and the 'Các … gồm:' sentence that lists it
 _STRIP = " \t.;:,–-—…"
+# The checks of a list after the count name their resolver when they are made.
+_RESOLVED = {"resolved_by": "listed items", "binding": "stated"}
 
 
 def _items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
@@ -145,7 +146,7 @@ def announced_lists(ctx: Context, done: set) -> list[Check]:
         explanation = (f"Danh sách liệt kê {n} mục: {_shown(listed)}; báo cáo ghi {f.text}")
         checks.append(Check("count_list", status, f.text, f.start, f.end, Decimal(f.value),
                             Decimal(n), tuple(Operand(ctx.text[a:b], a, b, None) for a, b in items),
-                            explanation, ctx.source, str(n)))
+                            explanation, ctx.source, str(n), **_RESOLVED))
     return checks
 
 
@@ -270,7 +271,7 @@ def find_lists(ctx: Context) -> list[Check]:
             explanation += " (danh sách có thể không đầy đủ hoặc không tách được chắc chắn)"
         ops = tuple(Operand(ctx.text[a:b], a, b, None) for a, b in items)
         checks.append(Check("count_list", status, f.text, f.start, f.end, Decimal(f.value),
-                            Decimal(n), ops, explanation, ctx.source, str(n)))
+                            Decimal(n), ops, explanation, ctx.source, str(n), **_RESOLVED))
     done = {c.claim_start for c in checks}
     return checks + [c for c in announced_lists(ctx, set()) if c.claim_start not in done]
 
@@ -491,7 +492,7 @@ def numbered_lists(ctx: Context, done: set) -> list[Check]:
 
 def find(ctx: Context) -> list[Check]:
     """The claim-type entry point (registry): the items are listed in the text."""
-    checks = [dataclasses.replace(c, resolved_by="listed items", binding="stated") for c in find_lists(ctx)]
+    checks = find_lists(ctx)
     checks += lead_sentence_lists(ctx, {c.claim_start for c in checks})
     checks += apposed_names(ctx, {c.claim_start for c in checks})
     return checks + numbered_lists(ctx, {c.claim_start for c in checks if c.status != "unverifiable"})

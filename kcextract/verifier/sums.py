@@ -13,7 +13,6 @@ Fractions of one whole (``02/10 … 04/10 … 02/10 … 02/10``) must add up to 
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional
@@ -31,6 +30,8 @@ _HEADING = regex.compile(r"^\s*(?:\d+\s*\.\s*\p{Lu}|[IVX]+\.\s)")
 _BRACKET_SOON = regex.compile(r"[^()\d\n]{0,40}\(")          # a bracket after a few words
 _BRACKET_LATER = regex.compile(r"[^()\n]{0,120}?\(")         # … or after other amounts
 _DIGITS = regex.compile(r"\d+")
+# Every sum check names its resolver when it is made (not copied with it afterwards).
+_RESOLVED = {"resolved_by": "listed parts", "binding": "stated"}
 
 
 @dataclass
@@ -114,7 +115,7 @@ def _evaluate(ctx: Context, total: int, parts: list[int], may_fail: bool,
             status = "unverifiable"
             explanation += " (các phần liệt kê có thể chưa đầy đủ)"
     check = Check("sum", status, t.text, t.start, t.end, Decimal(t.value), s,
-                  tuple(operand(f) for f in figs), explanation, ctx.source, e)
+                  tuple(operand(f) for f in figs), explanation, ctx.source, e, **_RESOLVED)
     return SumGroup(total, used, check, whole=bool(chosen))
 
 
@@ -497,7 +498,7 @@ def fraction_groups(ctx: Context) -> list[SumGroup]:
             explanation += " (các nhóm có thể chồng lấn hoặc chưa đủ)"
         ops = tuple(operand(ctx.figures[i]) for i in run)
         check = Check("sum", status, c_text, c_start, c_end, whole, total, ops, explanation,
-                      ctx.source, format_auto(total))
+                      ctx.source, format_auto(total), **_RESOLVED)
         groups.append(SumGroup(stated if stated is not None else run[0], run, check))
     return groups
 
@@ -566,5 +567,4 @@ def find_sums(ctx: Context) -> list[SumGroup]:
 
 def find(ctx: Context) -> list[Check]:
     """The claim-type entry point (registry): every sum check of the document."""
-    return [dataclasses.replace(g.check, resolved_by="listed parts", binding="stated")
-            for g in find_sums(ctx)]
+    return [g.check for g in find_sums(ctx)]
