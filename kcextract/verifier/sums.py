@@ -54,12 +54,18 @@ def _eligible_figures(ctx: Context) -> list[bool]:
     return eligible
 
 
-def _open_amounts(ctx: Context) -> list[int]:
-    """The eligible figures outside parentheses, in text order: the totals a sum may have."""
-    found = ctx.memo.get("sums.open")
+def _open_totals(ctx: Context) -> tuple[list[int], list[int]]:
+    """The eligible figures outside parentheses (the totals a sum may have), in text order:
+    those with two figures of their unit after them (a total whose parts follow it), and
+    those with two before them (a total under its list); found once per document for the
+    four kinds of total that ask."""
+    found = ctx.memo.get("sums.open totals")
     if found is None:
         eligible, parens = _eligible_figures(ctx), ctx.parens
-        found = ctx.memo["sums.open"] = [i for i in range(len(ctx.figures)) if eligible[i] and parens[i] is None]
+        open_amounts = [i for i in range(len(ctx.figures)) if eligible[i] and parens[i] is None]
+        found = ctx.memo["sums.open totals"] = (
+            [i for i in open_amounts if ctx.like_after(i) >= 2],
+            [i for i in open_amounts if ctx.like_before(i) >= 2])
     return found
 
 
@@ -296,8 +302,8 @@ def labelled_groups(ctx: Context, taken: set) -> list[SumGroup]:
     """A figure labelled as a total (``Tổng số cơ sở …: 145 cơ sở``) followed, in its
     sentence, by parts that add up to it; reported only when they do."""
     groups = []
-    for i in _open_amounts(ctx):
-        if i in taken or ctx.like_after(i) < 2:    # (its parts follow it)
+    for i in _open_totals(ctx)[0]:                 # (its parts follow it)
+        if i in taken:
             continue
         t = ctx.figures[i]
         if not ctx.may_match("total", max(0, t.start - 120), t.start):
@@ -335,8 +341,8 @@ def list_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
     that differs from their sum either way fails."""
     groups = []
     lay = ctx.layout
-    for i in _open_amounts(ctx):
-        if i in taken or ctx.like_before(i) < 2:   # (its items stand above it)
+    for i in _open_totals(ctx)[1]:                 # (its items stand above it)
+        if i in taken:
             continue
         t = ctx.figures[i]
         line_start, _ = lay.line(t.start)
@@ -390,8 +396,8 @@ def heading_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
     numbered one level below the total's line ('2.' above 'a)')."""
     groups = []
     lay = ctx.layout
-    for i in _open_amounts(ctx):
-        if i in taken or ctx.like_after(i) < 2:    # (its parts stand below it)
+    for i in _open_totals(ctx)[0]:                 # (its parts stand below it)
+        if i in taken:
             continue
         t = ctx.figures[i]
         s0, e0 = lay.line(t.start)
@@ -422,8 +428,8 @@ def paren_groups(ctx: Context, taken: set) -> list[SumGroup]:
     groups = []
     lay = ctx.layout
     eligible = _eligible_figures(ctx)
-    for i in _open_amounts(ctx):
-        if i in taken or ctx.like_after(i) < 2:    # (its parts follow it, in the bracket)
+    for i in _open_totals(ctx)[0]:                 # (its parts follow it, in the bracket)
+        if i in taken:
             continue
         t = ctx.figures[i]
         if ctx.text.find("(", t.end, t.end + 122) < 0:
