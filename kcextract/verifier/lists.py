@@ -28,9 +28,19 @@ _STRIP = " \t.;:,–-—…"
 _RESOLVED = {"resolved_by": "listed items", "binding": "stated"}
 
 
+def _masked(ctx: Context, start: int, end: int) -> str:
+    """``Layout.masked`` of [start, end), made once per span: a list's span is read for its
+    items, its ';' and its partial words."""
+    memo = ctx.memo.setdefault("lists.masked", {})
+    found = memo.get((start, end))
+    if found is None:
+        found = memo[start, end] = ctx.layout.masked(start, end)
+    return found
+
+
 def _items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
     """Item spans of the list written in [start, end)."""
-    masked = ctx.layout.masked(start, end)
+    masked = _masked(ctx, start, end)
 
     def split(lo, hi, rx):
         out, pos = [], lo
@@ -76,7 +86,7 @@ def _items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
 def _comma_items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
     """Items split on ',' only: names such as 'Trung tâm Khuyến công và Xúc tiến
     thương mại' hold a 'và' of their own."""
-    masked = ctx.layout.masked(start, end)
+    masked = _masked(ctx, start, end)
     if ";" in masked:
         return _items(ctx, start, end)
     spans, pos = [], start
@@ -168,17 +178,18 @@ def find_lists(ctx: Context) -> list[Check]:
     partial = ctx.cues.first("partial").pattern
     for i in ctx.indexes("count"):
         f = ctx.figures[i]
-        if f.kind != "count" or f.value is None or i in ctx.bases or lay.in_quote(f.start):
+        if f.kind != "count" or f.value is None or i in ctx.bases or ctx.quoted[i]:
             continue
         s0, s1 = ctx.sentences[i]
-        paren = _OPEN_BRACKET.match(ctx.text, f.end, s1)
+        # (a bracket right after the count: looked for as plain text first, as most have none)
+        paren = _OPEN_BRACKET.match(ctx.text, f.end, s1) if ctx.text.find("(", f.end, s1) >= 0 else None
         word_cue, bullets, major, needs_head, names_only = False, False, False, False, False
         later_count = False
         span = None
         if paren:
             span = lay.paren_opening_at.get(paren.end() - 1)
             items = [] if span is None else _items(ctx, span[0] + 1, span[1])
-            if span is not None and ";" not in lay.masked(span[0] + 1, span[1]):
+            if span is not None and ";" not in _masked(ctx, span[0] + 1, span[1]):
                 # '5 tỉnh (Kon Tum, Gia Lai, Đắk Lắk, Đắk Nông và Lâm Đồng)': names only,
                 # each capitalised, are the things counted; anything else is a remark
                 # ('6 thị trường (nhóm thị trường) …, gồm: …': the list comes after it).
@@ -216,7 +227,7 @@ def find_lists(ctx: Context) -> list[Check]:
                 list_start, list_end, items = _bullet_block(ctx, line_end + 1)
             if not bullets:
                 items = _items(ctx, list_start, list_end)
-                major = ";" in lay.masked(list_start, list_end)
+                major = ";" in _masked(ctx, list_start, list_end)
                 if not major and len(items) != f.value:
                     alt = _comma_items(ctx, list_start, list_end)
                     items = alt if len(alt) == f.value else items
@@ -254,15 +265,14 @@ def find_lists(ctx: Context) -> list[Check]:
         n = len(items)
         listed = [ctx.text[a:b] for a, b in items]
         explanation = f"Danh sách liệt kê {n} mục: {_shown(listed)}; báo cáo ghi {f.text}"
-        masked_list = lay.masked(list_start, list_end)
-        is_partial = bool(partial.search(lay.masked(f.end, max(f.end, list_start - 1)))
-                          or partial.search(masked_list))
         if Decimal(n) == Decimal(f.value):
             status = "ok"
         elif names_only:
             status = "unverifiable"        # a bracket of names may be examples only
             explanation += " (danh sách trong ngoặc có thể chỉ là ví dụ)"
-        elif word_cue and (major or (bullets and named_items)) and not is_partial:
+        elif (word_cue and (major or (bullets and named_items))
+              and not partial.search(lay.masked(f.end, max(f.end, list_start - 1)))
+              and not partial.search(_masked(ctx, list_start, list_end))):
             # Only a list whose items are separated by ';', or bullet lines that each name
             # the counted noun ('- Đề án “…”'), is split surely enough to fail.
             status = "fail"
