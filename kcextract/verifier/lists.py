@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 from decimal import Decimal
+from typing import Optional
 
 import regex
 
@@ -437,19 +438,66 @@ def _numbered_run(matches) -> list:
 def _numbered_table_rows(ctx: Context, pos: int) -> list:
     """The rows of a table that starts right after ``pos`` and numbers them 1, 2, 3 … in
     its first column ('STT'): the (start, end) of each row's first cell."""
-    heads = ctx.memo.get("lists.table heads")
-    if heads is None:
-        # (where each table's header starts, sorted, with the table's place in the list)
-        heads = ctx.memo["lists.table heads"] = sorted(
-            (table.rows[0][0][0], k) for k, table in enumerate(ctx.tables or ()) if table.rows[0])
+    found = ctx.memo.get("lists.table heads")
+    if found is None:
+        # (where each table's header starts, sorted, with the table's place in the list; and
+        # the first cells of the tables whose rows are numbered, by place: read once)
+        heads = sorted((table.rows[0][0][0], k) for k, table in enumerate(ctx.tables or ()) if table.rows[0])
+        numbered = {}
+        for k, table in enumerate(ctx.tables or ()):
+            firsts = [row[0] for row in table.rows[1:] if row]
+            numbers = [ctx.text[a:b].strip().rstrip(".") for a, b in firsts]
+            if len(numbers) >= 2 and numbers == [str(n) for n in range(1, len(numbers) + 1)]:
+                numbered[k] = firsts
+        found = ctx.memo["lists.table heads"] = (heads, numbered)
+    heads, numbered = found
+    if not numbered:
+        return []
     near = sorted(k for _, k in heads[bisect.bisect_left(heads, (pos,)):
                                       bisect.bisect_right(heads, (pos + NUMBERED_REACH, len(heads)))])
-    for table in (ctx.tables[k] for k in near):
-        firsts = [row[0] for row in table.rows[1:] if row]
-        numbers = [ctx.text[a:b].strip().rstrip(".") for a, b in firsts]
-        if len(numbers) >= 2 and numbers == [str(k) for k in range(1, len(numbers) + 1)]:
-            return firsts
-    return []
+    return next((numbered[k] for k in near if k in numbered), [])
+
+
+def _first_numbered_lines(ctx: Context) -> tuple[list[int], list[int]]:
+    """(starts, ends) of the matches of _FIRST_LINE_NUMBER (a line opening '1.' or '1)'), in
+    order: found once per document from the places of '1.' and '1)', as a regex run over
+    the text after every count would read the same lines again and again."""
+    found = ctx.memo.get("lists.first numbered lines")
+    if found is None:
+        text, spans = ctx.text, []
+        for mark in ("1.", "1)"):
+            at = text.find(mark)
+            while at >= 0:
+                line_start = text.rfind("\n", 0, at) + 1
+                if not text[line_start:at].strip(" \t"):      # (only blanks before it on its line)
+                    m = _FIRST_LINE_NUMBER.match(text, line_start)
+                    if m:
+                        spans.append((m.start(), m.end()))
+                at = text.find(mark, at + 1)
+        spans.sort()
+        found = ctx.memo["lists.first numbered lines"] = ([a for a, _ in spans], [b for _, b in spans])
+    return found
+
+
+def _first_numbered_line(ctx: Context, start: int, end: int) -> Optional[int]:
+    """``_FIRST_LINE_NUMBER.search(text, start, end).start()``, or None."""
+    starts, ends = _first_numbered_lines(ctx)
+    k = bisect.bisect_left(starts, start)
+    # (a match that runs past ``end`` is cut there, and fails; any later one starts later still)
+    return starts[k] if k < len(starts) and starts[k] < end and ends[k] <= end else None
+
+
+def _inline_ones(ctx: Context) -> list[int]:
+    """Where a bracketed '(1)' stands (the first mark of an inline numbered list, as
+    _numbered_run reads it: one or two digits worth 1), in order; from the document's
+    brackets, once."""
+    found = ctx.memo.get("lists.inline ones")
+    if found is None:
+        text = ctx.text
+        found = ctx.memo["lists.inline ones"] = [
+            o for o, c in ctx.layout.parens
+            if 2 <= c - o <= 3 and text[o + 1:c].isdecimal() and int(text[o + 1:c]) == 1]
+    return found
 
 
 def numbered_lists(ctx: Context, done: set) -> list[Check]:
@@ -465,17 +513,18 @@ def numbered_lists(ctx: Context, done: set) -> list[Check]:
         s0, s1 = ctx.sentences[i]
         # (the numbered items may run past a full stop: '(7) cải cách hành chính. (8) chuyển đổi số')
         inline_end = max(s1, ctx.layout.line(f.start)[1])
-        # (every inline mark opens with a bracket: where none follows, there is no mark)
+        # (a run of inline marks starts with '(1)': where none follows, there is no run)
+        ones = _inline_ones(ctx)
+        k = bisect.bisect_left(ones, f.end)
         inline = (_numbered_run(_INLINE_NUMBER.finditer(ctx.text, f.end, inline_end))
-                  if ctx.text.find("(", f.end, inline_end) >= 0 else [])
+                  if k < len(ones) and ones[k] < inline_end else [])
         if len(inline) >= 2 and inline[0].start() - f.end <= 160 and ":" in ctx.text[f.end:inline[0].start()]:
             run, stated = inline, True
         else:
             reach = min(len(ctx.text), s1 + NUMBERED_REACH)
-            # (a line numbered '1.' or '1)' must stand within reach: looked for as plain text first)
-            first = (_FIRST_LINE_NUMBER.search(ctx.text, s1, reach)
-                     if ctx.text.find("1.", s1, reach) >= 0 or ctx.text.find("1)", s1, reach) >= 0 else None)
-            if not first:
+            # (a line numbered '1.' or '1)' must stand within reach)
+            first = _first_numbered_line(ctx, s1, reach)
+            if first is None:
                 rows = _numbered_table_rows(ctx, s1)
                 if rows and Decimal(len(rows)) == Decimal(f.value):
                     out.append(Check("count_list", "ok", f.text, f.start, f.end, Decimal(f.value), Decimal(len(rows)),
@@ -483,7 +532,7 @@ def numbered_lists(ctx: Context, done: set) -> list[Check]:
                                      f"Bảng ngay sau có {len(rows)} dòng đánh số; báo cáo ghi {f.text}", ctx.source,
                                      str(len(rows)), resolved_by="numbered items", binding="inferred"))
                 continue              # (most counts: no '1.' line below them, nothing more to read)
-            run = _numbered_run(_LINE_NUMBER.finditer(ctx.text, first.start(), min(len(ctx.text), s1 + NUMBERED_REACH * 20)))
+            run = _numbered_run(_LINE_NUMBER.finditer(ctx.text, first, min(len(ctx.text), s1 + NUMBERED_REACH * 20)))
             if len(run) < 2:
                 continue
             stated = False
