@@ -334,6 +334,25 @@ def _marker_type(line: str) -> str:
     return "digit" if mark[:1].isdigit() else "letter" if mark[:1].isalpha() else "sign"
 
 
+def _list_next_to(ctx: Context, pos: int, forward: bool) -> bool:
+    """Whether the first non-blank line next to position ``pos`` (below it when ``forward``,
+    else above it) opens with a list marker, as the first item :func:`_bullet_amounts` reads
+    must (found once per place: the figures of a line ask for the same one)."""
+    memo = ctx.memo.setdefault("sums.list next to", {})
+    found = memo.get((pos, forward))
+    if found is None:
+        found, at, lay = False, pos, ctx.layout
+        while 0 < at < len(ctx.text):
+            s0, e0 = lay.line(at)
+            line = ctx.text[s0:e0]
+            if line.strip():
+                found = bool(_marker_type(line))
+                break
+            at = e0 + 1 if forward else s0 - 1
+        memo[pos, forward] = found
+    return found
+
+
 def list_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
     """A total stated right after the list it adds up: numbered or bulleted items, each
     with exactly one amount of the total's unit, then 'Tổng kinh phí … là 2.420 triệu
@@ -346,7 +365,8 @@ def list_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
             continue
         t = ctx.figures[i]
         line_start, _ = lay.line(t.start)
-        if not ctx.any_match("total", line_start, t.start):
+        # (a list must end just above: looked at before the label is read)
+        if not _list_next_to(ctx, line_start - 1, forward=False) or not ctx.any_match("total", line_start, t.start):
             continue
         like = ctx.like(i)
         if any(j in like for j in ctx.figures_in(line_start, t.start)):
@@ -401,6 +421,8 @@ def heading_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
             continue
         t = ctx.figures[i]
         s0, e0 = lay.line(t.start)
+        if not _list_next_to(ctx, e0 + 1, forward=True):
+            continue          # (no list below: the label need not be read)
         if ctx.text.find(":", s0, t.start) < 0 and not ctx.any_match("total", s0, t.start):
             continue
         like = ctx.like(i)
