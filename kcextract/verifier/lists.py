@@ -287,6 +287,21 @@ def find_lists(ctx: Context) -> list[Check]:
     return checks + [c for c in announced_lists(ctx, set()) if c.claim_start not in done]
 
 
+def _lead_sentences(ctx: Context, lead_cue):
+    """The sentences (start, end) that open with one of the list_lead cue's words ('Các',
+    'Những'), after any bullet: its regex, anchored at the sentence's start, can match no
+    other.  (Looked at once per sentence start: the words stand in most sentences of a
+    report, but open few.)"""
+    text, words = ctx.text, lead_cue.anchors
+    longest = max(map(len, words))
+    for s0, s1 in ctx.layout.sentence_spans:
+        at = s0
+        while at < s1 and (text[at].isspace() or text[at] in "-–•+*"):
+            at += 1                   # (the regex's leading [\s\-–•+*]*)
+        if text[at:at + longest].lower().startswith(words):
+            yield s0, s1
+
+
 def lead_sentence_lists(ctx: Context, done: set) -> list[Check]:
     """'… nghiệm thu 2 đề án khuyến công địa phương. Các đề án gồm: Đề án A và Đề án B.': a
     sentence that opens with 'Các <noun> gồm:' lists what a count of the sentence before
@@ -294,14 +309,12 @@ def lead_sentence_lists(ctx: Context, done: set) -> list[Check]:
     count of that sentence.  Such a list a sentence away confirms its count; it fails it
     only when the noun is the count's own and every item opens with it ('Đề án …')."""
     lead_cue = ctx.cues.first("list_lead")
-    if not ctx.anchors.anywhere(lead_cue):
-        return []
     lead = lead_cue.pattern
     lay = ctx.layout
     checks = []
     # (each sentence once: a walk over positions read a sentence again for each blank after
     # it, adding the same check twice)
-    for s0, s1 in ctx.sentences_with(lead_cue):
+    for s0, s1 in _lead_sentences(ctx, lead_cue):
         m = lead.match(ctx.text[s0:s1])
         if not m or s0 < 2:
             continue
