@@ -9,8 +9,8 @@ sentence, holds no figures and does not say it is partial (như, …, và các �
 from __future__ import annotations
 
 import bisect
-import dataclasses
 from decimal import Decimal
+from typing import Optional
 
 import regex
 
@@ -25,11 +25,23 @@ _LETTER = regex.compile(r"\p{L}")
 _NAMES_GAP = regex.compile(r"(?:\s+\p{Ll}+){0,3}\s+(?=\p{Lu})")
 LEAD_LOOK_BACK = 3     # sentences between a count and the 'Các … gồm:' sentence that lists it
 _STRIP = " \t.;:,–-—…"
+# The checks of a list after the count name their resolver when they are made.
+_RESOLVED = {"resolved_by": "listed items", "binding": "stated"}
+
+
+def _masked(ctx: Context, start: int, end: int) -> str:
+    """``Layout.masked`` of [start, end), made once per span: a list's span is read for its
+    items, its ';' and its partial words."""
+    memo = ctx.memo.setdefault("lists.masked", {})
+    found = memo.get((start, end))
+    if found is None:
+        found = memo[start, end] = ctx.layout.masked(start, end)
+    return found
 
 
 def _items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
     """Item spans of the list written in [start, end)."""
-    masked = ctx.layout.masked(start, end)
+    masked = _masked(ctx, start, end)
 
     def split(lo, hi, rx):
         out, pos = [], lo
@@ -75,7 +87,7 @@ def _items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
 def _comma_items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
     """Items split on ',' only: names such as 'Trung tâm Khuyến công và Xúc tiến
     thương mại' hold a 'và' of their own."""
-    masked = ctx.layout.masked(start, end)
+    masked = _masked(ctx, start, end)
     if ";" in masked:
         return _items(ctx, start, end)
     spans, pos = [], start
@@ -145,7 +157,7 @@ def announced_lists(ctx: Context, done: set) -> list[Check]:
         explanation = (f"Danh sách liệt kê {n} mục: {_shown(listed)}; báo cáo ghi {f.text}")
         checks.append(Check("count_list", status, f.text, f.start, f.end, Decimal(f.value),
                             Decimal(n), tuple(Operand(ctx.text[a:b], a, b, None) for a, b in items),
-                            explanation, ctx.source, str(n)))
+                            explanation, ctx.source, str(n), **_RESOLVED))
     return checks
 
 
@@ -167,17 +179,18 @@ def find_lists(ctx: Context) -> list[Check]:
     partial = ctx.cues.first("partial").pattern
     for i in ctx.indexes("count"):
         f = ctx.figures[i]
-        if f.kind != "count" or f.value is None or i in ctx.bases or lay.in_quote(f.start):
+        if f.kind != "count" or f.value is None or i in ctx.bases or ctx.quoted[i]:
             continue
         s0, s1 = ctx.sentences[i]
-        paren = _OPEN_BRACKET.match(ctx.text, f.end, s1)
+        # (a bracket right after the count: looked for as plain text first, as most have none)
+        paren = _OPEN_BRACKET.match(ctx.text, f.end, s1) if ctx.text.find("(", f.end, s1) >= 0 else None
         word_cue, bullets, major, needs_head, names_only = False, False, False, False, False
         later_count = False
         span = None
         if paren:
             span = lay.paren_opening_at.get(paren.end() - 1)
             items = [] if span is None else _items(ctx, span[0] + 1, span[1])
-            if span is not None and ";" not in lay.masked(span[0] + 1, span[1]):
+            if span is not None and ";" not in _masked(ctx, span[0] + 1, span[1]):
                 # '5 tỉnh (Kon Tum, Gia Lai, Đắk Lắk, Đắk Nông và Lâm Đồng)': names only,
                 # each capitalised, are the things counted; anything else is a remark
                 # ('6 thị trường (nhóm thị trường) …, gồm: …': the list comes after it).
@@ -215,7 +228,7 @@ def find_lists(ctx: Context) -> list[Check]:
                 list_start, list_end, items = _bullet_block(ctx, line_end + 1)
             if not bullets:
                 items = _items(ctx, list_start, list_end)
-                major = ";" in lay.masked(list_start, list_end)
+                major = ";" in _masked(ctx, list_start, list_end)
                 if not major and len(items) != f.value:
                     alt = _comma_items(ctx, list_start, list_end)
                     items = alt if len(alt) == f.value else items
@@ -253,15 +266,14 @@ def find_lists(ctx: Context) -> list[Check]:
         n = len(items)
         listed = [ctx.text[a:b] for a, b in items]
         explanation = f"Danh sách liệt kê {n} mục: {_shown(listed)}; báo cáo ghi {f.text}"
-        masked_list = lay.masked(list_start, list_end)
-        is_partial = bool(partial.search(lay.masked(f.end, max(f.end, list_start - 1)))
-                          or partial.search(masked_list))
         if Decimal(n) == Decimal(f.value):
             status = "ok"
         elif names_only:
             status = "unverifiable"        # a bracket of names may be examples only
             explanation += " (danh sách trong ngoặc có thể chỉ là ví dụ)"
-        elif word_cue and (major or (bullets and named_items)) and not is_partial:
+        elif (word_cue and (major or (bullets and named_items))
+              and not partial.search(lay.masked(f.end, max(f.end, list_start - 1)))
+              and not partial.search(_masked(ctx, list_start, list_end))):
             # Only a list whose items are separated by ';', or bullet lines that each name
             # the counted noun ('- Đề án “…”'), is split surely enough to fail.
             status = "fail"
@@ -270,9 +282,24 @@ def find_lists(ctx: Context) -> list[Check]:
             explanation += " (danh sách có thể không đầy đủ hoặc không tách được chắc chắn)"
         ops = tuple(Operand(ctx.text[a:b], a, b, None) for a, b in items)
         checks.append(Check("count_list", status, f.text, f.start, f.end, Decimal(f.value),
-                            Decimal(n), ops, explanation, ctx.source, str(n)))
+                            Decimal(n), ops, explanation, ctx.source, str(n), **_RESOLVED))
     done = {c.claim_start for c in checks}
     return checks + [c for c in announced_lists(ctx, set()) if c.claim_start not in done]
+
+
+def _lead_sentences(ctx: Context, lead_cue):
+    """The sentences (start, end) that open with one of the list_lead cue's words ('Các',
+    'Những'), after any bullet: its regex, anchored at the sentence's start, can match no
+    other.  (Looked at once per sentence start: the words stand in most sentences of a
+    report, but open few.)"""
+    text, words = ctx.text, lead_cue.anchors
+    longest = max(map(len, words))
+    for s0, s1 in ctx.layout.sentence_spans:
+        at = s0
+        while at < s1 and (text[at].isspace() or text[at] in "-–•+*"):
+            at += 1                   # (the regex's leading [\s\-–•+*]*)
+        if text[at:at + longest].lower().startswith(words):
+            yield s0, s1
 
 
 def lead_sentence_lists(ctx: Context, done: set) -> list[Check]:
@@ -282,14 +309,12 @@ def lead_sentence_lists(ctx: Context, done: set) -> list[Check]:
     count of that sentence.  Such a list a sentence away confirms its count; it fails it
     only when the noun is the count's own and every item opens with it ('Đề án …')."""
     lead_cue = ctx.cues.first("list_lead")
-    if not ctx.anchors.anywhere(lead_cue):
-        return []
     lead = lead_cue.pattern
     lay = ctx.layout
     checks = []
     # (each sentence once: a walk over positions read a sentence again for each blank after
     # it, adding the same check twice)
-    for s0, s1 in ctx.sentences_with(lead_cue):
+    for s0, s1 in _lead_sentences(ctx, lead_cue):
         m = lead.match(ctx.text[s0:s1])
         if not m or s0 < 2:
             continue
@@ -426,19 +451,66 @@ def _numbered_run(matches) -> list:
 def _numbered_table_rows(ctx: Context, pos: int) -> list:
     """The rows of a table that starts right after ``pos`` and numbers them 1, 2, 3 … in
     its first column ('STT'): the (start, end) of each row's first cell."""
-    heads = ctx.memo.get("lists.table heads")
-    if heads is None:
-        # (where each table's header starts, sorted, with the table's place in the list)
-        heads = ctx.memo["lists.table heads"] = sorted(
-            (table.rows[0][0][0], k) for k, table in enumerate(ctx.tables or ()) if table.rows[0])
+    found = ctx.memo.get("lists.table heads")
+    if found is None:
+        # (where each table's header starts, sorted, with the table's place in the list; and
+        # the first cells of the tables whose rows are numbered, by place: read once)
+        heads = sorted((table.rows[0][0][0], k) for k, table in enumerate(ctx.tables or ()) if table.rows[0])
+        numbered = {}
+        for k, table in enumerate(ctx.tables or ()):
+            firsts = [row[0] for row in table.rows[1:] if row]
+            numbers = [ctx.text[a:b].strip().rstrip(".") for a, b in firsts]
+            if len(numbers) >= 2 and numbers == [str(n) for n in range(1, len(numbers) + 1)]:
+                numbered[k] = firsts
+        found = ctx.memo["lists.table heads"] = (heads, numbered)
+    heads, numbered = found
+    if not numbered:
+        return []
     near = sorted(k for _, k in heads[bisect.bisect_left(heads, (pos,)):
                                       bisect.bisect_right(heads, (pos + NUMBERED_REACH, len(heads)))])
-    for table in (ctx.tables[k] for k in near):
-        firsts = [row[0] for row in table.rows[1:] if row]
-        numbers = [ctx.text[a:b].strip().rstrip(".") for a, b in firsts]
-        if len(numbers) >= 2 and numbers == [str(k) for k in range(1, len(numbers) + 1)]:
-            return firsts
-    return []
+    return next((numbered[k] for k in near if k in numbered), [])
+
+
+def _first_numbered_lines(ctx: Context) -> tuple[list[int], list[int]]:
+    """(starts, ends) of the matches of _FIRST_LINE_NUMBER (a line opening '1.' or '1)'), in
+    order: found once per document from the places of '1.' and '1)', as a regex run over
+    the text after every count would read the same lines again and again."""
+    found = ctx.memo.get("lists.first numbered lines")
+    if found is None:
+        text, spans = ctx.text, []
+        for mark in ("1.", "1)"):
+            at = text.find(mark)
+            while at >= 0:
+                line_start = text.rfind("\n", 0, at) + 1
+                if not text[line_start:at].strip(" \t"):      # (only blanks before it on its line)
+                    m = _FIRST_LINE_NUMBER.match(text, line_start)
+                    if m:
+                        spans.append((m.start(), m.end()))
+                at = text.find(mark, at + 1)
+        spans.sort()
+        found = ctx.memo["lists.first numbered lines"] = ([a for a, _ in spans], [b for _, b in spans])
+    return found
+
+
+def _first_numbered_line(ctx: Context, start: int, end: int) -> Optional[int]:
+    """``_FIRST_LINE_NUMBER.search(text, start, end).start()``, or None."""
+    starts, ends = _first_numbered_lines(ctx)
+    k = bisect.bisect_left(starts, start)
+    # (a match that runs past ``end`` is cut there, and fails; any later one starts later still)
+    return starts[k] if k < len(starts) and starts[k] < end and ends[k] <= end else None
+
+
+def _inline_ones(ctx: Context) -> list[int]:
+    """Where a bracketed '(1)' stands (the first mark of an inline numbered list, as
+    _numbered_run reads it: one or two digits worth 1), in order; from the document's
+    brackets, once."""
+    found = ctx.memo.get("lists.inline ones")
+    if found is None:
+        text = ctx.text
+        found = ctx.memo["lists.inline ones"] = [
+            o for o, c in ctx.layout.parens
+            if 2 <= c - o <= 3 and text[o + 1:c].isdecimal() and int(text[o + 1:c]) == 1]
+    return found
 
 
 def numbered_lists(ctx: Context, done: set) -> list[Check]:
@@ -454,17 +526,18 @@ def numbered_lists(ctx: Context, done: set) -> list[Check]:
         s0, s1 = ctx.sentences[i]
         # (the numbered items may run past a full stop: '(7) cải cách hành chính. (8) chuyển đổi số')
         inline_end = max(s1, ctx.layout.line(f.start)[1])
-        # (every inline mark opens with a bracket: where none follows, there is no mark)
+        # (a run of inline marks starts with '(1)': where none follows, there is no run)
+        ones = _inline_ones(ctx)
+        k = bisect.bisect_left(ones, f.end)
         inline = (_numbered_run(_INLINE_NUMBER.finditer(ctx.text, f.end, inline_end))
-                  if ctx.text.find("(", f.end, inline_end) >= 0 else [])
+                  if k < len(ones) and ones[k] < inline_end else [])
         if len(inline) >= 2 and inline[0].start() - f.end <= 160 and ":" in ctx.text[f.end:inline[0].start()]:
             run, stated = inline, True
         else:
             reach = min(len(ctx.text), s1 + NUMBERED_REACH)
-            # (a line numbered '1.' or '1)' must stand within reach: looked for as plain text first)
-            first = (_FIRST_LINE_NUMBER.search(ctx.text, s1, reach)
-                     if ctx.text.find("1.", s1, reach) >= 0 or ctx.text.find("1)", s1, reach) >= 0 else None)
-            if not first:
+            # (a line numbered '1.' or '1)' must stand within reach)
+            first = _first_numbered_line(ctx, s1, reach)
+            if first is None:
                 rows = _numbered_table_rows(ctx, s1)
                 if rows and Decimal(len(rows)) == Decimal(f.value):
                     out.append(Check("count_list", "ok", f.text, f.start, f.end, Decimal(f.value), Decimal(len(rows)),
@@ -472,7 +545,7 @@ def numbered_lists(ctx: Context, done: set) -> list[Check]:
                                      f"Bảng ngay sau có {len(rows)} dòng đánh số; báo cáo ghi {f.text}", ctx.source,
                                      str(len(rows)), resolved_by="numbered items", binding="inferred"))
                 continue              # (most counts: no '1.' line below them, nothing more to read)
-            run = _numbered_run(_LINE_NUMBER.finditer(ctx.text, first.start(), min(len(ctx.text), s1 + NUMBERED_REACH * 20)))
+            run = _numbered_run(_LINE_NUMBER.finditer(ctx.text, first, min(len(ctx.text), s1 + NUMBERED_REACH * 20)))
             if len(run) < 2:
                 continue
             stated = False
@@ -491,7 +564,7 @@ def numbered_lists(ctx: Context, done: set) -> list[Check]:
 
 def find(ctx: Context) -> list[Check]:
     """The claim-type entry point (registry): the items are listed in the text."""
-    checks = [dataclasses.replace(c, resolved_by="listed items", binding="stated") for c in find_lists(ctx)]
+    checks = find_lists(ctx)
     checks += lead_sentence_lists(ctx, {c.claim_start for c in checks})
     checks += apposed_names(ctx, {c.claim_start for c in checks})
     return checks + numbered_lists(ctx, {c.claim_start for c in checks if c.status != "unverifiable"})

@@ -13,7 +13,6 @@ Fractions of one whole (``02/10 … 04/10 … 02/10 … 02/10``) must add up to 
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional
@@ -31,6 +30,8 @@ _HEADING = regex.compile(r"^\s*(?:\d+\s*\.\s*\p{Lu}|[IVX]+\.\s)")
 _BRACKET_SOON = regex.compile(r"[^()\d\n]{0,40}\(")          # a bracket after a few words
 _BRACKET_LATER = regex.compile(r"[^()\n]{0,120}?\(")         # … or after other amounts
 _DIGITS = regex.compile(r"\d+")
+# Every sum check names its resolver when it is made (not copied with it afterwards).
+_RESOLVED = {"resolved_by": "listed parts", "binding": "stated"}
 
 
 @dataclass
@@ -53,12 +54,18 @@ def _eligible_figures(ctx: Context) -> list[bool]:
     return eligible
 
 
-def _open_amounts(ctx: Context) -> list[int]:
-    """The eligible figures outside parentheses, in text order: the totals a sum may have."""
-    found = ctx.memo.get("sums.open")
+def _open_totals(ctx: Context) -> tuple[list[int], list[int]]:
+    """The eligible figures outside parentheses (the totals a sum may have), in text order:
+    those with two figures of their unit after them (a total whose parts follow it), and
+    those with two before them (a total under its list); found once per document for the
+    four kinds of total that ask."""
+    found = ctx.memo.get("sums.open totals")
     if found is None:
         eligible, parens = _eligible_figures(ctx), ctx.parens
-        found = ctx.memo["sums.open"] = [i for i in range(len(ctx.figures)) if eligible[i] and parens[i] is None]
+        open_amounts = [i for i in range(len(ctx.figures)) if eligible[i] and parens[i] is None]
+        found = ctx.memo["sums.open totals"] = (
+            [i for i in open_amounts if ctx.like_after(i) >= 2],
+            [i for i in open_amounts if ctx.like_before(i) >= 2])
     return found
 
 
@@ -114,7 +121,7 @@ def _evaluate(ctx: Context, total: int, parts: list[int], may_fail: bool,
             status = "unverifiable"
             explanation += " (các phần liệt kê có thể chưa đầy đủ)"
     check = Check("sum", status, t.text, t.start, t.end, Decimal(t.value), s,
-                  tuple(operand(f) for f in figs), explanation, ctx.source, e)
+                  tuple(operand(f) for f in figs), explanation, ctx.source, e, **_RESOLVED)
     return SumGroup(total, used, check, whole=bool(chosen))
 
 
@@ -295,8 +302,8 @@ def labelled_groups(ctx: Context, taken: set) -> list[SumGroup]:
     """A figure labelled as a total (``Tổng số cơ sở …: 145 cơ sở``) followed, in its
     sentence, by parts that add up to it; reported only when they do."""
     groups = []
-    for i in _open_amounts(ctx):
-        if i in taken or ctx.like_after(i) < 2:    # (its parts follow it)
+    for i in _open_totals(ctx)[0]:                 # (its parts follow it)
+        if i in taken:
             continue
         t = ctx.figures[i]
         if not ctx.may_match("total", max(0, t.start - 120), t.start):
@@ -327,6 +334,25 @@ def _marker_type(line: str) -> str:
     return "digit" if mark[:1].isdigit() else "letter" if mark[:1].isalpha() else "sign"
 
 
+def _list_next_to(ctx: Context, pos: int, forward: bool) -> bool:
+    """Whether the first non-blank line next to position ``pos`` (below it when ``forward``,
+    else above it) opens with a list marker, as the first item :func:`_bullet_amounts` reads
+    must (found once per place: the figures of a line ask for the same one)."""
+    memo = ctx.memo.setdefault("sums.list next to", {})
+    found = memo.get((pos, forward))
+    if found is None:
+        found, at, lay = False, pos, ctx.layout
+        while 0 < at < len(ctx.text):
+            s0, e0 = lay.line(at)
+            line = ctx.text[s0:e0]
+            if line.strip():
+                found = bool(_marker_type(line))
+                break
+            at = e0 + 1 if forward else s0 - 1
+        memo[pos, forward] = found
+    return found
+
+
 def list_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
     """A total stated right after the list it adds up: numbered or bulleted items, each
     with exactly one amount of the total's unit, then 'Tổng kinh phí … là 2.420 triệu
@@ -334,12 +360,13 @@ def list_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
     that differs from their sum either way fails."""
     groups = []
     lay = ctx.layout
-    for i in _open_amounts(ctx):
-        if i in taken or ctx.like_before(i) < 2:   # (its items stand above it)
+    for i in _open_totals(ctx)[1]:                 # (its items stand above it)
+        if i in taken:
             continue
         t = ctx.figures[i]
         line_start, _ = lay.line(t.start)
-        if not ctx.any_match("total", line_start, t.start):
+        # (a list must end just above: looked at before the label is read)
+        if not _list_next_to(ctx, line_start - 1, forward=False) or not ctx.any_match("total", line_start, t.start):
             continue
         like = ctx.like(i)
         if any(j in like for j in ctx.figures_in(line_start, t.start)):
@@ -389,11 +416,13 @@ def heading_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
     numbered one level below the total's line ('2.' above 'a)')."""
     groups = []
     lay = ctx.layout
-    for i in _open_amounts(ctx):
-        if i in taken or ctx.like_after(i) < 2:    # (its parts stand below it)
+    for i in _open_totals(ctx)[0]:                 # (its parts stand below it)
+        if i in taken:
             continue
         t = ctx.figures[i]
         s0, e0 = lay.line(t.start)
+        if not _list_next_to(ctx, e0 + 1, forward=True):
+            continue          # (no list below: the label need not be read)
         if ctx.text.find(":", s0, t.start) < 0 and not ctx.any_match("total", s0, t.start):
             continue
         like = ctx.like(i)
@@ -421,8 +450,8 @@ def paren_groups(ctx: Context, taken: set) -> list[SumGroup]:
     groups = []
     lay = ctx.layout
     eligible = _eligible_figures(ctx)
-    for i in _open_amounts(ctx):
-        if i in taken or ctx.like_after(i) < 2:    # (its parts follow it, in the bracket)
+    for i in _open_totals(ctx)[0]:                 # (its parts follow it, in the bracket)
+        if i in taken:
             continue
         t = ctx.figures[i]
         if ctx.text.find("(", t.end, t.end + 122) < 0:
@@ -497,7 +526,7 @@ def fraction_groups(ctx: Context) -> list[SumGroup]:
             explanation += " (các nhóm có thể chồng lấn hoặc chưa đủ)"
         ops = tuple(operand(ctx.figures[i]) for i in run)
         check = Check("sum", status, c_text, c_start, c_end, whole, total, ops, explanation,
-                      ctx.source, format_auto(total))
+                      ctx.source, format_auto(total), **_RESOLVED)
         groups.append(SumGroup(stated if stated is not None else run[0], run, check))
     return groups
 
@@ -566,5 +595,4 @@ def find_sums(ctx: Context) -> list[SumGroup]:
 
 def find(ctx: Context) -> list[Check]:
     """The claim-type entry point (registry): every sum check of the document."""
-    return [dataclasses.replace(g.check, resolved_by="listed parts", binding="stated")
-            for g in find_sums(ctx)]
+    return [g.check for g in find_sums(ctx)]

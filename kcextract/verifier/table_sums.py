@@ -7,7 +7,6 @@ twice, and is then at most unverifiable.
 """
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 from typing import Optional
 
@@ -19,6 +18,10 @@ from kcextract.figure import Figure
 from kcextract.verifier.check import Check, format_auto
 from kcextract.verifier.workspace import Context, fig_interval, operand, operand_interval
 from kcextract.verifier.tolerance import add, decimals_in, divide, overlaps, scale
+
+# A table's cells state the binding: its checks name their resolver when they are made
+# (those that only fit by value name theirs).
+_RESOLVED = {"resolved_by": "table row", "binding": "stated"}
 
 # A total row and a category or subtotal row ('I.', '1.1', 'a)', 'Trong đó', 'Cộng') are the
 # phrases total_row and not_a_leaf of patterns/relations.yaml.
@@ -249,7 +252,8 @@ def _percentage_column(ctx, by_start, table, pc, readings, body, total_rows) -> 
         formula = f"{v.text} / {d.text} − 1" if best[0] == "growth" else f"{v.text} / {d.text}"
         checks.append(Check(best[0], status, p.text, p.start, p.end, Decimal(p.value),
                             expected.quantize(Decimal("0.01")), (operand(v), operand(d)),
-                            f"{formula} = {shown}%, bảng ghi {p.text}%", ctx.source, shown + "%"))
+                            f"{formula} = {shown}%, bảng ghi {p.text}%", ctx.source, shown + "%",
+                            **_RESOLVED))
     return checks
 
 
@@ -272,7 +276,7 @@ def _check(ctx: Context, total_i: int, parts: list[int], leaves: bool) -> Check:
         status = "unverifiable"
         explanation += " (bảng có dòng nhóm hoặc dòng cộng phụ)"
     return Check("sum", status, t.text, t.start, t.end, Decimal(t.value), s,
-                 tuple(operand(f) for f in figs), explanation, ctx.source, e)
+                 tuple(operand(f) for f in figs), explanation, ctx.source, e, **_RESOLVED)
 
 
 def find(ctx: Context) -> list[Check]:
@@ -280,4 +284,4 @@ def find(ctx: Context) -> list[Check]:
     totals declared after a list of table rows."""
     tables = document_tables(ctx)
     checks = find_table_sums(ctx, tables) + find_declared_sums(ctx) + find_table_shares(ctx, tables)
-    return [c if c.resolved_by else dataclasses.replace(c, resolved_by="table row", binding="stated") for c in checks]
+    return checks
