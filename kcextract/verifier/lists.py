@@ -291,7 +291,8 @@ def _lead_sentences(ctx: Context, lead_cue):
     """The sentences (start, end) that open with one of the list_lead cue's words ('Các',
     'Những'), after any bullet: its regex, anchored at the sentence's start, can match no
     other.  (Looked at once per sentence start: the words stand in most sentences of a
-    report, but open few.)"""
+    report, but open few.)  The characters stepped over are the regex's leading
+    ``[\s\-–•+*]*`` in ``patterns/relations.yaml``: widen both together."""
     text, words = ctx.text, lead_cue.anchors
     longest = max(map(len, words))
     for s0, s1 in ctx.layout.sentence_spans:
