@@ -48,15 +48,29 @@ def _list_item(ctx: Context, pos: int) -> bool:
     return memo[line]
 
 
+_INFINITY = Decimal("Infinity")
+
+
+def _clearly_outside(t_iv) -> tuple:
+    """Bounds beyond which a sum of positive parts is outside the interval ``t_iv`` even
+    with the slack of :func:`tolerance.contains` (1e-9 of the larger number): a thousandth
+    of each end plus one is far wider, so most of the sums tried skip the exact test,
+    which still decides the rest (an unbounded end: no bound)."""
+    lo, hi = t_iv
+    return (-_INFINITY if lo is None else lo - abs(lo) / 1000 - 1,
+            _INFINITY if hi is None else hi + abs(hi) / 1000 + 1)
+
+
 def _contiguous_run(ctx: Context, candidates: list, t_iv) -> list:
     """The first run of consecutive candidates (≥ 2) whose sum is the total."""
     values = [Decimal(ctx.figures[j].value) for j in candidates]
     high = t_iv[1]
+    near_low, near_high = _clearly_outside(t_iv)
     for a in range(len(candidates)):
         total = Decimal(0)
         for b in range(a, min(len(candidates), a + MAX_PARTS)):
             total += values[b]
-            if b > a and contains(t_iv, total):
+            if b > a and near_low <= total <= near_high and contains(t_iv, total):
                 return candidates[a:b + 1]
             if high is not None and total > high:
                 break
@@ -72,12 +86,14 @@ def _interleaved(ctx: Context, candidates: list, t, t_iv) -> list:
     if t_iv[0] is None or t_iv[1] is None or (t_iv[1] - t_iv[0]) * 100 > Decimal(t.value):
         return []
     pool = candidates[:INTERLEAVED_POOL]
-    value = {j: Decimal(ctx.figures[j].value) for j in pool}
+    values = [Decimal(ctx.figures[j].value) for j in pool]
+    low, high = _clearly_outside(t_iv)
     fits = {}
     for size in (2, 3):
-        for combo in itertools.combinations(pool, size):
-            total = sum(value[j] for j in combo)
-            if contains(t_iv, total):
+        # (the same combinations of the figures and of their values, side by side)
+        for combo, parts in zip(itertools.combinations(pool, size), itertools.combinations(values, size)):
+            total = sum(parts)
+            if low <= total <= high and contains(t_iv, total):
                 fits.setdefault(tuple(sorted(ctx.figures[j].value for j in combo)), list(combo))
         if fits:
             break
