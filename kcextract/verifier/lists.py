@@ -288,7 +288,7 @@ def find_lists(ctx: Context) -> list[Check]:
 
 
 def _lead_sentences(ctx: Context, lead_cue):
-    """The sentences (start, end) that open with one of the list_lead cue's words ('Các',
+    r"""The sentences (start, end) that open with one of the list_lead cue's words ('Các',
     'Những'), after any bullet: its regex, anchored at the sentence's start, can match no
     other.  (Looked at once per sentence start: the words stand in most sentences of a
     report, but open few.)  The characters stepped over are the regex's leading
