@@ -16,7 +16,7 @@ import regex
 
 from kcextract.verifier.check import Check, format_auto
 from kcextract.verifier.layout import BULLET
-from kcextract.verifier.tolerance import contains
+from kcextract.verifier.tolerance import contains, outside_bounds
 from kcextract.verifier.workspace import AMOUNT_KINDS, Context, amount_text, fig_interval, operand
 
 _SEMICOLON = regex.compile(";")
@@ -48,24 +48,11 @@ def _list_item(ctx: Context, pos: int) -> bool:
     return memo[line]
 
 
-_INFINITY = Decimal("Infinity")
-
-
-def _clearly_outside(t_iv) -> tuple:
-    """Bounds beyond which a sum of positive parts is outside the interval ``t_iv`` even
-    with the slack of :func:`tolerance.contains` (1e-9 of the larger number): a thousandth
-    of each end plus one is far wider, so most of the sums tried skip the exact test,
-    which still decides the rest (an unbounded end: no bound)."""
-    lo, hi = t_iv
-    return (-_INFINITY if lo is None else lo - abs(lo) / 1000 - 1,
-            _INFINITY if hi is None else hi + abs(hi) / 1000 + 1)
-
-
 def _contiguous_run(ctx: Context, candidates: list, t_iv) -> list:
     """The first run of consecutive candidates (≥ 2) whose sum is the total."""
     values = [Decimal(ctx.figures[j].value) for j in candidates]
     high = t_iv[1]
-    near_low, near_high = _clearly_outside(t_iv)
+    near_low, near_high = outside_bounds(t_iv)
     for a in range(len(candidates)):
         total = Decimal(0)
         for b in range(a, min(len(candidates), a + MAX_PARTS)):
@@ -87,7 +74,7 @@ def _interleaved(ctx: Context, candidates: list, t, t_iv) -> list:
         return []
     pool = candidates[:INTERLEAVED_POOL]
     values = [Decimal(ctx.figures[j].value) for j in pool]
-    low, high = _clearly_outside(t_iv)
+    low, high = outside_bounds(t_iv)
     fits = {}
     for size in (2, 3):
         # (the same combinations of the figures and of their values, side by side)

@@ -21,6 +21,7 @@ Interval = Tuple[Optional[Decimal], Optional[Decimal]]   # None = unbounded
 _NUMBER = regex.compile(r"\d+(?:[.,]\d+)*")
 _POWERS = {Decimal(10) ** k: Decimal(10) ** k for k in range(-4, 13)}   # (a ratio, looked up by value)
 _ONE = Decimal(1)
+_INFINITY = Decimal("Infinity")
 
 
 @functools.lru_cache(maxsize=1 << 12)
@@ -146,6 +147,23 @@ def contains(a: Interval, x: Decimal, slack: Decimal = Decimal("1e-9")) -> bool:
     lo = x if a0 is None else a0 if x <= a0 else x
     hi = x if a1 is None else a1 if a1 <= x else x
     return lo <= hi + slack * max(abs(lo), abs(hi), _ONE)
+
+
+def outside_bounds(a: Interval) -> tuple[Decimal, Decimal]:
+    """Bounds beyond which no number is in the interval ``a`` even with :func:`contains`'s slack
+    (1e-9 of the larger number): each end moved out by a thousandth of itself plus one, far
+    wider, so a loop over many candidate sums skips the exact test for most of them (an
+    unbounded end: no bound).
+
+    >>> outside_bounds((Decimal(100), None))
+    (Decimal('98.9'), Decimal('Infinity'))
+    >>> lo, hi = outside_bounds((Decimal(-5), Decimal(10**12)))
+    >>> contains((Decimal(-5), Decimal(10**12)), hi), contains((Decimal(-5), Decimal(10**12)), Decimal(10**12) * (1 + Decimal("1e-9")))
+    (False, True)
+    """
+    lo, hi = a
+    return (-_INFINITY if lo is None else lo - abs(lo) / 1000 - 1,
+            _INFINITY if hi is None else hi + abs(hi) / 1000 + 1)
 
 
 def add(a: Interval, b: Interval) -> Interval:
