@@ -167,7 +167,7 @@ def test_the_unit_indexes_list_exactly_the_compatible_figures():
     # Context.like / same_heads (and their lists in text order) stand for compatible() and
     # same_head() in the loops over candidates: on a long report they must agree pair by pair.
     from kcextract.verifier.normalised import reading
-    from kcextract.verifier.workspace import compatible, same_head
+    from kcextract.verifier.workspace import AMOUNT_KINDS, compatible, same_head
 
     text = texts.single_document(0.05)
     norm, figures, spans, tables, _ = reading(read_document(text))
@@ -179,3 +179,7 @@ def test_the_unit_indexes_list_exactly_the_compatible_figures():
         assert ctx.like(i) == frozenset(like) and ctx.same_heads(i) == frozenset(heads), ctx.figures[i].text
         assert ctx.like_in(i, 0, len(norm)) == [j for j in ctx.figures_in(0, len(norm)) if j in like]
         assert ctx.same_heads_in(i, 100, 5000) == [j for j in ctx.figures_in(100, 5000) if j in heads]
+    # like_groups: every amount in one group, with the sorted list of what like() answers for it
+    grouped = {i: like for group, like in ctx.like_groups() for i in group}
+    assert sorted(grouped) == [i for i in range(n) if ctx.figures[i].kind in AMOUNT_KINDS]
+    assert all(like == sorted(ctx.like(i)) for i, like in grouped.items())

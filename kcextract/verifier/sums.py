@@ -13,6 +13,7 @@ Fractions of one whole (``02/10 … 04/10 … 02/10 … 02/10``) must add up to 
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional
@@ -62,10 +63,18 @@ def _open_totals(ctx: Context) -> tuple[list[int], list[int]]:
     found = ctx.memo.get("sums.open totals")
     if found is None:
         eligible, parens = _eligible_figures(ctx), ctx.parens
-        open_amounts = [i for i in range(len(ctx.figures)) if eligible[i] and parens[i] is None]
-        found = ctx.memo["sums.open totals"] = (
-            [i for i in open_amounts if ctx.like_after(i) >= 2],
-            [i for i in open_amounts if ctx.like_before(i) >= 2])
+        followed, preceded = [], []
+        # (unit by unit: each figure's place among the figures of its unit is a bisection)
+        for group, like in ctx.like_groups():
+            last = len(like) - 1
+            for i in group:
+                if eligible[i] and parens[i] is None:
+                    k = bisect_left(like, i)          # (like holds i: k figures before it)
+                    if last - k >= 2:
+                        followed.append(i)
+                    if k >= 2:
+                        preceded.append(i)
+        found = ctx.memo["sums.open totals"] = (sorted(followed), sorted(preceded))
     return found
 
 
