@@ -158,7 +158,7 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
     """Breakdowns introduced by a parts cue (trong đó, cụ thể, bao gồm …)."""
     groups = []
     lay = ctx.layout
-    eligible = _eligible_figures(ctx)
+    eligible, parens = _eligible_figures(ctx), ctx.parens
     for cue in ctx.cues.role("parts"):
         for m in ctx.anchors.finditer(cue):
             c = m.start()
@@ -169,28 +169,33 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                 region = (s0, c)                      # total earlier in the same sentence
             else:
                 region = _previous_sentence(ctx, s0)  # "…là 56.147 triệu đồng. Trong đó:"
+            totals, candidates, others = {}, {}, {}
+            for i in ctx.figures_in(*region, kinds=AMOUNT_KINDS):
+                if eligible[i] and parens[i] is None:
+                    key = unit_key(ctx.figures[i])
+                    if key in totals:
+                        others.setdefault(key, []).append(totals[key])
+                    totals[key] = i                           # nearest of each unit first
+                    candidates[key] = candidates.get(key, 0) + 1
+            if not totals:
+                continue                              # (no total before the cue: its parts need not be read)
             if ctx.text[m.end():s1].strip(" \t:"):
                 sentence_end = s1                     # parts follow in this sentence (and paragraph)
                 scope_end = lay.line(c)[1]
             else:                                     # "Trong đó:" ends its line: parts below
                 sentence_end = None
                 scope_end = _scope_lines(ctx, lay.line(c)[1] + 1)
-            totals, candidates, others = {}, {}, {}
-            for i in ctx.figures_in(*region, kinds=AMOUNT_KINDS):
-                if eligible[i] and ctx.parens[i] is None:
-                    key = unit_key(ctx.figures[i])
-                    if key in totals:
-                        others.setdefault(key, []).append(totals[key])
-                    totals[key] = i                           # nearest of each unit first
-                    candidates[key] = candidates.get(key, 0) + 1
+            # (the amounts after the cue that may be parts, read once for all its totals)
+            after = [i for i in ctx.figures_in(m.end(), scope_end, kinds=AMOUNT_KINDS) if eligible[i]]
+            if len(after) < 2:
+                continue                              # (a sum has two parts at least)
             for key, earlier in others.items():
                 # '… cho 11 sản phẩm OCOP … Chương trình Mỗi xã một sản phẩm. Trong đó, … 1 sản
                 # phẩm, … 10 sản phẩm': the nearest figure of the unit is not always the total;
                 # an earlier one whose parts add up exactly is (found by value: confirms only).
                 t_near = totals[key]
                 like = ctx.like(t_near)
-                parts_all = [i for i in ctx.figures_in(m.end(), scope_end, kinds=AMOUNT_KINDS)
-                             if eligible[i] and i in like]
+                parts_all = [i for i in after if i in like]
                 near = _evaluate(ctx, t_near, parts_all, may_fail=False, quiet=True)
                 if near is None or near.check.status != "ok":
                     for j in reversed(earlier):
@@ -202,15 +207,15 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
             # figure of its unit there ('Cụ thể: …' after a sentence holding a total and
             # its parts could be breaking down either).
             same_sentence = region == (s0, c)
+            subset = m.group(0).lower().startswith("trong")
             for total in totals.values():
                 t = ctx.figures[total]
                 # (a bracket describes the part before it — '1.071 tỉ đồng (so với 79 tỉ đồng
                 # cùng kỳ)' — its amounts are not parts of the total)
                 like = ctx.like(total)
-                parts = [i for i in ctx.figures_in(m.end(), scope_end, kinds=AMOUNT_KINDS)
-                         if eligible[i] and i in like
-                         and ctx.parens[i] == ctx.parens[total]]
-                subset = m.group(0).lower().startswith("trong")
+                parts = [i for i in after if i in like and parens[i] == parens[total]]
+                if len(parts) < 2:
+                    continue
                 g = _evaluate(ctx, total, parts, may_fail=False, quiet=False)
                 if g and g.check.status == "ok" and sentence_end is not None:
                     # 'Trong đó, nhóm A có 10 sản phẩm; nhóm B có 3 …; nhóm C có 2 …; nhóm D có 1 …':

@@ -8,6 +8,7 @@ import dataclasses
 import functools
 import operator
 from decimal import Decimal
+from itertools import chain
 from typing import Optional
 
 from kcextract.figure import Figure
@@ -271,8 +272,10 @@ class Context:
             if f.kind != "count":         # (money in one currency, percentages: one unit)
                 members = list(by_unit.get((f.kind, key[2]), []))
             else:
-                members = sorted(j for unit in self._compatible_count_units(key[2])
-                                 for j in by_unit[("count", unit)])
+                units = self._compatible_count_units(key[2])
+                # (most units agree with no other: their own figures, already in text order)
+                members = (list(by_unit["count", key[2]]) if len(units) == 1 else
+                           sorted(chain.from_iterable(by_unit["count", unit] for unit in units)))
             found = self.memo[key] = (frozenset(members), members)
         return found
 
