@@ -183,3 +183,17 @@ def test_the_unit_indexes_list_exactly_the_compatible_figures():
     grouped = {i: like for group, like in ctx.like_groups() for i in group}
     assert sorted(grouped) == [i for i in range(n) if ctx.figures[i].kind in AMOUNT_KINDS]
     assert all(like == sorted(ctx.like(i)) for i, like in grouped.items())
+
+
+
+def test_quoted_figures_are_those_in_quotations():
+    # Context.quoted is found by bisection over the quotations: it must be Layout.in_quote
+    # of each figure, the figures right at a quotation's marks included.
+    from kcextract.verifier.normalised import reading
+
+    text = ('Giám đốc cho biết: “doanh thu đạt 5,8 tỷ đồng, tăng 12%”. Năm nay có 14 cơ sở, '
+            'trong đó “3 cơ sở” mới và 11 cơ sở cũ; "20 tỷ đồng" được giải ngân.')
+    norm, figures, spans, tables, _ = reading(read_document(text))
+    ctx = Context(norm, figures, sentence_spans=spans, tables=tables)
+    assert ctx.quoted == [ctx.layout.in_quote(f.start) for f in ctx.figures]
+    assert [f.text for f, q in zip(ctx.figures, ctx.quoted) if q] == ["5,8 tỷ đồng", "12%", "3 cơ sở", "20 tỷ đồng"]

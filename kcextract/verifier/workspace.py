@@ -8,7 +8,7 @@ import dataclasses
 import functools
 import operator
 from decimal import Decimal
-from itertools import chain
+from itertools import chain, repeat
 from typing import Optional
 
 from kcextract.figure import Figure
@@ -234,7 +234,7 @@ class Context:
         if found is None:
             found = self.memo["by unit"] = {}
             for i, f in enumerate(self.figures):
-                found.setdefault((f.kind, unit_key(f)), []).append(i)
+                found.setdefault((f.kind, _unit_key(f.kind, f.currency, f.unit)), []).append(i)
         return found
 
     def like(self, i: int) -> frozenset:
@@ -250,9 +250,9 @@ class Context:
         """(the figures of one kind and unit, the sorted indexes compatible with them) for
         each unit of ``kinds``: what :meth:`like` answers for each of those figures, found
         once per unit (a claim type that reads every figure need not ask figure by figure)."""
-        for (kind, _), group in self._by_unit().items():
+        for (kind, unit), group in self._by_unit().items():
             if kind in kinds:
-                yield group, self._like(group[0])[1]
+                yield group, self._like_of(kind, unit)[1]
 
     def _like(self, i: int) -> tuple[frozenset, list]:
         # (by figure first: asked for the same figures again and again, and the unit key
@@ -265,17 +265,21 @@ class Context:
     def _like_of_unit(self, i: int) -> tuple[frozenset, list]:
         """(members, sorted members) of figure ``i``'s kind and unit, found once per unit."""
         f = self.figures[i]
-        key = ("like", f.kind, unit_key(f))
+        return self._like_of(f.kind, unit_key(f))
+
+    def _like_of(self, kind: str, unit: str) -> tuple[frozenset, list]:
+        """(members, sorted members) of one kind and unit key, found once."""
+        key = ("like", kind, unit)
         found = self.memo.get(key)
         if found is None:
             by_unit = self._by_unit()
-            if f.kind != "count":         # (money in one currency, percentages: one unit)
-                members = list(by_unit.get((f.kind, key[2]), []))
+            if kind != "count":           # (money in one currency, percentages: one unit)
+                members = list(by_unit.get((kind, unit), []))
             else:
-                units = self._compatible_count_units(key[2])
+                units = self._compatible_count_units(unit)
                 # (most units agree with no other: their own figures, already in text order)
-                members = (list(by_unit["count", key[2]]) if len(units) == 1 else
-                           sorted(chain.from_iterable(by_unit["count", unit] for unit in units)))
+                members = (list(by_unit["count", unit]) if len(units) == 1 else
+                           sorted(chain.from_iterable(by_unit["count", u] for u in units)))
             found = self.memo[key] = (frozenset(members), members)
         return found
 
@@ -378,7 +382,12 @@ class Context:
     @functools.cached_property
     def quoted(self) -> list[bool]:
         """For each figure, whether it stands inside a quotation."""
-        return [self.layout.in_quote(f.start) for f in self.figures]
+        # (Layout.in_quote of each start, written out: the last quotation opened before it
+        # holds it when it closes after it; one bisection per figure, no call)
+        quotes = self.layout.quotes
+        opens, closes = [o for o, _ in quotes], [c for _, c in quotes]
+        return [k > 0 and closes[k - 1] > pos
+                for k, pos in zip(map(bisect.bisect_left, repeat(opens), self._starts), self._starts)]
 
     def index_by_start(self) -> dict:
         """Figure index by start offset (the last figure starting there), built once."""
