@@ -171,3 +171,15 @@ def test_the_verifier_reads_the_normalised_text_and_points_into_the_original(for
     for c in checks.values():
         assert given[c.claim_start:c.claim_end] == c.claim_text
         assert all(given[o.start:o.end] == o.text for o in c.operands)
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("- Vốn ngân sách: 2 tỷ đồng", "sign"), ("  • 12 cơ sở", "sign"), ("\t+ mục", "sign"),
+    ("1. Kinh phí", "digit"), ("12) Dự án", "digit"), ("a) Nhóm A", "letter"), ("đ. Khác", "letter"),
+    ("A. Phần mở đầu", ""), ("Tổng kinh phí: 3.800 triệu đồng", ""), ("1.500 tỷ đồng", ""),
+    ("", ""), ("   ", ""), ("\u00a0- mục", "")])
+def test_the_list_marker_a_line_opens_with(line, kind):
+    # (sums reads a marker only where its first character can open one: the rest is BULLET's)
+    from kcextract.verifier.sums import _marker_type
+
+    assert _marker_type(line) == kind

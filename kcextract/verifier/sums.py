@@ -31,6 +31,9 @@ _HEADING = regex.compile(r"^\s*(?:\d+\s*\.\s*\p{Lu}|[IVX]+\.\s)")
 _BRACKET_SOON = regex.compile(r"[^()\d\n]{0,40}\(")          # a bracket after a few words
 _BRACKET_LATER = regex.compile(r"[^()\n]{0,120}?\(")         # … or after other amounts
 _DIGITS = regex.compile(r"\d+")
+# The first characters a list marker (layout.BULLET) can open with, besides a digit.
+_MARKER_SIGNS = "-–—•+*▪●"
+_MARKER_LETTERS = "abcdefghijklmnopqrstuvwxyzđ"
 # Every sum check names its resolver when it is made (not copied with it afterwards).
 _RESOLVED = {"resolved_by": "listed parts", "binding": "stated"}
 
@@ -316,23 +319,25 @@ def labelled_groups(ctx: Context, taken: set) -> list[SumGroup]:
     """A figure labelled as a total (``Tổng số cơ sở …: 145 cơ sở``) followed, in its
     sentence, by parts that add up to it; reported only when they do."""
     groups = []
+    eligible = _eligible_figures(ctx)
     for i in _open_totals(ctx)[0]:                 # (its parts follow it)
         if i in taken:
             continue
         t = ctx.figures[i]
         if not ctx.may_match("total", max(0, t.start - 120), t.start):
             continue                  # (no total word in the 120 characters the label may span)
+        like = ctx.like(i)
+        _, s1 = ctx.layout.sentence(t.start)
+        parts = [j for j in ctx.figures_in(t.end, s1, kinds=AMOUNT_KINDS) if eligible[j] and j in like]
+        if len(parts) < 2:
+            continue                  # (a sum has two parts at least: the label need not be read)
         label = _label(ctx, t.start)
         if not ctx.any_match("total", t.start - len(label), t.start):
             continue
-        like = ctx.like(i)
         between = [j for j in ctx.figures_in(t.start - len(label), t.start, kinds=AMOUNT_KINDS)
                    if j != i and j in like]
         if between:            # the 'tổng' names an earlier figure of the same unit
             continue
-        _, s1 = ctx.layout.sentence(t.start)
-        eligible = _eligible_figures(ctx)
-        parts = [j for j in ctx.figures_in(t.end, s1, kinds=AMOUNT_KINDS) if eligible[j] and j in like]
         g = _evaluate(ctx, i, parts, may_fail=False, quiet=True)
         if g and g.check.status == "ok":
             groups.append(g)
@@ -341,6 +346,9 @@ def labelled_groups(ctx: Context, taken: set) -> list[SumGroup]:
 
 def _marker_type(line: str) -> str:
     """The kind of list marker a line opens with: digits, a letter, or a dash/bullet sign."""
+    first = line.lstrip(" \t")[:1]
+    if not first or not (first in _MARKER_SIGNS or first in _MARKER_LETTERS or first.isnumeric()):
+        return ""             # (most lines: no marker can open them, BULLET need not run)
     m = BULLET.match(line)
     if not m:
         return ""
