@@ -80,25 +80,28 @@ def read_claims(ctx: Context) -> list[Claim]:
             if i + 1 < len(ctx.figures) and ctx.figures[i + 1].value == f.value_max:
                 in_range.add(i + 1)
     lay = ctx.layout
-    # (the cue stands within the 80 characters before the figure: where no claim word
-    # stands there, its clause need not be found; asked for every figure at once)
-    starts = [f.start for f in ctx.figures]
-    may_claim = ctx.may_claim_each([max(0, s - 80) for s in starts], starts)
+    # (a cue stands in a window before a figure only where a claim word begins in it: the
+    # last such place before each figure, found for every figure at once, tells; where it
+    # is not within the 80 characters before the figure, its clause need not be found)
+    nearest = ctx.claim_words_before([f.start for f in ctx.figures])
     parens = ctx.parens
     for i, f in enumerate(ctx.figures):
         if f.value is None or f.kind == "project" or i in in_range:
             continue
         par = parens[i]
+        near = nearest[i]
         hit = None
-        if may_claim[i]:
+        if near >= f.start - 80:
             before_start = max(lay.clause_start(f.start), f.start - 80)
             if par and par[0] + 1 > before_start:
                 before_start = par[0] + 1
-            hit = ctx.claim_before(before_start, f.start)
+            if near >= before_start:
+                hit = ctx.claim_before(before_start, f.start)
         if not hit and par and not text[par[0] + 1:f.start].strip():
             # '421 đề án (19,6%)': the cue is the bracket itself, read with what precedes it.
             before_start = max(lay.clause_start(par[0]), par[0] - 60)
-            hit = ctx.claim_before(before_start, f.start)
+            if near >= before_start:
+                hit = ctx.claim_before(before_start, f.start)
         if not hit:
             continue
         cue, m = hit
