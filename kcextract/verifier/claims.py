@@ -73,12 +73,7 @@ def read_claims(ctx: Context) -> list[Claim]:
     claims = []
     text = ctx.text
     # Both ends of a range ('khoảng 10-30% tổng vốn') state a span, not a claim to recompute.
-    in_range = set()
-    for i, f in enumerate(ctx.figures):
-        if f.value_max is not None:
-            in_range.add(i)
-            if i + 1 < len(ctx.figures) and ctx.figures[i + 1].value == f.value_max:
-                in_range.add(i + 1)
+    in_range = {i for i, f in enumerate(ctx.figures) if f.value_max is not None} | ctx.range_ends
     lay = ctx.layout
     # (a cue stands in a window before a figure only where a claim word begins in it: the
     # last such place before each figure, found for every figure at once, tells)
