@@ -105,6 +105,14 @@ class AnchorIndex:
                                             else sorted(set().union(*map(self._at, cue.starts))))
         return found
 
+    def begins_of_any(self, cues) -> Optional[list]:
+        """The sorted places where a match of one of ``cues`` can begin (:meth:`begins` of
+        them all at once); None when one of them may begin anywhere."""
+        found = [self.begins(cue) for cue in cues]
+        if None in found:
+            return None
+        return sorted(set().union(*found))
+
     def anywhere(self, cue) -> bool:
         """Whether the cue can match somewhere in the text."""
         places = self.places(cue)
@@ -120,17 +128,6 @@ class AnchorIndex:
         starts, first_ends = places
         k = bisect.bisect_left(starts, start)
         return k < len(starts) and first_ends[k] <= end
-
-    def within_each(self, cue, starts: list, ends: list) -> list[bool]:
-        """:meth:`within` of each window ``[starts[k], ends[k])`` (one call for many windows:
-        the claims are looked for before every figure)."""
-        places = self.places(cue)
-        if places is None:
-            return [True] * len(starts)
-        at, first_ends = places
-        n = len(at)
-        return [k < n and first_ends[k] <= end
-                for k, end in zip(map(bisect.bisect_left, repeat(at), starts), ends)]
 
     def spans_with(self, cue, starts: list, ends: list) -> list[int]:
         """The indexes ``k``, in order, of the spans ``[starts[k], ends[k])`` (sorted and not

@@ -73,48 +73,47 @@ def read_claims(ctx: Context) -> list[Claim]:
     claims = []
     text = ctx.text
     # Both ends of a range ('khoảng 10-30% tổng vốn') state a span, not a claim to recompute.
-    in_range = set()
-    for i, f in enumerate(ctx.figures):
-        if f.value_max is not None:
-            in_range.add(i)
-            if i + 1 < len(ctx.figures) and ctx.figures[i + 1].value == f.value_max:
-                in_range.add(i + 1)
+    in_range = {i for i, f in enumerate(ctx.figures) if f.value_max is not None} | ctx.range_ends
     lay = ctx.layout
-    # (the cue stands within the 80 characters before the figure: where no claim word
-    # stands there, its clause need not be found; asked for every figure at once)
-    starts = [f.start for f in ctx.figures]
-    may_claim = ctx.may_claim_each([max(0, s - 80) for s in starts], starts)
+    # (a cue stands in a window before a figure only where a claim word begins in it: the
+    # last such place before each figure, found for every figure at once, tells)
+    nearest = ctx.claim_words_before([f.start for f in ctx.figures])
     parens = ctx.parens
     for i, f in enumerate(ctx.figures):
         if f.value is None or f.kind == "project" or i in in_range:
             continue
         par = parens[i]
+        near = nearest[i]
         hit = None
-        if may_claim[i]:
-            before_start = max(lay.clause_start(f.start), f.start - 80)
-            if par and par[0] + 1 > before_start:
-                before_start = par[0] + 1
-            hit = ctx.claim_before(before_start, f.start)
+        # (the cue stands in the figure's clause, within the 80 characters before it and
+        # after its opening parenthesis: the clause is found only when a claim word begins there)
+        floor = max(f.start - 80, par[0] + 1) if par else f.start - 80
+        if near >= floor:
+            before_start = max(lay.clause_start(f.start), floor)
+            if near >= before_start:
+                hit = ctx.claim_before(before_start, f.start)
         if not hit and par and not text[par[0] + 1:f.start].strip():
             # '421 đề án (19,6%)': the cue is the bracket itself, read with what precedes it.
             before_start = max(lay.clause_start(par[0]), par[0] - 60)
-            hit = ctx.claim_before(before_start, f.start)
+            if near >= before_start:
+                hit = ctx.claim_before(before_start, f.start)
         if not hit:
             continue
         cue, m = hit
-        cue_start = before_start + m.start()
-        comparative = bool(ctx.cues.phrase("comparative").search(m.group(0)))
         if f.kind == "percent" and "điểm" in f.text.lower():
             continue          # '1,5 điểm phần trăm': a change of a rate, not a growth of an amount
         if f.kind == "percent":
             relation = {"ratio": "ratio", "share": "share", "change": "growth"}[cue.relation]
         elif f.kind in AMOUNT_KINDS and cue.relation == "change":
-            # An amount after tăng/giảm is a difference only when compared to something.
-            if not comparative and not ctx.cues.phrase("so_voi").search(text, f.end, _clause_end(ctx, f.end)):
-                continue
             relation = "difference"
         else:
             continue
+        comparative = bool(ctx.cues.phrase("comparative").search(m.group(0)))
+        # An amount after tăng/giảm is a difference only when compared to something.
+        if (relation == "difference" and not comparative
+                and not ctx.cues.phrase("so_voi").search(text, f.end, _clause_end(ctx, f.end))):
+            continue
+        cue_start = before_start + m.start()
         claim = Claim(relation, cue.direction, f.start, f.end, f.text, Decimal(f.value),
                       cue_start, fig=i, comparative=comparative,
                       cue=" ".join(m.group(0).split()))

@@ -490,21 +490,18 @@ class Context:
         return [(lay.line_starts[k], lay.line_ends[k])
                 for k in self.anchors.spans_with(cue, lay.line_starts, lay.line_ends)]
 
-    def _claim_cues(self) -> AnyOf:
-        return _any_of(self.cues, "claim")
-
-    def may_claim(self, start: int, end: int) -> bool:
-        """Whether a claim cue can match inside ``text[start:end]``."""
-        return self.anchors.within(self._claim_cues(), start, end)
-
-    def may_claim_each(self, starts: list, ends: list) -> list[bool]:
-        """:meth:`may_claim` of each window ``(starts[k], ends[k])``, in one pass."""
-        return self.anchors.within_each(self._claim_cues(), starts, ends)
+    def claim_words_before(self, ends: list) -> list[int]:
+        """For each position of ``ends``, where the last place before it at which a claim cue
+        can begin stands (-1: none does; the position itself when the cues may begin anywhere).
+        A claim cue can match in a window before a figure only where that place lies in it."""
+        begins = self.anchors.begins_of_any(self.cues.role("claim"))
+        if begins is None:
+            return list(ends)
+        return [begins[k - 1] if k else -1 for k in map(bisect.bisect_left, repeat(begins), ends)]
 
     def claim_before(self, start: int, end: int):
-        """:meth:`Cues.claim_before` of ``text[start:end]``, each cue run only where it can match."""
-        if not self.may_claim(start, end):
-            return None                   # (most figures: no claim word before them)
+        """:meth:`Cues.claim_before` of ``text[start:end]``, each cue run only where it can
+        begin (asked where :meth:`claim_words_before` finds a place in the window)."""
         return self.anchors.first_in(self.cues.role("claim"), start, end)
 
     def may_match(self, role: str, start: int, end: int) -> bool:
