@@ -367,17 +367,17 @@ class Context:
     @functools.cached_property
     def parens(self) -> list:
         """For each figure, the innermost parenthesis holding it (``Layout.paren``)."""
-        return [self.layout.paren(f.start) for f in self.figures]
+        return list(map(self.layout.paren, self._starts))
 
     @functools.cached_property
     def sentences(self) -> list[tuple[int, int]]:
         """For each figure, its sentence (``Layout.sentence``)."""
-        return [self.layout.sentence(f.start) for f in self.figures]
+        return list(map(self.layout.sentence, self._starts))
 
     @functools.cached_property
     def quoted(self) -> list[bool]:
         """For each figure, whether it stands inside a quotation."""
-        return [self.layout.in_quote(f.start) for f in self.figures]
+        return [quote is not None for quote in map(self.layout.quote, self._starts)]
 
     def index_by_start(self) -> dict:
         """Figure index by start offset (the last figure starting there), built once."""
