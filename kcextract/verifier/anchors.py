@@ -141,7 +141,9 @@ class AnchorIndex:
     # --- the cue's regex, run where it can match --------------------------------------
     def finditer(self, cue):
         """The matches of ``cue.pattern.finditer(text)``."""
-        begins = self.begins(cue)
+        begins = self._begins.get(cue.id)
+        if begins is None:
+            begins = self.begins(cue)
         if begins is None:
             yield from (cue.pattern.finditer(self.text) if self.anywhere(cue) else ())
             return
@@ -157,7 +159,10 @@ class AnchorIndex:
 
     def search(self, cue, pos: int, endpos: int):
         """``cue.pattern.search(text, pos, endpos)``."""
-        begins = self.begins(cue)
+        # (the start places as found, without a call, once found: asked for nearly every figure)
+        begins = self._begins.get(cue.id)
+        if begins is None:
+            begins = self.begins(cue)
         if begins is None:
             return cue.pattern.search(self.text, pos, endpos) if self.within(cue, pos, endpos) else None
         k = bisect.bisect_left(begins, pos)

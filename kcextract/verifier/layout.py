@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import operator
-from itertools import accumulate, repeat
+from itertools import accumulate
 from typing import Optional
 
 import regex
@@ -20,6 +20,7 @@ _QUOTED = regex.compile(r"“[^”“\n]*”|\"[^\"\n]*\"")
 _QUOTE_MARKS = "“\""                  # (every match of _QUOTED begins with one of these)
 _BLANK = " \t\n"
 _GAP = " \t\r\n."                      # what stands between two sentences
+_START = operator.itemgetter(0)
 
 
 def _places(text: str, chars: str) -> list[int]:
@@ -55,14 +56,20 @@ class Layout:
         # The extractor's sentences (handed over with its Document, else split here by
         # its splitter), so figures and claims agree on what a sentence is.
         spans = split_sentences(text) if sentence_spans is None else sentence_spans
-        starts = {0} | {s for s, _ in spans}
-        self.sentence_starts = sorted(starts)
+        starts = set(map(_START, spans))
+        starts.add(0)
+        self.sentence_starts = starts = sorted(starts)
         # Each sentence's span, trailing blanks left out, computed once: a long report asks
-        # for the sentence of a position hundreds of thousands of times.
-        starts = self.sentence_starts
-        pieces = [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)])]
-        self.sentence_ends = list(map(operator.add, starts, map(len, map(str.rstrip, pieces, repeat(_BLANK)))))
-        self.sentence_spans = list(zip(starts, self.sentence_ends))
+        # for the sentence of a position hundreds of thousands of times.  (The blanks are
+        # stepped over one by one, not stripped from a copy of the sentence: there are one or
+        # two, and the copies cost more.)
+        ends = []
+        for start, end in zip(starts, starts[1:] + [len(text)]):
+            while end > start and text[end - 1] in _BLANK:
+                end -= 1
+            ends.append(end)
+        self.sentence_ends = ends
+        self.sentence_spans = list(zip(starts, ends))
         self.parens = self._pairs("(", ")")
         self.quotes = self._quotes()
         # Indexes so that every question below costs a bisection, not a scan: a long

@@ -372,12 +372,12 @@ class Context:
     @functools.cached_property
     def parens(self) -> list:
         """For each figure, the innermost parenthesis holding it (``Layout.paren``)."""
-        return [self.layout.paren(f.start) for f in self.figures]
+        return list(map(self.layout.paren, self._starts))
 
     @functools.cached_property
     def sentences(self) -> list[tuple[int, int]]:
         """For each figure, its sentence (``Layout.sentence``)."""
-        return [self.layout.sentence(f.start) for f in self.figures]
+        return list(map(self.layout.sentence, self._starts))
 
     @functools.cached_property
     def quoted(self) -> list[bool]:
