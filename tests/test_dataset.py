@@ -14,7 +14,7 @@ from dataset_corpus import make_corpus  # noqa: E402
 
 import kcextract  # noqa: E402
 from kcextract.cli import cli  # noqa: E402
-from kcextract.dataset import build, builder, load  # noqa: E402
+from kcextract.dataset import build, load, rows  # noqa: E402
 from kcextract.store import Corpus  # noqa: E402
 
 
@@ -118,14 +118,14 @@ def test_provinces_are_the_2025_ones_with_the_old_name_beside(corpus):
 
 
 def test_a_field_the_extractor_adds_later_becomes_a_column(corpus, monkeypatch):
-    original = builder.record_of
+    original = rows.record_of
 
     def with_new_field(obj):
         record = original(obj)
         record["confidence"] = 0.5
         return record
 
-    monkeypatch.setattr(builder, "record_of", with_new_field)
+    monkeypatch.setattr(rows, "record_of", with_new_field)
     build(corpus, version="v1")
     data = load(corpus)
     assert (data.figures.confidence == 0.5).all() and str(data.figures.confidence.dtype) == "float64"
@@ -191,7 +191,7 @@ def test_record_of_is_asdict_with_the_public_record_on_top():
     from decimal import Decimal
 
     from kcextract.batch import analyse
-    from kcextract.dataset.builder import DROPPED_FIELDS, record_of
+    from kcextract.dataset.rows import DROPPED_FIELDS, record_of
     from kcextract.figure import plain_number
 
     def reference(obj):
