@@ -292,10 +292,9 @@ def main(argv=None) -> int:
     print(f"  (g) kcextract extract, {result['command']['files']} files: {result['command']['one_process_s']:.2f} s,"
           f" --jobs {jobs} {result['command'][f'{jobs}_processes_s']:.2f} s:"
           f" {result['command']['speed_up']:.2f}x", flush=True)
-    result["dataset"] = dataset_command.dataset_command(_first_mb(docs, args.dataset_mb), jobs)
-    print(f"  (h) kcextract dataset --force, {result['dataset']['documents']} documents:"
-          f" {result['dataset']['one_process_s']:.2f} s, --jobs {jobs} {result['dataset'][f'{jobs}_processes_s']:.2f} s:"
-          f" {result['dataset']['speed_up']:.2f}x", flush=True)
+    built = result["dataset"] = dataset_command.dataset_command(_first_mb(docs, args.dataset_mb), jobs)
+    print(f"  (h) kcextract dataset --force, {built['documents']} documents: {built['one_process_s']:.2f} s,"
+          f" --jobs {jobs} {built[f'{jobs}_processes_s']:.2f} s: {built['speed_up']:.2f}x", flush=True)
     if args.tokenize_mb:
         sample = _first_mb(docs, args.tokenize_mb)
         total = _mb(t for _, t in sample)

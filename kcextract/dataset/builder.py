@@ -4,8 +4,8 @@ Each document is keyed on the hash of its text, the extractor version and its
 near-duplicate link: a rebuild re-extracts only the documents where one of them
 changed, and ids are stable (a document keeps the corpus id, a figure is
 ``<document>-<start>-<end>-<kind>``), so a rebuild updates rows instead of adding copies.
-Every document is committed on its own: an interrupted build resumes where it stopped, and
-a crash costs at most the documents whose commit had not reached the disk (see :func:`build`).
+Every document is committed on its own: an interrupted build resumes where it stopped (what
+a crash can cost: :func:`build`).
 The rows of a document are made where it is analysed (:mod:`kcextract.dataset.rows`); this
 process, the only one writing, inserts them.
 """
@@ -173,6 +173,12 @@ def build(db, force: bool = False, version: Optional[str] = None,
     :param jobs: processes that extract and verify (:mod:`kcextract.batch`; None: all cores);
         the tables are the same for any number.
     :raises FileNotFoundError: when there is no corpus at ``db``.
+
+    Each document's rows are committed with it, in one transaction, not flushed to disk on
+    their own (``synchronous = NORMAL``; the corpus is in WAL mode). If the program dies, only
+    the document being written is lost; a power cut or a crash of the system may also undo the
+    last commits before it. Either way the next build redoes just those documents, their rows
+    and their keys being undone together; nothing else is lost, the dataset being derived.
     """
     from kcextract.batch import analyse_stream
     from kcextract.exceptions import UnreadableNumberWarning
@@ -181,10 +187,8 @@ def build(db, force: bool = False, version: Optional[str] = None,
     summary = BuildSummary(extractor_version=version or extractor_version())
     site_provinces = _site_provinces()
     with closing(store.connect(db)) as conn:
-        # The corpus is in WAL mode: with synchronous NORMAL a commit is not flushed to disk on its
-        # own (a checkpoint is). A crash of this program loses nothing committed; a power cut or a
-        # crash of the system may undo the last documents' commits, and the next build redoes them
-        # (their keys are gone with their rows). A flush per document took longer than its rows.
+        # A flush to disk per document (synchronous FULL) took longer than writing its rows;
+        # in WAL mode, NORMAL flushes at checkpoints only and a commit stays atomic.
         conn.execute("PRAGMA synchronous = NORMAL")
         types = _ensure_tables(conn)
         _save_types(conn, types)
