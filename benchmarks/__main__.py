@@ -10,6 +10,7 @@ Rows, all on the same documents in this process (one core unless said):
   (e) HTML -> article text, pages per second per CMS family;
   (f) the machine's ceiling for ``--jobs``: the same extraction split by hand over N processes;
   (g) ``kcextract extract`` as a command on the same documents as files, 1 and N processes;
+  (h) ``kcextract dataset --force`` on the same documents stored in a corpus database, 1 and N processes;
 then single documents of growing size (is the time linear?), peak memory, the seed-corpus F1 and
 the command line's start-up time. ``--quick`` runs a smaller set; ``--json PATH`` keeps the numbers.
 """
@@ -25,7 +26,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from benchmarks import ceiling, command, startup, texts
+from benchmarks import ceiling, command, dataset_command, startup, texts
 
 NUMBER = r"\d+(?:[.,]\d+)*"          # (b): every digit run with its grouping and decimal marks
 
@@ -225,6 +226,8 @@ def main(argv=None) -> int:
                         help="MB of the corpus for (f), the by-hand ceiling of --jobs (default 10)")
     parser.add_argument("--command-mb", type=float, default=10,
                         help="MB of the corpus for (g), the extract command with and without --jobs (default 10)")
+    parser.add_argument("--dataset-mb", type=float, default=5,
+                        help="MB of the corpus for (h), the dataset command with and without --jobs (default 5)")
     parser.add_argument("--tokenize-mb", type=float, default=None,
                         help="run underthesea on only the first MB of the corpus and scale (default: all of it)")
     parser.add_argument("--shared", action="store_true", help="also use ../shared/realtext texts when present")
@@ -289,6 +292,9 @@ def main(argv=None) -> int:
     print(f"  (g) kcextract extract, {result['command']['files']} files: {result['command']['one_process_s']:.2f} s,"
           f" --jobs {jobs} {result['command'][f'{jobs}_processes_s']:.2f} s:"
           f" {result['command']['speed_up']:.2f}x", flush=True)
+    built = result["dataset"] = dataset_command.dataset_command(_first_mb(docs, args.dataset_mb), jobs)
+    print(f"  (h) kcextract dataset --force, {built['documents']} documents: {built['one_process_s']:.2f} s,"
+          f" --jobs {jobs} {built[f'{jobs}_processes_s']:.2f} s: {built['speed_up']:.2f}x", flush=True)
     if args.tokenize_mb:
         sample = _first_mb(docs, args.tokenize_mb)
         total = _mb(t for _, t in sample)
@@ -309,6 +315,7 @@ def main(argv=None) -> int:
             rows[f"(c) extract --jobs {jobs}, tag cache kept"]["mb_per_s"] / rows["(c) extract, tag cache kept"]["mb_per_s"],
         f"(f) speed-up of {jobs} processes split by hand (the machine's ceiling)": result["ceiling"]["speed_up"],
         f"(g) kcextract extract command, speed-up with --jobs {jobs} (wall clock)": result["command"]["speed_up"],
+        f"(h) kcextract dataset command, speed-up with --jobs {jobs} (wall clock)": result["dataset"]["speed_up"],
     }
     for name, value in result["ratios"].items():
         print(f"  {name:50} {value:8.2f}", flush=True)

@@ -16,7 +16,7 @@ import warnings
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence, Tuple
+from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 from kcextract.figure import figure_rows, figures_from_rows
 
@@ -29,7 +29,7 @@ CHUNK_DOCUMENTS = 200
 # however large the corpus (the input is read as the results are written).
 IN_FLIGHT_PER_JOB = 3
 
-Work = Tuple[str, Optional[str]]          # (text, source) of one document
+Work = tuple          # (text, source) of one document, or (text, source, context) for a render
 
 
 @dataclass(frozen=True)
@@ -71,10 +71,15 @@ def analyse(text: str, source: Optional[str] = None, verify: bool = False) -> An
 
 def analyse_batch(works: Sequence[Work], verify: bool = False, render: Optional[Callable] = None) -> list:
     """:func:`analyse` of each ``(text, source)``, in order: the unit of work of a process or a Dask
-    task; with ``render``, ``render(analysis)`` of each instead."""
+    task; with ``render``, ``render(analysis)`` of each instead, or ``render(analysis, text, context)``
+    of a work ``(text, source, context)``."""
     if render is None:
-        return [analyse(text, source, verify=verify) for text, source in works]
-    return [render(analyse(text, source, verify=verify)) for text, source in works]
+        return [analyse(work[0], work[1], verify=verify) for work in works]
+    rendered = []
+    for work in works:
+        analysis = analyse(work[0], work[1], verify=verify)
+        rendered.append(render(analysis) if len(work) == 2 else render(analysis, work[0], work[2]))
+    return rendered
 
 
 def _works(docs: Iterable[Mapping]) -> list:
@@ -175,7 +180,9 @@ def analyse_stream(items: Iterable, work_of: Callable, jobs: Optional[int] = Non
     ``render`` (a picklable function of an Analysis) runs where the analysis is made, in the
     worker process, and the stream yields what it returns instead of the Analysis: a command
     that prints text has it written by the workers, and only that text travels to the parent
-    (not thousands of figures a megabyte to unpickle and format one after another).
+    (not thousands of figures a megabyte to unpickle and format one after another). What
+    ``render`` needs of an item besides its analysis travels as a third member of its work,
+    ``(text, source, context)``: it is then called as ``render(analysis, text, context)``.
     """
     jobs = default_jobs() if jobs is None else max(1, jobs)
     chunks = _chunks(iter(items), work_of)

@@ -35,6 +35,8 @@ def test_a_tiny_run_reports_every_row_consistently(tmp_path, capsys):
     assert ceiling["jobs"] == 2 and ceiling["figures"] > 0 and ceiling["2_processes_s"] > 0
     command = result["command"]                 # the same documents as files, through the command
     assert command["files"] == result["text"]["documents"] and command["speed_up"] > 0
+    dataset = result["dataset"]                 # the same documents in a corpus database, through the command
+    assert dataset["documents"] == result["text"]["documents"] and dataset["speed_up"] > 0
     assert set(result["ratios"]) and all(v > 0 for v in result["ratios"].values() if v is not None)
     assert set(result["html_to_text"]) >= {"nukeviet", "wordpress", "liferay", "sharepoint", "generic"}
     assert result["seed_f1"]["money"] >= 0.98 and result["single_documents"][0]["mb"] >= 0.01

@@ -14,7 +14,7 @@ from dataset_corpus import make_corpus  # noqa: E402
 
 import kcextract  # noqa: E402
 from kcextract.cli import cli  # noqa: E402
-from kcextract.dataset import build, builder, load  # noqa: E402
+from kcextract.dataset import build, load, rows  # noqa: E402
 from kcextract.store import Corpus  # noqa: E402
 
 
@@ -118,17 +118,21 @@ def test_provinces_are_the_2025_ones_with_the_old_name_beside(corpus):
 
 
 def test_a_field_the_extractor_adds_later_becomes_a_column(corpus, monkeypatch):
-    original = builder.record_of
+    original = rows.record_of
 
     def with_new_field(obj):
         record = original(obj)
-        record["confidence"] = 0.5
+        # given for money only: the column is made by the first money figure, and the other
+        # figures' rows, before and after it, leave it empty
+        record["confidence"] = 0.5 if record.get("kind") == "money" else None
         return record
 
-    monkeypatch.setattr(builder, "record_of", with_new_field)
+    monkeypatch.setattr(rows, "record_of", with_new_field)
     build(corpus, version="v1")
-    data = load(corpus)
-    assert (data.figures.confidence == 0.5).all() and str(data.figures.confidence.dtype) == "float64"
+    figures = load(corpus).figures
+    money = figures.kind == "money"
+    assert money.any() and (~money).any() and str(figures.confidence.dtype) == "float64"
+    assert (figures.confidence[money] == 0.5).all() and figures.confidence[~money].isna().all()
 
 
 def test_load_gives_typed_frames(corpus):
@@ -191,7 +195,7 @@ def test_record_of_is_asdict_with_the_public_record_on_top():
     from decimal import Decimal
 
     from kcextract.batch import analyse
-    from kcextract.dataset.builder import DROPPED_FIELDS, record_of
+    from kcextract.dataset.rows import DROPPED_FIELDS, record_of
     from kcextract.figure import plain_number
 
     def reference(obj):
