@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
-from kcextract.figure import figure_rows, figures_from_rows
+from kcextract.figure import figure_values, figures_from_values
 
 # A chunk sent to a worker holds about this many characters of text (several short
 # articles, or one long report): big enough that pickling and scheduling cost little
@@ -42,13 +42,13 @@ class Analysis:
     problems: tuple = ()
 
     def __reduce__(self):
-        """Pickled with its figures as rows of values (:func:`kcextract.figure.figure_rows`):
+        """Pickled with its figures as rows of values (:func:`kcextract.figure.figure_values`):
         ``--jobs`` workers send thousands of figures a megabyte to the parent."""
-        return _analysis_from_rows, (figure_rows(self.figures), self.checks, self.problems)
+        return _analysis_from_values, (figure_values(self.figures), self.checks, self.problems)
 
 
-def _analysis_from_rows(rows: list, checks: tuple, problems: tuple) -> Analysis:
-    return Analysis(figures_from_rows(rows), checks, problems)
+def _analysis_from_values(rows: list, checks: tuple, problems: tuple) -> Analysis:
+    return Analysis(figures_from_values(rows), checks, problems)
 
 
 def analyse(text: str, source: Optional[str] = None, verify: bool = False) -> Analysis:

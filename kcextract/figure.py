@@ -129,15 +129,15 @@ def _figure_from_values(values: tuple) -> Figure:
     return figure
 
 
-def figure_rows(figures) -> list[tuple]:
+def figure_values(figures) -> list[tuple]:
     """The figures as rows of field values, the compact form in which a worker process sends a
     document's figures to the parent: pickling plain tuples skips a ``__reduce__`` call per
     figure (about 20% fewer instructions to pickle; unpickling costs about the same)."""
     return [_field_values(f.__dict__) for f in figures]
 
 
-def figures_from_rows(rows) -> tuple:
-    """The Figures of :func:`figure_rows`, rebuilt without the checks they passed when found."""
+def figures_from_values(rows) -> tuple:
+    """The Figures of :func:`figure_values`, rebuilt without the checks they passed when found."""
     return tuple(map(_figure_from_values, rows))
 
 

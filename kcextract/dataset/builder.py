@@ -22,7 +22,7 @@ from typing import Callable, Optional
 from kcextract import store
 from kcextract.dataset import schema
 from kcextract.dataset.provinces import provinces_in, resolve
-from kcextract.dataset.rows import Context, DocumentRows, RowMaker
+from kcextract.dataset.rows import DocumentRows, RowContext, RowMaker
 from kcextract.dataset.search import rebuild_search
 
 # Modules whose code does not decide which figures and checks a text has: changing them
@@ -206,7 +206,7 @@ def build(db, force: bool = False, version: Optional[str] = None,
                 return None
             province = _province(doc, site_provinces)[0]
             return (doc.text or "", doc.canonical_url or doc.url,
-                    Context(doc.id, doc.canonical_url or doc.url, doc.duplicate_of is not None, province))
+                    RowContext(doc.id, doc.canonical_url or doc.url, doc.duplicate_of is not None, province))
 
         documents = store.iter_documents(db, include_duplicates=True)
         for doc, rows in analyse_stream(documents, work_of, jobs=jobs, verify=True,

@@ -81,7 +81,7 @@ def _is_per_unit(figure, text: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Context:
+class RowContext:
     """What the rows need of a stored document besides its text and analysis (sent with the text)."""
 
     document_id: int
@@ -90,7 +90,7 @@ class Context:
     province: Optional[str]         # the projects' province
 
 
-def figure_rows(context: Context, figures, checks, text: str) -> list:
+def figure_rows(context: RowContext, figures, checks, text: str) -> list:
     parts = {(o.start, o.end) for c in checks if c.kind == "sum" for o in c.operands}
     seen_values = set()
     rows = []
@@ -118,7 +118,7 @@ def figure_rows(context: Context, figures, checks, text: str) -> list:
     return rows
 
 
-def check_rows(context: Context, checks, ids_by_span: dict) -> list:
+def check_rows(context: RowContext, checks, ids_by_span: dict) -> list:
     rows = []
     for check in checks:
         row = {"id": f"{context.document_id}-{check.kind}-{check.claim_start}-{check.claim_end}",
@@ -129,7 +129,7 @@ def check_rows(context: Context, checks, ids_by_span: dict) -> list:
     return rows
 
 
-def project_rows(context: Context, figures) -> list:
+def project_rows(context: RowContext, figures) -> list:
     rows = []
     for figure in figures:
         if figure.kind == "project":
@@ -174,7 +174,7 @@ class RowMaker:
     def __init__(self, types: dict):
         self.types = {table: dict(known) for table, known in types.items()}
 
-    def __call__(self, analysis, text: str, context: Context) -> DocumentRows:
+    def __call__(self, analysis, text: str, context: RowContext) -> DocumentRows:
         figures, checks = list(analysis.figures), list(analysis.checks)
         rows_of_figures = figure_rows(context, figures, checks, text)
         ids_by_span: dict = {}
