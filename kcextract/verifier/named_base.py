@@ -128,13 +128,10 @@ def resolve(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Opt
         return None
     s = ctx.figures[subject]
     lowered = " ".join(named.lower().split())
-    candidates = []
-    for i in ctx.figures_in(max(0, claim_start - LOOK_BACK), claim_start):
-        f = ctx.figures[i]
-        if (f.kind != s.kind or i == subject or f.value is None or f.value <= 0 or i in ctx.bases
-                or ctx.quoted[i] or (f.kind == "money" and i not in ctx.like(subject))):
-            continue
-        candidates.append(i)
+    figures, bases, quoted, like = ctx.figures, ctx.bases, ctx.quoted, ctx.like(subject)
+    candidates = [i for i in ctx.figures_in(max(0, claim_start - LOOK_BACK), claim_start, kinds=(s.kind,))
+                  if i != subject and figures[i].value is not None and figures[i].value > 0
+                  and i not in bases and not quoted[i] and (s.kind != "money" or i in like)]
     if not candidates:
         return None
     # A counted unit named in the words ('số lượt cơ sở tham quan') picks the figures that count it.
@@ -148,7 +145,7 @@ def resolve(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Opt
                 return NamedBase(with_unit[0], unambiguous=True)
             candidates = with_unit
         else:
-            candidates = [i for i in candidates if i in ctx.like(subject)]
+            candidates = [i for i in candidates if i in like]
     scored = sorted(((len(wanted & described_words(ctx, i)), i) for i in candidates), reverse=True)
     if not scored or scored[0][0] == 0:
         return None
@@ -175,8 +172,9 @@ def resolve_subject(ctx: Context, cue_start: int) -> Optional[int]:
     s0, _ = lay.sentence(cue_start)
     p0, _ = lay.sentence(max(s0 - 2, 0)) if s0 > 1 else (s0, s0)
     p0, _ = lay.sentence(max(p0 - 2, 0)) if p0 > 1 else (p0, p0)
+    figures, bases = ctx.figures, ctx.bases
     candidates = [i for i in ctx.figures_in(p0, cue_start, kinds=("money", "count"))
-                  if i not in ctx.bases and ctx.figures[i].value]
+                  if i not in bases and figures[i].value]
     scored = sorted(((len(wanted & described_words(ctx, i)), i) for i in candidates), reverse=True)
     if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None

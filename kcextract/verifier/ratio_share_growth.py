@@ -164,8 +164,9 @@ def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, 
     lay = ctx.layout
     s0, _ = lay.sentence(ctx.figures[subject].start)
     p0, _ = lay.sentence(max(s0 - 2, 0)) if s0 > 1 else (s0, s0)
-    nearby = [i for i in ctx.figures_in(p0, claim.start) if i != claim.fig and i not in ctx.bases
-              and ctx.figures[i].kind in ("money", "count") and ctx.figures[i].value]
+    figures, bases = ctx.figures, ctx.bases
+    nearby = [i for i in ctx.figures_in(p0, claim.start, kinds=("money", "count"))
+              if i != claim.fig and i not in bases and figures[i].value]
     if base_hint is not None and base_hint not in nearby:
         nearby.append(base_hint)
     # The subject the clause points at first; other nearby figures only when the claim is
@@ -191,7 +192,7 @@ def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, 
         # pointed-at subject alone, a single figure of the document that fits a
         # percentage written to a tenth or better is no coincidence.
         # (only figures of the subject's unit can fit: _fitting_bases drops the others)
-        earlier = [i for i in ctx.like_in(subject, max(0, p0 - REACH), p0) if i not in ctx.bases]
+        earlier = [i for i in ctx.like_in(subject, max(0, p0 - REACH), p0) if i not in bases]
         fits = _fitting_bases(ctx, claim, subject, earlier, rep_iv)
     # The same figure written twice ('58 cơ sở …; Trong số 58 cơ sở này') is one base: keep the nearest.
     by_value: dict = {}
