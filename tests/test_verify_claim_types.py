@@ -183,3 +183,14 @@ def test_the_list_marker_a_line_opens_with(line, kind):
     from kcextract.verifier.sums import _marker_type
 
     assert _marker_type(line) == kind
+
+
+def test_bullet_openers_hold_every_character_a_list_marker_can_open_with():
+    # (sums._marker_type skips BULLET on a line whose first character is not among them: a
+    # BULLET widened without its openers would lose markers silently; this fails instead)
+    from kcextract.verifier.layout import BULLET, BULLET_OPENERS
+
+    opening = {chr(c) for c in range(0x21, 0x3000)
+               if any(BULLET.match(chr(c) + after) for after in (". x", ") x", " x", "1. x"))}
+    assert opening - {c for c in opening if c.isnumeric()} <= BULLET_OPENERS
+    assert all(BULLET.match(c + ") x") or BULLET.match(c + " x") for c in BULLET_OPENERS)

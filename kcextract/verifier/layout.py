@@ -16,6 +16,9 @@ import regex
 from kcextract.sentences import split_sentences
 
 BULLET = regex.compile(r"^[ \t]*(?:[-–—•+*▪●]|\d{1,2}[.)](?!\d)|[a-zđ][.)])[ \t]*")
+# What a BULLET match can open with besides a digit; widen it with BULLET (sums._marker_type
+# skips the regex on lines that open with none of these; a test checks the two agree).
+BULLET_OPENERS = frozenset("-–—•+*▪●abcdefghijklmnopqrstuvwxyzđ")
 _QUOTED = regex.compile(r"“[^”“\n]*”|\"[^\"\n]*\"")
 _QUOTE_MARKS = "“\""                  # (every match of _QUOTED begins with one of these)
 _BLANK = " \t\n"

@@ -23,7 +23,7 @@ import regex
 from kcextract.verifier.check import Check, format_auto
 from kcextract.verifier.workspace import (AMOUNT_KINDS, Context, amount_text, compatible,
                                       fig_interval, operand, operand_interval, unit_key)
-from kcextract.verifier.layout import BULLET
+from kcextract.verifier.layout import BULLET, BULLET_OPENERS
 from kcextract.verifier.tolerance import add, overlaps
 
 MAX_LINES = 8          # a "Trong đó:" breakdown is looked for in the next lines only
@@ -31,9 +31,6 @@ _HEADING = regex.compile(r"^\s*(?:\d+\s*\.\s*\p{Lu}|[IVX]+\.\s)")
 _BRACKET_SOON = regex.compile(r"[^()\d\n]{0,40}\(")          # a bracket after a few words
 _BRACKET_LATER = regex.compile(r"[^()\n]{0,120}?\(")         # … or after other amounts
 _DIGITS = regex.compile(r"\d+")
-# The first characters a list marker (layout.BULLET) can open with, besides a digit.
-_MARKER_SIGNS = "-–—•+*▪●"
-_MARKER_LETTERS = "abcdefghijklmnopqrstuvwxyzđ"
 # Every sum check names its resolver when it is made (not copied with it afterwards).
 _RESOLVED = {"resolved_by": "listed parts", "binding": "stated"}
 
@@ -347,7 +344,7 @@ def labelled_groups(ctx: Context, taken: set) -> list[SumGroup]:
 def _marker_type(line: str) -> str:
     """The kind of list marker a line opens with: digits, a letter, or a dash/bullet sign."""
     first = line.lstrip(" \t")[:1]
-    if not first or not (first in _MARKER_SIGNS or first in _MARKER_LETTERS or first.isnumeric()):
+    if not first or not (first in BULLET_OPENERS or first.isnumeric()):
         return ""             # (most lines: no marker can open them, BULLET need not run)
     m = BULLET.match(line)
     if not m:
