@@ -194,3 +194,17 @@ def test_bullet_openers_hold_every_character_a_list_marker_can_open_with():
                if any(BULLET.match(chr(c) + after) for after in (". x", ") x", " x", "1. x"))}
     assert opening - {c for c in opening if c.isnumeric()} <= BULLET_OPENERS
     assert all(BULLET.match(c + ") x") or BULLET.match(c + " x") for c in BULLET_OPENERS)
+
+
+def test_a_text_opening_with_a_parts_cue_has_no_total_before_it():
+    # 'Cụ thể, …' as the first words: there is no earlier sentence to hold the total, and the
+    # cue's own figure is not a total of the figures after it (it was read as 226 + 17 = 243).
+    from kcextract.verifier import verify_text
+
+    text = ("Cụ thể, từ năm 2008 đến năm 2017, trung tâm đã hoàn thành 226 đề án khuyến công. "
+            "Riêng trong 7 tháng đầu năm 2018, trung tâm đã hoàn thành 17 đề án khuyến công.")
+    assert [c for c in verify_text(text) if c.kind == "sum"] == []
+    # the same sentences after one that states the total: the breakdown is still read
+    total = "Trung tâm đã hoàn thành 243 đề án khuyến công. " + text
+    sums = [c for c in verify_text(total) if c.kind == "sum"]
+    assert [(c.claim_text, c.status) for c in sums] == [("243 đề án", "ok")]

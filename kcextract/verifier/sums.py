@@ -135,10 +135,14 @@ def _evaluate(ctx: Context, total: int, parts: list[int], may_fail: bool,
 
 
 def _previous_sentence(ctx: Context, pos: int) -> tuple[int, int]:
+    """The sentence before ``pos``; an empty span ``(pos, pos)`` when only blanks precede it (a
+    text that opens with 'Cụ thể, …' has no earlier sentence: its own would hold the total)."""
     i = pos - 1
-    while i > 0 and ctx.text[i] in " \t\n":
+    while i >= 0 and ctx.text[i] in " \t\n":
         i -= 1
-    return ctx.layout.sentence(max(i, 0))
+    if i < 0:
+        return pos, pos
+    return ctx.layout.sentence(i)
 
 
 def _scope_lines(ctx: Context, after: int) -> int:
