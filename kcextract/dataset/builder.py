@@ -199,23 +199,22 @@ def build(db, force: bool = False, version: Optional[str] = None,
             f"SELECT id, text_hash, extractor_version, duplicate_of FROM {schema.DOCUMENTS}")}
         present = set()
 
-        def work_of(doc):
+        def work_of(item):
             """What a worker analyses and makes rows of: nothing for a document that did not change."""
-            key = (text_hash(doc.text or ""), summary.extractor_version, doc.duplicate_of)
+            doc, key, (province, _, _) = item
             if not force and previous.get(doc.id) == key:
                 return None
-            province = _province(doc, site_provinces)[0]
             return (doc.text or "", doc.canonical_url or doc.url,
                     RowContext(doc.id, doc.canonical_url or doc.url, doc.duplicate_of is not None, province))
 
-        documents = store.iter_documents(db, include_duplicates=True)
-        for doc, rows in analyse_stream(documents, work_of, jobs=jobs, verify=True,
-                                        render=RowMaker(started_with)):
+        # Each document with its key and province, worked out once for the work and the rows.
+        documents = ((doc, (text_hash(doc.text or ""), summary.extractor_version, doc.duplicate_of),
+                      _province(doc, site_provinces))
+                     for doc in store.iter_documents(db, include_duplicates=True))
+        for (doc, key, (province, province_old, province_from)), rows in analyse_stream(
+                documents, work_of, jobs=jobs, verify=True, render=RowMaker(started_with)):
             present.add(doc.id)
             summary.documents += 1
-            text = doc.text or ""
-            key = (text_hash(text), summary.extractor_version, doc.duplicate_of)
-            province, province_old, province_from = _province(doc, site_provinces)
             document_row = {
                 "id": doc.id, "url": doc.canonical_url or doc.url, "site": doc.site,
                 "province": province, "province_old": province_old, "province_from": province_from,
