@@ -9,7 +9,9 @@ does not add up may simply not be a breakdown).
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left, bisect_right
 from decimal import Decimal
+from itertools import accumulate
 from typing import Optional
 
 import regex
@@ -25,6 +27,7 @@ FOLLOWING_SENTENCES = 6
 MAX_PARTS = 14
 INTERLEAVED_POOL = 10
 PRECEDING_SENTENCES = 2
+_ZERO = Decimal(0)
 
 
 def _eligible_figures(ctx: Context) -> list[bool]:
@@ -53,14 +56,20 @@ def _contiguous_run(ctx: Context, candidates: list, t_iv) -> list:
     values = [Decimal(ctx.figures[j].value) for j in candidates]
     high = t_iv[1]
     near_low, near_high = outside_bounds(t_iv)
-    for a in range(len(candidates)):
-        total = Decimal(0)
-        for b in range(a, min(len(candidates), a + MAX_PARTS)):
-            total += values[b]
-            if b > a and near_low <= total <= near_high and contains(t_iv, total):
-                return candidates[a:b + 1]
-            if high is not None and total > high:
+    n = len(candidates)
+    for a in range(n - 1):
+        # The sums of the runs from ``a`` (at most MAX_PARTS long), as a loop adding one
+        # part after another would find them (sums[k]: the first k parts).  The parts are
+        # positive, so the sums grow: the runs worth the exact test are found by bisection,
+        # up to the first run whose sum passes the total's upper end.
+        sums = list(accumulate(values[a:a + MAX_PARTS], initial=_ZERO))
+        last = len(sums) - 1 if high is None else min(len(sums) - 1, bisect_right(sums, high, 1))
+        for k in range(bisect_left(sums, near_low, 2), last + 1):
+            total = sums[k]
+            if total > near_high:
                 break
+            if contains(t_iv, total):
+                return candidates[a:a + k]
     return []
 
 
