@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_left, bisect_right
 from decimal import Decimal
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import Optional
 
 import regex
@@ -35,10 +35,11 @@ def _eligible_figures(ctx: Context) -> list[bool]:
     (a total or a part of one); decided once per document."""
     eligible = ctx.memo.get("sentence_sums.eligible")
     if eligible is None:
-        bases, quoted = ctx.bases, ctx.quoted
         eligible = ctx.memo["sentence_sums.eligible"] = [
-            f.kind in AMOUNT_KINDS and f.value is not None and f.value > 0 and i not in bases
-            and f.value_max is None and not quoted[i] for i, f in enumerate(ctx.figures)]
+            f.kind in AMOUNT_KINDS and f.value is not None and f.value > 0 and f.value_max is None
+            and not quoted for f, quoted in zip(ctx.figures, ctx.quoted)]
+        for i in ctx.bases:
+            eligible[i] = False
     return eligible
 
 
@@ -84,8 +85,11 @@ def _interleaved(ctx: Context, candidates: list, t, t_iv) -> list:
     pool = candidates[:INTERLEAVED_POOL]
     values = [Decimal(ctx.figures[j].value) for j in pool]
     low, high = outside_bounds(t_iv)
+    ordered = sorted(values)
     fits = {}
     for size in (2, 3):
+        if sum(ordered[-size:]) < low or sum(ordered[:size]) > high:
+            continue      # (every set of this size falls short, or every one overshoots: most totals)
         # (the same combinations of the figures and of their values, side by side)
         for combo, parts in zip(itertools.combinations(pool, size), itertools.combinations(values, size)):
             total = sum(parts)
@@ -123,9 +127,10 @@ def find(ctx: Context) -> list[Check]:
     out = []
     eligible, figures = _eligible_figures(ctx), ctx.figures
     part_of, parens, sentences, layout = ctx.part_of, ctx.parens, ctx.sentences, ctx.layout
-    for i, t in enumerate(figures):
+    for i in compress(range(len(figures)), eligible):
+        t = figures[i]
         # Not a part of a breakdown already read, nor a bracketed copy ('(Ba tỷ năm trăm triệu đồng)').
-        if not eligible[i] or i in part_of or parens[i] is not None or t.of_total is not None:
+        if i in part_of or parens[i] is not None or t.of_total is not None:
             continue      # a fraction ('04/10 đề án') is no total of what follows
         # (two parts of its head noun stand after it, or before it: else no sum, most figures)
         parts_after = ctx.same_heads_after(i) >= 2
