@@ -53,7 +53,8 @@ def _list_item(ctx: Context, pos: int) -> bool:
 
 
 def _contiguous_run(ctx: Context, candidates: list, t_iv) -> list:
-    """The first run of consecutive candidates (≥ 2) whose sum is the total."""
+    """The first run of consecutive candidates (≥ 2) whose sum is the total (the candidates
+    are eligible figures, all positive: see :func:`_eligible_figures`)."""
     values = [Decimal(ctx.figures[j].value) for j in candidates]
     high = t_iv[1]
     near_low, near_high = outside_bounds(t_iv)
