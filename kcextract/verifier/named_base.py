@@ -129,9 +129,12 @@ def resolve(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Opt
     s = ctx.figures[subject]
     lowered = " ".join(named.lower().split())
     figures, bases, quoted, like = ctx.figures, ctx.bases, ctx.quoted, ctx.like(subject)
-    candidates = [i for i in ctx.figures_in(max(0, claim_start - LOOK_BACK), claim_start, kinds=(s.kind,))
-                  if i != subject and figures[i].value is not None and figures[i].value > 0
-                  and i not in bases and not quoted[i] and (s.kind != "money" or i in like)]
+    # (an amount of money is compared with those of its currency alone: found as such)
+    start = max(0, claim_start - LOOK_BACK)
+    nearby = (ctx.like_in(subject, start, claim_start) if s.kind == "money"
+              else ctx.figures_in(start, claim_start, kinds=(s.kind,)))
+    candidates = [i for i in nearby if i != subject and figures[i].value is not None and figures[i].value > 0
+                  and i not in bases and not quoted[i]]
     if not candidates:
         return None
     # A counted unit named in the words ('số lượt cơ sở tham quan') picks the figures that count it.

@@ -43,19 +43,24 @@ def by_period(ctx: Context, claim: Claim, subject: int) -> Optional[int]:
     lay = ctx.layout
     own_start = lay.clause_start(s.start)
     period = claim.period.lower().replace("–", "-").replace(" ", "")
+    own_sentence = lay.sentence(s.start)
     found = {}
+    figures, bases, text = ctx.figures, ctx.bases, ctx.text
     for i in ctx.like_in(subject, max(0, claim.start - REACH), claim.end + REACH):
-        if i == subject or i in ctx.bases or i == claim.fig:
+        if i == subject or i in bases or i == claim.fig:
             continue
-        f = ctx.figures[i]
-        if lay.clause_start(f.start) == own_start and lay.sentence(f.start) == lay.sentence(s.start):
+        f = figures[i]
+        clause_start = lay.clause_start(f.start)
+        if clause_start == own_start and lay.sentence(f.start) == own_sentence:
             continue
-        # The period must be named around the candidate: in its clause up to it, or just after it.
-        tail = _CLAUSE_MARK.split(ctx.text[f.end:f.end + 30])[0]
-        context = ctx.text[lay.clause_start(f.start):f.end] + tail
+        # The period must be named around the candidate: its own, or in its clause up to it,
+        # or just after it.
         words = (f.period or "").lower().replace("–", "-").replace(" ", "")
-        if period in words or period in context.lower().replace("–", "-").replace(" ", ""):
-            found.setdefault(f.value, i)
+        if period not in words:
+            context = text[clause_start:f.end] + _CLAUSE_MARK.split(text[f.end:f.end + 30])[0]
+            if period not in context.lower().replace("–", "-").replace(" ", ""):
+                continue
+        found.setdefault(f.value, i)
     return next(iter(found.values())) if len(found) == 1 else None
 
 
@@ -115,11 +120,12 @@ _BASE_NAME = {"ratio": "kế hoạch (mốc so sánh)", "share": "tổng số", 
               "multiple": "số liệu so sánh"}
 
 
-def _point_fits(rep_iv, point) -> bool:
-    """The recomputed value itself lies in what the report wrote (a search for a base
-    must not lean on operand tolerances: 'ước đạt 6.200 tỷ' would then fit anything)."""
+def _point_bounds(rep_iv) -> tuple:
+    """The bounds the recomputed value itself must lie within: what the report wrote (a
+    search for a base must not lean on operand tolerances: 'ước đạt 6.200 tỷ' would then fit
+    anything), with a hair of slack; None for an unbounded end."""
     lo, hi = rep_iv
-    return (lo is None or point >= lo - _SLACK) and (hi is None or point <= hi + _SLACK)
+    return None if lo is None else lo - _SLACK, None if hi is None else hi + _SLACK
 
 
 def _fitting_bases(ctx: Context, claim: Claim, a: int, candidates: list, rep_iv, within_rounding=False) -> list:
@@ -127,23 +133,26 @@ def _fitting_bases(ctx: Context, claim: Claim, a: int, candidates: list, rep_iv,
     hold for subject ``a`` by its value (equal figures prove nothing).  A search among
     any nearby figures needs the exact quotient to fit; among figures already named by
     the claim's words (``within_rounding``) any reading of the operands as printed will do."""
-    x = ctx.figures[a]
+    figures, x = ctx.figures, ctx.figures[a]
     x_iv = None
-    part_of_whole = claim.relation in ("ratio", "share")
+    relation, direction = claim.relation, claim.direction
+    part_of_whole = relation in ("ratio", "share")
+    low, high = _point_bounds(rep_iv)
     like = ctx.like(a)
     fits = []
     for i in candidates:
-        b = ctx.figures[i]
-        if (i == a or not b.value or b.value == x.value or (part_of_whole and b.value < x.value)
-                or i not in like):
+        if i not in like or i == a:
             continue
-        point = _point(claim.relation, claim.direction, x.value, b.value)
-        if _point_fits(rep_iv, point):
+        b = figures[i]
+        if not b.value or b.value == x.value or (part_of_whole and b.value < x.value):
+            continue
+        point = _point(relation, direction, x.value, b.value)
+        if (low is None or point >= low) and (high is None or point <= high):
             fits.append((a, i, point))
         elif within_rounding:
             # (the operands' intervals only when the exact quotient does not fit)
             x_iv = percentage_operand_interval(x) if x_iv is None else x_iv
-            iv, _ = _compute(claim.relation, claim.direction, (x_iv, x.value),
+            iv, _ = _compute(relation, direction, (x_iv, x.value),
                              (percentage_operand_interval(b), Decimal(b.value)))
             if overlaps(rep_iv, iv):
                 fits.append((a, i, point))
@@ -295,7 +304,7 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
         shown = "" if expected is None else (
             pct(expected, decimals) if unit else format_auto(expected, decimals) + " lần")
         return Check(kind, status, claim.text, claim.start, claim.end, claim.reported,
-                     expected, tuple(operand(ctx.figures[i]) for i in ops), explanation,
+                     expected, tuple([operand(ctx.figures[i]) for i in ops]), explanation,
                      ctx.source, shown, resolved_by=by, binding="stated" if stated else "inferred")
 
     explicit = claim.base is not None

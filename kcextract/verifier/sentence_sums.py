@@ -9,7 +9,9 @@ does not add up may simply not be a breakdown).
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left, bisect_right
 from decimal import Decimal
+from itertools import accumulate, compress
 from typing import Optional
 
 import regex
@@ -25,6 +27,7 @@ FOLLOWING_SENTENCES = 6
 MAX_PARTS = 14
 INTERLEAVED_POOL = 10
 PRECEDING_SENTENCES = 2
+_ZERO = Decimal(0)
 
 
 def _eligible_figures(ctx: Context) -> list[bool]:
@@ -32,10 +35,11 @@ def _eligible_figures(ctx: Context) -> list[bool]:
     (a total or a part of one); decided once per document."""
     eligible = ctx.memo.get("sentence_sums.eligible")
     if eligible is None:
-        bases, quoted = ctx.bases, ctx.quoted
         eligible = ctx.memo["sentence_sums.eligible"] = [
-            f.kind in AMOUNT_KINDS and f.value is not None and f.value > 0 and i not in bases
-            and f.value_max is None and not quoted[i] for i, f in enumerate(ctx.figures)]
+            f.kind in AMOUNT_KINDS and f.value is not None and f.value > 0 and f.value_max is None
+            and not quoted for f, quoted in zip(ctx.figures, ctx.quoted)]
+        for i in ctx.bases:
+            eligible[i] = False
     return eligible
 
 
@@ -49,18 +53,25 @@ def _list_item(ctx: Context, pos: int) -> bool:
 
 
 def _contiguous_run(ctx: Context, candidates: list, t_iv) -> list:
-    """The first run of consecutive candidates (≥ 2) whose sum is the total."""
+    """The first run of consecutive candidates (≥ 2) whose sum is the total (the candidates
+    are eligible figures, all positive: see :func:`_eligible_figures`)."""
     values = [Decimal(ctx.figures[j].value) for j in candidates]
     high = t_iv[1]
     near_low, near_high = outside_bounds(t_iv)
-    for a in range(len(candidates)):
-        total = Decimal(0)
-        for b in range(a, min(len(candidates), a + MAX_PARTS)):
-            total += values[b]
-            if b > a and near_low <= total <= near_high and contains(t_iv, total):
-                return candidates[a:b + 1]
-            if high is not None and total > high:
+    n = len(candidates)
+    for a in range(n - 1):
+        # The sums of the runs from ``a`` (at most MAX_PARTS long), as a loop adding one
+        # part after another would find them (sums[k]: the first k parts).  The parts are
+        # positive, so the sums grow: the runs worth the exact test are found by bisection,
+        # up to the first run whose sum passes the total's upper end.
+        sums = list(accumulate(values[a:a + MAX_PARTS], initial=_ZERO))
+        last = len(sums) - 1 if high is None else min(len(sums) - 1, bisect_right(sums, high, 1))
+        for k in range(bisect_left(sums, near_low, 2), last + 1):
+            total = sums[k]
+            if total > near_high:
                 break
+            if contains(t_iv, total):
+                return candidates[a:a + k]
     return []
 
 
@@ -75,8 +86,11 @@ def _interleaved(ctx: Context, candidates: list, t, t_iv) -> list:
     pool = candidates[:INTERLEAVED_POOL]
     values = [Decimal(ctx.figures[j].value) for j in pool]
     low, high = outside_bounds(t_iv)
+    ordered = sorted(values)
     fits = {}
     for size in (2, 3):
+        if sum(ordered[-size:]) < low or sum(ordered[:size]) > high:
+            continue      # (every set of this size falls short, or every one overshoots: most totals)
         # (the same combinations of the figures and of their values, side by side)
         for combo, parts in zip(itertools.combinations(pool, size), itertools.combinations(values, size)):
             total = sum(parts)
@@ -114,9 +128,10 @@ def find(ctx: Context) -> list[Check]:
     out = []
     eligible, figures = _eligible_figures(ctx), ctx.figures
     part_of, parens, sentences, layout = ctx.part_of, ctx.parens, ctx.sentences, ctx.layout
-    for i, t in enumerate(figures):
+    for i in compress(range(len(figures)), eligible):
+        t = figures[i]
         # Not a part of a breakdown already read, nor a bracketed copy ('(Ba tỷ năm trăm triệu đồng)').
-        if not eligible[i] or i in part_of or parens[i] is not None or t.of_total is not None:
+        if i in part_of or parens[i] is not None or t.of_total is not None:
             continue      # a fraction ('04/10 đề án') is no total of what follows
         # (two parts of its head noun stand after it, or before it: else no sum, most figures)
         parts_after = ctx.same_heads_after(i) >= 2
