@@ -132,13 +132,25 @@ def _head(ctx: Context, span) -> str:
     return " ".join(ctx.text[span[0]:span[1]].lower().split()[:2])
 
 
+def _count_lines_ending_colon(ctx: Context) -> list[tuple[int, int]]:
+    """The lines (start, end), in order, that hold a count and end with ':': the only ones
+    where the announce cue ('… như sau:', its regex ending ``\s* : \s* $`` at the line's end)
+    can announce a list that a count of the line counts.  (Found from the counts, before the
+    cue's words are looked for in the whole text: few lines do both.)"""
+    text, lay = ctx.text, ctx.layout
+    starts, ends = lay.line_starts, lay.line_ends
+    lines = sorted({bisect.bisect_right(starts, ctx.figures[i].start) - 1 for i in ctx.indexes("count")})
+    # (str.rstrip strips every character the regex's \s matches, and four more)
+    return [(starts[k], ends[k]) for k in lines if text[starts[k]:ends[k]].rstrip().endswith(":")]
+
+
 def announced_lists(ctx: Context, done: set) -> list[Check]:
     """'… thực hiện 03 đề án … Kết quả thực hiện từng đề án như sau:' then bullet items
     each starting with the counted noun: the items are counted against the count.
     Only confirmed (ok) or unverifiable: the count is a sentence or more away."""
     checks = []
     announce = ctx.cues.first("announce")
-    for ls, le in ctx.lines_with(announce):
+    for ls, le in _count_lines_ending_colon(ctx):
         m = ctx.anchors.search(announce, ls, le)
         if not m:
             continue
@@ -290,12 +302,24 @@ def find_lists(ctx: Context) -> list[Check]:
 def _lead_sentences(ctx: Context, lead_cue):
     r"""The sentences (start, end) that open with one of the list_lead cue's words ('Các',
     'Những'), after any bullet: its regex, anchored at the sentence's start, can match no
-    other.  (Looked at once per sentence start: the words stand in most sentences of a
-    report, but open few.)  The characters stepped over are the regex's leading
-    ``[\s\-–•+*]*`` in ``patterns/relations.yaml``: widen both together."""
+    other.  (Looked at only in the sentences where one of the words stands, from the cue's
+    anchor places: the words stand in a third of a report's sentences, and open few.)  The
+    characters stepped over are the regex's leading ``[\s\-–•+*]*`` in
+    ``patterns/relations.yaml``: widen both together."""
     text, words = ctx.text, lead_cue.anchors
     longest = max(map(len, words))
-    for s0, s1 in ctx.layout.sentence_spans:
+    spans = ctx.layout.sentence_spans
+    places = ctx.anchors.places(lead_cue)
+    if places is None:
+        candidates = range(len(spans))
+    else:
+        # (the sentence holding each place, once each, in order: a word that opens a
+        # sentence stands in it, and the case-folded copy holds every word that lower-cases
+        # to one of them; sentences never overlap)
+        starts = ctx.layout.sentence_starts
+        candidates = sorted({bisect.bisect_right(starts, at) - 1 for at in places[0]} - {-1})
+    for k in candidates:
+        s0, s1 = spans[k]
         at = s0
         while at < s1 and (text[at].isspace() or text[at] in "-–•+*"):
             at += 1                   # (the regex's leading [\s\-–•+*]*)
@@ -449,13 +473,11 @@ def _numbered_run(matches) -> list:
     return run
 
 
-def _numbered_table_rows(ctx: Context, pos: int) -> list:
-    """The rows of a table that starts right after ``pos`` and numbers them 1, 2, 3 … in
-    its first column ('STT'): the (start, end) of each row's first cell."""
+def _numbered_tables(ctx: Context) -> tuple[list, dict]:
+    """Where each table's header starts, sorted, with the table's place in the list; and the
+    first cells of the tables whose rows are numbered 1, 2, 3 … ('STT'), by place: read once."""
     found = ctx.memo.get("lists.table heads")
     if found is None:
-        # (where each table's header starts, sorted, with the table's place in the list; and
-        # the first cells of the tables whose rows are numbered, by place: read once)
         heads = sorted((table.rows[0][0][0], k) for k, table in enumerate(ctx.tables or ()) if table.rows[0])
         numbered = {}
         for k, table in enumerate(ctx.tables or ()):
@@ -464,7 +486,13 @@ def _numbered_table_rows(ctx: Context, pos: int) -> list:
             if len(numbers) >= 2 and numbers == [str(n) for n in range(1, len(numbers) + 1)]:
                 numbered[k] = firsts
         found = ctx.memo["lists.table heads"] = (heads, numbered)
-    heads, numbered = found
+    return found
+
+
+def _numbered_table_rows(ctx: Context, pos: int) -> list:
+    """The rows of a table that starts right after ``pos`` and numbers them 1, 2, 3 … in
+    its first column ('STT'): the (start, end) of each row's first cell."""
+    heads, numbered = _numbered_tables(ctx)
     if not numbered:
         return []
     near = sorted(k for _, k in heads[bisect.bisect_left(heads, (pos,)):
@@ -482,9 +510,11 @@ def _first_numbered_lines(ctx: Context) -> tuple[list[int], list[int]]:
         for mark in ("1.", "1)"):
             at = text.find(mark)
             while at >= 0:
-                line_start = text.rfind("\n", 0, at) + 1
-                if not text[line_start:at].strip(" \t"):      # (only blanks before it on its line)
-                    m = _FIRST_LINE_NUMBER.match(text, line_start)
+                # (only blanks before it on its line: most marks end a number, '11.5', '2021.',
+                # which the character before them shows at once)
+                if at == 0 or text[at - 1] in " \t\n":
+                    line_start = text.rfind("\n", 0, at) + 1
+                    m = None if text[line_start:at].strip(" \t") else _FIRST_LINE_NUMBER.match(text, line_start)
                     if m:
                         spans.append((m.start(), m.end()))
                 at = text.find(mark, at + 1)
@@ -520,6 +550,9 @@ def numbered_lists(ctx: Context, done: set) -> list[Check]:
     numbered inline right after the count's cue are its list (a shortfall fails); numbered
     sections further on only confirm it."""
     out = []
+    ones = _inline_ones(ctx)
+    if not ones and not _first_numbered_lines(ctx)[0] and not _numbered_tables(ctx)[1]:
+        return out        # (most texts: no '(1)', no line opening '1.', no table numbering its rows)
     for i in ctx.indexes("count"):
         f = ctx.figures[i]
         if f.kind != "count" or not f.value or f.start in done or f.of_total is not None or not 2 <= f.value <= 40:
@@ -528,7 +561,6 @@ def numbered_lists(ctx: Context, done: set) -> list[Check]:
         # (the numbered items may run past a full stop: '(7) cải cách hành chính. (8) chuyển đổi số')
         inline_end = max(s1, ctx.layout.line(f.start)[1])
         # (a run of inline marks starts with '(1)': where none follows, there is no run)
-        ones = _inline_ones(ctx)
         k = bisect.bisect_left(ones, f.end)
         inline = (_numbered_run(_INLINE_NUMBER.finditer(ctx.text, f.end, inline_end))
                   if k < len(ones) and ones[k] < inline_end else [])
