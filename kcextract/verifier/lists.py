@@ -133,7 +133,7 @@ def _head(ctx: Context, span) -> str:
 
 
 def _count_lines_ending_colon(ctx: Context) -> list[tuple[int, int]]:
-    """The lines (start, end), in order, that hold a count and end with ':': the only ones
+    r"""The lines (start, end), in order, that hold a count and end with ':': the only ones
     where the announce cue ('… như sau:', its regex ending ``\s* : \s* $`` at the line's end)
     can announce a list that a count of the line counts.  (Found from the counts, before the
     cue's words are looked for in the whole text: few lines do both.)"""
@@ -189,13 +189,15 @@ def find_lists(ctx: Context) -> list[Check]:
     lay = ctx.layout
     list_cue = ctx.cues.first("list")
     partial = ctx.cues.first("partial").pattern
+    # (read once: most counts are passed over in the first lines below)
+    text, figures, bases, quoted, sentences = ctx.text, ctx.figures, ctx.bases, ctx.quoted, ctx.sentences
     for i in ctx.indexes("count"):
-        f = ctx.figures[i]
-        if f.kind != "count" or f.value is None or i in ctx.bases or ctx.quoted[i]:
+        f = figures[i]
+        if f.kind != "count" or f.value is None or i in bases or quoted[i]:
             continue
-        s0, s1 = ctx.sentences[i]
+        s0, s1 = sentences[i]
         # (a bracket right after the count: looked for as plain text first, as most have none)
-        paren = _OPEN_BRACKET.match(ctx.text, f.end, s1) if ctx.text.find("(", f.end, s1) >= 0 else None
+        paren = _OPEN_BRACKET.match(text, f.end, s1) if text.find("(", f.end, s1) >= 0 else None
         word_cue, bullets, major, needs_head, names_only = False, False, False, False, False
         later_count = False
         span = None
@@ -421,7 +423,9 @@ def apposed_names(ctx: Context, done: set) -> list[Check]:
     'Bắc Giang, Cần Thơ, Vĩnh Long là ba địa phương …'.  Where such a run of names ends
     is a guess, so it confirms a count and never accuses one."""
     out = []
+    text = ctx.text
     separator = ctx.cues.phrase("name_separator")
+    la_before_count = ctx.cues.phrase("la_before_count")
     for i in ctx.indexes("count"):
         f = ctx.figures[i]
         if f.kind != "count" or not f.value or f.start in done or f.of_total is not None or f.value > 30:
@@ -429,14 +433,19 @@ def apposed_names(ctx: Context, done: set) -> list[Check]:
         s0, s1 = ctx.sentences[i]
         # The names follow the counted noun, perhaps after a word or two of it the
         # extractor left out ('3 chuỗi siêu thị Co.op Mart, …').
-        gap = _NAMES_GAP.match(ctx.text[f.end:min(s1, f.end + 30)])
-        after = _names_at(ctx.text, f.end + gap.end(), s1, separator) if gap else []
+        gap = _NAMES_GAP.match(text, f.end, min(s1, f.end + 30))
+        after = _names_at(text, gap.end(), s1, separator) if gap else []
         before = []
-        lead = ctx.cues.phrase("la_before_count").search(ctx.text[max(s0, f.start - 8):f.start])
+        window = text[max(s0, f.start - 8):f.start]
+        # (la_before_count, looked for only where 'là' stands: its case-insensitive 'l' and
+        # 'à' are the letters that lower-case to them)
+        lead = la_before_count.search(window) if "là" in window.lower() else None
         if lead:
             # The longest run of names that ends right before 'là' ('Trong đó, Bắc Giang,
             # Cần Thơ, Vĩnh Long là ba địa phương': the run starts after 'Trong đó, ').
-            names_end = len(ctx.text[:f.start - len(lead.group(0))].rstrip())
+            names_end = f.start - len(lead.group(0))
+            while names_end > 0 and text[names_end - 1].isspace():
+                names_end -= 1        # (the blanks before 'là', as rstrip drops them)
             starts = [s0] + [s0 + m.end() for m in separator.finditer(ctx.text[s0:names_end])]
             for start in starts:
                 start += len(ctx.text[start:names_end]) - len(ctx.text[start:names_end].lstrip())
