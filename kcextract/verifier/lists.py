@@ -304,24 +304,12 @@ def find_lists(ctx: Context) -> list[Check]:
 def _lead_sentences(ctx: Context, lead_cue):
     r"""The sentences (start, end) that open with one of the list_lead cue's words ('Các',
     'Những'), after any bullet: its regex, anchored at the sentence's start, can match no
-    other.  (Looked at only in the sentences where one of the words stands, from the cue's
-    anchor places: the words stand in a third of a report's sentences, and open few.)  The
-    characters stepped over are the regex's leading ``[\s\-–•+*]*`` in
-    ``patterns/relations.yaml``: widen both together."""
+    other.  (Looked at once per sentence start: the words stand in most sentences of a
+    report, but open few.)  The characters stepped over are the regex's leading
+    ``[\s\-–•+*]*`` in ``patterns/relations.yaml``: widen both together."""
     text, words = ctx.text, lead_cue.anchors
     longest = max(map(len, words))
-    spans = ctx.layout.sentence_spans
-    places = ctx.anchors.places(lead_cue)
-    if places is None:
-        candidates = range(len(spans))
-    else:
-        # (the sentence holding each place, once each, in order: a word that opens a
-        # sentence stands in it, and the case-folded copy holds every word that lower-cases
-        # to one of them; sentences never overlap)
-        starts = ctx.layout.sentence_starts
-        candidates = sorted({bisect.bisect_right(starts, at) - 1 for at in places[0]} - {-1})
-    for k in candidates:
-        s0, s1 = spans[k]
+    for s0, s1 in ctx.layout.sentence_spans:
         at = s0
         while at < s1 and (text[at].isspace() or text[at] in "-–•+*"):
             at += 1                   # (the regex's leading [\s\-–•+*]*)
