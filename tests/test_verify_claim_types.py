@@ -208,3 +208,19 @@ def test_a_text_opening_with_a_parts_cue_has_no_total_before_it():
     total = "Trung tâm đã hoàn thành 243 đề án khuyến công. " + text
     sums = [c for c in verify_text(total) if c.kind == "sum"]
     assert [(c.claim_text, c.status) for c in sums] == [("243 đề án", "ok")]
+
+
+def test_the_announce_cue_matches_only_at_a_colon_that_ends_its_line():
+    # (lists._count_lines_ending_colon tries the cue only on lines that end with ':': a cue
+    # widened to match elsewhere would lose announced lists silently; this fails instead)
+    import yaml
+
+    from kcextract.verifier.cues import RELATIONS_FILE, load_cues
+
+    entry = next(e for e in yaml.safe_load(RELATIONS_FILE.read_text(encoding="utf-8"))["relations"]
+                 if e["id"] == "announce")
+    pattern = load_cues().first("announce").pattern
+    for example in entry["match"]:
+        assert pattern.search(example) and example.rstrip().endswith(":"), example
+        for tail in ("x", " 5 đề án", ".", "\nx"):
+            assert not pattern.search(example + tail), example + tail

@@ -132,13 +132,25 @@ def _head(ctx: Context, span) -> str:
     return " ".join(ctx.text[span[0]:span[1]].lower().split()[:2])
 
 
+def _count_lines_ending_colon(ctx: Context) -> list[tuple[int, int]]:
+    r"""The lines (start, end), in order, that hold a count and end with ':': the only ones
+    where the announce cue ('… như sau:', its regex ending ``\s* : \s* $`` at the line's end)
+    can announce a list that a count of the line counts.  (Found from the counts, before the
+    cue's words are looked for in the whole text: few lines do both.)"""
+    text, lay = ctx.text, ctx.layout
+    starts, ends = lay.line_starts, lay.line_ends
+    lines = sorted({bisect.bisect_right(starts, ctx.figures[i].start) - 1 for i in ctx.indexes("count")})
+    # (str.rstrip strips every character the regex's \s matches, and four more)
+    return [(starts[k], ends[k]) for k in lines if text[starts[k]:ends[k]].rstrip().endswith(":")]
+
+
 def announced_lists(ctx: Context, done: set) -> list[Check]:
     """'… thực hiện 03 đề án … Kết quả thực hiện từng đề án như sau:' then bullet items
     each starting with the counted noun: the items are counted against the count.
     Only confirmed (ok) or unverifiable: the count is a sentence or more away."""
     checks = []
     announce = ctx.cues.first("announce")
-    for ls, le in ctx.lines_with(announce):
+    for ls, le in _count_lines_ending_colon(ctx):
         m = ctx.anchors.search(announce, ls, le)
         if not m:
             continue
@@ -177,13 +189,15 @@ def find_lists(ctx: Context) -> list[Check]:
     lay = ctx.layout
     list_cue = ctx.cues.first("list")
     partial = ctx.cues.first("partial").pattern
+    # (read once: most counts are passed over in the first lines below)
+    text, figures, bases, quoted, sentences = ctx.text, ctx.figures, ctx.bases, ctx.quoted, ctx.sentences
     for i in ctx.indexes("count"):
-        f = ctx.figures[i]
-        if f.kind != "count" or f.value is None or i in ctx.bases or ctx.quoted[i]:
+        f = figures[i]
+        if f.kind != "count" or f.value is None or i in bases or quoted[i]:
             continue
-        s0, s1 = ctx.sentences[i]
+        s0, s1 = sentences[i]
         # (a bracket right after the count: looked for as plain text first, as most have none)
-        paren = _OPEN_BRACKET.match(ctx.text, f.end, s1) if ctx.text.find("(", f.end, s1) >= 0 else None
+        paren = _OPEN_BRACKET.match(text, f.end, s1) if text.find("(", f.end, s1) >= 0 else None
         word_cue, bullets, major, needs_head, names_only = False, False, False, False, False
         later_count = False
         span = None
@@ -397,7 +411,9 @@ def apposed_names(ctx: Context, done: set) -> list[Check]:
     'Bắc Giang, Cần Thơ, Vĩnh Long là ba địa phương …'.  Where such a run of names ends
     is a guess, so it confirms a count and never accuses one."""
     out = []
+    text = ctx.text
     separator = ctx.cues.phrase("name_separator")
+    la_before_count = ctx.cues.phrase("la_before_count")
     for i in ctx.indexes("count"):
         f = ctx.figures[i]
         if f.kind != "count" or not f.value or f.start in done or f.of_total is not None or f.value > 30:
@@ -405,14 +421,19 @@ def apposed_names(ctx: Context, done: set) -> list[Check]:
         s0, s1 = ctx.sentences[i]
         # The names follow the counted noun, perhaps after a word or two of it the
         # extractor left out ('3 chuỗi siêu thị Co.op Mart, …').
-        gap = _NAMES_GAP.match(ctx.text[f.end:min(s1, f.end + 30)])
-        after = _names_at(ctx.text, f.end + gap.end(), s1, separator) if gap else []
+        gap = _NAMES_GAP.match(text, f.end, min(s1, f.end + 30))
+        after = _names_at(text, gap.end(), s1, separator) if gap else []
         before = []
-        lead = ctx.cues.phrase("la_before_count").search(ctx.text[max(s0, f.start - 8):f.start])
+        window = text[max(s0, f.start - 8):f.start]
+        # (la_before_count, looked for only where 'là' stands: its case-insensitive 'l' and
+        # 'à' are the letters that lower-case to them)
+        lead = la_before_count.search(window) if "là" in window.lower() else None
         if lead:
             # The longest run of names that ends right before 'là' ('Trong đó, Bắc Giang,
             # Cần Thơ, Vĩnh Long là ba địa phương': the run starts after 'Trong đó, ').
-            names_end = len(ctx.text[:f.start - len(lead.group(0))].rstrip())
+            names_end = f.start - len(lead.group(0))
+            while names_end > 0 and text[names_end - 1].isspace():
+                names_end -= 1        # (the blanks before 'là', as rstrip drops them)
             starts = [s0] + [s0 + m.end() for m in separator.finditer(ctx.text[s0:names_end])]
             for start in starts:
                 start += len(ctx.text[start:names_end]) - len(ctx.text[start:names_end].lstrip())
@@ -449,13 +470,11 @@ def _numbered_run(matches) -> list:
     return run
 
 
-def _numbered_table_rows(ctx: Context, pos: int) -> list:
-    """The rows of a table that starts right after ``pos`` and numbers them 1, 2, 3 … in
-    its first column ('STT'): the (start, end) of each row's first cell."""
+def _numbered_tables(ctx: Context) -> tuple[list, dict]:
+    """Where each table's header starts, sorted, with the table's place in the list; and the
+    first cells of the tables whose rows are numbered 1, 2, 3 … ('STT'), by place: read once."""
     found = ctx.memo.get("lists.table heads")
     if found is None:
-        # (where each table's header starts, sorted, with the table's place in the list; and
-        # the first cells of the tables whose rows are numbered, by place: read once)
         heads = sorted((table.rows[0][0][0], k) for k, table in enumerate(ctx.tables or ()) if table.rows[0])
         numbered = {}
         for k, table in enumerate(ctx.tables or ()):
@@ -464,7 +483,13 @@ def _numbered_table_rows(ctx: Context, pos: int) -> list:
             if len(numbers) >= 2 and numbers == [str(n) for n in range(1, len(numbers) + 1)]:
                 numbered[k] = firsts
         found = ctx.memo["lists.table heads"] = (heads, numbered)
-    heads, numbered = found
+    return found
+
+
+def _numbered_table_rows(ctx: Context, pos: int) -> list:
+    """The rows of a table that starts right after ``pos`` and numbers them 1, 2, 3 … in
+    its first column ('STT'): the (start, end) of each row's first cell."""
+    heads, numbered = _numbered_tables(ctx)
     if not numbered:
         return []
     near = sorted(k for _, k in heads[bisect.bisect_left(heads, (pos,)):
@@ -482,9 +507,11 @@ def _first_numbered_lines(ctx: Context) -> tuple[list[int], list[int]]:
         for mark in ("1.", "1)"):
             at = text.find(mark)
             while at >= 0:
-                line_start = text.rfind("\n", 0, at) + 1
-                if not text[line_start:at].strip(" \t"):      # (only blanks before it on its line)
-                    m = _FIRST_LINE_NUMBER.match(text, line_start)
+                # (only blanks before it on its line: most marks end a number, '11.5', '2021.',
+                # which the character before them shows at once)
+                if at == 0 or text[at - 1] in " \t\n":
+                    line_start = text.rfind("\n", 0, at) + 1
+                    m = None if text[line_start:at].strip(" \t") else _FIRST_LINE_NUMBER.match(text, line_start)
                     if m:
                         spans.append((m.start(), m.end()))
                 at = text.find(mark, at + 1)
@@ -520,6 +547,9 @@ def numbered_lists(ctx: Context, done: set) -> list[Check]:
     numbered inline right after the count's cue are its list (a shortfall fails); numbered
     sections further on only confirm it."""
     out = []
+    ones = _inline_ones(ctx)
+    if not ones and not _first_numbered_lines(ctx)[0] and not _numbered_tables(ctx)[1]:
+        return out        # (most texts: no '(1)', no line opening '1.', no table numbering its rows)
     for i in ctx.indexes("count"):
         f = ctx.figures[i]
         if f.kind != "count" or not f.value or f.start in done or f.of_total is not None or not 2 <= f.value <= 40:
@@ -528,7 +558,6 @@ def numbered_lists(ctx: Context, done: set) -> list[Check]:
         # (the numbered items may run past a full stop: '(7) cải cách hành chính. (8) chuyển đổi số')
         inline_end = max(s1, ctx.layout.line(f.start)[1])
         # (a run of inline marks starts with '(1)': where none follows, there is no run)
-        ones = _inline_ones(ctx)
         k = bisect.bisect_left(ones, f.end)
         inline = (_numbered_run(_INLINE_NUMBER.finditer(ctx.text, f.end, inline_end))
                   if k < len(ones) and ones[k] < inline_end else [])
