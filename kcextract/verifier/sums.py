@@ -348,11 +348,11 @@ def labelled_groups(ctx: Context, taken: set) -> list[SumGroup]:
         t = ctx.figures[i]
         if not _begins_in(words, t.start - 120, t.start):
             continue                  # (no total word in the 120 characters the label may span)
-        like = ctx.like(i)
         _, s1 = ctx.layout.sentence(t.start)
-        parts = [j for j in ctx.figures_in(t.end, s1, kinds=AMOUNT_KINDS) if eligible[j] and j in like]
+        parts = [j for j in ctx.like_in(i, t.end, s1) if eligible[j]]
         if len(parts) < 2:
             continue                  # (a sum has two parts at least: the label need not be read)
+        like = ctx.like(i)
         label = _label(ctx, t.start)
         if not ctx.any_match("total", t.start - len(label), t.start):
             continue
@@ -532,8 +532,10 @@ def fraction_groups(ctx: Context) -> list[SumGroup]:
     """Fractions of one whole listed together (``02/10 … 04/10 … 02/10 … 02/10 đề án``)
     must add up to it: ok when they do, unverifiable otherwise (categories may overlap)."""
     runs, current = [], []
-    for i, f in enumerate(ctx.figures):
-        if f.kind != "count" or f.of_total is None or f.value is None:
+    figures = ctx.figures
+    for i in ctx.indexes("count"):
+        f = figures[i]
+        if f.of_total is None or f.value is None:
             continue
         if current:
             prev = ctx.figures[current[-1]]
