@@ -186,6 +186,23 @@ def test_the_unit_indexes_list_exactly_the_compatible_figures():
     assert all(like == sorted(ctx.like(i)) for i, like in grouped.items())
 
 
+def test_like_groups_gather_only_the_units_that_agree_with_others():
+    # like_groups answers a count unit that agrees with no other unit by its own figures:
+    # 'làng' and 'làng nghề' agree ('cơ sở' and 'hộ' stand alone), and a count with no unit
+    # agrees with every count.
+    from dataclasses import replace
+    from kcextract.verifier.normalised import reading
+
+    text = "Toàn tỉnh có 145 cơ sở, trong đó 40 cơ sở CNNT; 12 làng nghề và 3 làng; 7 hộ."
+    norm, figures, spans, tables, _ = reading(read_document(text))
+    assert [f.unit for f in figures] == ["cơ sở", "cơ sở", "làng nghề", "làng", "hộ"]
+    for figs, alone in ((figures, [[0, 1], [4]]), (figures[:-1] + [replace(figures[-1], unit=None)], [])):
+        ctx = Context(norm, figs, sentence_spans=spans, tables=tables)
+        groups = list(ctx.like_groups())
+        assert [group for group, like in groups if like == group] == alone
+        assert {i: like for group, like in groups for i in group} == {i: sorted(ctx.like(i)) for i in range(5)}
+
+
 
 def test_quoted_figures_are_those_in_quotations():
     # Context.quoted is found by bisection over the quotations: it must be Layout.in_quote

@@ -16,6 +16,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain, compress, count
 from typing import Optional
 
 import regex
@@ -48,10 +49,11 @@ def _eligible_figures(ctx: Context) -> list[bool]:
     end of a range, not quoted); decided once per document."""
     eligible = ctx.memo.get("sums.eligible")
     if eligible is None:
-        bases, range_ends, quoted = ctx.bases, ctx.range_ends, ctx.quoted
-        eligible = ctx.memo["sums.eligible"] = [
-            f.kind in AMOUNT_KINDS and f.value is not None and i not in bases
-            and i not in range_ends and not quoted[i] for i, f in enumerate(ctx.figures)]
+        eligible = ctx.memo["sums.eligible"] = [f.kind in AMOUNT_KINDS and f.value is not None
+                                                for f in ctx.figures]
+        # (the few bases, range ends and quoted figures struck off after: one test per figure)
+        for i in chain(ctx.bases, ctx.range_ends, compress(count(), ctx.quoted)):
+            eligible[i] = False
     return eligible
 
 
@@ -64,18 +66,37 @@ def _open_totals(ctx: Context) -> tuple[list[int], list[int]]:
     if found is None:
         eligible, parens = _eligible_figures(ctx), ctx.parens
         followed, preceded = [], []
-        # (unit by unit: each figure's place among the figures of its unit is a bisection)
+        # (unit by unit: a figure has two of its unit after it when it comes before the second
+        # last of them, two before it when it comes after the second)
         for group, like in ctx.like_groups():
-            last = len(like) - 1
+            if len(like) < 3:
+                continue
+            second, second_last = like[1], like[-2]
             for i in group:
                 if eligible[i] and parens[i] is None:
-                    k = bisect_left(like, i)          # (like holds i: k figures before it)
-                    if last - k >= 2:
+                    if i < second_last:
                         followed.append(i)
-                    if k >= 2:
+                    if i > second:
                         preceded.append(i)
         found = ctx.memo["sums.open totals"] = (sorted(followed), sorted(preceded))
     return found
+
+
+def _total_words(ctx: Context) -> Optional[list[int]]:
+    """The sorted places where a total cue ('tổng …', 'trong số') can begin (None: anywhere),
+    found once per document: a line or label with none of them need not be read."""
+    found = ctx.memo.get("sums.total words", False)
+    if found is False:
+        found = ctx.memo["sums.total words"] = ctx.anchors.begins_of_any(ctx.cues.role("total"))
+    return found
+
+
+def _begins_in(places: Optional[list[int]], start: int, end: int) -> bool:
+    """Whether one of the sorted ``places`` (None: any place) lies in [start, end)."""
+    if places is None:
+        return True
+    k = bisect_left(places, start)
+    return k < len(places) and places[k] < end
 
 
 def _reported_text(ctx: Context, f) -> str:
@@ -320,18 +341,18 @@ def labelled_groups(ctx: Context, taken: set) -> list[SumGroup]:
     """A figure labelled as a total (``Tổng số cơ sở …: 145 cơ sở``) followed, in its
     sentence, by parts that add up to it; reported only when they do."""
     groups = []
-    eligible = _eligible_figures(ctx)
+    eligible, words = _eligible_figures(ctx), _total_words(ctx)
     for i in _open_totals(ctx)[0]:                 # (its parts follow it)
         if i in taken:
             continue
         t = ctx.figures[i]
-        if not ctx.may_match("total", max(0, t.start - 120), t.start):
+        if not _begins_in(words, t.start - 120, t.start):
             continue                  # (no total word in the 120 characters the label may span)
-        like = ctx.like(i)
         _, s1 = ctx.layout.sentence(t.start)
-        parts = [j for j in ctx.figures_in(t.end, s1, kinds=AMOUNT_KINDS) if eligible[j] and j in like]
+        parts = [j for j in ctx.like_in(i, t.end, s1) if eligible[j]]
         if len(parts) < 2:
             continue                  # (a sum has two parts at least: the label need not be read)
+        like = ctx.like(i)
         label = _label(ctx, t.start)
         if not ctx.any_match("total", t.start - len(label), t.start):
             continue
@@ -382,14 +403,15 @@ def list_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
     đồng' (or '3. Tổng kinh phí: 3.800 triệu đồng').  The items are explicit, so a total
     that differs from their sum either way fails."""
     groups = []
-    lay = ctx.layout
+    lay, words = ctx.layout, _total_words(ctx)
     for i in _open_totals(ctx)[1]:                 # (its items stand above it)
         if i in taken:
             continue
         t = ctx.figures[i]
         line_start, _ = lay.line(t.start)
-        # (a list must end just above: looked at before the label is read)
-        if not _list_next_to(ctx, line_start - 1, forward=False) or not ctx.any_match("total", line_start, t.start):
+        # (a total word before it on its line and a list just above: looked at before the label is read)
+        if not _begins_in(words, line_start, t.start) or not _list_next_to(ctx, line_start - 1, forward=False) \
+                or not ctx.any_match("total", line_start, t.start):
             continue
         like = ctx.like(i)
         if any(j in like for j in ctx.figures_in(line_start, t.start)):
@@ -438,15 +460,18 @@ def heading_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
     'a) …: 2.100.000.000 đồng; b) …'.  A mismatch fails only when the parts are
     numbered one level below the total's line ('2.' above 'a)')."""
     groups = []
-    lay = ctx.layout
+    lay, words = ctx.layout, _total_words(ctx)
     for i in _open_totals(ctx)[0]:                 # (its parts stand below it)
         if i in taken:
             continue
         t = ctx.figures[i]
         s0, e0 = lay.line(t.start)
+        colon = ctx.text.find(":", s0, t.start) >= 0
+        if not colon and not _begins_in(words, s0, t.start):
+            continue          # (neither a ':' nor a total word before it on its line)
         if not _list_next_to(ctx, e0 + 1, forward=True):
             continue          # (no list below: the label need not be read)
-        if ctx.text.find(":", s0, t.start) < 0 and not ctx.any_match("total", s0, t.start):
+        if not colon and not ctx.any_match("total", s0, t.start):
             continue
         like = ctx.like(i)
         same_line = [j for j in ctx.figures_in(s0, e0) if j != i and j in like]
@@ -507,8 +532,10 @@ def fraction_groups(ctx: Context) -> list[SumGroup]:
     """Fractions of one whole listed together (``02/10 … 04/10 … 02/10 … 02/10 đề án``)
     must add up to it: ok when they do, unverifiable otherwise (categories may overlap)."""
     runs, current = [], []
-    for i, f in enumerate(ctx.figures):
-        if f.kind != "count" or f.of_total is None or f.value is None:
+    figures = ctx.figures
+    for i in ctx.indexes("count"):
+        f = figures[i]
+        if f.of_total is None or f.value is None:
             continue
         if current:
             prev = ctx.figures[current[-1]]

@@ -250,9 +250,11 @@ class Context:
         """(the figures of one kind and unit, the sorted indexes compatible with them) for
         each unit of ``kinds``: what :meth:`like` answers for each of those figures, found
         once per unit (a claim type that reads every figure need not ask figure by figure)."""
+        with_others = self._count_units_with_others()
         for (kind, unit), group in self._by_unit().items():
             if kind in kinds:
-                yield group, self._like_of(kind, unit)[1]
+                # (a unit compatible with no other unit is like its own figures alone: most are)
+                yield group, self._like_of(kind, unit)[1] if kind == "count" and unit in with_others else group
 
     def _like(self, i: int) -> tuple[frozenset, list]:
         # (by figure first: asked for the same figures again and again, and the unit key
@@ -288,11 +290,7 @@ class Context:
         all of them for an empty key; else an empty unit, the same unit, the key's own first
         words ('cơ sở' for 'cơ sở CNNT') and the units that go on from it ('cơ sở CNNT' for
         'cơ sở'), found by bisection in the sorted units."""
-        units = self.memo.get("count units")
-        if units is None:
-            units = sorted(u for kind, u in self._by_unit() if kind == "count")
-            units = self.memo["count units"] = (units, set(units))
-        ordered, present = units
+        ordered, present = self._count_units()
         if not key:
             return ordered
         words = key.split(" ")
@@ -302,6 +300,36 @@ class Context:
         while k < len(ordered) and ordered[k].startswith(longer):
             found.add(ordered[k])
             k += 1
+        return found
+
+    def _count_units(self) -> tuple[list, set]:
+        """The count units of the document, sorted and as a set (found once)."""
+        units = self.memo.get("count units")
+        if units is None:
+            units = sorted(u for kind, u in self._by_unit() if kind == "count")
+            units = self.memo["count units"] = (units, set(units))
+        return units
+
+    def _count_units_with_others(self) -> set:
+        """The count units compatible with another count unit of the document (those for which
+        :meth:`_compatible_count_units` finds more than the unit), found once: with an empty
+        unit, all of them; else each unit and those that go on from it ('cơ sở', 'cơ sở CNNT')."""
+        found = self.memo.get("count units with others")
+        if found is None:
+            ordered, present = self._count_units()
+            if "" in present:
+                found = present if len(present) > 1 else set()
+            else:
+                found = set()
+                for k, (unit, after) in enumerate(zip(ordered, ordered[1:])):
+                    if not after.startswith(unit):
+                        continue          # (the units that go on from it sort right after it)
+                    longer = unit + " "
+                    j = bisect.bisect_left(ordered, longer, k + 1)
+                    while j < len(ordered) and ordered[j].startswith(longer):
+                        found.update((unit, ordered[j]))
+                        j += 1
+            self.memo["count units with others"] = found
         return found
 
     def same_heads(self, i: int) -> frozenset:
