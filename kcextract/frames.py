@@ -441,11 +441,18 @@ def _as_is(phrase: str) -> str:
     return phrase
 
 
+_QUOTE_OR_PAREN = re.compile("[“”\"()]")
+_ASCII_DIGIT = re.compile("[0-9]")
+
+
 def _subject(phrase: str) -> Optional[str]:
     """The measured noun phrase of a clause's words: without its lead-in ('Trong đó,'), cut
     before a time or a number ('Tổng mức bán lẻ hàng hóa 6 tháng đầu năm 2022 ước đạt' ->
     'Tổng mức bán lẻ hàng hóa') and without the verb or qualifier before the figure."""
-    phrase = " ".join(w.strip("“”\"()") for w in phrase.split()).strip(" ,")
+    words = phrase.split()
+    if _QUOTE_OR_PAREN.search(phrase) is not None:
+        words = [w.strip("“”\"()") for w in words]
+    phrase = " ".join(words).strip(" ,")
     folds = _FOLDS_AS_REGEX_READS.fullmatch(phrase) is not None     # (and so does any part of it)
     lead_re, reading = _phrase_cue("LABEL_LEAD", folds)
     lead = lead_re.match(reading(phrase))
@@ -457,7 +464,7 @@ def _subject(phrase: str) -> Optional[str]:
         phrase = _LEADING_NUMBERS.sub("", phrase)   # '4 đề án tập huấn … (380 triệu đồng)'
     time_re, reading = _phrase_cue("LABEL_TIME", folds)
     ends = [] if (time := time_re.search(reading(phrase))) is None else [time.start()]
-    digit = _DIGIT.search(phrase)
+    digit = (_ASCII_DIGIT if folds else _DIGIT).search(phrase)     # (the only \d of those characters)
     if digit is not None:
         # Where r"\S*\d" matches first: the start of the first word holding a digit (the
         # phrase's words are joined by single spaces, its only white space).

@@ -86,6 +86,7 @@ def test_the_characters_read_folded_are_read_as_regex_reads_them():
                   if (regex.match(regex.escape(letter), c, regex.IGNORECASE | regex.VERSION0) is not None)
                   != (c.casefold() == letter)]
     assert wrong == []
+    assert [c for c in safe if regex.match(r"\d", c, regex.VERSION0)] == list("0123456789")
 
 
 # ---------------------------------------------------------------- quick paths, against the plain ones
