@@ -408,34 +408,76 @@ def _first_scope(text: str, words: Optional[WordIndex] = None) -> Optional[str]:
     return None
 
 
+# The characters of a phrase on which stdlib ``re`` and ``regex`` agree: what each reads as a
+# word character (\w: not '²', '½', the joiners, '‿', nor the combining marks of decomposed
+# Vietnamese text), and a case-folded character keeps this and its offset ('ß', 'İ', 'ẞ' fold to
+# two).  Latin, the Vietnamese letters of Latin Extended Additional, punctuation and currency signs
+# (tests/test_frames.py checks each); a phrase holding anything else is read with ``regex``.
+_FOLDS_AS_REGEX_READS = re.compile(
+    "[\x00-\xb1\xb4-\xb8\xba\xbb\xbf-\xde\xe0-\u012f\u0131-\u0148\u014a-\u01ef\u01f1-\u024f"
+    "\u1e00-\u1e95\u1e9b-\u1e9d\u1e9f-\u1eff\u2000-\u200b\u200e-\u203e\u2041-\u2053\u2055-\u206f"
+    "\u20a0-\u20bf]*")
+
+
+@functools.lru_cache(maxsize=None)
+def _folded_cue(name: str) -> "re.Pattern":
+    """The cue list ``name`` as :func:`kcextract.patterns.cue_regex` builds it, as a stdlib ``re``
+    pattern over case-folded text (the entries case-folded, ``regex``'s white space)."""
+    entries = sorted(set(_cues().cue_words[name]), key=len, reverse=True)
+    alternation = "|".join((REGEX_SPACE + "+").join(map(re.escape, entry.casefold().split())) for entry in entries)
+    return re.compile(r"(?<!\w)(?:" + alternation + r")(?!\w)")
+
+
+def _phrase_cue(name: str, folds: bool):
+    """The pattern that finds cue list ``name`` in a phrase, and the reading of the phrase it runs
+    on: with ``folds`` (the phrase matches _FOLDS_AS_REGEX_READS), stdlib ``re`` on the case-folded
+    phrase, which finds what ``regex`` finds on the phrase itself, at the same offsets.  On these
+    few words most of the cost of ``regex`` (case-insensitive) is setting up the search: stdlib
+    ``re`` on folded text takes fewer instructions."""
+    return (_folded_cue(name), str.casefold) if folds else (_cues().cue(name), _as_is)
+
+
+def _as_is(phrase: str) -> str:
+    return phrase
+
+
+_QUOTE_OR_PAREN = re.compile("[“”\"()]")
+_ASCII_DIGIT = re.compile("[0-9]")
+
+
 def _subject(phrase: str) -> Optional[str]:
     """The measured noun phrase of a clause's words: without its lead-in ('Trong đó,'), cut
     before a time or a number ('Tổng mức bán lẻ hàng hóa 6 tháng đầu năm 2022 ước đạt' ->
     'Tổng mức bán lẻ hàng hóa') and without the verb or qualifier before the figure."""
-    cues = _cues()
-    phrase = " ".join(w.strip("“”\"()") for w in phrase.split()).strip(" ,")
-    lead = cues.cue("LABEL_LEAD").match(phrase)
+    words = phrase.split()
+    if _QUOTE_OR_PAREN.search(phrase) is not None:
+        words = [w.strip("“”\"()") for w in words]
+    phrase = " ".join(words).strip(" ,")
+    folds = _FOLDS_AS_REGEX_READS.fullmatch(phrase) is not None     # (and so does any part of it)
+    lead_re, reading = _phrase_cue("LABEL_LEAD", folds)
+    lead = lead_re.match(reading(phrase))
     while lead is not None and lead.end() < len(phrase):
         phrase = phrase[lead.end():].lstrip(" ,")
-        lead = cues.cue("LABEL_LEAD").match(phrase)
+        lead = lead_re.match(reading(phrase))
     first = phrase[:1]
     if first.isdecimal() or first > "\uffff":  # (regex may know digits of a newer Unicode, all past the BMP)
         phrase = _LEADING_NUMBERS.sub("", phrase)   # '4 đề án tập huấn … (380 triệu đồng)'
-    ends = [] if (time := cues.cue("LABEL_TIME").search(phrase)) is None else [time.start()]
-    digit = _DIGIT.search(phrase)
+    time_re, reading = _phrase_cue("LABEL_TIME", folds)
+    ends = [] if (time := time_re.search(reading(phrase))) is None else [time.start()]
+    digit = (_ASCII_DIGIT if folds else _DIGIT).search(phrase)     # (the only \d of those characters)
     if digit is not None:
         # Where r"\S*\d" matches first: the start of the first word holding a digit (the
         # phrase's words are joined by single spaces, its only white space).
         ends.append(phrase.rfind(" ", 0, digit.start()) + 1)
     if ends:
         phrase = phrase[:min(ends)].strip(" ,")
-    return _without_tails(phrase, cues.cue("LABEL_TAIL"))
+    return _without_tails(phrase, *_phrase_cue("LABEL_TAIL", folds))
 
 
-def _without_tails(phrase: str, tails_re) -> Optional[str]:
+def _without_tails(phrase: str, tails_re, reading) -> Optional[str]:
     """``phrase`` without up to four LABEL_TAIL words at its end, cut to ten words, or None
-    when nothing that names a measure is left."""
-    tails = list(tails_re.finditer(phrase))
+    when nothing that names a measure is left (``tails_re`` runs on ``reading`` of a part)."""
+    tails = list(tails_re.finditer(reading(phrase)))
     for _ in range(4):
         tail = tails[-1] if tails else None
         if tail is None or phrase[tail.end():].strip():
@@ -449,10 +491,10 @@ def _without_tails(phrase: str, tails_re) -> Optional[str]:
                 and (len(tails) < 2 or tails[-2].end() <= len(shorter))):
             tails.pop()
         else:
-            tails = list(tails_re.finditer(shorter))
+            tails = list(tails_re.finditer(reading(shorter)))
         phrase = shorter
     phrase = " ".join(phrase.split()[:10])
-    if len(phrase) < 3 or not any(ch.isalpha() for ch in phrase) or tails_re.fullmatch(phrase):
+    if len(phrase) < 3 or not any(ch.isalpha() for ch in phrase) or tails_re.fullmatch(reading(phrase)):
         return None
     return phrase
 
