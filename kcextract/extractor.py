@@ -69,6 +69,9 @@ class _Work:
         # One string per sentence, shared by all its figures: a figure-dense sentence would
         # otherwise hold a copy per figure (memory, and the pickles --jobs workers send back).
         self._sentence_texts: dict = {}
+        # What the patterns and the periods of this text share: each gate's windows, the
+        # index of its numbers (kcextract/starts.py).
+        self.shared: dict = {}
 
     def span(self, start: int, end: int) -> tuple[int, int, str]:
         o_start, o_end = self.norm.to_original(start, end)
@@ -283,7 +286,7 @@ def figures_of(text: str, source: Optional[str] = None,
     doc = _Work(text or "", source)
     tables, cells = read_tables(doc.norm.text)
     figures = _find_figures(doc, cells, on_problem) if text else []
-    periods = PeriodIndex(doc.norm.text)
+    periods = PeriodIndex(doc.norm.text, doc.shared)
     figures = frame_figures(doc.norm, doc.sentences, tables, figures, periods)
     norm = doc.norm
     same = norm.starts is None      # normalisation kept every offset (the common case)
@@ -305,7 +308,7 @@ def _find_figures(doc: _Work, cells: list, on_problem) -> list[Figure]:
     norm = doc.norm.text
     claims, projects = _Claims(len(norm)), _Claims(len(norm))
     figures = _cell_figures(doc, cells, claims)
-    windows: dict = {}
+    windows = doc.shared
     for pattern in patterns.patterns:
         taken = projects if pattern.kind == "project" else claims
         matches = _matches(pattern, norm, patterns.gates, windows, taken.mask)

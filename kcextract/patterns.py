@@ -188,6 +188,10 @@ class FrameRules:
     # Every rule's ``starts``, as stdlib-``re`` alternations to search the case-folded text
     # with: the positions where a period can begin (see kcextract.periods.find_periods).
     period_starts: tuple = ()
+    # Those of ``period_starts`` whose every match begins with a digit ('\\d\\d?\\s+tháng'),
+    # each with what the number must be followed by (None: anything): tried at the digits of
+    # those numbers of the text only (kcextract.starts.number_starts).
+    period_number_starts: tuple = ()
 
     def cue(self, name: str) -> "regex.Pattern":
         """The cue list ``name`` as one whole-word, case-insensitive regex (longest first)."""
@@ -606,33 +610,84 @@ def load_frame_rules(path: Path) -> FrameRules:
         if not isinstance(body.get("example"), str) or not cues[name].search(body["example"]):
             _fail(path, name, "example", "needs an example sentence holding one of its values")
     combined = _compile("|".join(sources), regex.VERBOSE | regex.VERSION0 | regex.IGNORECASE, path, "periods")
-    any_start = start_scanners(starts)
+    any_start, number_first = start_scanners(starts)
     cue_words = {name: tuple(str(v) for v in body["values"]) for name, body in (data.get("cues") or {}).items()}
-    return FrameRules(tuple(periods), cues, period_regex=combined, cue_words=cue_words, period_starts=any_start)
+    return FrameRules(tuple(periods), cues, period_regex=combined, cue_words=cue_words, period_starts=any_start,
+                      period_number_starts=number_first)
 
 
-def start_scanners(starts: list) -> tuple:
+def start_scanners(starts: list) -> tuple[tuple, tuple]:
     """``starts`` of every period rule as stdlib-``re`` alternations to search with (a figure
-    pattern's are searched one by one, see :func:`_prefilters`).
+    pattern's are searched one by one, see :func:`_prefilters`), and those of them whose
+    every match begins with a digit.
 
     Each regex once, those that begin with a plain character grouped by it
     ('t(?:ừ\\s|háng\\s+\\d)'): an alternation whose every branch begins with a character
     lets ``re`` skip, at C speed, each position none of them begins at (twice as fast as
-    the same regexes side by side).  The others ('\\d\\d?\\s*[/-]') go in a second one.
+    the same regexes side by side).  Those that begin with a digit ('\\d\\d?\\s*[/-]') go in a
+    second one, tried only at the digits of the text's numbers (a separate scan of the whole
+    text for them cost more than all of them tried there); any others in a third.
     """
     by_first: dict = {}
-    others = []
+    digit_first, others = [], []
     for source in dict.fromkeys(starts):
         if source[0] not in "\\.^$*+?{}[]|()" and source[1:2] not in ("*", "+", "?", "{") and "|" not in source:
             by_first.setdefault(source[0], []).append(source[1:])
+        elif source.startswith(r"\d") and source[2:3] not in ("*", "?", "{") and "|" not in source:
+            digit_first.append(source)
         else:
             others.append(source)
     scanners = []
     if by_first:
         scanners.append("|".join(re.escape(first) + "(?:" + "|".join(rests) + ")" for first, rests in by_first.items()))
+    number_first = []
+    if digit_first:
+        then = [_after_number(source) for source in digit_first]
+        number_first.append((re.compile("|".join(f"(?:{source})" for source in digit_first)),
+                             None if None in then else tuple(dict.fromkeys(w for words in then for w in words))))
     if others:
         scanners.append("|".join(f"(?:{source})" for source in others))
-    return tuple(re.compile(scanner) for scanner in scanners)
+    scanners = [re.compile(scanner) for scanner in scanners]
+    return tuple(scanners + [scanner for scanner, _ in number_first]), tuple(number_first)
+
+
+# A start that begins with digits ('\\d\\d?'), maybe spaces, then plain characters or a class.
+_DIGITS_THEN = re.compile(r"(?:\\d[?*+]?)+(?:\\s[*+]?)?([^\\.^$*+?{}\[\]|()\s]+|\[[^\]\\]*\])")
+
+
+def _after_number(source: str) -> Optional[tuple]:
+    """What the number a digit-first start begins in must be followed by (after its
+    spaces), as ``number_then`` words or a class: 'thán' for '\\d\\d?\\s+tháng', '/' and '-'
+    for '\\d\\d?\\s*[/-]...'; None when the start does not say, or says what may still be the
+    number or its spaces (a digit, a dot, a comma, a space)."""
+    m = _DIGITS_THEN.match(source)
+    if m is None or m.group(1).startswith("[^"):
+        return None
+    then = m.group(1)
+    if then[0] != "[" and source[m.end():m.end() + 1] in ("*", "?", "{"):
+        then = then[:-1]            # ('thángs?': the 's' may be missing)
+    if not then:
+        return None
+    try:
+        cls = re.compile(then[0] if then[0] != "[" else then)
+    except re.error:
+        return None
+    if any(cls.match(ch) for ch in _number_chars()):
+        return None
+    if then[0] != "[":
+        return (then.casefold()[:NUMBER_KEY],)
+    inside = then[1:-1]
+    if "-" in inside.strip("-"):
+        return (then,)                  # a range: kept as a class
+    return tuple(dict.fromkeys(inside.casefold()))     # each character a word: looked up in the sorted keys
+
+
+@functools.lru_cache(maxsize=1)
+def _number_chars() -> tuple:
+    """Every character of the BMP a number of kcextract.starts.number_index runs over (a digit,
+    a dot, a comma, a space)."""
+    number_char = re.compile(r"[\d\s.,]")
+    return tuple(ch for ch in map(chr, range(0x10000)) if number_char.match(ch))
 
 
 # The keys that say where a figure pattern (or a gate) can begin (kcextract/starts.py).

@@ -52,8 +52,9 @@ def _years(m, y1: Optional[str] = None) -> tuple:
 CLAUSE_PUNCT = re.compile(f"[,;:.!?](?:{REGEX_SPACE}|$)|\n|{REGEX_SPACE}[-–]{REGEX_SPACE}")
 
 
-def find_periods(text: str) -> list[Period]:
+def find_periods(text: str, cache: Optional[dict] = None) -> list[Period]:
     """Every period stated in ``text``, leftmost-longest, comparison bases marked.
+    ``cache``: what the patterns of this document share (the index of its numbers).
 
     >>> t = "Năm 2016 tổng kinh phí là 230,9 tỷ đồng, tăng 6,2% so với cùng kỳ năm 2015."
     >>> [(p.text, p.years, p.base) for p in find_periods(t)]
@@ -63,7 +64,7 @@ def find_periods(text: str) -> list[Period]:
     periods = []
     # At each position the first rule of frames.yaml that matches wins (the longer, more
     # specific shapes are listed first).
-    for m in _period_matches(text, rules):
+    for m in _period_matches(text, rules, cache):
         rule = rules.periods[int(m.lastgroup[4:]) if m.lastgroup and m.lastgroup.startswith("rule")
                              else next(i for i in range(len(rules.periods)) if m.group(f"rule{i}") is not None)]
         start, end = m.span()
@@ -84,10 +85,13 @@ def _period(start: int, end: int, text: str, years: tuple, relative: Optional[in
     return period
 
 
-def _period_matches(text: str, rules):
+def _period_matches(text: str, rules, cache: Optional[dict] = None):
     """The matches of the period alternation, left to right, as its ``finditer`` gives them (no
-    empty ones): tried only where a rule's ``starts`` holds, which is everywhere one can begin."""
-    return matches_at_starts(rules.period_regex, rules.period_starts, text)
+    empty ones): tried only where a rule's ``starts`` holds, which is everywhere one can begin
+    (those beginning with a digit checked at the digits of the text's numbers only)."""
+    number_first = rules.period_number_starts
+    letters = tuple(scanner for scanner in rules.period_starts if all(scanner is not s for s, _ in number_first))
+    return matches_at_starts(rules.period_regex, letters, text, cache=cache, number_scanners=number_first)
 
 
 def after_base_cue(text: str, start: int, reach: int = 40, amount: bool = False) -> bool:
@@ -111,8 +115,8 @@ def after_base_cue(text: str, start: int, reach: int = 40, amount: bool = False)
 class PeriodIndex:
     """The periods of a text in order, with relative ones resolved, to find a figure's own period."""
 
-    def __init__(self, text: str):
-        raw = find_periods(text)
+    def __init__(self, text: str, cache: Optional[dict] = None):
+        raw = find_periods(text, cache)
         own_years = [p.years[-1] for p in raw if p.years and not p.base]
         # The year the text is about: the first it states as its own; failing that, the year
         # after a 'cùng kỳ năm 2016' comparison (the text compares with the year before it).

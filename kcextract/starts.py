@@ -17,7 +17,8 @@ every article of the project).  A pattern or a gate may have four kinds (pattern
   '5 - 7', a pair '02/10').
 
 A pattern on an anchored gate may have ``starts`` too: kcextract/extractor.py checks them at
-the gate's hits.
+the gate's hits.  A ``starts`` regex whose every match begins with a digit (the periods'
+'\\d\\d?\\s+tháng') is tried only at the digits of the numbers (:func:`number_starts`).
 """
 from __future__ import annotations
 
@@ -54,6 +55,31 @@ def number_index(folded: str) -> dict:
         else:
             found.append(m.start())
     return index
+
+
+def document_numbers(folded: str, cache: Optional[dict]) -> tuple[dict, list]:
+    """The :func:`number_index` of ``folded`` and its sorted keys, kept in ``cache`` (which
+    belongs to this one document) for its other patterns and gates."""
+    if cache is None:
+        cache = {}
+    if _INDEX not in cache:
+        index = number_index(folded)
+        cache[_INDEX] = (index, sorted(index))
+    return cache[_INDEX]
+
+
+def number_starts(folded: str, scanner, numbers: list) -> list:
+    """Every position where ``scanner``, whose every match begins with a digit, matches
+    (overlapping matches too): tried at each digit, dot and comma of each of ``numbers``
+    (their starts; every digit of the text is in a number: the few numbers a start can begin
+    in hold a few hundred characters, where a scan of the whole text tries every one)."""
+    match, run = scanner.match, _RUN.match
+    found = []
+    for at in numbers:
+        for pos in range(at, run(folded, at).end()):
+            if match(folded, pos):
+                found.append(pos)
+    return found
 
 
 def is_class(word: str) -> bool:
@@ -104,12 +130,7 @@ def candidates(folded: str, scanners: tuple = (), after: tuple = (), number_word
     for scanner in after:
         fixed.append([m.end() for m in scanner.finditer(folded)])
     if number_words or number_end_words:
-        if cache is None:
-            cache = {}
-        if _INDEX not in cache:         # (the cache belongs to one document)
-            index = number_index(folded)
-            cache[_INDEX] = (index, sorted(index))
-        index, keys = cache[_INDEX]
+        index, keys = document_numbers(folded, cache)
         if number_words:
             fixed.append(numbers_before(index, number_words, keys))
         if number_end_words:
@@ -216,12 +237,21 @@ def claimed_run(starts, i: int, claimed: bytearray, ends=None, reach=None) -> tu
 
 def matches_at_starts(pattern, scanners: tuple, text: str, after: tuple = (), number_words: tuple = (),
                       cache: Optional[dict] = None, number_end_words: tuple = (),
-                      claimed: Optional[bytearray] = None, reach=None) -> Iterator:
+                      claimed: Optional[bytearray] = None, reach=None, number_scanners: tuple = ()) -> Iterator:
     """The matches of ``pattern.finditer(text)``, tried only where a prefilter holds on the
     case-folded text (everywhere when it cannot be folded in place); with ``claimed`` and
-    ``reach``, some that start in claimed text are left out (:func:`tried_outside_claims`)."""
+    ``reach``, some that start in claimed text are left out (:func:`tried_outside_claims`).
+    ``number_scanners``: ``starts`` regexes whose every match begins with a digit, each with
+    the ``number_then`` words of the numbers it can begin in (None: any number), see
+    :func:`number_starts`."""
     folded = folded_in_place(text)
     if folded is None:
         return pattern.finditer(text)
     scanners, fixed = candidates(folded, scanners, after, number_words, cache, number_end_words)
+    if number_scanners:
+        index, keys = document_numbers(folded, cache)
+        fixed = sorted(itertools.chain(fixed, *(
+            number_starts(folded, scanner, itertools.chain.from_iterable(index.values()) if then is None
+                          else numbers_before(index, then, keys))
+            for scanner, then in number_scanners)))
     return tried_at(pattern.match, text, folded, scanners, fixed, claimed=claimed, reach=reach)

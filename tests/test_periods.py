@@ -87,6 +87,47 @@ def test_the_prefilter_resumes_after_a_period_as_a_scan_does(monkeypatch):
     assert fast[0] == ("từ năm 2008 đến năm 2017", (2008, 2017))
 
 
+def test_the_digit_first_starts_tried_at_the_numbers_find_what_a_scan_of_the_text_finds():
+    from kcextract.starts import _every_start, number_index, number_starts, numbers_before
+
+    assert RULES.period_number_starts, "frames.yaml has starts that begin with a digit"
+    found = 0
+    for name, text in [*TEXTS, ("in a number", "3,6 tháng năm 2020; 1,12 tháng 2021; 2.5/6/2022; 7 - 8 - 2019")]:
+        folded = folded_in_place(text)
+        index = number_index(folded)
+        for scanner, then in RULES.period_number_starts:
+            numbers = numbers_before(index, then, sorted(index)) if then else [n for ns in index.values() for n in ns]
+            at_numbers = sorted(number_starts(folded, scanner, numbers))
+            assert at_numbers == _every_start(scanner.search, folded), name
+            found += len(at_numbers)
+    assert found > 300
+
+
+def test_a_period_after_a_comma_in_a_number_is_found_as_a_scan_finds_it(monkeypatch):
+    # '3,6 tháng năm 2020': '6 tháng năm 2020' begins inside the number '3,6'.
+    text = "Tỷ lệ 3,6 tháng năm 2020 và 1,12 tháng 2021; ngày 2.5/6/2022."
+    fast = [(p.text, p.years) for p in find_periods(text)]
+    _every_position(monkeypatch)
+    assert fast == [(p.text, p.years) for p in find_periods(text)]
+    assert ("6 tháng năm 2020", (2020,)) in fast
+
+
+@pytest.mark.parametrize("source, then", [
+    (r"\d\d?\s+tháng", ("thán",)),
+    (r"\d\d?\s*[/-]\s*\d", ("/", "-")),
+    (r"\d\s+ab?c", ("a",)),            # 'b' may be missing
+    (r"\d[a-c]", ("[a-c]",)),
+    (r"\d,\d", None),                 # a comma is still the number
+    (r"\d[ /]", None),                # so are its spaces
+    (r"\d[^a]", None),
+    (r"\d\s*\(", None),               # an escape: not read
+])
+def test_what_follows_the_number_a_digit_first_start_begins_in(source, then):
+    from kcextract.patterns import _after_number
+
+    assert _after_number(source) == then
+
+
 @pytest.mark.parametrize("text, lines_up", [
     ("Năm 2016 tỉnh Bắc Kạn hỗ trợ 5 tỷ đồng", True),
     ("Straße năm 2016", False),           # 'ß' folds to 'ss': offsets would shift
