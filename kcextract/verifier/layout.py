@@ -156,19 +156,20 @@ class Layout:
             start, _ = self.sentence(start - 2)
         return start
 
-    def end_sentences_ahead(self, pos: int, count: int) -> int:
-        """Where the sentence ``count`` sentences after the one holding ``pos`` ends."""
-        _, end = self.sentence(pos)
+    def end_sentences_ahead(self, end: int, count: int) -> int:
+        """Where the sentence ``count`` sentences after the one ending at ``end`` ends (the
+        caller has the sentence of its figure at hand: no look-up of it here)."""
         key = (end, count)
-        if key not in self._ahead_by:
-            first = end
+        found = self._ahead_by.get(key)
+        if found is None:
+            found = end
             for _ in range(count):
-                nxt = self._next_end(end)
+                nxt = self._next_end(found)
                 if nxt is None:
                     break
-                end = nxt
-            self._ahead_by[first, count] = end
-        return self._ahead_by[key]
+                found = nxt
+            self._ahead_by[key] = found
+        return found
 
     def _next_end(self, end: int) -> Optional[int]:
         """Where the sentence after the one ending at ``end`` ends (None at the end of the

@@ -244,7 +244,7 @@ class Context:
 
     def like_in(self, i: int, start: int, end: int) -> list[int]:
         """:meth:`figures_in` ``(start, end)`` of the figures compatible with figure ``i``."""
-        return self._among(self._like(i)[1], start, end)
+        return self.among(self._like(i)[1], start, end)
 
     def like_groups(self, kinds=AMOUNT_KINDS):
         """(the figures of one kind and unit, the sorted indexes compatible with them) for
@@ -338,17 +338,13 @@ class Context:
 
     def same_heads_in(self, i: int, start: int, end: int) -> list[int]:
         """:meth:`figures_in` ``(start, end)`` of the figures with figure ``i``'s head noun."""
-        return self._among(self._same_heads(i)[1], start, end)
+        return self.among(self._same_heads(i)[1], start, end)
 
-    def same_heads_before(self, i: int) -> int:
-        """How many figures with figure ``i``'s head noun come before it."""
-        return bisect.bisect_left(self._same_heads(i)[1], i)
-
-    def same_heads_after(self, i: int) -> int:
-        """How many figures with figure ``i``'s head noun come after it (a total's parts
-        must: where fewer than two do, its window need not be read)."""
-        members = self._same_heads(i)[1]
-        return len(members) - bisect.bisect_right(members, i)
+    def same_heads_sorted(self, i: int) -> list[int]:
+        """The figures with figure ``i``'s head noun, in text order: how many come before and
+        after ``i`` is a bisection of it, and :meth:`among` reads a window of it (one look-up
+        where a caller needs several)."""
+        return self._same_heads(i)[1]
 
     def _same_heads(self, i: int) -> tuple[frozenset, list]:
         found = self._same_heads_at.get(i)
@@ -390,7 +386,7 @@ class Context:
             found = self.memo["heads"] = (two, one, first)
         return found
 
-    def _among(self, members: list[int], start: int, end: int) -> list[int]:
+    def among(self, members: list[int], start: int, end: int) -> list[int]:
         """The figures of ``members`` (sorted indexes) lying within [start, end), in text order."""
         lo = bisect.bisect_left(members, bisect.bisect_left(self._starts, start))
         hi = bisect.bisect_left(members, bisect.bisect_left(self._starts, end))
