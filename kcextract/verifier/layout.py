@@ -178,9 +178,12 @@ class Layout:
             # (the blanks and full stops between, stepped over one by one: there are one
             # or two, and a regex call costs more than the loop)
             text, nxt = self.text, end
-            while nxt < len(text) and text[nxt] in _GAP:
+            size = len(text)
+            while nxt < size and text[nxt] in _GAP:
                 nxt += 1
-            self._ahead[end] = None if nxt >= len(self.text) else self.sentence(nxt)[1]
+            # (the end of the sentence holding nxt: :meth:`sentence` written out)
+            self._ahead[end] = (None if nxt >= size else
+                                self.sentence_ends[bisect.bisect_right(self.sentence_starts, nxt) - 1])
         return self._ahead[end]
 
     def paren(self, pos: int) -> Optional[tuple[int, int]]:

@@ -349,21 +349,24 @@ class Context:
     def _same_heads(self, i: int) -> tuple[frozenset, list]:
         found = self._same_heads_at.get(i)
         if found is None:
-            found = self._same_heads_at[i] = self._same_heads_of_unit(i)
+            f = self.figures[i]
+            kind_unit = (f.kind, unit_key(f))
+            found = self._like_of(*kind_unit) if f.kind != "count" else self._same_heads_of(kind_unit[1])
+            # (the same for every figure of its kind and unit: remembered for all of them at
+            # once, as a claim type asks for figure after figure)
+            self._same_heads_at.update(dict.fromkeys(self._by_unit()[kind_unit], found))
         return found
 
-    def _same_heads_of_unit(self, i: int) -> tuple[frozenset, list]:
-        """(members, sorted members) of figure ``i``'s head noun, found once per unit."""
-        f = self.figures[i]
-        if f.kind != "count":
-            return self._like(i)
-        key = ("same head", unit_key(f))
+    def _same_heads_of(self, unit: str) -> tuple[frozenset, list]:
+        """(members, sorted members) of the count figures whose unit has the head noun of
+        ``unit`` (a count unit key), found once per unit."""
+        key = ("same head", unit)
         found = self.memo.get(key)
         if found is None:
             # _same_head_units(unit, key) holds for the units whose first two words agree
             # with the key's as far as the shorter goes: looked up by those words.
             two, one, first = self._heads()
-            head = key[1].split()[:2]
+            head = unit.split()[:2]
             if len(head) == 2:
                 members = sorted(two.get(tuple(head), []) + one.get(head[0], []))
             else:
