@@ -162,9 +162,10 @@ class Layout:
         key = (end, count)
         found = self._ahead_by.get(key)
         if found is None:
-            found = end
+            found, ahead = end, self._ahead
             for _ in range(count):
-                nxt = self._next_end(found)
+                # (the windows of a sentence's totals overlap: most steps are remembered)
+                nxt = ahead[found] if found in ahead else self._next_end(found)
                 if nxt is None:
                     break
                 found = nxt
