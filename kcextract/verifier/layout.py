@@ -156,19 +156,21 @@ class Layout:
             start, _ = self.sentence(start - 2)
         return start
 
-    def end_sentences_ahead(self, pos: int, count: int) -> int:
-        """Where the sentence ``count`` sentences after the one holding ``pos`` ends."""
-        _, end = self.sentence(pos)
+    def end_sentences_ahead(self, end: int, count: int) -> int:
+        """Where the sentence ``count`` sentences after the one ending at ``end`` ends (the
+        caller has the sentence of its figure at hand: no look-up of it here)."""
         key = (end, count)
-        if key not in self._ahead_by:
-            first = end
+        found = self._ahead_by.get(key)
+        if found is None:
+            found, ahead = end, self._ahead
             for _ in range(count):
-                nxt = self._next_end(end)
+                # (the windows of a sentence's totals overlap: most steps are remembered)
+                nxt = ahead[found] if found in ahead else self._next_end(found)
                 if nxt is None:
                     break
-                end = nxt
-            self._ahead_by[first, count] = end
-        return self._ahead_by[key]
+                found = nxt
+            self._ahead_by[key] = found
+        return found
 
     def _next_end(self, end: int) -> Optional[int]:
         """Where the sentence after the one ending at ``end`` ends (None at the end of the
@@ -177,9 +179,12 @@ class Layout:
             # (the blanks and full stops between, stepped over one by one: there are one
             # or two, and a regex call costs more than the loop)
             text, nxt = self.text, end
-            while nxt < len(text) and text[nxt] in _GAP:
+            size = len(text)
+            while nxt < size and text[nxt] in _GAP:
                 nxt += 1
-            self._ahead[end] = None if nxt >= len(self.text) else self.sentence(nxt)[1]
+            # (the end of the sentence holding nxt: :meth:`sentence` written out)
+            self._ahead[end] = (None if nxt >= size else
+                                self.sentence_ends[bisect.bisect_right(self.sentence_starts, nxt) - 1])
         return self._ahead[end]
 
     def paren(self, pos: int) -> Optional[tuple[int, int]]:

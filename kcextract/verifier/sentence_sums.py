@@ -134,12 +134,14 @@ def find(ctx: Context) -> list[Check]:
         if i in part_of or parens[i] is not None or t.of_total is not None:
             continue      # a fraction ('04/10 đề án') is no total of what follows
         # (two parts of its head noun stand after it, or before it: else no sum, most figures)
-        parts_after = ctx.same_heads_after(i) >= 2
-        if (not parts_after and ctx.same_heads_before(i) < 2) or _list_item(ctx, t.start):
+        heads = ctx.same_heads_sorted(i)
+        parts_after = len(heads) - bisect_right(heads, i) >= 2
+        if (not parts_after and bisect_left(heads, i) < 2) or _list_item(ctx, t.start):
             continue      # nor is a list item
         # The parts begin in a later sentence: within its own sentence a total's parts are
         # introduced by a cue (sums), and a run there is likelier a coincidence.
-        s0, own_end = sentences[i]
+        s0, s1 = sentences[i]
+        own_end = s1
         # (where no total word stands in the 120 characters before, neither of the two
         # look-ups of one below can find it: most figures)
         total_before = ctx.may_match("total", max(s0, t.start - 120), t.start)
@@ -147,7 +149,7 @@ def find(ctx: Context) -> list[Check]:
             own_end = t.end       # 'trong tổng mức 370 nghìn tỷ đồng, doanh thu bán lẻ đạt …'
         found = []
         if parts_after:
-            candidates = [j for j in ctx.same_heads_in(i, own_end, layout.end_sentences_ahead(t.start, FOLLOWING_SENTENCES))
+            candidates = [j for j in ctx.among(heads, own_end, layout.end_sentences_ahead(s1, FOLLOWING_SENTENCES))
                           if eligible[j] and figures[j].value < t.value]
             found = _parts_among(ctx, candidates, t)
         if not found and total_before:

@@ -244,7 +244,7 @@ class Context:
 
     def like_in(self, i: int, start: int, end: int) -> list[int]:
         """:meth:`figures_in` ``(start, end)`` of the figures compatible with figure ``i``."""
-        return self._among(self._like(i)[1], start, end)
+        return self.among(self._like(i)[1], start, end)
 
     def like_groups(self, kinds=AMOUNT_KINDS):
         """(the figures of one kind and unit, the sorted indexes compatible with them) for
@@ -338,36 +338,35 @@ class Context:
 
     def same_heads_in(self, i: int, start: int, end: int) -> list[int]:
         """:meth:`figures_in` ``(start, end)`` of the figures with figure ``i``'s head noun."""
-        return self._among(self._same_heads(i)[1], start, end)
+        return self.among(self._same_heads(i)[1], start, end)
 
-    def same_heads_before(self, i: int) -> int:
-        """How many figures with figure ``i``'s head noun come before it."""
-        return bisect.bisect_left(self._same_heads(i)[1], i)
-
-    def same_heads_after(self, i: int) -> int:
-        """How many figures with figure ``i``'s head noun come after it (a total's parts
-        must: where fewer than two do, its window need not be read)."""
-        members = self._same_heads(i)[1]
-        return len(members) - bisect.bisect_right(members, i)
+    def same_heads_sorted(self, i: int) -> list[int]:
+        """The figures with figure ``i``'s head noun, in text order: how many come before and
+        after ``i`` is a bisection of it, and :meth:`among` reads a window of it (one look-up
+        where a caller needs several)."""
+        return self._same_heads(i)[1]
 
     def _same_heads(self, i: int) -> tuple[frozenset, list]:
         found = self._same_heads_at.get(i)
         if found is None:
-            found = self._same_heads_at[i] = self._same_heads_of_unit(i)
+            f = self.figures[i]
+            kind_unit = (f.kind, unit_key(f))
+            found = self._like_of(*kind_unit) if f.kind != "count" else self._same_heads_of(kind_unit[1])
+            # (the same for every figure of its kind and unit: remembered for all of them at
+            # once, as a claim type asks for figure after figure)
+            self._same_heads_at.update(dict.fromkeys(self._by_unit()[kind_unit], found))
         return found
 
-    def _same_heads_of_unit(self, i: int) -> tuple[frozenset, list]:
-        """(members, sorted members) of figure ``i``'s head noun, found once per unit."""
-        f = self.figures[i]
-        if f.kind != "count":
-            return self._like(i)
-        key = ("same head", unit_key(f))
+    def _same_heads_of(self, unit: str) -> tuple[frozenset, list]:
+        """(members, sorted members) of the count figures whose unit has the head noun of
+        ``unit`` (a count unit key), found once per unit."""
+        key = ("same head", unit)
         found = self.memo.get(key)
         if found is None:
             # _same_head_units(unit, key) holds for the units whose first two words agree
             # with the key's as far as the shorter goes: looked up by those words.
             two, one, first = self._heads()
-            head = key[1].split()[:2]
+            head = unit.split()[:2]
             if len(head) == 2:
                 members = sorted(two.get(tuple(head), []) + one.get(head[0], []))
             else:
@@ -390,7 +389,7 @@ class Context:
             found = self.memo["heads"] = (two, one, first)
         return found
 
-    def _among(self, members: list[int], start: int, end: int) -> list[int]:
+    def among(self, members: list[int], start: int, end: int) -> list[int]:
         """The figures of ``members`` (sorted indexes) lying within [start, end), in text order."""
         lo = bisect.bisect_left(members, bisect.bisect_left(self._starts, start))
         hi = bisect.bisect_left(members, bisect.bisect_left(self._starts, end))
