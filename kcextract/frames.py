@@ -41,14 +41,19 @@ def _ending_regex(name: str):
 _WORD_CHAR = regex.compile(r"\w")
 
 
+def _folded_alternation(words) -> str:
+    """``words`` as a stdlib ``re`` alternation over case-folded text, longest first: each
+    entry case-folded, its words joined by ``regex``'s white space."""
+    entries = sorted(set(words), key=len, reverse=True)
+    return "|".join((REGEX_SPACE + "+").join(map(re.escape, entry.casefold().split())) for entry in entries)
+
+
 @functools.lru_cache(maxsize=None)
 def _ending_folded(name: str) -> "re.Pattern":
     """:func:`_ending_regex` without its look-behind, as a stdlib ``re`` pattern over
-    case-folded text (the entries case-folded, ``regex``'s white space)."""
-    space = REGEX_SPACE
-    entries = sorted(set(load_patterns().lexicon.lists[name]), key=len, reverse=True)
-    alternation = "|".join((space + "+").join(map(re.escape, entry.casefold().split())) for entry in entries)
-    return re.compile(f"(?P<q>{alternation}){space}*$")
+    case-folded text."""
+    alternation = _folded_alternation(load_patterns().lexicon.lists[name])
+    return re.compile(f"(?P<q>{alternation}){REGEX_SPACE}*$")
 
 
 def _entry_ending(name: str, window: str, folded: Optional[str] = None) -> Optional[tuple[int, int]]:
@@ -422,10 +427,8 @@ _FOLDS_AS_REGEX_READS = re.compile(
 @functools.lru_cache(maxsize=None)
 def _folded_cue(name: str) -> "re.Pattern":
     """The cue list ``name`` as :func:`kcextract.patterns.cue_regex` builds it, as a stdlib ``re``
-    pattern over case-folded text (the entries case-folded, ``regex``'s white space)."""
-    entries = sorted(set(_cues().cue_words[name]), key=len, reverse=True)
-    alternation = "|".join((REGEX_SPACE + "+").join(map(re.escape, entry.casefold().split())) for entry in entries)
-    return re.compile(r"(?<!\w)(?:" + alternation + r")(?!\w)")
+    pattern over case-folded text."""
+    return re.compile(r"(?<!\w)(?:" + _folded_alternation(_cues().cue_words[name]) + r")(?!\w)")
 
 
 def _phrase_cue(name: str, folds: bool):
