@@ -10,6 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import paired
+
 
 def _run(folder: Path, jobs: int) -> float:
     start = time.perf_counter()
@@ -22,12 +24,13 @@ def _run(folder: Path, jobs: int) -> float:
 
 
 def extract_command(docs, jobs: int) -> dict:
-    """Wall seconds of ``kcextract extract`` over ``docs`` as files, with 1 and ``jobs`` processes."""
+    """Wall seconds of ``kcextract extract`` over ``docs`` as files, with 1 and ``jobs`` processes
+    (each the mean of two runs, :func:`benchmarks.paired.one_then_many`)."""
     with tempfile.TemporaryDirectory(prefix="kcextract-bench-") as tmp:
         folder = Path(tmp)
         for index, (_, text) in enumerate(docs):
             (folder / f"{index:06d}.txt").write_text(text, encoding="utf-8")
         _run(folder, 1)                                   # files in the page cache, patterns cached
-        one, many = _run(folder, 1), _run(folder, jobs)
+        one, many = paired.one_then_many(lambda: _run(folder, 1), lambda: _run(folder, jobs))
     return {"files": len(docs), "one_process_s": one, f"{jobs}_processes_s": many, "speed_up": one / many,
             "jobs": jobs}

@@ -12,6 +12,8 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from benchmarks import paired
+
 # Sites of scrapers/ (their provinces fill the province column) the documents are spread over.
 SITES = ("binhduong", "baocongthuong", "daklak", "quangnam", "quangninh-portal")
 # Every this-many-th document is stored as a syndicated copy of the one before it (``duplicate_of``):
@@ -54,10 +56,11 @@ def run(db: Path, jobs: int, documents: int) -> float:
 
 def dataset_command(docs, jobs: int) -> dict:
     """Wall seconds of ``kcextract dataset --force`` over ``docs`` in a corpus database, 1 and ``jobs``
-    processes (the first build, untimed, creates the tables, so both timed builds replace rows)."""
+    processes, each the mean of two builds (:func:`benchmarks.paired.one_then_many`; the first build,
+    untimed, creates the tables, so every timed build replaces rows)."""
     with tempfile.TemporaryDirectory(prefix="kcextract-bench-") as tmp:
         db = make_corpus_db(docs, Path(tmp) / "corpus.db")
         run(db, jobs, len(docs))
-        one, many = run(db, 1, len(docs)), run(db, jobs, len(docs))
+        one, many = paired.one_then_many(lambda: run(db, 1, len(docs)), lambda: run(db, jobs, len(docs)))
     return {"documents": len(docs), "one_process_s": one, f"{jobs}_processes_s": many, "speed_up": one / many,
             "jobs": jobs}

@@ -28,8 +28,8 @@ def test_a_tiny_run_reports_every_row_consistently(tmp_path, capsys):
                  "--no-startup", "--json", str(out)]) == 0
     result = json.loads(out.read_text(encoding="utf-8"))
     rows = result["rows"]
-    assert rows["(c) extract"]["count"] == rows["(c) extract, tag cache kept"]["count"] \
-        == rows["(c) extract --jobs 2, tag cache kept"]["count"] > 0
+    assert rows["(c) extract"]["count"] == rows["(c) extract, one process"]["count"] \
+        == rows["(c) extract --jobs 2"]["count"] > 0
     assert rows["(d) verify (extraction included)"]["count"] > 0
     ceiling = result["ceiling"]                 # the same text split by hand: the same figures
     assert ceiling["jobs"] == 2 and ceiling["figures"] > 0 and ceiling["2_processes_s"] > 0
@@ -56,3 +56,19 @@ def test_the_start_up_timer_refuses_a_command_that_failed_or_did_nothing():
     with pytest.raises(RuntimeError, match="wanted '6,7 tỷ đồng'"):
         best_of([sys.executable, "-c", "print('nothing')"], repeat=1, expect="6,7 tỷ đồng")
     assert best_of([sys.executable, "-c", "print('6,7 tỷ đồng')"], repeat=1, expect="6,7 tỷ đồng") > 0
+
+
+def test_one_and_many_are_timed_in_mirrored_order_and_averaged():
+    from benchmarks.paired import one_then_many
+
+    calls = []
+    seconds = iter([4.0, 1.0, 3.0, 6.0])       # the machine slows down as the calls go on
+
+    def timed(name):
+        def run():
+            calls.append(name)
+            return next(seconds)
+        return run
+
+    assert one_then_many(timed("one"), timed("many")) == (5.0, 2.0)
+    assert calls == ["one", "many", "many", "one"]
