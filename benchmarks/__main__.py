@@ -92,8 +92,9 @@ def verify_all(docs) -> int:
 
 def extract_and_verify(docs, slices: int = 10) -> tuple:
     """(c) and (d) timed on the same slices of the corpus, one after the other, slice by slice,
-    each pass starting with an empty tag cache: a change in the machine's load (a shared machine)
-    then falls on both alike, where two long passes in a row could each meet a different load.
+    which goes first alternating (extract, verify; verify, extract; …), each pass starting with an
+    empty tag cache: a change in the machine's load or speed (a shared machine) then falls on both
+    alike, where two long passes in a row could each meet a different one.
 
     Returns two rows' raw numbers, ``{"s", "cpu_s", "count"}`` for extract and for verify."""
     from kcextract import nouns
@@ -101,9 +102,10 @@ def extract_and_verify(docs, slices: int = 10) -> tuple:
     tagged = getattr(nouns, "_tag_window", None)
     step = max(1, -(-len(docs) // slices))
     totals = {"extract": defaultdict(float), "verify": defaultdict(float)}
+    runs = (("extract", extract_all), ("verify", verify_all))
     for lo in range(0, len(docs), step):
         part = docs[lo:lo + step]
-        for name, fn in (("extract", extract_all), ("verify", verify_all)):
+        for name, fn in (runs if (lo // step) % 2 == 0 else runs[::-1]):
             if hasattr(tagged, "cache_clear"):
                 tagged.cache_clear()
             cpu = _cpu()
