@@ -20,6 +20,7 @@ from kcextract.patterns import load_patterns, word_regex
 from kcextract.verifier.workspace import Context, compatible, unit_key
 
 LOOK_BACK = 2500        # how far before the claim a named base may stand (characters)
+_BASE_WORDS, _DESCRIBED = "named_base.base words", "named_base.described"     # (keys of ctx.memo)
 _WORD = regex.compile(r"[\p{L}\d]+")
 _LETTER = regex.compile(r"\p{L}")
 _YEAR = regex.compile(r"(?:19|20)\d\d")
@@ -52,7 +53,9 @@ def base_words(ctx: Context, claim_end: int) -> str:
     """The words after a reported figure that name its base, to the end of the clause
     ('tổng giải ngân' in '…, chiếm 68,4% tổng giải ngân. Sở …').  (Read once per claim:
     each resolver of the claim, and every later claim looking for a plan, asks.)"""
-    memo = ctx.memo.setdefault("named_base.base words", {})
+    memo = ctx.memo.get(_BASE_WORDS)
+    if memo is None:
+        memo = ctx.memo[_BASE_WORDS] = {}
     found = memo.get(claim_end)
     if found is None:
         _, s_end = ctx.layout.sentence(claim_end)
@@ -79,11 +82,32 @@ def described_words(ctx: Context, i: int) -> frozenset:
     """The words that describe figure ``i``: its clause up to it, the words right after
     it ('71 sản phẩm đăng ký tham gia'), its period; not its own unit, which every
     candidate of that unit shares.  (Read once per figure: every claim nearby asks.)"""
-    memo = ctx.memo.setdefault("named_base.described", {})
+    memo = _described_memo(ctx)
     found = memo.get(i)
     if found is None:
         found = memo[i] = _described_words(ctx, i)
     return found
+
+
+def _described_memo(ctx: Context) -> dict:
+    """The document's :func:`described_words` found so far, by figure."""
+    memo = ctx.memo.get(_DESCRIBED)
+    if memo is None:
+        memo = ctx.memo[_DESCRIBED] = {}
+    return memo
+
+
+def _shared_words(ctx: Context, wanted: frozenset, candidates) -> list[tuple[int, int]]:
+    """(number of ``wanted`` words describing it, index) of each candidate figure, in order
+    (the memo read here directly: a claim scores every figure of a few sentences)."""
+    memo = _described_memo(ctx)
+    scored = []
+    for i in candidates:
+        found = memo.get(i)
+        if found is None:
+            found = memo[i] = _described_words(ctx, i)
+        scored.append((len(wanted & found), i))
+    return scored
 
 
 def _described_words(ctx: Context, i: int) -> frozenset:
@@ -149,12 +173,12 @@ def resolve(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Opt
             candidates = with_unit
         else:
             candidates = [i for i in candidates if i in like]
-    scored = sorted(((len(wanted & described_words(ctx, i)), i) for i in candidates), reverse=True)
-    if not scored or scored[0][0] == 0:
+    if not candidates:
         return None
-    best, index = scored[0]
-    runner_up = scored[1][0] if len(scored) > 1 else 0
-    if best == runner_up:
+    scored = _shared_words(ctx, wanted, candidates)
+    best, index = max(scored)
+    # (it must share more words than every other candidate: found without sorting them)
+    if best == 0 or [n for n, _ in scored].count(best) > 1:
         return None
     return NamedBase(index, unambiguous=False)
 
@@ -178,7 +202,7 @@ def resolve_subject(ctx: Context, cue_start: int) -> Optional[int]:
     figures, bases = ctx.figures, ctx.bases
     candidates = [i for i in ctx.figures_in(p0, cue_start, kinds=("money", "count"))
                   if i not in bases and figures[i].value]
-    scored = sorted(((len(wanted & described_words(ctx, i)), i) for i in candidates), reverse=True)
+    scored = sorted(_shared_words(ctx, wanted, candidates), reverse=True)
     if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     return scored[0][1]
