@@ -17,7 +17,7 @@ from typing import Optional
 import regex
 
 from kcextract.patterns import load_patterns, word_regex
-from kcextract.verifier.workspace import Context, compatible, unit_key
+from kcextract.verifier.workspace import Context, unit_key
 
 LOOK_BACK = 2500        # how far before the claim a named base may stand (characters)
 _BASE_WORDS, _DESCRIBED = "named_base.base words", "named_base.described"     # (keys of ctx.memo)
@@ -237,11 +237,13 @@ def resolve_plan(ctx: Context, claim_start: int, claim_end: int, subject: int) -
     s0, _ = lay.sentence(claim_start)
     p0, _ = lay.sentence(max(s0 - 2, 0)) if s0 > 1 else (s0, s0)
     plans = []
-    for i in ctx.figures_in(p0, claim_start):
-        f = ctx.figures[i]
-        if (i == subject or i in ctx.bases or not compatible(f, s) or not f.value
-                or lay.in_quote(f.start) != lay.in_quote(claim_start)
-                or _other_year(f.period, s.period)):
+    figures, bases, quoted = ctx.figures, ctx.bases, ctx.quoted
+    claim_quoted, s_years = lay.in_quote(claim_start), _years(s.period)
+    # (the figures of the subject's unit alone: compatible with it)
+    for i in ctx.like_in(subject, p0, claim_start):
+        f = figures[i]
+        if (i == subject or i in bases or not f.value or quoted[i] != claim_quoted
+                or _other_year(_years(f.period), s_years)):
             continue                  # another claim's base, or the plan of another year
         start = _part_start(ctx, f, 80)
         if plan_words.search(ctx.text, start, f.start):
@@ -254,9 +256,9 @@ def resolve_plan(ctx: Context, claim_start: int, claim_end: int, subject: int) -
     return NamedBase(plans[0], unambiguous=lay.sentence(ctx.figures[plans[0]].start)[0] == s0)
 
 
-def _other_year(a: Optional[str], b: Optional[str]) -> bool:
-    """Whether two stated periods name different years ('năm 2016' vs '6 tháng đầu năm 2017')."""
-    ya, yb = _years(a), _years(b)
+def _other_year(ya: set, yb: set) -> bool:
+    """Whether the years of two stated periods (:func:`_years`) differ ('năm 2016' vs '6 tháng
+    đầu năm 2017')."""
     return bool(ya and yb and not ya & yb)
 
 
@@ -268,12 +270,12 @@ def resolve_earlier_plan(ctx: Context, claim_start: int, claim_end: int, subject
     years = _years(named)
     if not claim_words.search(named) or len(years) != 1:
         return None
-    s = ctx.figures[subject]
     plans = []
-    for i in ctx.figures_in(max(0, claim_start - LOOK_BACK), claim_start):
+    # (the figures of the subject's unit alone: compatible with it)
+    for i in ctx.like_in(subject, max(0, claim_start - LOOK_BACK), claim_start):
         f = ctx.figures[i]
         # (another claim's base may be this one's too: '… đạt 96,2% kế hoạch năm (10.235)')
-        if i == subject or not compatible(f, s) or not f.value:
+        if i == subject or not f.value:
             continue
         start = _part_start(ctx, f, 80)
         described = ctx.text[start:f.start] + " " + (f.period or "")
