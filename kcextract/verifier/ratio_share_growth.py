@@ -59,7 +59,9 @@ def by_period(ctx: Context, claim: Claim, subject: int) -> Optional[int]:
         # or just after it.
         words = (f.period or "").lower().replace("–", "-").replace(" ", "")
         if period not in words:
-            context = text[clause_start:f.end] + _CLAUSE_MARK.split(text[f.end:f.end + 30])[0]
+            after = text[f.end:f.end + 30]
+            mark = _CLAUSE_MARK.search(after)          # (the words after it, to the clause's end)
+            context = text[clause_start:f.end] + (after[:mark.start()] if mark else after)
             if period not in context.lower().replace("–", "-").replace(" ", ""):
                 continue
         found.setdefault(f.value, i)
@@ -411,7 +413,7 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
     tried = []
     for s in subjects:
         x = ctx.figures[s]
-        if Decimal(b.value) == 0:
+        if b_iv[1] == 0:
             continue
         iv, point = _compute(claim.relation, claim.direction, (percentage_operand_interval(x), x.value),
                              b_iv)
