@@ -17,9 +17,10 @@ from typing import Optional
 import regex
 
 from kcextract.patterns import load_patterns, word_regex
-from kcextract.verifier.workspace import Context, compatible, unit_key
+from kcextract.verifier.workspace import Context, unit_key
 
 LOOK_BACK = 2500        # how far before the claim a named base may stand (characters)
+_BASE_WORDS, _DESCRIBED = "named_base.base words", "named_base.described"     # (keys of ctx.memo)
 _WORD = regex.compile(r"[\p{L}\d]+")
 _LETTER = regex.compile(r"\p{L}")
 _YEAR = regex.compile(r"(?:19|20)\d\d")
@@ -52,7 +53,9 @@ def base_words(ctx: Context, claim_end: int) -> str:
     """The words after a reported figure that name its base, to the end of the clause
     ('tổng giải ngân' in '…, chiếm 68,4% tổng giải ngân. Sở …').  (Read once per claim:
     each resolver of the claim, and every later claim looking for a plan, asks.)"""
-    memo = ctx.memo.setdefault("named_base.base words", {})
+    memo = ctx.memo.get(_BASE_WORDS)
+    if memo is None:
+        memo = ctx.memo[_BASE_WORDS] = {}
     found = memo.get(claim_end)
     if found is None:
         _, s_end = ctx.layout.sentence(claim_end)
@@ -79,11 +82,32 @@ def described_words(ctx: Context, i: int) -> frozenset:
     """The words that describe figure ``i``: its clause up to it, the words right after
     it ('71 sản phẩm đăng ký tham gia'), its period; not its own unit, which every
     candidate of that unit shares.  (Read once per figure: every claim nearby asks.)"""
-    memo = ctx.memo.setdefault("named_base.described", {})
+    memo = _described_memo(ctx)
     found = memo.get(i)
     if found is None:
         found = memo[i] = _described_words(ctx, i)
     return found
+
+
+def _described_memo(ctx: Context) -> dict:
+    """The document's :func:`described_words` found so far, by figure."""
+    memo = ctx.memo.get(_DESCRIBED)
+    if memo is None:
+        memo = ctx.memo[_DESCRIBED] = {}
+    return memo
+
+
+def _shared_words(ctx: Context, wanted: frozenset, candidates) -> list[tuple[int, int]]:
+    """(number of ``wanted`` words describing it, index) of each candidate figure, in order
+    (the memo read here directly: a claim scores every figure of a few sentences)."""
+    memo = _described_memo(ctx)
+    scored = []
+    for i in candidates:
+        found = memo.get(i)
+        if found is None:
+            found = memo[i] = _described_words(ctx, i)
+        scored.append((len(wanted & found), i))
+    return scored
 
 
 def _described_words(ctx: Context, i: int) -> frozenset:
@@ -149,12 +173,12 @@ def resolve(ctx: Context, claim_start: int, claim_end: int, subject: int) -> Opt
             candidates = with_unit
         else:
             candidates = [i for i in candidates if i in like]
-    scored = sorted(((len(wanted & described_words(ctx, i)), i) for i in candidates), reverse=True)
-    if not scored or scored[0][0] == 0:
+    if not candidates:
         return None
-    best, index = scored[0]
-    runner_up = scored[1][0] if len(scored) > 1 else 0
-    if best == runner_up:
+    scored = _shared_words(ctx, wanted, candidates)
+    best, index = max(scored)
+    # (it must share more words than every other candidate: found without sorting them)
+    if best == 0 or [n for n, _ in scored].count(best) > 1:
         return None
     return NamedBase(index, unambiguous=False)
 
@@ -178,7 +202,7 @@ def resolve_subject(ctx: Context, cue_start: int) -> Optional[int]:
     figures, bases = ctx.figures, ctx.bases
     candidates = [i for i in ctx.figures_in(p0, cue_start, kinds=("money", "count"))
                   if i not in bases and figures[i].value]
-    scored = sorted(((len(wanted & described_words(ctx, i)), i) for i in candidates), reverse=True)
+    scored = sorted(_shared_words(ctx, wanted, candidates), reverse=True)
     if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     return scored[0][1]
@@ -213,11 +237,13 @@ def resolve_plan(ctx: Context, claim_start: int, claim_end: int, subject: int) -
     s0, _ = lay.sentence(claim_start)
     p0, _ = lay.sentence(max(s0 - 2, 0)) if s0 > 1 else (s0, s0)
     plans = []
-    for i in ctx.figures_in(p0, claim_start):
-        f = ctx.figures[i]
-        if (i == subject or i in ctx.bases or not compatible(f, s) or not f.value
-                or lay.in_quote(f.start) != lay.in_quote(claim_start)
-                or _other_year(f.period, s.period)):
+    figures, bases, quoted = ctx.figures, ctx.bases, ctx.quoted
+    claim_quoted, s_years = lay.in_quote(claim_start), _years(s.period)
+    # (the figures of the subject's unit alone: compatible with it)
+    for i in ctx.like_in(subject, p0, claim_start):
+        f = figures[i]
+        if (i == subject or i in bases or not f.value or quoted[i] != claim_quoted
+                or _other_year(_years(f.period), s_years)):
             continue                  # another claim's base, or the plan of another year
         start = _part_start(ctx, f, 80)
         if plan_words.search(ctx.text, start, f.start):
@@ -230,9 +256,9 @@ def resolve_plan(ctx: Context, claim_start: int, claim_end: int, subject: int) -
     return NamedBase(plans[0], unambiguous=lay.sentence(ctx.figures[plans[0]].start)[0] == s0)
 
 
-def _other_year(a: Optional[str], b: Optional[str]) -> bool:
-    """Whether two stated periods name different years ('năm 2016' vs '6 tháng đầu năm 2017')."""
-    ya, yb = _years(a), _years(b)
+def _other_year(ya: set, yb: set) -> bool:
+    """Whether the years of two stated periods (:func:`_years`) differ ('năm 2016' vs '6 tháng
+    đầu năm 2017')."""
     return bool(ya and yb and not ya & yb)
 
 
@@ -244,12 +270,12 @@ def resolve_earlier_plan(ctx: Context, claim_start: int, claim_end: int, subject
     years = _years(named)
     if not claim_words.search(named) or len(years) != 1:
         return None
-    s = ctx.figures[subject]
     plans = []
-    for i in ctx.figures_in(max(0, claim_start - LOOK_BACK), claim_start):
+    # (the figures of the subject's unit alone: compatible with it)
+    for i in ctx.like_in(subject, max(0, claim_start - LOOK_BACK), claim_start):
         f = ctx.figures[i]
         # (another claim's base may be this one's too: '… đạt 96,2% kế hoạch năm (10.235)')
-        if i == subject or not compatible(f, s) or not f.value:
+        if i == subject or not f.value:
             continue
         start = _part_start(ctx, f, 80)
         described = ctx.text[start:f.start] + " " + (f.period or "")

@@ -26,6 +26,8 @@ from kcextract.verifier.tolerance import (decimals_in, decimals_written, divide,
 
 HUNDRED = Decimal(100)
 _SLACK = Decimal("1e-9")
+# A percentage written to this width or finer ('14,6%', not '30%') is unlikely to fit by chance.
+_PRECISE = Decimal("0.2")
 _CLAUSE_MARK = regex.compile(r"[;(),]")
 _OPEN_BRACKET = regex.compile(r"[ \t]*\(")
 _STOP_OR_BRACKET = regex.compile(r"[.;()]")
@@ -57,7 +59,9 @@ def by_period(ctx: Context, claim: Claim, subject: int) -> Optional[int]:
         # or just after it.
         words = (f.period or "").lower().replace("–", "-").replace(" ", "")
         if period not in words:
-            context = text[clause_start:f.end] + _CLAUSE_MARK.split(text[f.end:f.end + 30])[0]
+            after = text[f.end:f.end + 30]
+            mark = _CLAUSE_MARK.search(after)          # (the words after it, to the clause's end)
+            context = text[clause_start:f.end] + (after[:mark.start()] if mark else after)
             if period not in context.lower().replace("–", "-").replace(" ", ""):
                 continue
         found.setdefault(f.value, i)
@@ -70,15 +74,19 @@ def _percent_decimals(text: str) -> int:
 
 def _compute(relation: str, direction: Optional[str], x, y):
     """(interval, point) of the recomputed number for operand intervals/points x, y."""
-    q_iv = divide(x[0], y[0])
-    point = _point(relation, direction, x[1], y[1])
+    return _interval(relation, direction, x[0], y[0]), _point(relation, direction, x[1], y[1])
+
+
+def _interval(relation: str, direction: Optional[str], x_iv, y_iv):
+    """The interval of the recomputed number for operand intervals x_iv, y_iv."""
+    q_iv = divide(x_iv, y_iv)
     if relation in ("ratio", "share"):
-        return scale(q_iv, HUNDRED), point
+        return scale(q_iv, HUNDRED)
     if relation == "multiple":
-        return q_iv, point
+        return q_iv
     if direction == "down":
-        return scale(q_iv, -HUNDRED, HUNDRED), point
-    return scale(q_iv, HUNDRED, -HUNDRED), point
+        return scale(q_iv, -HUNDRED, HUNDRED)
+    return scale(q_iv, HUNDRED, -HUNDRED)
 
 
 def _point(relation: str, direction: Optional[str], x, y) -> Decimal:
@@ -128,33 +136,35 @@ def _point_bounds(rep_iv) -> tuple:
     return None if lo is None else lo - _SLACK, None if hi is None else hi + _SLACK
 
 
-def _fitting_bases(ctx: Context, claim: Claim, a: int, candidates: list, rep_iv, within_rounding=False) -> list:
+def _fitting_bases(ctx: Context, claim: Claim, a: int, candidates: list, rep_iv, bounds,
+                   within_rounding=False) -> list:
     """(subject, base, recomputed value) for each candidate base that makes the claim
     hold for subject ``a`` by its value (equal figures prove nothing).  A search among
     any nearby figures needs the exact quotient to fit; among figures already named by
-    the claim's words (``within_rounding``) any reading of the operands as printed will do."""
+    the claim's words (``within_rounding``) any reading of the operands as printed will do.
+    ``bounds`` is :func:`_point_bounds` of ``rep_iv`` (found once per claim)."""
     figures, x = ctx.figures, ctx.figures[a]
+    x_value = x.value
     x_iv = None
     relation, direction = claim.relation, claim.direction
     part_of_whole = relation in ("ratio", "share")
-    low, high = _point_bounds(rep_iv)
+    low, high = bounds
     like = ctx.like(a)
     fits = []
     for i in candidates:
         if i not in like or i == a:
             continue
         b = figures[i]
-        if not b.value or b.value == x.value or (part_of_whole and b.value < x.value):
+        b_value = b.value
+        if not b_value or b_value == x_value or (part_of_whole and b_value < x_value):
             continue
-        point = _point(relation, direction, x.value, b.value)
+        point = _point(relation, direction, x_value, b_value)
         if (low is None or point >= low) and (high is None or point <= high):
             fits.append((a, i, point))
         elif within_rounding:
             # (the operands' intervals only when the exact quotient does not fit)
             x_iv = percentage_operand_interval(x) if x_iv is None else x_iv
-            iv, _ = _compute(relation, direction, (x_iv, x.value),
-                             (percentage_operand_interval(b), Decimal(b.value)))
-            if overlaps(rep_iv, iv):
+            if overlaps(rep_iv, _interval(relation, direction, x_iv, percentage_operand_interval(b))):
                 fits.append((a, i, point))
     return fits
 
@@ -180,7 +190,7 @@ def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, 
         nearby.append(base_hint)
     # The subject the clause points at first; other nearby figures only when the claim is
     # written precisely enough ('14,6%', not '30%') for a chance fit to be unlikely.
-    precise = rep_iv[0] is not None and rep_iv[1] is not None and rep_iv[1] - rep_iv[0] <= Decimal("0.2")
+    precise = rep_iv[0] is not None and rep_iv[1] is not None and rep_iv[1] - rep_iv[0] <= _PRECISE
     subjects = [subject] + ([i for i in nearby if i != subject] if precise else [])
     # 'lao động nữ chiếm 60% (720 người)': the bracket right after the percentage holds
     # the part itself, and the subject the clause pointed at is then the whole.
@@ -192,8 +202,9 @@ def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, 
             subjects = [part] + subjects
             nearby = nearby + [subject]
     fits = []
+    bounds = _point_bounds(rep_iv)
     for a in subjects:
-        fits = _fitting_bases(ctx, claim, a, nearby, rep_iv)
+        fits = _fitting_bases(ctx, claim, a, nearby, rep_iv, bounds)
         if fits:
             break       # the pointed-at subject wins over a search among the others
     if not fits and precise:
@@ -202,7 +213,7 @@ def _confirm_with_nearby_base(ctx: Context, claim: Claim, subject: int, rep_iv, 
         # percentage written to a tenth or better is no coincidence.
         # (only figures of the subject's unit can fit: _fitting_bases drops the others)
         earlier = [i for i in ctx.like_in(subject, max(0, p0 - REACH), p0) if i not in bases]
-        fits = _fitting_bases(ctx, claim, subject, earlier, rep_iv)
+        fits = _fitting_bases(ctx, claim, subject, earlier, rep_iv, bounds)
     # The same figure written twice ('58 cơ sở …; Trong số 58 cơ sở này') is one base: keep the nearest.
     by_value: dict = {}
     for a, i, point in fits:
@@ -228,15 +239,17 @@ def _confirm_with_described_base(ctx: Context, claim: Claim, subject: int, rep_i
     được phân bổ là 918 triệu đồng').  It must make the claim hold and be the only such
     figure: a described base confirms, it never accuses."""
     x = ctx.figures[subject]
-    wanted = described_words(ctx, subject) | words(base_words(ctx, claim.end))
     nearby = ctx.like_in(subject, max(0, claim.start - REACH), claim.end + REACH)
     quoted, figures = ctx.quoted, ctx.figures
     candidates = [i for i in nearby
                   if figures[i].value and figures[i].value != x.value
                   and i not in (subject, claim.fig) and not quoted[i]]
     # (the words only of the candidates that fit: both tests are kept, the cheaper first)
-    fits = [fit for fit in _fitting_bases(ctx, claim, subject, candidates, rep_iv, within_rounding=True)
-            if len(wanted & described_words(ctx, fit[1])) >= MIN_SHARED_WORDS]
+    fits = _fitting_bases(ctx, claim, subject, candidates, rep_iv, _point_bounds(rep_iv), within_rounding=True)
+    if not fits:
+        return None
+    wanted = described_words(ctx, subject) | words(base_words(ctx, claim.end))
+    fits = [fit for fit in fits if len(wanted & described_words(ctx, fit[1])) >= MIN_SHARED_WORDS]
     if len({ctx.figures[i].value for _, i, _ in fits}) != 1:
         return None
     a, i, point = fits[0]
@@ -400,7 +413,7 @@ def evaluate(ctx: Context, claim: Claim) -> Check:
     tried = []
     for s in subjects:
         x = ctx.figures[s]
-        if Decimal(b.value) == 0:
+        if b_iv[1] == 0:
             continue
         iv, point = _compute(claim.relation, claim.direction, (percentage_operand_interval(x), x.value),
                              b_iv)
