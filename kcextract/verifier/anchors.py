@@ -14,6 +14,7 @@ as it is written, and the tests check that the checks are then the same.
 from __future__ import annotations
 
 import bisect
+import functools
 import operator
 from dataclasses import dataclass
 from itertools import accumulate, chain, repeat
@@ -40,6 +41,12 @@ class AnyOf:
     def of(cls, name: str, cues) -> "AnyOf":
         anchors = [] if any(not c.anchors for c in cues) else sorted({a for c in cues for a in c.anchors})
         return cls(f"any of {name}", tuple(anchors))
+
+
+@functools.lru_cache(maxsize=None)
+def _may_share_places(words: tuple) -> bool:
+    """Whether two of ``words`` can begin at one place (one begins with another: 'chi', 'chia')."""
+    return any(a != b and b.startswith(a) for a in words for b in words)
 
 
 class AnchorIndex:
@@ -101,8 +108,14 @@ class AnchorIndex:
         if found is None:
             if self._folded is None or not cue.starts:
                 return None
-            found = self._begins[cue.id] = ([] if self._absent.issuperset(cue.starts)
-                                            else sorted(set().union(*map(self._at, cue.starts))))
+            if self._absent.issuperset(cue.starts):
+                found = []
+            elif _may_share_places(cue.starts):
+                found = sorted(set().union(*map(self._at, cue.starts)))
+            else:
+                # (the words' places are sorted and apart: merged without a set)
+                found = sorted(chain.from_iterable(map(self._at, cue.starts)))
+            self._begins[cue.id] = found
         return found
 
     def begins_of_any(self, cues) -> Optional[list]:

@@ -59,8 +59,10 @@ def find_base(ctx: Context, pos: int) -> Optional[int]:
     return None
 
 
-def _period_after(ctx: Context, pos: int) -> Optional[str]:
-    end = _clause_end(ctx, pos)
+def _period_after(ctx: Context, pos: int, end: Optional[int] = None) -> Optional[str]:
+    """The period of 'so với <period>' in the clause after ``pos`` (``end``: where that
+    clause ends, when the caller has found it)."""
+    end = _clause_end(ctx, pos) if end is None else end
     m = ctx.cues.phrase("so_voi").search(ctx.text, pos, end)
     if not m:
         return None
@@ -68,28 +70,46 @@ def _period_after(ctx: Context, pos: int) -> Optional[str]:
     return " ".join(p.group(0).split()) if p else None
 
 
+# The relation a percentage states, by its cue's relation.
+_PERCENT_RELATION = {"ratio": "ratio", "share": "share", "change": "growth"}
+
+
 def read_claims(ctx: Context) -> list[Claim]:
     """Every claim of the document, with explicit bases marked in ``ctx.bases``."""
     claims = []
     text = ctx.text
-    # Both ends of a range ('khoảng 10-30% tổng vốn') state a span, not a claim to recompute.
-    in_range = {i for i, f in enumerate(ctx.figures) if f.value_max is not None} | ctx.range_ends
+    figures = ctx.figures
     lay = ctx.layout
+    comparative_words = ctx.cues.phrase("comparative")
+    so_voi = ctx.cues.phrase("so_voi")
     # (a cue stands in a window before a figure only where a claim word begins in it: the
     # last such place before each figure, found for every figure at once, tells)
-    nearest = ctx.claim_words_before([f.start for f in ctx.figures])
+    starts = [f.start for f in figures]
+    nearest = ctx.claim_words_before(starts)
     parens = ctx.parens
-    for i, f in enumerate(ctx.figures):
-        if f.value is None or f.kind == "project" or i in in_range:
+    # Both ends of a range ('khoảng 10-30% tổng vốn') state a span, not a claim to recompute.
+    range_ends = ctx.range_ends
+    # A cue is looked for within the 80 characters before a figure, or before the parenthesis
+    # the figure opens: the figures with no claim word that near and in no parenthesis are
+    # passed over at once (most figures of a report).
+    candidates = [i for i, start, near, par in zip(range(len(figures)), starts, nearest, parens)
+                  if near >= start - 80 or par]
+    for i in candidates:
+        f = figures[i]
+        if f.value is None or f.kind == "project" or f.value_max is not None or i in range_ends:
             continue
         par = parens[i]
         near = nearest[i]
         hit = None
         # (the cue stands in the figure's clause, within the 80 characters before it and
         # after its opening parenthesis: the clause is found only when a claim word begins there)
-        floor = max(f.start - 80, par[0] + 1) if par else f.start - 80
+        floor = f.start - 80
+        if par and par[0] >= floor:
+            floor = par[0] + 1
         if near >= floor:
-            before_start = max(lay.clause_start(f.start), floor)
+            before_start = lay.clause_start(f.start)
+            if before_start < floor:
+                before_start = floor
             if near >= before_start:
                 hit = ctx.claim_before(before_start, f.start)
         if not hit and par and not text[par[0] + 1:f.start].strip():
@@ -100,19 +120,21 @@ def read_claims(ctx: Context) -> list[Claim]:
         if not hit:
             continue
         cue, m = hit
-        if f.kind == "percent" and "điểm" in f.text.lower():
-            continue          # '1,5 điểm phần trăm': a change of a rate, not a growth of an amount
         if f.kind == "percent":
-            relation = {"ratio": "ratio", "share": "share", "change": "growth"}[cue.relation]
+            if "điểm" in f.text.lower():
+                continue      # '1,5 điểm phần trăm': a change of a rate, not a growth of an amount
+            relation = _PERCENT_RELATION[cue.relation]
         elif f.kind in AMOUNT_KINDS and cue.relation == "change":
             relation = "difference"
         else:
             continue
-        comparative = bool(ctx.cues.phrase("comparative").search(m.group(0)))
-        # An amount after tăng/giảm is a difference only when compared to something.
-        if (relation == "difference" and not comparative
-                and not ctx.cues.phrase("so_voi").search(text, f.end, _clause_end(ctx, f.end))):
-            continue
+        comparative = bool(comparative_words.search(m.group(0)))
+        clause_end = None
+        if relation == "difference" and not comparative:
+            # An amount after tăng/giảm is a difference only when compared to something.
+            clause_end = _clause_end(ctx, f.end)
+            if not so_voi.search(text, f.end, clause_end):
+                continue
         cue_start = before_start + m.start()
         claim = Claim(relation, cue.direction, f.start, f.end, f.text, Decimal(f.value),
                       cue_start, fig=i, comparative=comparative,
@@ -120,11 +142,11 @@ def read_claims(ctx: Context) -> list[Claim]:
         claim.base = find_base(ctx, f.end)
         if relation == "difference":
             b = claim.base
-            if b is not None and not compatible(ctx.figures[b], f):
+            if b is not None and not compatible(figures[b], f):
                 claim.base = None
             ctx.bases.add(i)
         if relation in ("growth", "difference"):
-            claim.period = _period_after(ctx, f.end)
+            claim.period = _period_after(ctx, f.end, clause_end)
         if claim.base is not None:
             ctx.bases.add(claim.base)
         claims.append(claim)
