@@ -8,14 +8,32 @@ inferred, so a pair that does not never accuses the report.
 """
 from __future__ import annotations
 
+import bisect
 from decimal import Decimal
+from itertools import repeat
 
 from kcextract.verifier.check import Check, format_auto
 from kcextract.verifier.tolerance import interval, overlaps, precision_unit
 from kcextract.verifier.workspace import Context, amount_text, compatible, fig_interval, operand
 
 LOOK_BACK_SENTENCES = 4
+AVERAGE_REACH = 80        # characters before an average amount in which its cue stands
 HUNDRED = Decimal(100)
+
+
+def _after_a_cue(ctx: Context, cue, indexes: list[int], lows: list[int]) -> list[int]:
+    """Those of ``indexes`` (figures in text order) before which a place where ``cue`` can
+    begin stands at or after ``lows[n]`` (the window's start for ``indexes[n]``): before any
+    other the cue cannot match.  All of them when the cue may begin anywhere.  (The last
+    such place before each figure, found by bisection at once: the cue's words begin a few
+    times in a report, its figures stand there by the hundred.)"""
+    begins = ctx.anchors.begins(cue)
+    if begins is None:
+        return indexes
+    figures = ctx.figures
+    starts = [figures[i].start for i in indexes]
+    return [i for i, low, k in zip(indexes, lows, map(bisect.bisect_left, repeat(begins), starts))
+            if k and begins[k - 1] >= low]
 
 
 def _signed_growth(ctx: Context, i: int):
@@ -38,7 +56,9 @@ def average_growths(ctx: Context) -> list[Check]:
     if not ctx.anchors.anywhere(average):
         return []
     out = []
-    for i in ctx.indexes("percent"):
+    percents = ctx.indexes("percent")
+    sentences = ctx.sentences
+    for i in _after_a_cue(ctx, average, percents, [sentences[i][0] for i in percents]):
         f = ctx.figures[i]
         claim = _signed_growth(ctx, i)
         if claim is None:
@@ -81,12 +101,14 @@ def average_amounts(ctx: Context) -> list[Check]:
     if not ctx.anchors.anywhere(average):
         return []
     out = []
-    for i in ctx.indexes("money"):
+    money = ctx.indexes("money")
+    figures = ctx.figures
+    for i in _after_a_cue(ctx, average, money, [figures[i].start - AVERAGE_REACH for i in money]):
         avg = ctx.figures[i]
         if avg.kind != "money" or not avg.value or i in ctx.bases or avg.value_max is not None:
             continue
         s0, s1 = ctx.sentences[i]
-        if not ctx.anchors.search(average, max(s0, avg.start - 80), avg.start):
+        if not ctx.anchors.search(average, max(s0, avg.start - AVERAGE_REACH), avg.start):
             continue
         lo = ctx.layout.start_sentences_back(avg.start, LOOK_BACK_SENTENCES)
         totals = [j for j in ctx.figures_in(lo, s1) if j != i and compatible(ctx.figures[j], avg)
