@@ -8,14 +8,41 @@ inferred, so a pair that does not never accuses the report.
 """
 from __future__ import annotations
 
+import bisect
 from decimal import Decimal
+from itertools import repeat
+from typing import Optional
 
 from kcextract.verifier.check import Check, format_auto
 from kcextract.verifier.tolerance import interval, overlaps, precision_unit
 from kcextract.verifier.workspace import Context, amount_text, compatible, fig_interval, operand
 
 LOOK_BACK_SENTENCES = 4
+AVERAGE_REACH = 80        # characters before an average amount in which its cue stands
 HUNDRED = Decimal(100)
+
+
+def _after_a_cue(ctx: Context, cue, indexes: list[int], reach: Optional[int] = None) -> list[int]:
+    """Those of ``indexes`` (figures in text order) before which a place where ``cue`` can
+    begin stands within ``reach`` characters (None: in the figure's sentence): before any
+    other the cue cannot match.  All of them when the cue may begin anywhere (none when
+    it has anchors and none stands in the report).  (The last such place before each figure,
+    found by bisection at once: the cue's words begin a few times in a report, its figures
+    stand there by the hundred.)"""
+    begins = ctx.anchors.begins(cue)
+    if begins is None:
+        return indexes if ctx.anchors.anywhere(cue) else []
+    if not begins:
+        return []
+    figures = ctx.figures
+    starts = [figures[i].start for i in indexes]
+    if reach is None:
+        sentences = ctx.sentences
+        lows = [sentences[i][0] for i in indexes]
+    else:
+        lows = [start - reach for start in starts]
+    return [i for i, low, k in zip(indexes, lows, map(bisect.bisect_left, repeat(begins), starts))
+            if k and begins[k - 1] >= low]
 
 
 def _signed_growth(ctx: Context, i: int):
@@ -35,10 +62,8 @@ def average_growths(ctx: Context) -> list[Check]:
     nghiệp … tăng 26,9%' → 1,348 / 1,062 − 1 = 26,9%.  The one pair of stated growths
     before it that gives the claim confirms it (found by value: never accuses)."""
     average = ctx.cues.first("average")
-    if not ctx.anchors.anywhere(average):
-        return []
     out = []
-    for i in ctx.indexes("percent"):
+    for i in _after_a_cue(ctx, average, ctx.indexes("percent")):
         f = ctx.figures[i]
         claim = _signed_growth(ctx, i)
         if claim is None:
@@ -78,15 +103,13 @@ def find(ctx: Context) -> list[Check]:
 def average_amounts(ctx: Context) -> list[Check]:
     """Averages confirmed by a total and a count."""
     average = ctx.cues.first("average")
-    if not ctx.anchors.anywhere(average):
-        return []
     out = []
-    for i in ctx.indexes("money"):
+    for i in _after_a_cue(ctx, average, ctx.indexes("money"), AVERAGE_REACH):
         avg = ctx.figures[i]
         if avg.kind != "money" or not avg.value or i in ctx.bases or avg.value_max is not None:
             continue
         s0, s1 = ctx.sentences[i]
-        if not ctx.anchors.search(average, max(s0, avg.start - 80), avg.start):
+        if not ctx.anchors.search(average, max(s0, avg.start - AVERAGE_REACH), avg.start):
             continue
         lo = ctx.layout.start_sentences_back(avg.start, LOOK_BACK_SENTENCES)
         totals = [j for j in ctx.figures_in(lo, s1) if j != i and compatible(ctx.figures[j], avg)

@@ -13,13 +13,16 @@ then stated by the text (each level carries its own year), so a mismatch fails.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 from decimal import Decimal
 from typing import Optional
 
 import regex
 
+from kcextract.verifier.anchors import AnyOf
 from kcextract.verifier.check import Check, format_auto
+from kcextract.verifier.cues import Cues
 from kcextract.verifier.named_base import words
 from kcextract.verifier.tolerance import decimals_in, overlaps
 from kcextract.verifier.workspace import AMOUNT_KINDS, Context, compatible, fig_interval, operand, pct
@@ -43,6 +46,7 @@ def _same_scope(a, b) -> bool:
 
 
 SERIES_REACH = 20000      # characters either way
+BASE_REACH = 60           # characters after a claim in which it names its base year
 
 
 def _level(ctx: Context, like, year: int, exclude: set) -> Optional[int]:
@@ -61,12 +65,11 @@ def _level(ctx: Context, like, year: int, exclude: set) -> Optional[int]:
     return found[0] if len(values) == 1 else None
 
 
-def _yearly_average(ctx: Context, i: int) -> Optional[Check]:
+def _yearly_average(ctx: Context, i: int, years: tuple) -> Optional[Check]:
     """'bình quân mỗi năm từ 1997-2016 … tăng 42%': the compound yearly growth between the
-    levels of the two end years."""
+    levels of the two end years (``years``, the figure's own)."""
     f = ctx.figures[i]
-    years = _years(f)
-    if f.kind != "percent" or len(years) != 2:
+    if f.kind != "percent":
         return None
     s0, _ = ctx.layout.sentence(f.start)
     direction = ctx.change_direction(f)
@@ -110,21 +113,20 @@ def _yearly_average(ctx: Context, i: int) -> Optional[Check]:
                  format_auto(expected, 1) + "%", resolved_by="levels of a series", binding="stated")
 
 
-def _between_levels(ctx: Context, i: int) -> Optional[Check]:
+def _between_levels(ctx: Context, i: int, years: tuple) -> Optional[Check]:
     """'năm 2019 đạt 52 tỷ USD, tăng 8,3% so với năm 2018' (or 'tăng 4,1 tỷ USD'): the level
-    of the claim's year against the level of the year it names (or the year before)."""
+    of the claim's year (``years``, the figure's one) against the level of the year it names
+    (or the year before)."""
     f = ctx.figures[i]
-    years = _years(f)
-    if len(years) != 1:
-        return None
-    direction = ctx.change_direction(f)
-    if direction is None:
-        return None
-    after = ctx.text[f.end:f.end + 60]
+    # (the base named right after the claim is read first: few figures are followed by one)
+    after = ctx.text[f.end:f.end + BASE_REACH]
     m = ctx.cues.phrase("year_after_so_voi").match(after)
     base_year = int(m.group("year")) if m else (
         years[0] - 1 if ctx.cues.phrase("previous_year").match(after) else None)
     if base_year is None or base_year == years[0]:
+        return None
+    direction = ctx.change_direction(f)
+    if direction is None:
         return None
     subjects = [j for j in ctx.subjects_before(f.start) if _years(ctx.figures[j]) == years]
     if not subjects:
@@ -189,11 +191,44 @@ def _multiple(ctx: Context, claim) -> Optional[Check]:
 def find(ctx: Context) -> list[Check]:
     """The claim-type entry point (registry)."""
     out = [c for c in (_multiple(ctx, claim) for claim in ctx.claims if claim.relation == "multiple") if c]
-    for i, f in enumerate(ctx.figures):
-        # (a claim between levels names one year, a yearly average two: nothing else to read)
-        if f.value is None or f.kind == "project" or len(getattr(f, "period_years", ()) or ()) not in (1, 2):
-            continue
-        check = _yearly_average(ctx, i) or _between_levels(ctx, i)
-        if check is not None:
-            out.append(check)
-    return out
+    figures = ctx.figures
+    found = []          # (figure index, check): the checks in the order of their figures
+    # (a yearly average is a percentage over two years, a claim between levels names one)
+    for i in ctx.indexes("percent"):
+        years = _years(figures[i])
+        if figures[i].value is not None and len(years) == 2:
+            found.append((i, _yearly_average(ctx, i, years)))
+    for i in _followed_by_a_base(ctx):
+        f = figures[i]
+        years = _years(f)
+        if f.value is not None and f.kind != "project" and len(years) == 1:
+            found.append((i, _between_levels(ctx, i, years)))
+    found.sort(key=lambda pair: pair[0])
+    return out + [check for _, check in found if check is not None]
+
+
+@functools.lru_cache(maxsize=8)
+def _base_named(cues: Cues) -> AnyOf:
+    """The two phrases naming a base year after a claim, as one (built once per set of cues)."""
+    return AnyOf.of("series base year", [cues.entry("year_after_so_voi"), cues.entry("previous_year")])
+
+
+def _followed_by_a_base(ctx: Context) -> list[int]:
+    """The indexes, in order, of the figures that an anchor of the phrases naming a base
+    year ('so với năm 2018', 'so với năm trước') follows within :data:`BASE_REACH`: after
+    any other figure neither can match.  Found from the anchor's places, a few in a report,
+    rather than figure by figure (most figures have a year, few are followed by a base)."""
+    figures = ctx.figures
+    places = ctx.anchors.places(_base_named(ctx.cues))
+    if places is None:          # (no anchor index: any figure may be followed by one)
+        return list(range(len(figures)))
+    if not places[0]:
+        return []
+    ends = [f.end for f in figures]
+    by_end = sorted(range(len(ends)), key=ends.__getitem__)
+    sorted_ends = [ends[i] for i in by_end]
+    found = set()
+    for at in places[0]:
+        # (an anchor starting at ``at`` lies in text[end:end + BASE_REACH] only if end <= at < end + BASE_REACH)
+        found.update(by_end[bisect.bisect_right(sorted_ends, at - BASE_REACH):bisect.bisect_right(sorted_ends, at)])
+    return sorted(found)

@@ -39,12 +39,18 @@ def _figure_at(ctx: Context, by_start: dict, span) -> Optional[int]:
     return by_start.get(s + len(ctx.text[s:e]) - len(ctx.text[s:e].lstrip()))
 
 
+def _span(table, r: int, column: int):
+    """The span of the cell of row ``r`` under header column ``column``, or None: a row's
+    cells stand in consecutive columns from ``table.column_of(r, 0)`` on."""
+    k = column - table.column_of(r, 0)
+    row = table.rows[r]
+    return row[k] if 0 <= k < len(row) else None
+
+
 def _cell(ctx: Context, by_start: dict, table, r: int, column: int) -> Optional[int]:
     """The figure in row ``r`` under header column ``column``, if any."""
-    for k, span in enumerate(table.rows[r]):
-        if table.column_of(r, k) == column:
-            return _figure_at(ctx, by_start, span)
-    return None
+    span = _span(table, r, column)
+    return None if span is None else _figure_at(ctx, by_start, span)
 
 
 def _leaves(ctx: Context, table, rows) -> bool:
@@ -56,9 +62,12 @@ def _leaves(ctx: Context, table, rows) -> bool:
 
 def find_table_sums(ctx: Context, tables: Optional[list] = None) -> list[Check]:
     """One sum check per number in a total row of a table whose column names a unit."""
+    tables = document_tables(ctx) if tables is None else tables
+    if not tables:              # (most reports hold none)
+        return []
     by_start = ctx.index_by_start()
     checks = []
-    for table in document_tables(ctx) if tables is None else tables:
+    for table in tables:
         first_row = 1
         totals = [r for r, row in enumerate(table.rows[1:], 1)
                   if any(ctx.cues.phrase("total_row").match(ctx.text[s:e]) for s, e in row)]
@@ -88,9 +97,12 @@ def find_table_sums(ctx: Context, tables: Optional[list] = None) -> list[Check]:
 def find_declared_sums(ctx: Context) -> list[Check]:
     """An appendix under 'ĐVT: …' that lists 'Kinh phí: 360' lines and ends with
     'Tổng cộng: 2.480': the total against the lines above it (since the last total)."""
+    cells = declared_unit_cells(ctx.text)
+    if not cells:               # (most reports declare no unit)
+        return []
     by_start = ctx.index_by_start()
     checks, parts, had_subtotal = [], [], False
-    for cell in declared_unit_cells(ctx.text):
+    for cell in cells:
         if cell.start not in by_start:
             continue
         line_start = ctx.text.rfind("\n", 0, cell.start) + 1
@@ -133,20 +145,20 @@ def _share_of_a_stated_total(ctx: Context, by_start: dict, table, pc: int, body)
 def _raw_cell(ctx: Context, by_start: dict, table, r: int, column: int):
     """The figure in a cell, or, in a column that names no unit ('T1-9/2018'), its number read
     as written (a Figure of kind count with no unit: fit for quotients, never for sums)."""
-    i = _cell(ctx, by_start, table, r, column)
+    span = _span(table, r, column)
+    if span is None:
+        return None
+    i = _figure_at(ctx, by_start, span)
     if i is not None:
         return ctx.figures[i]
-    for k, (s, e) in enumerate(table.rows[r]):
-        if table.column_of(r, k) != column:
-            continue
-        raw = ctx.text[s:e].strip()
-        try:
-            value = parse_vn_number(raw.lstrip("+-−"), prefer_integer=True)
-        except ValueError:
-            return None
-        start = s + ctx.text[s:e].index(raw)
-        return Figure("count", raw, start, start + len(raw), -value if raw[:1] in "-−" else value)
-    return None
+    s, e = span
+    raw = ctx.text[s:e].strip()
+    try:
+        value = parse_vn_number(raw.lstrip("+-−"), prefer_integer=True)
+    except ValueError:
+        return None
+    start = s + ctx.text[s:e].index(raw)
+    return Figure("count", raw, start, start + len(raw), -value if raw[:1] in "-−" else value)
 
 
 def _numeric_column(ctx: Context, by_start: dict, table, column: int, rows) -> bool:
@@ -172,9 +184,12 @@ def find_table_shares(ctx: Context, tables: Optional[list] = None) -> list[Check
     ('growth', '2018' over '2017').  The reading is fixed by the rows where it holds (at least
     two); only then may the other rows fail.  Value columns may name no unit: a quotient of
     two numbers does not need one."""
+    tables = document_tables(ctx) if tables is None else tables
+    if not tables:              # (most reports hold none)
+        return []
     by_start = ctx.index_by_start()
     checks = []
-    for table in document_tables(ctx) if tables is None else tables:
+    for table in tables:
         total_rows = [r for r in range(1, len(table.rows))
                       if any(ctx.cues.phrase("total_row").match(ctx.text[s:e]) for s, e in table.rows[r])]
         body = [r for r in range(1, len(table.rows)) if r not in total_rows]

@@ -33,6 +33,8 @@ def _side(ctx: Context, candidates: list, words) -> Optional[int]:
 def find(ctx: Context) -> list[Check]:
     """The claim-type entry point (registry)."""
     balance_cue = ctx.cues.first("balance")
+    if not ctx.anchors.anywhere(balance_cue):
+        return []
     export_words = next(c for c in ctx.cues.role("balance_side") if c.id == "export_words").pattern
     import_words = next(c for c in ctx.cues.role("balance_side") if c.id == "import_words").pattern
     out = []
