@@ -22,7 +22,9 @@ _SPLIT_MAJOR = regex.compile(r";")
 _COMMA = regex.compile(",")
 _OPEN_BRACKET = regex.compile(r"[ \t]*\(")
 _LETTER = regex.compile(r"\p{L}")
-_NAMES_GAP = regex.compile(r"(?:\s+\p{Ll}+){0,3}\s+(?=\p{Lu})")
+# (possessive: blanks and lower-case words alternate, so the one way they can run is the
+# longest, and nothing is tried again shorter when the capital is missing)
+_NAMES_GAP = regex.compile(r"(?:\s+\p{Ll}+){0,3}+\s++(?=\p{Lu})")
 LEAD_LOOK_BACK = 3     # sentences between a count and the 'Các … gồm:' sentence that lists it
 _STRIP = " \t.;:,–-—…"
 # The checks of a list after the count name their resolver when they are made.
@@ -411,20 +413,24 @@ def apposed_names(ctx: Context, done: set) -> list[Check]:
     'Bắc Giang, Cần Thơ, Vĩnh Long là ba địa phương …'.  Where such a run of names ends
     is a guess, so it confirms a count and never accuses one."""
     out = []
-    text = ctx.text
+    text, figures, sentences = ctx.text, ctx.figures, ctx.sentences
     separator = ctx.cues.phrase("name_separator")
     la_before_count = ctx.cues.phrase("la_before_count")
     for i in ctx.indexes("count"):
-        f = ctx.figures[i]
-        if f.kind != "count" or not f.value or f.start in done or f.of_total is not None or f.value > 30:
+        f = figures[i]
+        if not f.value or f.of_total is not None or f.value > 30 or f.start in done:
             continue
-        s0, s1 = ctx.sentences[i]
+        s0, s1 = sentences[i]
         # The names follow the counted noun, perhaps after a word or two of it the
         # extractor left out ('3 chuỗi siêu thị Co.op Mart, …').
-        gap = _NAMES_GAP.match(text, f.end, min(s1, f.end + 30))
+        # (a window whose cased letters are all lower case holds no capital to open a name:
+        # most, and str.islower tells at once)
+        # (the windows' ends by comparison, not min and max: two calls for each count)
+        reach = f.end + 30 if f.end + 30 < s1 else s1
+        gap = None if text[f.end:reach].islower() else _NAMES_GAP.match(text, f.end, reach)
         after = _names_at(text, gap.end(), s1, separator) if gap else []
         before = []
-        window = text[max(s0, f.start - 8):f.start]
+        window = text[f.start - 8 if f.start - 8 > s0 else s0:f.start]
         # (la_before_count, looked for only where 'là' stands: its case-insensitive 'l' and
         # 'à' are the letters that lower-case to them)
         lead = la_before_count.search(window) if "là" in window.lower() else None
