@@ -9,7 +9,9 @@ sentence, holds no figures and does not say it is partial (như, …, và các �
 from __future__ import annotations
 
 import bisect
+import operator
 from decimal import Decimal
+from itertools import compress
 from typing import Optional
 
 import regex
@@ -37,7 +39,12 @@ def _masked(ctx: Context, start: int, end: int) -> str:
     memo = ctx.memo.setdefault("lists.masked", {})
     found = memo.get((start, end))
     if found is None:
-        found = memo[start, end] = ctx.layout.masked(start, end)
+        lay = ctx.layout
+        # (a span in which no bracket or quotation opens is its own mask: the slice, not a
+        # copy made character by character)
+        opens = any(k < len(spans) and spans[k][0] < end
+                    for spans in (lay.parens, lay.quotes) for k in (bisect.bisect_left(spans, (start,)),))
+        found = memo[start, end] = lay.masked(start, end) if opens else ctx.text[start:end]
     return found
 
 
@@ -63,7 +70,8 @@ def _items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
                 res.append((a + lead, b - trail))
         return res
 
-    items = clean(split(start, end, _SPLIT_MAJOR))
+    # (no ';', one item: most lists are written with ',' and 'và')
+    items = clean(split(start, end, _SPLIT_MAJOR) if ";" in masked else [(start, end)])
     if len(items) == 1:
         return clean(split(items[0][0], items[0][1], ctx.cues.phrase("or_and_joint")))
     # 'đề án “A”; đề án “B”; đề án “C” và đề án “D”': the last two items are joined by
@@ -303,6 +311,25 @@ def find_lists(ctx: Context) -> list[Check]:
     return checks + [c for c in announced_lists(ctx, set()) if c.claim_start not in done]
 
 
+# The first characters of sentences already looked at, and those of them that may open a
+# sentence opening with a list_lead word, by the cue's words: decided once per character.
+_FIRSTS: dict = {}
+
+
+def _opening_firsts(words: tuple, firsts) -> set:
+    """The characters among ``firsts`` (and others seen before) that may open a sentence that
+    opens with one of ``words`` after any bullet: a blank, a bullet, or a letter that
+    lower-cases to a word's first letter ('C' or 'c' for 'các'; 'Σ', which lower-cases by
+    what follows it, is let through)."""
+    seen, opening = _FIRSTS.setdefault(words, (set(), set()))
+    initials = tuple(w[:1] for w in words)
+    for first in set(firsts).difference(seen):
+        if first.isspace() or first in "-–•+*Σ" or first.lower().startswith(initials):
+            opening.add(first)
+        seen.add(first)
+    return opening
+
+
 def _lead_sentences(ctx: Context, lead_cue):
     r"""The sentences (start, end) that open with one of the list_lead cue's words ('Các',
     'Những'), after any bullet: its regex, anchored at the sentence's start, can match no
@@ -311,7 +338,13 @@ def _lead_sentences(ctx: Context, lead_cue):
     ``[\s\-–•+*]*`` in ``patterns/relations.yaml``: widen both together."""
     text, words = ctx.text, lead_cue.anchors
     longest = max(map(len, words))
-    for s0, s1 in ctx.layout.sentence_spans:
+    starts, spans = ctx.layout.sentence_starts, ctx.layout.sentence_spans
+    if len(starts) > 1 and starts[-1] < len(text):
+        # (the sentences' first characters read at once: most sentences open with a letter
+        # no word begins with, and are passed over without a look at their words)
+        firsts = operator.itemgetter(*starts)(text)
+        spans = compress(spans, map(_opening_firsts(words, firsts).__contains__, firsts))
+    for s0, s1 in spans:
         at = s0
         while at < s1 and (text[at].isspace() or text[at] in "-–•+*"):
             at += 1                   # (the regex's leading [\s\-–•+*]*)
