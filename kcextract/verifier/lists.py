@@ -265,17 +265,17 @@ def find_lists(ctx: Context) -> list[Check]:
             items = headed
         elif later_count:
             continue
+        # (every item names the counted noun when every one is among the headed)
+        named_items = len(headed) == len(items)
+        in_list = ctx.figures_in(list_start, list_end)
         loose_money = any(ctx.figures[j].kind == "money" and lay.paren(ctx.figures[j].start) is None
-                          for j in ctx.figures_in(list_start, list_end))
+                          for j in in_list)
         named_things = major and all(ctx.text[a:b].strip()[:1].isupper() for a, b in items)
-        if (needs_head and loose_money and not named_things
-                and not all(_starts_with(ctx.text[a:b], f.unit) for a, b in items)):
+        if needs_head and loose_money and not named_things and not named_items:
             continue      # the amounts are the list's: 'kinh phí … gồm: A 100 triệu; B …
         # Amounts in brackets inside an item ('… (gồm 13 đề án với kinh phí 2,035 tỉ đồng)')
         # describe the item; they do not make the list a breakdown of amounts.
-        inner = [j for j in ctx.figures_in(list_start, list_end)
-                 if paren or lay.paren(ctx.figures[j].start) is None]
-        named_items = all(_starts_with(ctx.text[a:b], f.unit) for a, b in items)
+        inner = [j for j in in_list if paren or lay.paren(ctx.figures[j].start) is None]
         # '… lần lượt là A, B và C': names after 'là' are the list
         names_are = not paren and bool(ctx.cues.phrase("la_before_count").search(m.group(0).strip() + " "))
         if not paren and not bullets and ":" not in m.group(0) and not named_items and not names_are:
