@@ -42,10 +42,15 @@ def _masked(ctx: Context, start: int, end: int) -> str:
         lay = ctx.layout
         # (a span in which no bracket or quotation opens is its own mask: the slice, not a
         # copy made character by character)
-        opens = any(k < len(spans) and spans[k][0] < end
-                    for spans in (lay.parens, lay.quotes) for k in (bisect.bisect_left(spans, (start,)),))
-        found = memo[start, end] = lay.masked(start, end) if opens else ctx.text[start:end]
+        bracketed = _opens_in(lay.parens, start, end) or _opens_in(lay.quotes, start, end)
+        found = memo[start, end] = lay.masked(start, end) if bracketed else ctx.text[start:end]
     return found
+
+
+def _opens_in(spans: list, start: int, end: int) -> bool:
+    """Whether one of the (open, close) spans, sorted, opens in [start, end)."""
+    k = bisect.bisect_left(spans, (start,))
+    return k < len(spans) and spans[k][0] < end
 
 
 def _items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
@@ -457,8 +462,7 @@ def apposed_names(ctx: Context, done: set) -> list[Check]:
         # The names follow the counted noun, perhaps after a word or two of it the
         # extractor left out ('3 chuỗi siêu thị Co.op Mart, …').
         # (a window whose cased letters are all lower case holds no capital to open a name:
-        # most, and str.islower tells at once)
-        # (the windows' ends by comparison, not min and max: two calls for each count)
+        # most, and str.islower tells at once; the windows' ends by comparison, not min/max)
         reach = f.end + 30 if f.end + 30 < s1 else s1
         gap = None if text[f.end:reach].islower() else _NAMES_GAP.match(text, f.end, reach)
         after = _names_at(text, gap.end(), s1, separator) if gap else []
