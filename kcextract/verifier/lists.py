@@ -9,7 +9,9 @@ sentence, holds no figures and does not say it is partial (như, …, và các �
 from __future__ import annotations
 
 import bisect
+import operator
 from decimal import Decimal
+from itertools import compress
 from typing import Optional
 
 import regex
@@ -22,7 +24,9 @@ _SPLIT_MAJOR = regex.compile(r";")
 _COMMA = regex.compile(",")
 _OPEN_BRACKET = regex.compile(r"[ \t]*\(")
 _LETTER = regex.compile(r"\p{L}")
-_NAMES_GAP = regex.compile(r"(?:\s+\p{Ll}+){0,3}\s+(?=\p{Lu})")
+# (possessive: blanks and lower-case words alternate, so the one way they can run is the
+# longest, and nothing is tried again shorter when the capital is missing)
+_NAMES_GAP = regex.compile(r"(?:\s+\p{Ll}+){0,3}+\s++(?=\p{Lu})")
 LEAD_LOOK_BACK = 3     # sentences between a count and the 'Các … gồm:' sentence that lists it
 _STRIP = " \t.;:,–-—…"
 # The checks of a list after the count name their resolver when they are made.
@@ -35,8 +39,18 @@ def _masked(ctx: Context, start: int, end: int) -> str:
     memo = ctx.memo.setdefault("lists.masked", {})
     found = memo.get((start, end))
     if found is None:
-        found = memo[start, end] = ctx.layout.masked(start, end)
+        lay = ctx.layout
+        # (a span in which no bracket or quotation opens is its own mask: the slice, not a
+        # copy made character by character)
+        bracketed = _opens_in(lay.parens, start, end) or _opens_in(lay.quotes, start, end)
+        found = memo[start, end] = lay.masked(start, end) if bracketed else ctx.text[start:end]
     return found
+
+
+def _opens_in(spans: list, start: int, end: int) -> bool:
+    """Whether one of the (open, close) spans, sorted, opens in [start, end)."""
+    k = bisect.bisect_left(spans, (start,))
+    return k < len(spans) and spans[k][0] < end
 
 
 def _items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
@@ -61,7 +75,8 @@ def _items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
                 res.append((a + lead, b - trail))
         return res
 
-    items = clean(split(start, end, _SPLIT_MAJOR))
+    # (no ';', one item: most lists are written with ',' and 'và')
+    items = clean(split(start, end, _SPLIT_MAJOR) if ";" in masked else [(start, end)])
     if len(items) == 1:
         return clean(split(items[0][0], items[0][1], ctx.cues.phrase("or_and_joint")))
     # 'đề án “A”; đề án “B”; đề án “C” và đề án “D”': the last two items are joined by
@@ -255,17 +270,17 @@ def find_lists(ctx: Context) -> list[Check]:
             items = headed
         elif later_count:
             continue
+        # (every item names the counted noun when every one is among the headed)
+        named_items = len(headed) == len(items)
+        in_list = ctx.figures_in(list_start, list_end)
         loose_money = any(ctx.figures[j].kind == "money" and lay.paren(ctx.figures[j].start) is None
-                          for j in ctx.figures_in(list_start, list_end))
+                          for j in in_list)
         named_things = major and all(ctx.text[a:b].strip()[:1].isupper() for a, b in items)
-        if (needs_head and loose_money and not named_things
-                and not all(_starts_with(ctx.text[a:b], f.unit) for a, b in items)):
+        if needs_head and loose_money and not named_things and not named_items:
             continue      # the amounts are the list's: 'kinh phí … gồm: A 100 triệu; B …
         # Amounts in brackets inside an item ('… (gồm 13 đề án với kinh phí 2,035 tỉ đồng)')
         # describe the item; they do not make the list a breakdown of amounts.
-        inner = [j for j in ctx.figures_in(list_start, list_end)
-                 if paren or lay.paren(ctx.figures[j].start) is None]
-        named_items = all(_starts_with(ctx.text[a:b], f.unit) for a, b in items)
+        inner = [j for j in in_list if paren or lay.paren(ctx.figures[j].start) is None]
         # '… lần lượt là A, B và C': names after 'là' are the list
         names_are = not paren and bool(ctx.cues.phrase("la_before_count").search(m.group(0).strip() + " "))
         if not paren and not bullets and ":" not in m.group(0) and not named_items and not names_are:
@@ -301,6 +316,25 @@ def find_lists(ctx: Context) -> list[Check]:
     return checks + [c for c in announced_lists(ctx, set()) if c.claim_start not in done]
 
 
+# The first characters of sentences already looked at, and those of them that may open a
+# sentence opening with a list_lead word, by the cue's words: decided once per character.
+_FIRSTS: dict = {}
+
+
+def _opening_firsts(words: tuple, firsts) -> set:
+    """The characters among ``firsts`` (and others seen before) that may open a sentence that
+    opens with one of ``words`` after any bullet: a blank, a bullet, or a letter that
+    lower-cases to a word's first letter ('C' or 'c' for 'các'; 'Σ', which lower-cases by
+    what follows it, is let through)."""
+    seen, opening = _FIRSTS.setdefault(words, (set(), set()))
+    initials = tuple(w[:1] for w in words)
+    for first in set(firsts).difference(seen):
+        if first.isspace() or first in "-–•+*Σ" or first.lower().startswith(initials):
+            opening.add(first)
+        seen.add(first)
+    return opening
+
+
 def _lead_sentences(ctx: Context, lead_cue):
     r"""The sentences (start, end) that open with one of the list_lead cue's words ('Các',
     'Những'), after any bullet: its regex, anchored at the sentence's start, can match no
@@ -309,7 +343,13 @@ def _lead_sentences(ctx: Context, lead_cue):
     ``[\s\-–•+*]*`` in ``patterns/relations.yaml``: widen both together."""
     text, words = ctx.text, lead_cue.anchors
     longest = max(map(len, words))
-    for s0, s1 in ctx.layout.sentence_spans:
+    starts, spans = ctx.layout.sentence_starts, ctx.layout.sentence_spans
+    if len(starts) > 1 and starts[-1] < len(text):
+        # (the sentences' first characters read at once: most sentences open with a letter
+        # no word begins with, and are passed over without a look at their words)
+        firsts = operator.itemgetter(*starts)(text)
+        spans = compress(spans, map(_opening_firsts(words, firsts).__contains__, firsts))
+    for s0, s1 in spans:
         at = s0
         while at < s1 and (text[at].isspace() or text[at] in "-–•+*"):
             at += 1                   # (the regex's leading [\s\-–•+*]*)
@@ -411,20 +451,23 @@ def apposed_names(ctx: Context, done: set) -> list[Check]:
     'Bắc Giang, Cần Thơ, Vĩnh Long là ba địa phương …'.  Where such a run of names ends
     is a guess, so it confirms a count and never accuses one."""
     out = []
-    text = ctx.text
+    text, figures, sentences = ctx.text, ctx.figures, ctx.sentences
     separator = ctx.cues.phrase("name_separator")
     la_before_count = ctx.cues.phrase("la_before_count")
     for i in ctx.indexes("count"):
-        f = ctx.figures[i]
-        if f.kind != "count" or not f.value or f.start in done or f.of_total is not None or f.value > 30:
+        f = figures[i]
+        if not f.value or f.of_total is not None or f.value > 30 or f.start in done:
             continue
-        s0, s1 = ctx.sentences[i]
+        s0, s1 = sentences[i]
         # The names follow the counted noun, perhaps after a word or two of it the
         # extractor left out ('3 chuỗi siêu thị Co.op Mart, …').
-        gap = _NAMES_GAP.match(text, f.end, min(s1, f.end + 30))
+        # (a window whose cased letters are all lower case holds no capital to open a name:
+        # most, and str.islower tells at once; the windows' ends by comparison, not min/max)
+        reach = f.end + 30 if f.end + 30 < s1 else s1
+        gap = None if text[f.end:reach].islower() else _NAMES_GAP.match(text, f.end, reach)
         after = _names_at(text, gap.end(), s1, separator) if gap else []
         before = []
-        window = text[max(s0, f.start - 8):f.start]
+        window = text[f.start - 8 if f.start - 8 > s0 else s0:f.start]
         # (la_before_count, looked for only where 'là' stands: its case-insensitive 'l' and
         # 'à' are the letters that lower-case to them)
         lead = la_before_count.search(window) if "là" in window.lower() else None
