@@ -503,8 +503,10 @@ def paren_groups(ctx: Context, taken: set) -> list[SumGroup]:
     """A figure followed by a parenthesis that splits it: '19 đề án khuyến công (4 đề án
     khuyến công quốc gia, 15 đề án khuyến công địa phương)'.  Reported only when the
     parts add up (a parenthesis may also just give examples)."""
-    groups = []
     lay = ctx.layout
+    if not lay.parens:
+        return []             # (a text with no bracket splits no total in one)
+    groups = []
     eligible = _eligible_figures(ctx)
     for i in _open_totals(ctx)[0]:                 # (its parts follow it, in the bracket)
         if i in taken:
@@ -633,12 +635,14 @@ def find_sums(ctx: Context) -> list[SumGroup]:
     """Every sum group; the parts of each matching breakdown are recorded in ``ctx.part_of``
     (a share with no stated base is then computed on their total)."""
     groups = cue_groups(ctx)
-    taken = {g.total for g in groups}
-    groups += labelled_groups(ctx, taken)
-    groups += paren_groups(ctx, {g.total for g in groups})
-    groups += list_total_groups(ctx, {g.total for g in groups})
-    groups += heading_total_groups(ctx, {g.total for g in groups})
-    groups += besides_groups(ctx, {g.total for g in groups})
+    # (the totals taken so far, in one set kept up to date: each kind of total after the
+    # first passes over them)
+    taken, counted = set(), 0
+    for more in (labelled_groups, paren_groups, list_total_groups, heading_total_groups, besides_groups):
+        for g in groups[counted:]:
+            taken.add(g.total)
+        counted = len(groups)
+        groups += more(ctx, taken)
     for g in groups:
         if g.check.status == "ok" and g.whole:     # parts that only stay within it are not all of it
             for p in g.parts:
