@@ -13,7 +13,7 @@ Fractions of one whole (``02/10 … 04/10 … 02/10 … 02/10``) must add up to 
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain, compress, count
@@ -110,24 +110,27 @@ def _evaluate(ctx: Context, total: int, parts: list[int], may_fail: bool,
               whole: bool = False) -> Optional[SumGroup]:
     """First prefix (≥ 2 parts) whose sum matches ``total`` (``whole``: only all the
     parts together); else fail/unverifiable/None."""
-    t = ctx.figures[total]
-    t_iv = fig_interval(t)
+    figures = ctx.figures
+    t = figures[total]
+    t_iv, t_value = fig_interval(t), Decimal(t.value)
     acc = (Decimal(0), Decimal(0))
     point = Decimal(0)
-    chosen, best = None, None
+    chosen, best, chosen_sum = None, None, None
     for k, i in enumerate(parts, 1):
-        acc = add(acc, operand_interval(ctx.figures[i]))
-        point += Decimal(ctx.figures[i].value)
+        f = figures[i]
+        acc = add(acc, operand_interval(f))
+        point += Decimal(f.value)
         if k >= 2 and (not whole or k == len(parts)) and overlaps(acc, t_iv):
             # Rounded parts ('2 tỷ') make several prefixes possible: the closest sum wins.
-            distance = abs(point - Decimal(t.value))
+            distance = abs(point - t_value)
             if best is None or distance <= best:
-                chosen, best = parts[:k], distance
+                chosen, best, chosen_sum = parts[:k], distance, point
     used = chosen or parts
     if len(used) < 2 or (quiet and not chosen):
         return None
-    figs = [ctx.figures[i] for i in used]
-    s = sum(Decimal(f.value) for f in figs)
+    figs = [figures[i] for i in used]
+    # (the sum of the parts used: the running sum where they end, added in the same order)
+    s = chosen_sum if chosen else point
     nums, e = amount_text(figs + [t], s, with_unit=True)
     r = _reported_text(ctx, t)
     explanation = f"{' + '.join(nums[:-1])} = {e}, báo cáo ghi {r}"
@@ -150,7 +153,7 @@ def _evaluate(ctx: Context, total: int, parts: list[int], may_fail: bool,
         else:
             status = "unverifiable"
             explanation += " (các phần liệt kê có thể chưa đầy đủ)"
-    check = Check("sum", status, t.text, t.start, t.end, Decimal(t.value), s,
+    check = Check("sum", status, t.text, t.start, t.end, t_value, s,
                   tuple(operand(f) for f in figs), explanation, ctx.source, e, **_RESOLVED)
     return SumGroup(total, used, check, whole=bool(chosen))
 
@@ -382,18 +385,23 @@ def _list_next_to(ctx: Context, pos: int, forward: bool) -> bool:
     """Whether the first non-blank line next to position ``pos`` (below it when ``forward``,
     else above it) opens with a list marker, as the first item :func:`_bullet_amounts` reads
     must (found once per place: the figures of a line ask for the same one)."""
-    memo = ctx.memo.setdefault("sums.list next to", {})
-    found = memo.get((pos, forward))
+    # (one memo for each way, by place; the lines looked up in the layout's lists in place)
+    memos = ctx.memo.get("sums.list next to")
+    if memos is None:
+        memos = ctx.memo["sums.list next to"] = ({}, {})
+    memo = memos[forward]
+    found = memo.get(pos)
     if found is None:
-        found, at, lay = False, pos, ctx.layout
-        while 0 < at < len(ctx.text):
-            s0, e0 = lay.line(at)
-            line = ctx.text[s0:e0]
+        found, at, text, lay = False, pos, ctx.text, ctx.layout
+        while 0 < at < len(text):
+            k = bisect_right(lay.line_starts, at) - 1
+            s0, e0 = lay.line_starts[k], lay.line_ends[k]
+            line = text[s0:e0]
             if line.strip():
                 found = bool(_marker_type(line))
                 break
             at = e0 + 1 if forward else s0 - 1
-        memo[pos, forward] = found
+        memo[pos] = found
     return found
 
 
@@ -495,8 +503,10 @@ def paren_groups(ctx: Context, taken: set) -> list[SumGroup]:
     """A figure followed by a parenthesis that splits it: '19 đề án khuyến công (4 đề án
     khuyến công quốc gia, 15 đề án khuyến công địa phương)'.  Reported only when the
     parts add up (a parenthesis may also just give examples)."""
-    groups = []
     lay = ctx.layout
+    if not lay.parens:
+        return []             # (a text with no bracket splits no total in one)
+    groups = []
     eligible = _eligible_figures(ctx)
     for i in _open_totals(ctx)[0]:                 # (its parts follow it, in the bracket)
         if i in taken:
@@ -531,6 +541,8 @@ def paren_groups(ctx: Context, taken: set) -> list[SumGroup]:
 def fraction_groups(ctx: Context) -> list[SumGroup]:
     """Fractions of one whole listed together (``02/10 … 04/10 … 02/10 … 02/10 đề án``)
     must add up to it: ok when they do, unverifiable otherwise (categories may overlap)."""
+    if "/" not in ctx.text:
+        return []             # (a fraction is written with '/': a text with none has no fraction)
     runs, current = [], []
     figures = ctx.figures
     for i in ctx.indexes("count"):
@@ -623,12 +635,14 @@ def find_sums(ctx: Context) -> list[SumGroup]:
     """Every sum group; the parts of each matching breakdown are recorded in ``ctx.part_of``
     (a share with no stated base is then computed on their total)."""
     groups = cue_groups(ctx)
-    taken = {g.total for g in groups}
-    groups += labelled_groups(ctx, taken)
-    groups += paren_groups(ctx, {g.total for g in groups})
-    groups += list_total_groups(ctx, {g.total for g in groups})
-    groups += heading_total_groups(ctx, {g.total for g in groups})
-    groups += besides_groups(ctx, {g.total for g in groups})
+    # (the totals taken so far, in one set kept up to date: each kind of total after the
+    # first passes over them)
+    taken, counted = set(), 0
+    for more in (labelled_groups, paren_groups, list_total_groups, heading_total_groups, besides_groups):
+        for g in groups[counted:]:
+            taken.add(g.total)
+        counted = len(groups)
+        groups += more(ctx, taken)
     for g in groups:
         if g.check.status == "ok" and g.whole:     # parts that only stay within it are not all of it
             for p in g.parts:
