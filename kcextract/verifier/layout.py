@@ -54,8 +54,8 @@ class Layout:
         # (the lines' lengths added up: every line starts one past the end of the one before)
         lines = text.split("\n")
         self.line_starts = list(map(operator.add, accumulate(map(len, lines[:-1]), initial=0), range(len(lines))))
-        # (each line ends where the next starts, less its newline)
-        self.line_ends = [s - 1 for s in self.line_starts[1:]] + [len(text)]
+        # (each line ends its length after its start)
+        self.line_ends = list(map(operator.add, self.line_starts, map(len, lines)))
         # The extractor's sentences (handed over with its Document, else split here by
         # its splitter), so figures and claims agree on what a sentence is.
         spans = split_sentences(text) if sentence_spans is None else sentence_spans
@@ -77,16 +77,17 @@ class Layout:
         self.quotes = self._quotes()
         # Indexes so that every question below costs a bisection, not a scan: a long
         # report is answered in n log n.
-        self._paren_opens = [o for o, _ in self.parens]
+        self._paren_opens = list(map(_START, self.parens))
         self._paren_parent = self._parents(self.parens)
-        self._quote_opens = [o for o, _ in self.quotes]
+        self._quote_opens = list(map(_START, self.quotes))
         self._breaks = _breaks(text)
-        self.paren_opening_at = {o: (o, c) for o, c in self.parens}
+        self.paren_opening_at = dict(zip(self._paren_opens, self.parens))
         self._ahead: dict = {}             # sentence end -> the next sentence's end
         self._ahead_by: dict = {}          # (sentence end, count) -> end_sentences_ahead
+        self._plain: Optional[bool] = None  # see _plain_starts
         self._clause_starts: dict = {}     # position -> clause_start
         brackets = sorted(self.quotes + self.parens)
-        self._bracket_opens = [o for o, _ in brackets]
+        self._bracket_opens = list(map(_START, brackets))
         self._brackets = brackets
 
     def _pairs(self, opening: str, closing: str) -> list[tuple[int, int]]:
@@ -157,8 +158,14 @@ class Layout:
         return start
 
     def end_sentences_ahead(self, end: int, count: int) -> int:
-        """Where the sentence ``count`` sentences after the one ending at ``end`` ends (the
-        caller has the sentence of its figure at hand: no look-up of it here)."""
+        """Where the sentence ``count`` (≥ 0) sentences after the one ending at ``end`` ends
+        (the caller has the sentence of its figure at hand: no look-up of it here)."""
+        ends = self.sentence_ends
+        k = bisect.bisect_left(ends, end)
+        if k < len(ends) and ends[k] == end and self._plain_starts():
+            # (only blanks stand between a sentence's end and the next start, and no
+            # sentence opens with a gap character: the next sentence is the next in the list)
+            return ends[min(k + count, len(ends) - 1)]
         key = (end, count)
         found = self._ahead_by.get(key)
         if found is None:
@@ -171,6 +178,16 @@ class Layout:
                 found = nxt
             self._ahead_by[key] = found
         return found
+
+    def _plain_starts(self) -> bool:
+        """Whether no sentence but the first opens with a character :meth:`_next_end` steps
+        over (a full stop, a blank): then the sentence after sentence ``k`` is ``k + 1``
+        (decided once, on first use)."""
+        if self._plain is None:
+            text, starts = self.text, self.sentence_starts
+            opening = "".join(map(text.__getitem__, starts[1:])) if starts[-1] < len(text) else _GAP
+            self._plain = not any(ch in opening for ch in _GAP)
+        return self._plain
 
     def _next_end(self, end: int) -> Optional[int]:
         """Where the sentence after the one ending at ``end`` ends (None at the end of the
