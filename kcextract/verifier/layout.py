@@ -30,12 +30,13 @@ def _places(text: str, chars: str) -> list[int]:
     """Where any of ``chars`` stands in ``text``, in order.  (Found with plain string
     search: a regex character class tests every character of a long report, and these
     characters are few.)"""
-    found = []
+    found, find = [], text.find
+    append = found.append
     for ch in chars:
-        at = text.find(ch)
+        at = find(ch)
         while at >= 0:
-            found.append(at)
-            at = text.find(ch, at + 1)
+            append(at)
+            at = find(ch, at + 1)
     return sorted(found) if len(chars) > 1 else found
 
 
@@ -92,15 +93,15 @@ class Layout:
 
     def _pairs(self, opening: str, closing: str) -> list[tuple[int, int]]:
         """Matched bracket spans (open, close), nested allowed, never across a line."""
-        pairs, stack = [], []
+        pairs, stack, text = [], [], self.text
         # (only the brackets are visited; a line break between two of them empties the stack)
         line_end = -1
-        for i in _places(self.text, opening + closing):
-            ch = self.text[i]
+        for i in _places(text, opening + closing):
+            ch = text[i]
             if i > line_end:
                 stack.clear()
-                line_end = self.text.find("\n", i)
-                line_end = len(self.text) if line_end < 0 else line_end
+                line_end = text.find("\n", i)
+                line_end = len(text) if line_end < 0 else line_end
             if ch == opening:
                 stack.append(i)
             elif stack:
