@@ -11,8 +11,7 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_left, bisect_right
 from decimal import Decimal
-from itertools import accumulate, compress, repeat
-from operator import and_
+from itertools import accumulate, compress
 from typing import Optional
 
 import regex
@@ -37,7 +36,7 @@ def _eligible_figures(ctx: Context) -> list[bool]:
     eligible = ctx.memo.get("sentence_sums.eligible")
     if eligible is None:
         eligible = ctx.memo["sentence_sums.eligible"] = [
-            f.kind in AMOUNT_KINDS and f.value is not None and f.value > _ZERO and f.value_max is None
+            f.kind in AMOUNT_KINDS and f.value is not None and f.value > 0 and f.value_max is None
             and not quoted for f, quoted in zip(ctx.figures, ctx.quoted)]
         for i in ctx.bases:
             eligible[i] = False
@@ -94,16 +93,11 @@ def _interleaved(ctx: Context, candidates: list, t, t_iv) -> list:
     for size in (2, 3):
         if sum(ordered[-size:]) < low or sum(ordered[:size]) > high:
             continue      # (every set of this size falls short, or every one overshoots: most totals)
-        # (the sums of every set of this size, and which lie near the total, found at C speed:
-        # up to 120 sets, of which few or none are near; those few are tested exactly, in the
-        # order of the sets)
-        totals = list(map(sum, itertools.combinations(values, size), repeat(_ZERO)))
-        near = list(compress(range(len(totals)), map(and_, map(low.__le__, totals), map(high.__ge__, totals))))
-        if near:
-            combos = list(itertools.combinations(pool, size))
-            for k in near:
-                if contains(t_iv, totals[k]):
-                    fits.setdefault(tuple(sorted(ctx.figures[j].value for j in combos[k])), list(combos[k]))
+        # (the same combinations of the figures and of their values, side by side)
+        for combo, parts in zip(itertools.combinations(pool, size), itertools.combinations(values, size)):
+            total = sum(parts)
+            if low <= total <= high and contains(t_iv, total):
+                fits.setdefault(tuple(sorted(ctx.figures[j].value for j in combo)), list(combo))
         if fits:
             break
     return next(iter(fits.values())) if len(fits) == 1 else []
