@@ -30,13 +30,12 @@ def _places(text: str, chars: str) -> list[int]:
     """Where any of ``chars`` stands in ``text``, in order.  (Found with plain string
     search: a regex character class tests every character of a long report, and these
     characters are few.)"""
-    found, find = [], text.find
-    append = found.append
+    found = []
     for ch in chars:
-        at = find(ch)
+        at = text.find(ch)
         while at >= 0:
-            append(at)
-            at = find(ch, at + 1)
+            found.append(at)
+            at = text.find(ch, at + 1)
     return sorted(found) if len(chars) > 1 else found
 
 
@@ -55,8 +54,8 @@ class Layout:
         # (the lines' lengths added up: every line starts one past the end of the one before)
         lines = text.split("\n")
         self.line_starts = list(map(operator.add, accumulate(map(len, lines[:-1]), initial=0), range(len(lines))))
-        # (each line ends its length after its start)
-        self.line_ends = list(map(operator.add, self.line_starts, map(len, lines)))
+        # (each line ends where the next starts, less its newline)
+        self.line_ends = [s - 1 for s in self.line_starts[1:]] + [len(text)]
         # The extractor's sentences (handed over with its Document, else split here by
         # its splitter), so figures and claims agree on what a sentence is.
         spans = split_sentences(text) if sentence_spans is None else sentence_spans
@@ -78,30 +77,30 @@ class Layout:
         self.quotes = self._quotes()
         # Indexes so that every question below costs a bisection, not a scan: a long
         # report is answered in n log n.
-        self._paren_opens = list(map(_START, self.parens))
+        self._paren_opens = [o for o, _ in self.parens]
         self._paren_parent = self._parents(self.parens)
-        self._quote_opens = list(map(_START, self.quotes))
+        self._quote_opens = [o for o, _ in self.quotes]
         self._breaks = _breaks(text)
-        self.paren_opening_at = dict(zip(self._paren_opens, self.parens))
+        self.paren_opening_at = {o: (o, c) for o, c in self.parens}
         self._ahead: dict = {}             # sentence end -> the next sentence's end
         self._ahead_by: dict = {}          # (sentence end, count) -> end_sentences_ahead
         self._plain: Optional[bool] = None  # see _plain_starts
         self._clause_starts: dict = {}     # position -> clause_start
         brackets = sorted(self.quotes + self.parens)
-        self._bracket_opens = list(map(_START, brackets))
+        self._bracket_opens = [o for o, _ in brackets]
         self._brackets = brackets
 
     def _pairs(self, opening: str, closing: str) -> list[tuple[int, int]]:
         """Matched bracket spans (open, close), nested allowed, never across a line."""
-        pairs, stack, text = [], [], self.text
+        pairs, stack = [], []
         # (only the brackets are visited; a line break between two of them empties the stack)
         line_end = -1
-        for i in _places(text, opening + closing):
-            ch = text[i]
+        for i in _places(self.text, opening + closing):
+            ch = self.text[i]
             if i > line_end:
                 stack.clear()
-                line_end = text.find("\n", i)
-                line_end = len(text) if line_end < 0 else line_end
+                line_end = self.text.find("\n", i)
+                line_end = len(self.text) if line_end < 0 else line_end
             if ch == opening:
                 stack.append(i)
             elif stack:

@@ -21,8 +21,6 @@ from kcextract.verifier.tolerance import Interval, interval, precision_unit
 
 AMOUNT_KINDS = ("money", "count")
 _BY_PLACE = operator.attrgetter("start", "end")
-_START = operator.attrgetter("start")
-_SENTENCE = operator.attrgetter("sentence")
 
 
 def unit_key(fig: Figure) -> str:
@@ -188,11 +186,10 @@ class Context:
         self.tables = tables             # the figures stage's tables, when handed over
         self.layout = Layout(text, sentence_spans)
         # Every figure carries its sentence (the evidence an explanation quotes), also
-        # when a caller built the figures by hand (the extractor's all do: tested at C speed).
-        self.figures = sorted(figures, key=_BY_PLACE)
-        if not all(map(_SENTENCE, self.figures)):
-            self.figures = [f if f.sentence else _with_sentence(f, self.layout, text) for f in self.figures]
-        self._starts = list(map(_START, self.figures))
+        # when a caller built the figures by hand.
+        self.figures = sorted((f if f.sentence else _with_sentence(f, self.layout, text) for f in figures),
+                              key=_BY_PLACE)
+        self._starts = [f.start for f in self.figures]
         self.cues = cues or load_cues()
         self._bases: Optional[set[int]] = None
         self._amounts_by_unit: Optional[dict] = None
