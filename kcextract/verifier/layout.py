@@ -84,6 +84,7 @@ class Layout:
         self.paren_opening_at = {o: (o, c) for o, c in self.parens}
         self._ahead: dict = {}             # sentence end -> the next sentence's end
         self._ahead_by: dict = {}          # (sentence end, count) -> end_sentences_ahead
+        self._plain: Optional[bool] = None  # see _plain_starts
         self._clause_starts: dict = {}     # position -> clause_start
         brackets = sorted(self.quotes + self.parens)
         self._bracket_opens = [o for o, _ in brackets]
@@ -157,8 +158,14 @@ class Layout:
         return start
 
     def end_sentences_ahead(self, end: int, count: int) -> int:
-        """Where the sentence ``count`` sentences after the one ending at ``end`` ends (the
-        caller has the sentence of its figure at hand: no look-up of it here)."""
+        """Where the sentence ``count`` (≥ 0) sentences after the one ending at ``end`` ends
+        (the caller has the sentence of its figure at hand: no look-up of it here)."""
+        ends = self.sentence_ends
+        k = bisect.bisect_left(ends, end)
+        if k < len(ends) and ends[k] == end and self._plain_starts():
+            # (only blanks stand between a sentence's end and the next start, and no
+            # sentence opens with a gap character: the next sentence is the next in the list)
+            return ends[min(k + count, len(ends) - 1)]
         key = (end, count)
         found = self._ahead_by.get(key)
         if found is None:
@@ -171,6 +178,16 @@ class Layout:
                 found = nxt
             self._ahead_by[key] = found
         return found
+
+    def _plain_starts(self) -> bool:
+        """Whether no sentence but the first opens with a character :meth:`_next_end` steps
+        over (a full stop, a blank): then the sentence after sentence ``k`` is ``k + 1``
+        (decided once, on first use)."""
+        if self._plain is None:
+            text, starts = self.text, self.sentence_starts
+            opening = "".join(map(text.__getitem__, starts[1:])) if starts[-1] < len(text) else _GAP
+            self._plain = not any(ch in opening for ch in _GAP)
+        return self._plain
 
     def _next_end(self, end: int) -> Optional[int]:
         """Where the sentence after the one ending at ``end`` ends (None at the end of the

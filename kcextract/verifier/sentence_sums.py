@@ -43,13 +43,15 @@ def _eligible_figures(ctx: Context) -> list[bool]:
     return eligible
 
 
-def _list_item(ctx: Context, pos: int) -> bool:
-    """Whether the line holding ``pos`` opens with a list marker (read once per line)."""
-    line = ctx.layout.line(pos)
-    memo = ctx.memo.setdefault("sentence_sums.list items", {})
-    if line not in memo:
-        memo[line] = bool(BULLET.match(ctx.text[slice(*line)]))
-    return memo[line]
+def _list_item(ctx: Context, memo: dict, pos: int) -> bool:
+    """Whether the line holding ``pos`` opens with a list marker (read once per line: ``memo``
+    holds it by line number)."""
+    lay = ctx.layout
+    k = bisect_right(lay.line_starts, pos) - 1
+    found = memo.get(k)
+    if found is None:
+        found = memo[k] = BULLET.match(ctx.text[lay.line_starts[k]:lay.line_ends[k]]) is not None
+    return found
 
 
 def _contiguous_run(ctx: Context, candidates: list, t_iv) -> list:
@@ -128,6 +130,7 @@ def find(ctx: Context) -> list[Check]:
     out = []
     eligible, figures = _eligible_figures(ctx), ctx.figures
     part_of, parens, sentences, layout = ctx.part_of, ctx.parens, ctx.sentences, ctx.layout
+    list_items: dict = {}
     for i in compress(range(len(figures)), eligible):
         t = figures[i]
         # Not a part of a breakdown already read, nor a bracketed copy ('(Ba tỷ năm trăm triệu đồng)').
@@ -136,7 +139,7 @@ def find(ctx: Context) -> list[Check]:
         # (two parts of its head noun stand after it, or before it: else no sum, most figures)
         heads = ctx.same_heads_sorted(i)
         parts_after = len(heads) - bisect_right(heads, i) >= 2
-        if (not parts_after and bisect_left(heads, i) < 2) or _list_item(ctx, t.start):
+        if (not parts_after and bisect_left(heads, i) < 2) or _list_item(ctx, list_items, t.start):
             continue      # nor is a list item
         # The parts begin in a later sentence: within its own sentence a total's parts are
         # introduced by a cue (sums), and a run there is likelier a coincidence.
