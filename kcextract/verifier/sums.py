@@ -131,9 +131,9 @@ def _evaluate(ctx: Context, total: int, parts: list[int], may_fail: bool,
     figs = [figures[i] for i in used]
     # (the sum of the parts used: the running sum where they end, added in the same order)
     s = chosen_sum if chosen else point
-    nums, e = amount_text(figs + [t], s, with_unit=True)
+    nums, e = amount_text(figs, s, with_unit=True, scale_too=(t,))
     r = _reported_text(ctx, t)
-    explanation = f"{' + '.join(nums[:-1])} = {e}, báo cáo ghi {r}"
+    explanation = f"{' + '.join(nums)} = {e}, báo cáo ghi {r}"
     status = "ok"
     if not chosen:
         if quiet:

@@ -150,9 +150,11 @@ def _one_line(sentence: str) -> str:
 
 
 def amount_text(figs: list[Figure], value: Optional[Decimal] = None, with_unit: bool = False,
-                max_decimals: int = 3):
+                max_decimals: int = 3, scale_too: tuple = ()):
     """Numbers of ``figs`` (and optionally a computed ``value``) in one common scale,
-    the way the report writes them: ``(['23.436', '101.735'], '23.436 triệu')``."""
+    the way the report writes them: ``(['23.436', '101.735'], '23.436 triệu')``.
+    ``scale_too``: figures whose scale words count for the common scale but whose numbers
+    are not wanted (a sum's total, quoted as the report writes it)."""
     first = figs[0]
     if first.kind != "money":
         nums = [format_auto(Decimal(f.value), 2) for f in figs]
@@ -160,8 +162,9 @@ def amount_text(figs: list[Figure], value: Optional[Decimal] = None, with_unit: 
         unit = f" {first.unit}" if (with_unit and first.unit) else ""
         return nums, (None if extra is None else extra + unit)
     mult, name = scale_of(first.text)
-    same = all(scale_of(f.text)[1] == name for f in figs)
-    nums = [format_in_scale(Decimal(f.value), mult, "" if same else name) for f in figs]
+    same = all(scale_of(f.text)[1] == name for f in chain(figs, scale_too))
+    shown = "" if same else name
+    nums = [_figure_in_scale(f.value, mult, shown) for f in figs]
     extra = None
     if value is not None:
         extra = format_in_scale(Decimal(value), mult, name, max_decimals)
@@ -170,6 +173,14 @@ def amount_text(figs: list[Figure], value: Optional[Decimal] = None, with_unit: 
         elif with_unit:
             extra += " đồng"
     return nums, extra
+
+
+# (keyed on the figure's own Decimal, whose hash is computed once: the same figures are
+# written out by several claims, a new quotient each time would be hashed anew)
+@functools.lru_cache(maxsize=1 << 14)
+def _figure_in_scale(value: Decimal, mult: Decimal, name: str) -> str:
+    """:func:`format_in_scale` of a figure's value (three decimals at most)."""
+    return format_in_scale(value, mult, name)
 
 
 def pct(value: Decimal, decimals: int) -> str:
@@ -404,7 +415,13 @@ class Context:
     @functools.cached_property
     def sentences(self) -> list[tuple[int, int]]:
         """For each figure, its sentence (``Layout.sentence``)."""
-        return list(map(self.layout.sentence, self._starts))
+        # (Layout.sentence of each start, written out: one bisection per figure, no call;
+        # a figure before the first sentence start is left to Layout.sentence)
+        lay = self.layout
+        spans = lay.sentence_spans
+        return [spans[k - 1] if k else lay.sentence(pos)
+                for k, pos in zip(map(bisect.bisect_right, repeat(lay.sentence_starts), self._starts),
+                                  self._starts)]
 
     @functools.cached_property
     def quoted(self) -> list[bool]:
