@@ -161,9 +161,9 @@ def find(ctx: Context) -> list[Check]:
             continue
         figs = [ctx.figures[j] for j in found]
         s = sum(Decimal(f.value) for f in figs)
-        nums, e = amount_text(figs + [t], s, with_unit=True)
+        nums, e = amount_text(figs, s, with_unit=True, scale_too=(t,))
         where = "các câu sau" if figs[0].start > t.start else "các câu trước"
-        explanation = f"{' + '.join(nums[:-1])} = {e}, báo cáo ghi {t.text} (các phần ở {where})"
+        explanation = f"{' + '.join(nums)} = {e}, báo cáo ghi {t.text} (các phần ở {where})"
         out.append(Check("sum", "ok", t.text, t.start, t.end, Decimal(t.value), s,
                          tuple(operand(f) for f in figs), explanation, ctx.source, e,
                          resolved_by="parts named in following sentences", binding="inferred"))
