@@ -4,10 +4,10 @@ A cue of ``patterns/relations.yaml`` may list ``anchors``: words one of which ev
 of its regex contains ('ngoài' for the besides cue).  It may list ``starts`` instead, words
 one of which every match begins with ('tổng' or 'trong' for the total cue; 'đạt', 'bằng',
 'thực', 'hoàn' for the ratio cue); they are its anchors too.  The document's case-folded
-copy is searched for each such word with plain string search, once.  A window of the text
-that holds none of a cue's anchors cannot match the cue, so its regex is not run there; a
-cue with start words is tried only where one of them begins, instead of at every position
-of a long report.  The matches found are the regex's own: the same as its ``search`` or
+copy is scanned once for all such words, every place of each.  A window of the text that
+holds none of a cue's anchors cannot match the cue, so its regex is not run there; a cue
+with start words is tried only where one of them begins, instead of at every position of
+a long report.  The matches found are the regex's own: the same as its ``search`` or
 ``finditer`` over the whole text or window.  With :data:`ENABLED` false every regex runs
 as it is written, and the tests check that the checks are then the same.
 """
@@ -16,11 +16,13 @@ from __future__ import annotations
 import bisect
 import functools
 import operator
+import re
 from dataclasses import dataclass
 from itertools import accumulate, chain, repeat
 from typing import Optional
 
 from kcextract.folded import folded_in_place
+from kcextract.wordindex import _trie
 
 # Tests switch this off to show the shortcut changes no answer.
 ENABLED = True
@@ -49,8 +51,57 @@ def _may_share_places(words: tuple) -> bool:
     return any(a != b and b.startswith(a) for a in words for b in words)
 
 
+class _Scanner:
+    """Every place of each of some words in a text, by one regex scan instead of a string
+    search per word (most words stand nowhere in an article: each search would read it all).
+
+    The scan (the words as one trie-shaped alternation, kcextract/wordindex.py) reports the
+    longest word at a place and goes on after it; the places of substring search, overlapping
+    ones included, are recovered from it: the words that begin the word found ('chi' in
+    'chia') stand at its place, and a word may begin inside it ('cao' at the last letter of
+    'các', 'ngoài' inside 'trong' when 'trongoài' is written), checked where it can."""
+
+    def __init__(self, words: tuple):
+        # (a word with a space, or none, is left to plain search: the trie reads a space as
+        # any run of white space)
+        words = self.words = tuple(w for w in dict.fromkeys(words) if w and " " not in w)
+        self.scan = re.compile(_trie(list(words))) if words else None
+        # word found -> the words that stand at its place (itself and those that begin it)
+        self.prefixes = {w: tuple(v for v in words if w.startswith(v)) for w in words}
+        # word found -> (offset k, the words that may begin k letters into it: those that
+        # agree with its rest as far as both go), by offset
+        self.inner = {w: tuple((k, inside) for k in range(1, len(w))
+                               for inside in (tuple(v for v in words if v.startswith(w[k:]) or w[k:].startswith(v)),)
+                               if inside)
+                      for w in words}
+
+    @classmethod
+    @functools.lru_cache(maxsize=None)
+    def of(cls, words: tuple) -> "_Scanner":
+        return cls(words)
+
+    def places(self, folded: str) -> dict:
+        """word -> where it begins in ``folded``, in order (every word, [] when absent)."""
+        found = {w: [] for w in self.words}
+        if self.scan is None:
+            return found
+        startswith, prefixes, inner = folded.startswith, self.prefixes, self.inner
+        # (matches do not overlap and are found in order, and inside one a word begins at a
+        # later place than the match: each list is filled in order)
+        for m in self.scan.finditer(folded):
+            word, at = m[0], m.start()
+            for w in prefixes[word]:
+                found[w].append(at)
+            for k, inside in inner[word]:
+                if startswith(inside, at + k):
+                    for w in inside:
+                        if startswith(w, at + k):
+                            found[w].append(at + k)
+        return found
+
+
 class AnchorIndex:
-    """The cues' anchor and start words in one text, found on demand, and the searches
+    """The cues' anchor and start words in one text, found at once, and the searches
     that use them."""
 
     def __init__(self, text: str, words: tuple = ()):
@@ -61,20 +112,17 @@ class AnchorIndex:
         self._folded = folded_in_place(text) if ENABLED else None
         self._places: dict = {}
         self._begins: dict = {}
-        # ``words`` (every anchor and start word of the cues) are looked for at once: a short
-        # article holds few of them, and a cue none of whose words stand in it is passed over.
-        folded = self._folded
-        # (each word's first place, kept: where it stands, its other places are found from there)
-        self._first: dict = {} if folded is None else dict(zip(words, map(folded.find, words)))
-        self._absent = frozenset(word for word, at in self._first.items() if at < 0)
-        self._words: dict = dict.fromkeys(self._absent, ())
+        # ``words`` (every anchor and start word of the cues) are found at once, all their
+        # places in one scan: nearly all of them are asked for, and a short article holds few
+        # of them (a cue none of whose words stand in it is passed over).
+        self._words: dict = {} if self._folded is None else _Scanner.of(words).places(self._folded)
+        self._absent = frozenset(word for word, found in self._words.items() if not found)
 
     def _at(self, word: str):
         """Where ``word`` begins in the case-folded text, in order (found once per word)."""
         found = self._words.get(word)
         if found is None:
-            at = self._first.get(word)
-            found, at = [], self._folded.find(word) if at is None else at
+            found, at = [], self._folded.find(word)
             while at >= 0:
                 found.append(at)
                 at = self._folded.find(word, at + 1)
