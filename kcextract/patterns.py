@@ -23,7 +23,7 @@ from kcextract.exceptions import PatternFileError
 from kcextract.folded import folded_in_place
 from kcextract.reach import shortest
 from kcextract.starts import NUMBER_KEY, candidates, is_class, positions, tried_at
-from kcextract.wordindex import _trie as word_trie
+from kcextract.wordindex import trie_alternation as word_trie
 
 
 def data_dir(name: str, env: str) -> Path:

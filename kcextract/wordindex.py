@@ -21,7 +21,7 @@ _WORD_CHAR = regex.compile(r"\w")
 _UNSEEN = object()
 
 
-def _trie(words: list[str]) -> str:
+def trie_alternation(words: list[str]) -> str:
     """One stdlib-``re`` alternation of ``words`` (case-folded, a space standing for any run of
     white space), shaped as a trie: a longer word is tried before a word it extends, so a match
     is the longest word found there, and each letter is compared once however many words
@@ -60,7 +60,7 @@ class WordLists:
         self.patterns = {name: pattern for name, (_, pattern) in lists.items()}
         normal = {name: {" ".join(w.casefold().split()) for w in words} for name, (words, _) in lists.items()}
         every = sorted(set().union(*normal.values()))
-        self.scanner = re.compile(_trie(every))
+        self.scanner = re.compile(trie_alternation(every))
         # The scanner reports the longest word found at a position; a list matches there only
         # with one of its words that is a prefix of it (both begin the text there).
         self.lists_of = {word: tuple(name for name, words in normal.items()

@@ -22,7 +22,7 @@ from itertools import accumulate, chain, repeat
 from typing import Optional
 
 from kcextract.folded import folded_in_place
-from kcextract.wordindex import _trie
+from kcextract.wordindex import trie_alternation
 
 # Tests switch this off to show the shortcut changes no answer.
 ENABLED = True
@@ -65,7 +65,7 @@ class _Scanner:
         # (a word with a space, or none, is left to plain search: the trie reads a space as
         # any run of white space)
         words = self.words = tuple(w for w in dict.fromkeys(words) if w and " " not in w)
-        self.scan = re.compile(_trie(list(words))) if words else None
+        self.scan = re.compile(trie_alternation(list(words))) if words else None
         # word found -> the words that stand at its place (itself and those that begin it)
         self.prefixes = {w: tuple(v for v in words if w.startswith(v)) for w in words}
         # word found -> (offset k, the words that may begin k letters into it: those that
