@@ -25,6 +25,7 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Callable
 
 from benchmarks import ceiling, command, dataset_command, startup, texts
 
@@ -90,58 +91,45 @@ def verify_all(docs) -> int:
     return sum(len(analyse(text, source, verify=True).checks) for source, text in docs)
 
 
-def extract_and_verify(docs, slices: int = 10) -> tuple:
-    """(c) and (d) timed on the same slices of the corpus, one after the other, slice by slice,
-    which goes first alternating (extract, verify; verify, extract; …), each pass starting with an
-    empty tag cache: a change in the machine's load or speed (a shared machine) then falls on both
-    alike, where two long passes in a row could each meet a different one.
+def alternated(docs, first: Callable, second: Callable, slices: int) -> tuple:
+    """``first`` and ``second`` (each a function of a list of documents returning a count) timed
+    on the same slices of ``docs``, one after the other, which goes first alternating from slice
+    to slice, each run starting with an empty tag cache: a change in the machine's load or speed
+    (a shared machine) then falls on both alike, where two long passes in a row could each meet
+    a different one.
 
-    Returns two rows' raw numbers, ``{"s", "cpu_s", "count"}`` for extract and for verify."""
+    Returns each one's raw numbers, ``{"s", "cpu_s", "count"}``, ``first``'s first."""
     from kcextract import nouns
 
     tagged = getattr(nouns, "_tag_window", None)
     step = max(1, -(-len(docs) // slices))
-    totals = {"extract": defaultdict(float), "verify": defaultdict(float)}
-    runs = (("extract", extract_all), ("verify", verify_all))
-    for lo in range(0, len(docs), step):
-        part = docs[lo:lo + step]
-        for name, fn in (runs if (lo // step) % 2 == 0 else runs[::-1]):
-            if hasattr(tagged, "cache_clear"):
-                tagged.cache_clear()
-            cpu = _cpu()
-            seconds, count = _timed(lambda: fn(as_new(part)))
-            totals[name]["cpu_s"] += _cpu() - cpu
-            totals[name]["s"] += seconds
-            totals[name]["count"] += count
-    return dict(totals["extract"]), dict(totals["verify"])
-
-
-def one_and_parallel(docs, jobs: int, slices: int = 4) -> tuple:
-    """(c) in one process and with ``jobs`` processes, timed on the same slices of the corpus,
-    alternating which goes first (one, N; N, one; …): a drift in the machine's speed during
-    the run then falls on both alike, where two long passes in a row could each meet another
-    speed (a run gave the one-process pass 1.57 MB/cpu-s and the pass before it 1.30). Each
-    run starts with an empty tag cache, which the workers inherit (forked from this process)
-    and then keep over their chunks, as one process keeps it over its slice.
-
-    Returns the two rows' raw numbers, ``{"s", "cpu_s", "count"}``, one process first."""
-    from kcextract import nouns
-
-    tagged = getattr(nouns, "_tag_window", None)
-    step = max(1, -(-len(docs) // slices))
-    totals = {"one": defaultdict(float), "many": defaultdict(float)}
-    runs = (("one", extract_all), ("many", lambda part: extract_parallel(part, jobs)))
+    totals = (defaultdict(float), defaultdict(float))
+    runs = ((totals[0], first), (totals[1], second))
     for k, lo in enumerate(range(0, len(docs), step)):
         part = docs[lo:lo + step]
-        for name, fn in (runs if k % 2 == 0 else runs[::-1]):
+        for total, fn in (runs if k % 2 == 0 else runs[::-1]):
             if hasattr(tagged, "cache_clear"):
                 tagged.cache_clear()
             cpu = _cpu()
             seconds, count = _timed(lambda: fn(part))
-            totals[name]["cpu_s"] += _cpu() - cpu
-            totals[name]["s"] += seconds
-            totals[name]["count"] += count
-    return dict(totals["one"]), dict(totals["many"])
+            total["cpu_s"] += _cpu() - cpu
+            total["s"] += seconds
+            total["count"] += count
+    return dict(totals[0]), dict(totals[1])
+
+
+def extract_and_verify(docs, slices: int = 10) -> tuple:
+    """(c) and (d) timed :func:`alternated` on tenths of the corpus, each round of repeats read as
+    text never seen (:func:`as_new`). Returns the raw numbers of extract, then of verify."""
+    return alternated(docs, lambda part: extract_all(as_new(part)), lambda part: verify_all(as_new(part)), slices)
+
+
+def one_and_parallel(docs, jobs: int, slices: int = 4) -> tuple:
+    """(c) in one process and with ``jobs`` processes, timed :func:`alternated` on quarters of the
+    corpus (a run gave a one-process pass 1.57 MB/cpu-s and the pass before it 1.30). The workers
+    inherit the empty tag cache (forked from this process) and keep it over their chunks, as one
+    process keeps it over its slice. Returns the raw numbers of one process, then of ``jobs``."""
+    return alternated(docs, extract_all, lambda part: extract_parallel(part, jobs), slices)
 
 
 def _first_mb(docs, megabytes: float) -> list:

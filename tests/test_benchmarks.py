@@ -72,3 +72,20 @@ def test_one_and_many_are_timed_in_mirrored_order_and_averaged():
 
     assert one_then_many(timed("one"), timed("many")) == (5.0, 2.0)
     assert calls == ["one", "many", "many", "one"]
+
+
+def test_two_runs_share_each_slice_and_take_turns_going_first():
+    from benchmarks.__main__ import alternated
+
+    calls = []
+
+    def run(name):
+        def fn(part):
+            calls.append((name, [d for d, _ in part]))
+            return len(part)
+        return fn
+
+    docs = [(f"d{i}", "") for i in range(4)]
+    first, second = alternated(docs, run("a"), run("b"), slices=2)
+    assert calls == [("a", ["d0", "d1"]), ("b", ["d0", "d1"]), ("b", ["d2", "d3"]), ("a", ["d2", "d3"])]
+    assert first["count"] == second["count"] == 4
