@@ -243,7 +243,7 @@ def main(argv=None) -> int:
     parser.add_argument("--ceiling-mb", type=float, default=10,
                         help="MB of the corpus for (f), the by-hand ceiling of --jobs (default 10)")
     parser.add_argument("--command-mb", type=float, default=10,
-                        help="MB of the corpus for (g), the extract command with and without --jobs (default 10)")
+                        help="MB of the corpus for (g), the extract and verify commands with and without --jobs (default 10)")
     parser.add_argument("--dataset-mb", type=float, default=5,
                         help="MB of the corpus for (h), the dataset command with and without --jobs (default 5)")
     parser.add_argument("--tokenize-mb", type=float, default=None,
@@ -306,10 +306,10 @@ def main(argv=None) -> int:
     result["ceiling"] = ceiling.by_hand(_first_mb(docs, args.ceiling_mb), jobs, extract_all)
     print(f"  (f) by hand, {jobs} independent processes: {result['ceiling']['speed_up']:.2f}x one process"
           f" (the machine's ceiling for --jobs {jobs})", flush=True)
-    result["command"] = command.extract_command(_first_mb(docs, args.command_mb), jobs)
-    print(f"  (g) kcextract extract, {result['command']['files']} files: {result['command']['one_process_s']:.2f} s,"
-          f" --jobs {jobs} {result['command'][f'{jobs}_processes_s']:.2f} s:"
-          f" {result['command']['speed_up']:.2f}x", flush=True)
+    for key, name in (("command", "extract"), ("verify_command", "verify")):
+        timed = result[key] = command.command_speed_up(_first_mb(docs, args.command_mb), jobs, name)
+        print(f"  (g) kcextract {name}, {timed['files']} files: {timed['one_process_s']:.2f} s,"
+              f" --jobs {jobs} {timed[f'{jobs}_processes_s']:.2f} s: {timed['speed_up']:.2f}x", flush=True)
     built = result["dataset"] = dataset_command.dataset_command(_first_mb(docs, args.dataset_mb), jobs)
     print(f"  (h) kcextract dataset --force, {built['documents']} documents: {built['one_process_s']:.2f} s,"
           f" --jobs {jobs} {built[f'{jobs}_processes_s']:.2f} s: {built['speed_up']:.2f}x", flush=True)
@@ -333,6 +333,7 @@ def main(argv=None) -> int:
             rows[f"(c) extract --jobs {jobs}"]["mb_per_s"] / rows["(c) extract, one process"]["mb_per_s"],
         f"(f) speed-up of {jobs} processes split by hand (the machine's ceiling)": result["ceiling"]["speed_up"],
         f"(g) kcextract extract command, speed-up with --jobs {jobs} (wall clock)": result["command"]["speed_up"],
+        f"(g) kcextract verify command, speed-up with --jobs {jobs} (wall clock)": result["verify_command"]["speed_up"],
         f"(h) kcextract dataset command, speed-up with --jobs {jobs} (wall clock)": result["dataset"]["speed_up"],
     }
     for name, value in result["ratios"].items():

@@ -33,8 +33,9 @@ def test_a_tiny_run_reports_every_row_consistently(tmp_path, capsys):
     assert rows["(d) verify (extraction included)"]["count"] > 0
     ceiling = result["ceiling"]                 # the same text split by hand: the same figures
     assert ceiling["jobs"] == 2 and ceiling["figures"] > 0 and ceiling["2_processes_s"] > 0
-    command = result["command"]                 # the same documents as files, through the command
-    assert command["files"] == result["text"]["documents"] and command["speed_up"] > 0
+    for key in ("command", "verify_command"):     # the same documents as files, through each command
+        command = result[key]
+        assert command["files"] == result["text"]["documents"] and command["speed_up"] > 0
     dataset = result["dataset"]                 # the same documents in a corpus database, through the command
     assert dataset["documents"] == result["text"]["documents"] and dataset["speed_up"] > 0
     assert set(result["ratios"]) and all(v > 0 for v in result["ratios"].values() if v is not None)
