@@ -184,6 +184,12 @@ def _scope_lines(ctx: Context, after: int) -> int:
 
 def cue_groups(ctx: Context) -> list[SumGroup]:
     """Breakdowns introduced by a parts cue (trong đó, cụ thể, bao gồm …)."""
+    # (a total has two parts of its unit after it: a region holding none of the figures that
+    # have two, the open totals, yields no group, not even through an earlier total of the
+    # unit; a text with none need not look for cues)
+    followed = _open_totals(ctx)[0]
+    if not followed:
+        return []
     groups = []
     lay = ctx.layout
     eligible, parens = _eligible_figures(ctx), ctx.parens
@@ -197,6 +203,8 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                 region = (s0, c)                      # total earlier in the same sentence
             else:
                 region = _previous_sentence(ctx, s0)  # "…là 56.147 triệu đồng. Trong đó:"
+            if not _begins_in(followed, ctx.index_at(region[0]), ctx.index_at(region[1])):
+                continue                              # (no open total before the cue)
             totals, candidates, others = {}, {}, {}
             for i in ctx.figures_in(*region, kinds=AMOUNT_KINDS):
                 if eligible[i] and parens[i] is None:
