@@ -227,7 +227,8 @@ def test_a_pattern_cannot_have_both_a_gate_and_starts(tmp_path):
     """Only `starts`, and only on an anchored gate, are checked at a gate's hits; a window
     of a gate that is not anchored has no start to check."""
     directory = _copy_patterns(tmp_path)
-    _edit(directory / "count.yaml", lambda d: next(e for e in d["patterns"] if e.get("gate")).update(starts=["\\d"]))
+    _edit(directory / "project.yaml", lambda d: next(e for e in d["patterns"] if e.get("gate") == "project-word-in-parens")
+          .update(starts=["\\d"]))       # (a gate that is not anchored)
     with pytest.raises(PatternFileError, match="key 'starts'"):
         load_patterns.__wrapped__(str(directory))
     directory = _copy_patterns(tmp_path / "again")
