@@ -180,6 +180,42 @@ def test_an_interrupted_build_resumes_without_redoing_what_it_stored(corpus):
     assert len(_ids(corpus, "figures")) == len(set(_ids(corpus, "figures")))
 
 
+def _stop_in_the_third_document(monkeypatch):
+    """Make the third document's write fail after its old rows are deleted."""
+    from kcextract.dataset import builder
+
+    written = []
+    original = builder._Writer.write
+
+    def write_then_stop(self, document_rows):
+        written.append(document_rows)
+        if len(written) == 3:
+            raise KeyboardInterrupt
+        original(self, document_rows)
+
+    monkeypatch.setattr(builder._Writer, "write", write_then_stop)
+
+
+@pytest.mark.parametrize("commit_every, kept", [(2, 2), (1000, 0)])
+def test_a_build_stopped_inside_a_document_keeps_only_what_it_committed(corpus, monkeypatch,
+                                                                         commit_every, kept):
+    """Documents are committed in groups, each whole: stopped in the middle of the third, the
+    build keeps the two before it if they were committed, none otherwise, and never half a one."""
+    from kcextract.dataset import builder
+
+    build(corpus, version="v0")
+    figures = _ids(corpus, "figures")
+    monkeypatch.setattr(builder, "COMMIT_EVERY", commit_every)
+    _stop_in_the_third_document(monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        build(corpus, version="v1")
+    monkeypatch.undo()
+    assert _ids(corpus, "figures") == figures       # the third document's rows are all there
+    resumed = build(corpus, version="v1")
+    assert (resumed.extracted, resumed.unchanged) == (6 - kept, kept)
+    assert _ids(corpus, "figures") == figures
+
+
 def test_the_schema_doc_is_up_to_date():
     from kcextract.dataset.schema import schema_markdown
 

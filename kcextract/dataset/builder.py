@@ -4,8 +4,8 @@ Each document is keyed on the hash of its text, the extractor version and its
 near-duplicate link: a rebuild re-extracts only the documents where one of them
 changed, and ids are stable (a document keeps the corpus id, a figure is
 ``<document>-<start>-<end>-<kind>``), so a rebuild updates rows instead of adding copies.
-Every document is committed on its own: an interrupted build resumes where it stopped (what
-a crash can cost: :func:`build`).
+Documents are committed a few dozen at a time, each whole with its key: an interrupted build
+resumes where it stopped (what a crash can cost: :func:`build`).
 The rows of a document are made where it is analysed (:mod:`kcextract.dataset.rows`); this
 process, the only one writing, inserts them.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -141,6 +141,63 @@ class _Writer:
             self.conn.executemany(self.statements[key], run.rows)
 
 
+# Documents written in one transaction. A commit per document cost the parent (the only
+# process writing, while --jobs workers extract) a sixth of its CPU; 32 cost little more
+# than several hundred, and a build killed outright redoes at most 32 documents.
+COMMIT_EVERY = 32
+
+
+class _Transactions:
+    """Commits the documents written every :data:`COMMIT_EVERY` and at the end; a document is
+    committed whole or not at all, with its key, so a build that stops redoes exactly the
+    documents not committed. Stopped by an exception between two documents (Ctrl-C while
+    waiting for a worker, a failed worker, ``on_document``), it commits those written first;
+    stopped in the middle of one, it rolls back to the last commit."""
+
+    def __init__(self, conn):
+        self.conn, self.written, self.whole = conn, 0, True
+
+    @contextmanager
+    def document(self):
+        """Around the writes of one document."""
+        self.whole = False
+        yield
+        self.whole = True
+        self.written += 1
+        if self.written >= COMMIT_EVERY:
+            self.conn.commit()
+            self.written = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, trace):
+        if self.whole:
+            self.conn.commit()
+        else:
+            self.conn.rollback()
+        return False
+
+
+def _update_unchanged(conn, document_row: dict) -> None:
+    """The documents row of a document whose text did not change: its title, date or site may have."""
+    names = ("url", "site", "province", "province_old", "province_from", "title", "published", "year", "fetched")
+    conn.execute(f"UPDATE {schema.DOCUMENTS} SET {', '.join(name + ' = ?' for name in names)} WHERE id = ?",
+                 [document_row[name] for name in names] + [document_row["id"]])
+
+
+def _write_extracted(conn, writer: _Writer, document_row: dict, rows: DocumentRows, types: dict) -> None:
+    """A re-extracted document: its old rows replaced by ``rows``, then its documents row."""
+    for table in (schema.FIGURES, schema.CHECKS, schema.PROJECTS):
+        conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (document_row["id"],))
+    columns = sum(map(len, types.values()))
+    writer.write(rows)
+    document_row.update(figures=rows.figures, checks=rows.checks, failed_checks=rows.failed_checks)
+    _insert(conn, schema.DOCUMENTS, document_row, types)
+    if sum(map(len, types.values())) != columns:       # a column added: kept with the rows
+        _save_types(conn, types)
+
+
 def _province(doc, site_provinces: dict) -> tuple:
     """(new, old, from): the publisher's province, else the one province its title names."""
     published = doc.published.date() if doc.published else None
@@ -174,11 +231,13 @@ def build(db, force: bool = False, version: Optional[str] = None,
         the tables are the same for any number.
     :raises FileNotFoundError: when there is no corpus at ``db``.
 
-    Each document's rows are committed with it, in one transaction, not flushed to disk on
-    their own (``synchronous = NORMAL``; the corpus is in WAL mode). If the program dies, only
-    the document being written is lost; a power cut or a crash of the system may also undo the
-    last commits before it. Either way the next build redoes just those documents, their rows
-    and their keys being undone together; nothing else is lost, the dataset being derived.
+    Each document's rows are committed with it, in the same transaction (one for every
+    :data:`COMMIT_EVERY` documents), not flushed to disk on their own (``synchronous = NORMAL``;
+    the corpus is in WAL mode). Stopped by an exception, the build first commits the documents
+    it wrote whole; if the program dies, the documents written since the last commit are lost
+    (at most :data:`COMMIT_EVERY`); a power cut or a crash of the system may also undo the last
+    commits before. Either way the next build redoes just those documents, their rows and their
+    keys being undone together; nothing else is lost, the dataset being derived.
     """
     from kcextract.batch import analyse_stream
     from kcextract.exceptions import UnreadableNumberWarning
@@ -211,43 +270,32 @@ def build(db, force: bool = False, version: Optional[str] = None,
         documents = ((doc, (text_hash(doc.text or ""), summary.extractor_version, doc.duplicate_of),
                       _province(doc, site_provinces))
                      for doc in store.iter_documents(db, include_duplicates=True))
-        for (doc, key, (province, province_old, province_from)), rows in analyse_stream(
-                documents, work_of, jobs=jobs, verify=True, render=RowMaker(started_with)):
-            present.add(doc.id)
-            summary.documents += 1
-            document_row = {
-                "id": doc.id, "url": doc.canonical_url or doc.url, "site": doc.site,
-                "province": province, "province_old": province_old, "province_from": province_from,
-                "title": doc.title, "published": store.iso(doc.published),
-                "year": doc.published.year if doc.published else None, "fetched": doc.fetched_at,
-                "text_hash": key[0], "duplicate_of": doc.duplicate_of,
-                "extractor_version": summary.extractor_version,
-            }
-            if rows is None:
-                summary.unchanged += 1
-                conn.execute(  # title, date or site may change without the text changing
-                    f"UPDATE {schema.DOCUMENTS} SET url = ?, site = ?, province = ?, province_old = ?,"
-                    " province_from = ?, title = ?, published = ?, year = ?, fetched = ? WHERE id = ?",
-                    (document_row["url"], doc.site, province, province_old, province_from, doc.title,
-                     document_row["published"], document_row["year"], doc.fetched_at, doc.id))
-                conn.commit()
+        stream = analyse_stream(documents, work_of, jobs=jobs, verify=True, render=RowMaker(started_with))
+        with _Transactions(conn) as transactions:
+            for (doc, key, (province, province_old, province_from)), rows in stream:
+                present.add(doc.id)
+                summary.documents += 1
+                document_row = {
+                    "id": doc.id, "url": doc.canonical_url or doc.url, "site": doc.site,
+                    "province": province, "province_old": province_old, "province_from": province_from,
+                    "title": doc.title, "published": store.iso(doc.published),
+                    "year": doc.published.year if doc.published else None, "fetched": doc.fetched_at,
+                    "text_hash": key[0], "duplicate_of": doc.duplicate_of,
+                    "extractor_version": summary.extractor_version,
+                }
+                for message in rows.problems if rows is not None else ():
+                    warnings.warn(message, UnreadableNumberWarning)
+                with transactions.document():
+                    if rows is None:
+                        _update_unchanged(conn, document_row)
+                    else:
+                        _write_extracted(conn, writer, document_row, rows, types)
+                if rows is None:
+                    summary.unchanged += 1
+                else:
+                    summary.extracted += 1
                 if on_document:
-                    on_document("unchanged", doc)
-                continue
-            for message in rows.problems:
-                warnings.warn(message, UnreadableNumberWarning)
-            for table in (schema.FIGURES, schema.CHECKS, schema.PROJECTS):
-                conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (doc.id,))
-            columns = sum(map(len, types.values()))
-            writer.write(rows)
-            document_row.update(figures=rows.figures, checks=rows.checks, failed_checks=rows.failed_checks)
-            _insert(conn, schema.DOCUMENTS, document_row, types)
-            if sum(map(len, types.values())) != columns:       # a column added: kept with the rows
-                _save_types(conn, types)
-            conn.commit()
-            summary.extracted += 1
-            if on_document:
-                on_document("extracted", doc)
+                    on_document("unchanged" if rows is None else "extracted", doc)
         gone = set(previous) - present
         for document_id in gone:
             for table in (schema.FIGURES, schema.CHECKS, schema.PROJECTS):
