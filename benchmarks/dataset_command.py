@@ -1,7 +1,7 @@
 """(h) ``kcextract dataset --force`` as a user runs it, with one process and with ``--jobs N``, on a
 corpus database holding the benchmark's documents (stored as the crawler stores them); wall seconds
 of each and the speed-up. Unlike rows (c) and (g), this includes reading the documents from SQLite
-and writing every figure, check and project row back, one transaction per document.
+and writing every figure, check and project row back (committed every 32 documents).
 """
 from __future__ import annotations
 
