@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import bisect
 import operator
+import re
 from decimal import Decimal
-from itertools import compress
+from itertools import compress, repeat
 from typing import Optional
 
 import regex
@@ -27,6 +28,9 @@ _LETTER = regex.compile(r"\p{L}")
 # (possessive: blanks and lower-case words alternate, so the one way they can run is the
 # longest, and nothing is tried again shorter when the capital is missing)
 _NAMES_GAP = regex.compile(r"(?:\s+\p{Ll}+){0,3}+\s++(?=\p{Lu})")
+# The words one of which the list_lead cue's regex (patterns/relations.yaml) holds when it
+# does not end at a ':' ('bao gồm', 'gồm có', 'là', 'như sau'): widen both together.
+_LEAD_CUE_WORDS = ("gồm", "là", "như")
 LEAD_LOOK_BACK = 3     # sentences between a count and the 'Các … gồm:' sentence that lists it
 _STRIP = " \t.;:,–-—…"
 # The checks of a list after the count name their resolver when they are made.
@@ -353,8 +357,21 @@ def _lead_sentences(ctx: Context, lead_cue):
         at = s0
         while at < s1 and (text[at].isspace() or text[at] in "-–•+*"):
             at += 1                   # (the regex's leading [\s\-–•+*]*)
-        if text[at:at + longest].lower().startswith(words):
+        if text[at:at + longest].lower().startswith(words) and _may_hold_lead_cue(text, at, s1):
             yield s0, s1
+
+
+def _may_hold_lead_cue(text: str, at: int, end: int) -> bool:
+    """Whether the list_lead cue ('gồm', 'là', 'như sau' or ':') may follow the word at
+    ``at``: the noun between them holds none of ':;,.()' (nor a digit), so the cue stands
+    before the first of those or is that ':'.  (A cheap test before the regex, which tries
+    each of the noun's 50 lengths; its words are in ``_LEAD_CUE_WORDS``: widen both together.)"""
+    stop = min([p for p in map(text.find, ":;,.()", repeat(at), repeat(end)) if p >= 0], default=end)
+    if text[stop:stop + 1] == ":":
+        return True
+    # (casefolded: the regex matches its words case-insensitively, with full case folding)
+    before = text[at:stop].casefold()
+    return any(word in before for word in _LEAD_CUE_WORDS)
 
 
 def lead_sentence_lists(ctx: Context, done: set) -> list[Check]:
@@ -497,6 +514,9 @@ def apposed_names(ctx: Context, done: set) -> list[Check]:
 
 _LINE_NUMBER = regex.compile(r"^[ \t]*(\d{1,2})[.)][ \t]+\S", regex.MULTILINE)
 _FIRST_LINE_NUMBER = regex.compile(r"^[ \t]*1[.)][ \t]+\S", regex.MULTILINE)
+# Where a line that _FIRST_LINE_NUMBER may match starts, found from the newline before it
+# (in re, which finds a literal first character at C speed; _FIRST_LINE_NUMBER confirms).
+_NEWLINE_ONE = re.compile(r"\n[ \t]*1[.)]")
 _INLINE_NUMBER = regex.compile(r"\((\d{1,2})\)\s*\S")
 NUMBERED_REACH = 400          # characters after a count where its numbered items may begin
 
@@ -546,20 +566,15 @@ def _first_numbered_lines(ctx: Context) -> tuple[list[int], list[int]]:
     the text after every count would read the same lines again and again."""
     found = ctx.memo.get("lists.first numbered lines")
     if found is None:
-        text, spans = ctx.text, []
-        for mark in ("1.", "1)"):
-            at = text.find(mark)
-            while at >= 0:
-                # (only blanks before it on its line: most marks end a number, '11.5', '2021.',
-                # which the character before them shows at once)
-                if at == 0 or text[at - 1] in " \t\n":
-                    line_start = text.rfind("\n", 0, at) + 1
-                    m = None if text[line_start:at].strip(" \t") else _FIRST_LINE_NUMBER.match(text, line_start)
-                    if m:
-                        spans.append((m.start(), m.end()))
-                at = text.find(mark, at + 1)
-        spans.sort()
-        found = ctx.memo["lists.first numbered lines"] = ([a for a, _ in spans], [b for _, b in spans])
+        text = ctx.text
+        # (the lines that may match, from the newline before them: one scan of the text by
+        # re's search for its literal first character, where a find for each of '1.' and
+        # '1)' read it twice; the first line, which no newline opens, is tried when it may)
+        line_starts = [m.start() + 1 for m in _NEWLINE_ONE.finditer(text)]
+        if text[:1] in (" ", "\t", "1"):
+            line_starts.insert(0, 0)
+        matches = [m for m in map(_FIRST_LINE_NUMBER.match, repeat(text), line_starts) if m]
+        found = ctx.memo["lists.first numbered lines"] = ([m.start() for m in matches], [m.end() for m in matches])
     return found
 
 
