@@ -31,6 +31,9 @@ _NAMES_GAP = regex.compile(r"(?:\s+\p{Ll}+){0,3}+\s++(?=\p{Lu})")
 # The words one of which the list_lead cue's regex (patterns/relations.yaml) holds when it
 # does not end at a ':' ('bao gồm', 'gồm có', 'là', 'như sau'): widen both together.
 _LEAD_CUE_WORDS = ("gồm", "là", "như")
+# The words of the or_and_joint cue (patterns/relations.yaml), which _joints looks for
+# before the regex confirms them: widen both together.
+_JOINT_WORDS = ("và", "hoặc")
 LEAD_LOOK_BACK = 3     # sentences between a count and the 'Các … gồm:' sentence that lists it
 _STRIP = " \t.;:,–-—…"
 # The checks of a list after the count name their resolver when they are made.
@@ -60,12 +63,13 @@ def _opens_in(spans: list, start: int, end: int) -> bool:
 def _items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
     """Item spans of the list written in [start, end)."""
     masked = _masked(ctx, start, end)
+    joint = ctx.cues.phrase("or_and_joint")
 
-    def split(lo, hi, rx):
+    def split(lo, hi, cuts):
         out, pos = [], lo
-        for m in rx.finditer(masked, lo - start, hi - start):
-            out.append((pos, start + m.start()))
-            pos = start + m.end()
+        for a, b in cuts:
+            out.append((pos, start + a))
+            pos = start + b
         out.append((pos, hi))
         return out
 
@@ -80,9 +84,11 @@ def _items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
         return res
 
     # (no ';', one item: most lists are written with ',' and 'và')
-    items = clean(split(start, end, _SPLIT_MAJOR) if ";" in masked else [(start, end)])
+    items = clean(split(start, end, [m.span() for m in _SPLIT_MAJOR.finditer(masked)])
+                  if ";" in masked else [(start, end)])
     if len(items) == 1:
-        return clean(split(items[0][0], items[0][1], ctx.cues.phrase("or_and_joint")))
+        lo, hi = items[0]
+        return clean(split(lo, hi, _joints(joint, masked, lo - start, hi - start)))
     # 'đề án “A”; đề án “B”; đề án “C” và đề án “D”': the last two items are joined by
     # 'và' instead of ';' — split there when what follows opens like the other items.
     # The items' shared first word ('đề án “…”', 'khu ẩm thực …'), if they have one.
@@ -91,16 +97,48 @@ def _items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
     out = []
     for a, b in items:
         pos = a
-        for m in ctx.cues.phrase("or_and_joint").finditer(masked[a - start:b - start]):
-            if m.group(0) == ",":
+        for m_start, m_end in _joints(joint, masked, a - start, b - start):
+            if masked[m_start] == ",":
                 continue
-            cut = a + m.start()
-            after = a + m.end()
+            cut = start + m_start
+            after = start + m_end
             if head and _first_word(ctx, (after, b)) == head:
                 out.append((pos, cut))
                 pos = after
         out.append((pos, b))
     return clean(out)
+
+
+def _joints(joint, masked: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The spans of ``joint.finditer(masked, lo, hi)`` (the or_and_joint cue: ',' or 'và' or
+    'hoặc' between blanks), found from the places of ',' and of its words: the regex, tried
+    at every character, costs more than the few matches it is asked to confirm.  (Its words
+    are ``_JOINT_WORDS``: widen both together.)"""
+    lowered = masked.lower()
+    if len(lowered) != len(masked):
+        return [m.span() for m in joint.finditer(masked, lo, hi)]     # (places would shift)
+    found = []
+    at = masked.find(",", lo, hi)
+    while at >= 0:
+        found.append((at, at + 1))
+        at = masked.find(",", at + 1, hi)
+    # (a word's match starts at the blank before it; matches do not overlap, the first wins;
+    # lower-cased: the cue matches case-insensitively, and no other character folds to
+    # the words' letters)
+    blanks_before = []
+    for word in _JOINT_WORDS:
+        at = lowered.find(word, lo + 1, hi)
+        while at >= 0:
+            blanks_before.append(at - 1)
+            at = lowered.find(word, at + 1, hi)
+    taken_to = lo
+    for at in sorted(blanks_before):
+        m = joint.match(masked, at, hi) if at >= taken_to else None
+        if m:
+            found.append(m.span())
+            taken_to = m.end()
+    found.sort()
+    return found
 
 
 def _comma_items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
