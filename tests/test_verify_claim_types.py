@@ -224,3 +224,41 @@ def test_the_announce_cue_matches_only_at_a_colon_that_ends_its_line():
         assert pattern.search(example) and example.rstrip().endswith(":"), example
         for tail in ("x", " 5 đề án", ".", "\nx"):
             assert not pattern.search(example + tail), example + tail
+
+
+def test_the_list_lead_cue_is_tried_wherever_it_can_match():
+    # (lists._may_hold_lead_cue passes over sentences before the list_lead regex runs: a
+    # cue widened with a word not in _LEAD_CUE_WORDS would lose lead lists silently)
+    import yaml
+
+    from kcextract.verifier.cues import RELATIONS_FILE, load_cues
+    from kcextract.verifier.lists import _may_hold_lead_cue
+
+    entry = next(e for e in yaml.safe_load(RELATIONS_FILE.read_text(encoding="utf-8"))["relations"]
+                 if e["id"] == "list_lead")
+    pattern = load_cues().first("list_lead").pattern
+    made = ["- Các đề án GỒM CÓ: A; B", "Những đơn vị LÀ A, B", "Các nội dung như  sau: A",
+            "Các tỉnh: A, B", "Các đề án gồm 2 đề án", "Các đề án, gồm: A", "Các đề án đã xong."]
+    for sentence in entry["match"] + entry["no_match"] + made:
+        at = len(sentence) - len(sentence.lstrip(" \t-–•+*"))
+        if pattern.match(sentence):
+            assert _may_hold_lead_cue(sentence, at, len(sentence)), sentence
+    assert not _may_hold_lead_cue("Các đề án đã hoàn thành đúng tiến độ.", 0, 37)
+    assert not _may_hold_lead_cue("Các đề án, gồm: A", 0, 17)
+
+
+def test_the_or_and_joint_places_are_the_regex_matches():
+    # (lists._joints looks for ',' and _JOINT_WORDS before the or_and_joint regex confirms
+    # them: a cue widened with another word would split lists differently; this fails instead)
+    import yaml
+
+    from kcextract.verifier.cues import RELATIONS_FILE, load_cues
+    from kcextract.verifier.lists import _joints
+
+    entry = next(e for e in yaml.safe_load(RELATIONS_FILE.read_text(encoding="utf-8"))["relations"]
+                 if e["id"] == "or_and_joint")
+    pattern = load_cues().phrase("or_and_joint")
+    made = ["A, B VÀ C", "A và và và B", "và B", "A Hoặc B, C và", "Nghệ An,Thanh Hóa và\nHà Tĩnh", "x İ và y"]
+    for text in entry["match"] + entry["no_match"] + made:
+        for lo, hi in ((0, len(text)), (1, len(text) - 1)):
+            assert _joints(pattern, text, lo, hi) == [m.span() for m in pattern.finditer(text, lo, hi)], text

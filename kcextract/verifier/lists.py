@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import bisect
 import operator
+import re
 from decimal import Decimal
-from itertools import compress
+from itertools import compress, repeat
 from typing import Optional
 
 import regex
@@ -27,6 +28,12 @@ _LETTER = regex.compile(r"\p{L}")
 # (possessive: blanks and lower-case words alternate, so the one way they can run is the
 # longest, and nothing is tried again shorter when the capital is missing)
 _NAMES_GAP = regex.compile(r"(?:\s+\p{Ll}+){0,3}+\s++(?=\p{Lu})")
+# The words one of which the list_lead cue's regex (patterns/relations.yaml) holds when it
+# does not end at a ':' ('bao gồm', 'gồm có', 'là', 'như sau'): widen both together.
+_LEAD_CUE_WORDS = ("gồm", "là", "như")
+# The words of the or_and_joint cue (patterns/relations.yaml), which _joints looks for
+# before the regex confirms them: widen both together.
+_JOINT_WORDS = ("và", "hoặc")
 LEAD_LOOK_BACK = 3     # sentences between a count and the 'Các … gồm:' sentence that lists it
 _STRIP = " \t.;:,–-—…"
 # The checks of a list after the count name their resolver when they are made.
@@ -56,12 +63,13 @@ def _opens_in(spans: list, start: int, end: int) -> bool:
 def _items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
     """Item spans of the list written in [start, end)."""
     masked = _masked(ctx, start, end)
+    joint = ctx.cues.phrase("or_and_joint")
 
-    def split(lo, hi, rx):
+    def split(lo, hi, cuts):
         out, pos = [], lo
-        for m in rx.finditer(masked, lo - start, hi - start):
-            out.append((pos, start + m.start()))
-            pos = start + m.end()
+        for a, b in cuts:
+            out.append((pos, start + a))
+            pos = start + b
         out.append((pos, hi))
         return out
 
@@ -76,9 +84,11 @@ def _items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
         return res
 
     # (no ';', one item: most lists are written with ',' and 'và')
-    items = clean(split(start, end, _SPLIT_MAJOR) if ";" in masked else [(start, end)])
+    items = clean(split(start, end, [m.span() for m in _SPLIT_MAJOR.finditer(masked)])
+                  if ";" in masked else [(start, end)])
     if len(items) == 1:
-        return clean(split(items[0][0], items[0][1], ctx.cues.phrase("or_and_joint")))
+        lo, hi = items[0]
+        return clean(split(lo, hi, _joints(joint, masked, lo - start, hi - start)))
     # 'đề án “A”; đề án “B”; đề án “C” và đề án “D”': the last two items are joined by
     # 'và' instead of ';' — split there when what follows opens like the other items.
     # The items' shared first word ('đề án “…”', 'khu ẩm thực …'), if they have one.
@@ -87,16 +97,48 @@ def _items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
     out = []
     for a, b in items:
         pos = a
-        for m in ctx.cues.phrase("or_and_joint").finditer(masked[a - start:b - start]):
-            if m.group(0) == ",":
+        for m_start, m_end in _joints(joint, masked, a - start, b - start):
+            if masked[m_start] == ",":
                 continue
-            cut = a + m.start()
-            after = a + m.end()
+            cut = start + m_start
+            after = start + m_end
             if head and _first_word(ctx, (after, b)) == head:
                 out.append((pos, cut))
                 pos = after
         out.append((pos, b))
     return clean(out)
+
+
+def _joints(joint, masked: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The spans of ``joint.finditer(masked, lo, hi)`` (the or_and_joint cue: ',' or 'và' or
+    'hoặc' between blanks), found from the places of ',' and of its words: the regex, tried
+    at every character, costs more than the few matches it is asked to confirm.  (Its words
+    are ``_JOINT_WORDS``: widen both together.)"""
+    lowered = masked.lower()
+    if len(lowered) != len(masked):
+        return [m.span() for m in joint.finditer(masked, lo, hi)]     # (places would shift)
+    found = []
+    at = masked.find(",", lo, hi)
+    while at >= 0:
+        found.append((at, at + 1))
+        at = masked.find(",", at + 1, hi)
+    # (a word's match starts at the blank before it; matches do not overlap, the first wins;
+    # lower-cased: the cue matches case-insensitively, and no other character folds to
+    # the words' letters)
+    blanks_before = []
+    for word in _JOINT_WORDS:
+        at = lowered.find(word, lo + 1, hi)
+        while at >= 0:
+            blanks_before.append(at - 1)
+            at = lowered.find(word, at + 1, hi)
+    taken_to = lo
+    for at in sorted(blanks_before):
+        m = joint.match(masked, at, hi) if at >= taken_to else None
+        if m:
+            found.append(m.span())
+            taken_to = m.end()
+    found.sort()
+    return found
 
 
 def _comma_items(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
@@ -353,8 +395,21 @@ def _lead_sentences(ctx: Context, lead_cue):
         at = s0
         while at < s1 and (text[at].isspace() or text[at] in "-–•+*"):
             at += 1                   # (the regex's leading [\s\-–•+*]*)
-        if text[at:at + longest].lower().startswith(words):
+        if text[at:at + longest].lower().startswith(words) and _may_hold_lead_cue(text, at, s1):
             yield s0, s1
+
+
+def _may_hold_lead_cue(text: str, at: int, end: int) -> bool:
+    """Whether the list_lead cue ('gồm', 'là', 'như sau' or ':') may follow the word at
+    ``at``: the noun between them holds none of ':;,.()' (nor a digit), so the cue stands
+    before the first of those or is that ':'.  (A cheap test before the regex, which tries
+    each of the noun's 50 lengths; its words are in ``_LEAD_CUE_WORDS``: widen both together.)"""
+    stop = min([p for p in map(text.find, ":;,.()", repeat(at), repeat(end)) if p >= 0], default=end)
+    if text[stop:stop + 1] == ":":
+        return True
+    # (casefolded: the regex matches its words case-insensitively, with full case folding)
+    before = text[at:stop].casefold()
+    return any(word in before for word in _LEAD_CUE_WORDS)
 
 
 def lead_sentence_lists(ctx: Context, done: set) -> list[Check]:
@@ -497,6 +552,9 @@ def apposed_names(ctx: Context, done: set) -> list[Check]:
 
 _LINE_NUMBER = regex.compile(r"^[ \t]*(\d{1,2})[.)][ \t]+\S", regex.MULTILINE)
 _FIRST_LINE_NUMBER = regex.compile(r"^[ \t]*1[.)][ \t]+\S", regex.MULTILINE)
+# Where a line that _FIRST_LINE_NUMBER may match starts, found from the newline before it
+# (in re, which finds a literal first character at C speed; _FIRST_LINE_NUMBER confirms).
+_NEWLINE_ONE = re.compile(r"\n[ \t]*1[.)]")
 _INLINE_NUMBER = regex.compile(r"\((\d{1,2})\)\s*\S")
 NUMBERED_REACH = 400          # characters after a count where its numbered items may begin
 
@@ -546,20 +604,15 @@ def _first_numbered_lines(ctx: Context) -> tuple[list[int], list[int]]:
     the text after every count would read the same lines again and again."""
     found = ctx.memo.get("lists.first numbered lines")
     if found is None:
-        text, spans = ctx.text, []
-        for mark in ("1.", "1)"):
-            at = text.find(mark)
-            while at >= 0:
-                # (only blanks before it on its line: most marks end a number, '11.5', '2021.',
-                # which the character before them shows at once)
-                if at == 0 or text[at - 1] in " \t\n":
-                    line_start = text.rfind("\n", 0, at) + 1
-                    m = None if text[line_start:at].strip(" \t") else _FIRST_LINE_NUMBER.match(text, line_start)
-                    if m:
-                        spans.append((m.start(), m.end()))
-                at = text.find(mark, at + 1)
-        spans.sort()
-        found = ctx.memo["lists.first numbered lines"] = ([a for a, _ in spans], [b for _, b in spans])
+        text = ctx.text
+        # (the lines that may match, from the newline before them: one scan of the text by
+        # re's search for its literal first character, where a find for each of '1.' and
+        # '1)' read it twice; the first line, which no newline opens, is tried when it may)
+        line_starts = [m.start() + 1 for m in _NEWLINE_ONE.finditer(text)]
+        if text[:1] in (" ", "\t", "1"):
+            line_starts.insert(0, 0)
+        matches = [m for m in map(_FIRST_LINE_NUMBER.match, repeat(text), line_starts) if m]
+        found = ctx.memo["lists.first numbered lines"] = ([m.start() for m in matches], [m.end() for m in matches])
     return found
 
 
