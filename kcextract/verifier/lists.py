@@ -114,8 +114,9 @@ def _joints(joint, masked: str, lo: int, hi: int) -> list[tuple[int, int]]:
     'hoặc' between blanks), found from the places of ',' and of its words: the regex, tried
     at every character, costs more than the few matches it is asked to confirm.  (Its words
     are ``_JOINT_WORDS``: widen both together.)"""
-    lowered = masked.lower()
-    if len(lowered) != len(masked):
+    # (only [lo, hi) is lower-cased: _items asks item after item of the same list)
+    lowered = masked[lo:hi].lower()
+    if len(lowered) != hi - lo:
         return [m.span() for m in joint.finditer(masked, lo, hi)]     # (places would shift)
     found = []
     at = masked.find(",", lo, hi)
@@ -127,10 +128,10 @@ def _joints(joint, masked: str, lo: int, hi: int) -> list[tuple[int, int]]:
     # the words' letters)
     blanks_before = []
     for word in _JOINT_WORDS:
-        at = lowered.find(word, lo + 1, hi)
+        at = lowered.find(word, 1)
         while at >= 0:
-            blanks_before.append(at - 1)
-            at = lowered.find(word, at + 1, hi)
+            blanks_before.append(lo + at - 1)
+            at = lowered.find(word, at + 1)
     taken_to = lo
     for at in sorted(blanks_before):
         m = joint.match(masked, at, hi) if at >= taken_to else None
