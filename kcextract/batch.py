@@ -214,15 +214,27 @@ def _load_everything(verify: bool) -> None:
 
 def _parallel(head: list, chunks: Iterator[list], jobs: int, verify: bool,
               render: Optional[Callable]) -> Iterator[tuple]:
-    import itertools
     import multiprocessing
 
     _load_everything(verify)
-    # What is loaded stays for the whole run: frozen, the collector of this process (which
-    # writes the rows while the workers run) no longer walks it at each full collection.
-    gc.freeze()
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    # What is loaded stays for the whole run: frozen, the collector of this process (which
+    # writes the rows while the workers run) and of the forked workers no longer walks it at
+    # each full collection. Undone however the run ends.
+    gc.freeze()
+    try:
+        yield from _mapped(head, chunks, jobs, verify, render, context)
+    finally:
+        gc.unfreeze()
+
+
+def _mapped(head: list, chunks: Iterator[list], jobs: int, verify: bool,
+            render: Optional[Callable], context) -> Iterator[tuple]:
+    """The chunks analysed by ``jobs`` worker processes, results yielded in the order given;
+    at most :data:`IN_FLIGHT_PER_JOB` chunks a worker wait or run at once."""
+    import itertools
+
     pending: deque = deque()
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         try:
@@ -239,4 +251,3 @@ def _parallel(head: list, chunks: Iterator[list], jobs: int, verify: bool,
         finally:
             for _, future in pending:
                 future.cancel()
-            gc.unfreeze()
