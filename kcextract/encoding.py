@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
 from kcextract.exceptions import SourceError
 
@@ -71,7 +70,9 @@ class LegacyTable:
 @lru_cache(maxsize=None)
 def legacy_tables() -> dict[str, LegacyTable]:
     """The TCVN3 and VNI tables of legacy_encodings.yaml, compiled once."""
-    raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    from kcextract.patterns import read_data_file   # lazy: decoding a page needs no pattern code
+
+    raw = read_data_file(DATA_FILE)
     tables = {}
     for name, entry in raw.items():
         mapping = {str(k): str(v) for k, v in entry["map"].items()}

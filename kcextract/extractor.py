@@ -29,7 +29,7 @@ from kcextract.patterns import Lexicon, Pattern, load_patterns, word_regex
 from kcextract.document import Document, paragraphs_of
 from kcextract.sentences import SentenceIndex
 from kcextract.folded import folded_in_place
-from kcextract.reach import consumed_run, reach
+from kcextract.reach import reach
 from kcextract.starts import matches_at_starts, tried_outside_claims
 from kcextract.tables import map_table, read_tables
 from kcextract.textnorm import NormalisedText, normalise
@@ -428,7 +428,7 @@ def _matches(pattern: Pattern, text: str, gates: dict, windows: dict, claimed: O
 def _reach(pattern: Pattern, text: str):
     """How far a match of ``pattern`` from a position of ``text`` can end (kcextract/reach.py:
     the end of the run of the characters its regex consumes), or None when that is not known."""
-    run = consumed_run(pattern.regex.pattern, pattern.regex.flags)
+    run = pattern.run
     return None if run is None else functools.partial(reach, run, text)
 
 

@@ -8,6 +8,10 @@ versions of kcextract, ``regex`` and Python; a ``regex`` pattern pickles as its 
 it does not parse the regex again. A cache that is missing, corrupt, stale, unreadable or writable by
 other users is a miss (the files are validated and the cache rewritten); a folder that cannot be
 written just means no cache. Deleting the folder clears it.
+
+Each loader keeps its own kind of entry under the same key: ``patterns`` (the extractor's
+:class:`~kcextract.patterns.PatternSet`) and ``cues`` (the verifier's compiled ``relations.yaml``,
+whose examples are as costly to run again in every verifying process).
 """
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ from typing import Iterable, Optional
 CACHE_ENV = "KCEXTRACT_CACHE_DIR"
 FORMAT = 1          # bump when the layout of an entry changes
 KEEP = 8            # entries kept (several checkouts or pattern folders share one cache folder)
-_PREFIX, _SUFFIX = "patterns-", ".pickle"
+_SUFFIX = ".pickle"
 
 
 def cache_dir() -> Optional[Path]:
@@ -59,14 +63,15 @@ def cache_key(directory: Path, data_files: Iterable[Path], code_files: Iterable[
     return digest.hexdigest()
 
 
-def _path(key: str) -> Optional[Path]:
+def _path(key: str, kind: str) -> Optional[Path]:
     folder = cache_dir()
-    return folder / f"{_PREFIX}{key[:40]}{_SUFFIX}" if folder else None
+    return folder / f"{kind}-{key[:40]}{_SUFFIX}" if folder else None
 
 
-def read(key: str) -> Optional[dict]:
-    """The entry stored under ``key``, or None when there is none or it cannot be used."""
-    path = _path(key)
+def read(key: str, kind: str = "patterns") -> Optional[dict]:
+    """The entry of ``kind`` (what a loader keeps: ``patterns``, ``cues``) stored under ``key``, or
+    None when there is none or it cannot be used."""
+    path = _path(key, kind)
     if path is None:
         return None
     try:
@@ -92,10 +97,10 @@ def _private(stat) -> bool:
     return stat.st_uid == os.getuid() and not stat.st_mode & 0o022
 
 
-def write(key: str, **entry) -> bool:
-    """Store ``entry`` under ``key`` atomically (a temporary file renamed into place); False when
-    the cache folder cannot be written, which only costs the next start its speed."""
-    path = _path(key)
+def write(key: str, kind: str = "patterns", **entry) -> bool:
+    """Store ``entry`` of ``kind`` under ``key`` atomically (a temporary file renamed into place);
+    False when the cache folder cannot be written, which only costs the next start its speed."""
+    path = _path(key, kind)
     if path is None:
         return False
     tmp = None
@@ -114,14 +119,15 @@ def write(key: str, **entry) -> bool:
                 os.unlink(tmp)
             except OSError:
                 pass
-    _prune(path.parent)
+    _prune(path.parent, kind)
     return True
 
 
-def _prune(folder: Path) -> None:
-    """Keep the ``KEEP`` most recently used entries, and drop temporary files left by a killed write."""
+def _prune(folder: Path, kind: str) -> None:
+    """Keep the ``KEEP`` most recently used entries of ``kind``, and drop temporary files left by a
+    killed write."""
     try:
-        entries = sorted(folder.glob(f"{_PREFIX}*{_SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
+        entries = sorted(folder.glob(f"{kind}-*{_SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
         leftovers = [p for p in folder.glob(f".tmp-*{_SUFFIX}") if p.stat().st_mtime < time.time() - 3600]
         for old in entries[KEEP:] + leftovers:
             old.unlink()

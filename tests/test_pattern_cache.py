@@ -247,3 +247,53 @@ def test_a_broken_edit_fails_at_start_up_after_the_cache_was_warmed(tmp_path):
     out, stderr, _, code = _run(["extract", "-"], env)
     assert code == 1 and out == ""
     assert f"Error: {expected.value}" in stderr and "Traceback" not in stderr
+
+
+@pytest.fixture
+def cue_loads(cache, monkeypatch):
+    """How often relations.yaml is read and validated; the in-process cues are reloaded around it."""
+    from kcextract.verifier import cues as C
+
+    calls = []
+    read = C.load_relations
+
+    def counting(path):
+        calls.append(path)
+        return read(path)
+
+    monkeypatch.setattr(C, "load_relations", counting)
+    C.load_cues.cache_clear()
+    yield calls
+    C.load_cues.cache_clear()
+
+
+def test_the_verifier_cues_are_validated_once_for_the_same_files(cache, cue_loads):
+    from kcextract.verifier import cues as C
+
+    fresh = C.load_cues()
+    assert len(cue_loads) == 1 and len(list(cache.glob("cues-*.pickle"))) == 1
+    C.load_cues.cache_clear()                           # as a new process would start
+    cached = C.load_cues()
+    assert len(cue_loads) == 1 and cached is not fresh
+    examples = [ex for entry in P.read_data_file(C.RELATIONS_FILE)["relations"]
+                for ex in (*entry.get("match", []), *entry.get("no_match", []))]
+    assert [(c.id, c.role, c.relation, c.anchors, c.starts) for c in cached.entries] == \
+           [(c.id, c.role, c.relation, c.anchors, c.starts) for c in fresh.entries]
+    for old, new in zip(fresh.entries, cached.entries):
+        assert [m.span() for t in examples for m in old.pattern.finditer(t)] == \
+               [m.span() for t in examples for m in new.pattern.finditer(t)], old.id
+
+
+def test_a_changed_relations_file_or_a_damaged_cues_entry_is_validated_again(cache, cue_loads, monkeypatch):
+    from kcextract.verifier import cues as C
+
+    C.load_cues()
+    [path] = cache.glob("cues-*.pickle")
+    path.write_bytes(b"\x00not a pickle")
+    C.load_cues.cache_clear()
+    assert C.load_cues().entries and len(cue_loads) == 2          # a miss, then written again
+    assert pickle.loads(path.read_bytes())["cues"].entries
+    monkeypatch.setattr(P, "pattern_files_key", lambda: "e" * 64)  # what an edited file gives
+    C.load_cues.cache_clear()
+    C.load_cues()
+    assert len(cue_loads) == 3

@@ -447,6 +447,10 @@ def test_how_far_a_match_can_reach_is_read_from_its_regex():
     for pattern_id in ("full-date", "project-quoted"):
         assert consumed_run(by_id[pattern_id].regex.pattern, by_id[pattern_id].regex.flags) is None
     assert consumed_run(r"\d+[^x]", 0) is None and consumed_run(r"(\d)\1", 0) is None
+    for pattern in PATTERNS:                      # read once at load time, kept with the pattern
+        expected = consumed_run(pattern.regex.pattern, pattern.regex.flags)
+        assert (pattern.run and (pattern.run.pattern, pattern.run.flags)) == \
+               (expected and (expected.pattern, expected.flags)), pattern.id
     run = consumed_run(r"(?<=\p{L}\s)(?>\d{1,3}(?:\.\d{3})+)[\p{Lu}]", 0)
     assert reach(run, "A 1.234Ab c", 2) == 9 and reach(run, "A 1.234 c", 2) == 7    # (any case: wider)
 

@@ -17,8 +17,8 @@ import functools
 from pathlib import Path
 
 import regex
-import yaml
 
+from kcextract.patterns import read_data_file
 from kcextract.textnorm import normalise
 
 FRAMES_FILE = Path(__file__).with_name("project_frames.yaml")
@@ -28,8 +28,7 @@ _NAME_WORD = r"(?:\p{Lu}[\p{L}\p{M}]*|\d+)"
 
 @functools.lru_cache(maxsize=None)
 def _cues():
-    with open(FRAMES_FILE, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    data = read_data_file(FRAMES_FILE)
 
     def alternation(words):
         return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))

@@ -7,9 +7,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
 from kcextract.exceptions import PatternFileError
+from kcextract.patterns import read_data_file
 
 RULES_FILE = Path(__file__).with_name("highlights.yaml")
 RULE_KEYS = {"total_roles", "total_label_starts", "total_label_examples", "largest_amounts", "max_figures"}
@@ -18,7 +18,7 @@ RULE_KEYS = {"total_roles", "total_label_starts", "total_label_examples", "large
 @lru_cache(maxsize=1)
 def rules() -> dict:
     """``highlights.yaml``, validated: closed keys, and every label example behaving as stated."""
-    data = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    data = read_data_file(RULES_FILE)
     for key in data:
         if key not in RULE_KEYS:
             raise PatternFileError(RULES_FILE, "highlights", key, f"unknown key; allowed: {', '.join(sorted(RULE_KEYS))}")

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Optional
 
 import regex
-import yaml
 
 from kcextract.exceptions import PatternFileError
-from kcextract.patterns import PATTERN_DIR, check_keys
+from kcextract.patterns import PATTERN_DIR, check_keys, read_data_file
 
 RELATIONS_FILE = PATTERN_DIR / "relations.yaml"
 
@@ -194,14 +192,20 @@ def _anchors(entry: dict, pattern, path, eid) -> tuple[tuple, tuple]:
 
 def load_relations(path) -> Cues:
     """Read, validate and compile a relations YAML file."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise PatternFileError(path, None, None, f"not valid YAML: {exc}") from exc
-    return parse_relations(data, path)
+    return parse_relations(read_data_file(path), path)
 
 
 @lru_cache(maxsize=None)
 def load_cues() -> Cues:
-    """The project's relation cues (cached; the compiled set is never mutated)."""
-    return load_relations(RELATIONS_FILE)
+    """The project's relation cues (cached; the compiled set is never mutated), taken from the
+    disk cache when these very pattern files and loading code were validated before."""
+    from kcextract import pattern_cache
+    from kcextract.patterns import pattern_files_key
+
+    key = pattern_files_key()
+    entry = pattern_cache.read(key, kind="cues")
+    if entry and isinstance(entry.get("cues"), Cues):
+        return entry["cues"]
+    cues = load_relations(RELATIONS_FILE)
+    pattern_cache.write(key, kind="cues", cues=cues)
+    return cues

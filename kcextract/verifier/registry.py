@@ -14,10 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-import yaml
 
 from kcextract.exceptions import PatternFileError
-from kcextract.patterns import check_keys
+from kcextract.patterns import check_keys, read_data_file
 from kcextract.verifier.check import CHECK_KINDS
 from kcextract.verifier.cues import RELATIONS_FILE
 
@@ -73,7 +72,7 @@ class ClaimType:
 @lru_cache(maxsize=None)
 def claim_types(path: Path = RELATIONS_FILE) -> tuple[ClaimType, ...]:
     """The claim types listed in the relations file, validated, in running order."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = read_data_file(path)
     entries = data.get("claim_types") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise PatternFileError(path, None, "claim_types", "a list of claim types is required")
