@@ -1,4 +1,4 @@
-from kcextract.cli import cli
+from kcextract.cli import main
 
 if __name__ == "__main__":
-    cli()
+    main()

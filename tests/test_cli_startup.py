@@ -85,3 +85,21 @@ def test_default_names_follow_click(tmp_path):
     assert [c.name for c in found] == [c.name for c in namespace["COMMANDS"]] == ["init-data", "explicit"]
     assert [c.hidden for c in found] == [False, True]
     assert isinstance(namespace["COMMANDS"][1], click.Group)
+
+
+def test_the_program_freezes_the_collector_at_exit_and_still_prints_everything():
+    """``kcextract`` (the console script and ``python -m kcextract``) is :func:`kcextract.cli.main`:
+    the collector is frozen at exit, so shutdown skips a last walk over the loaded model; what
+    the command wrote is all there."""
+    script = ("import atexit, gc, sys\nregistered = []\n"
+              "atexit.register = lambda f, *a, **k: registered.append(f)\n"
+              "from kcextract.cli import main\nsys.argv = ['kcextract', 'extract', '-']\n"
+              "try:\n    main()\nexcept SystemExit:\n    pass\n"
+              "sys.stderr.write('FREEZE %s' % (gc.freeze in registered))\n")
+    done = subprocess.run([sys.executable, "-c", script], input="hỗ trợ gần 6,7 tỷ đồng cho 48 cơ sở\n",
+                          capture_output=True, text=True, timeout=120)
+    assert "FREEZE True" in done.stderr
+    ran = subprocess.run([sys.executable, "-m", "kcextract", "extract", "-", "--format", "jsonl"],
+                         input="hỗ trợ gần 6,7 tỷ đồng cho 48 cơ sở\n", capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    assert [json.loads(line)["text"] for line in ran.stdout.splitlines()] == ["6,7 tỷ đồng", "48 cơ sở"]

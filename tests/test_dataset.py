@@ -252,3 +252,52 @@ def test_record_of_is_asdict_with_the_public_record_on_top():
         mine, theirs = record_of(obj), reference(obj)
         assert list(mine.items()) == list(theirs.items())
         assert [type(v) for v in mine.values()] == [type(v) for v in theirs.values()]
+
+
+def _facets(db, document_id):
+    with sqlite3.connect(db) as conn:
+        return {table: set(conn.execute(f"SELECT site, province, year FROM {table} WHERE document_id = ?",
+                                        (document_id,)).fetchall()) for table in ("figures", "checks")}
+
+
+def test_figure_and_check_rows_carry_their_documents_facets_and_follow_them(corpus):
+    """Site, province and year are written with the rows; a document whose text is unchanged
+    but whose site or date changed gets new facets on its rows without being re-extracted."""
+    build(corpus, version="v1")
+    assert _facets(corpus, 1) == {"figures": {("binhduong", "TP. Hồ Chí Minh", 2023)},
+                                  "checks": {("binhduong", "TP. Hồ Chí Minh", 2023)}}
+    store = Corpus(corpus)
+    store.conn.execute("UPDATE documents SET site = 'daklak', published = '2019-05-01T08:00:00' WHERE id = 1")
+    store.close()
+    again = build(corpus, version="v1")
+    assert (again.extracted, again.unchanged) == (0, 6)
+    assert _facets(corpus, 1) == {"figures": {("daklak", "Đắk Lắk", 2019)}, "checks": {("daklak", "Đắk Lắk", 2019)}}
+    assert _facets(corpus, 2)["figures"] == {("baocongthuong", "Ninh Bình", 2016)}      # the others as they were
+    with sqlite3.connect(corpus) as conn:
+        assert {row[0] for row in conn.execute("SELECT province FROM projects WHERE document_id = 1")} <= {"Đắk Lắk"}
+
+
+def test_the_search_index_is_rebuilt_only_when_a_document_was_added_removed_retitled_or_rewritten(corpus, monkeypatch):
+    from kcextract.dataset import search
+
+    rebuilt = []
+    original = search.rebuild_search
+    monkeypatch.setattr(search, "rebuild_search", lambda conn: (rebuilt.append(1), original(conn)))
+
+    def found(query):
+        with sqlite3.connect(corpus) as conn:
+            return search.search(conn, query)
+
+    build(corpus, version="v1")
+    assert len(rebuilt) == 1 and found('title:"Gỡ khó"') == [5]
+    build(corpus, version="v2", force=True)                  # everything re-extracted, no text changed
+    assert len(rebuilt) == 1 and found('title:"Gỡ khó"') == [5]
+    store = Corpus(corpus)
+    store.conn.execute("UPDATE documents SET title = 'Tháo gỡ vướng mắc' WHERE id = 5")
+    store.close()
+    build(corpus, version="v2")
+    assert len(rebuilt) == 2 and found('title:"vướng mắc"') == [5] and found('title:"Gỡ khó"') == []
+    with sqlite3.connect(corpus) as conn:
+        conn.execute("DROP TABLE documents_fts")
+    build(corpus, version="v2")
+    assert len(rebuilt) == 3 and found('title:"vướng mắc"') == [5]

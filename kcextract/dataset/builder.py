@@ -23,7 +23,7 @@ from kcextract import store
 from kcextract.dataset import schema
 from kcextract.dataset.provinces import provinces_in, resolve
 from kcextract.dataset.rows import DocumentRows, RowContext, RowMaker
-from kcextract.dataset.search import rebuild_search
+from kcextract.dataset.search import SearchDigest, refresh_search
 
 # Modules whose code does not decide which figures and checks a text has: changing them
 # does not make the dataset stale. Everything else in kcextract/ (and patterns/*.yaml)
@@ -179,11 +179,24 @@ class _Transactions:
         return False
 
 
-def _update_unchanged(conn, document_row: dict) -> None:
-    """The documents row of a document whose text did not change: its title, date or site may have."""
+# The columns of a document's figure and check rows copied from its documents row (facets).
+FACETS = ("site", "province", "year")
+
+
+def _update_unchanged(conn, document_row: dict, facets_before: tuple) -> None:
+    """The documents row of a document whose text did not change: its title, date or site may
+    have; if its facets did, its figure, check and project rows get the new ones."""
     names = ("url", "site", "province", "province_old", "province_from", "title", "published", "year", "fetched")
     conn.execute(f"UPDATE {schema.DOCUMENTS} SET {', '.join(name + ' = ?' for name in names)} WHERE id = ?",
                  [document_row[name] for name in names] + [document_row["id"]])
+    facets = tuple(document_row[name] for name in FACETS)
+    if facets == facets_before:
+        return
+    for table in (schema.FIGURES, schema.CHECKS):
+        conn.execute(f"UPDATE {table} SET {', '.join(name + ' = ?' for name in FACETS)} WHERE document_id = ?",
+                     [*facets, document_row["id"]])
+    conn.execute(f"UPDATE {schema.PROJECTS} SET province = ? WHERE document_id = ?",
+                 (document_row["province"], document_row["id"]))
 
 
 def _write_extracted(conn, writer: _Writer, document_row: dict, rows: DocumentRows, types: dict) -> None:
@@ -254,9 +267,12 @@ def build(db, force: bool = False, version: Optional[str] = None,
         conn.commit()
         started_with = {table: dict(known) for table, known in types.items()}
         writer = _Writer(conn, types, started_with)
-        previous = {row[0]: tuple(row[1:]) for row in conn.execute(
-            f"SELECT id, text_hash, extractor_version, duplicate_of FROM {schema.DOCUMENTS}")}
+        previous, facets_before = {}, {}
+        for row in conn.execute(f"SELECT id, text_hash, extractor_version, duplicate_of, {', '.join(FACETS)}"
+                                f" FROM {schema.DOCUMENTS}"):
+            previous[row[0]], facets_before[row[0]] = tuple(row[1:4]), tuple(row[4:])
         present = set()
+        searched = SearchDigest()
 
         def work_of(item):
             """What a worker analyses and makes rows of: nothing for a document that did not change."""
@@ -264,7 +280,8 @@ def build(db, force: bool = False, version: Optional[str] = None,
             if not force and previous.get(doc.id) == key:
                 return None
             return (doc.text or "", doc.canonical_url or doc.url,
-                    RowContext(doc.id, doc.canonical_url or doc.url, doc.duplicate_of is not None, province))
+                    RowContext(doc.id, doc.canonical_url or doc.url, doc.duplicate_of is not None, province,
+                               doc.site, doc.published.year if doc.published else None))
 
         # Each document with its key and province, worked out once for the work and the rows.
         documents = ((doc, (text_hash(doc.text or ""), summary.extractor_version, doc.duplicate_of),
@@ -274,6 +291,7 @@ def build(db, force: bool = False, version: Optional[str] = None,
         with _Transactions(conn) as transactions:
             for (doc, key, (province, province_old, province_from)), rows in stream:
                 present.add(doc.id)
+                searched.add(doc.id, doc.title, key[0])
                 summary.documents += 1
                 document_row = {
                     "id": doc.id, "url": doc.canonical_url or doc.url, "site": doc.site,
@@ -287,7 +305,7 @@ def build(db, force: bool = False, version: Optional[str] = None,
                     warnings.warn(message, UnreadableNumberWarning)
                 with transactions.document():
                     if rows is None:
-                        _update_unchanged(conn, document_row)
+                        _update_unchanged(conn, document_row, facets_before.get(doc.id))
                     else:
                         _write_extracted(conn, writer, document_row, rows, types)
                 if rows is None:
@@ -302,8 +320,7 @@ def build(db, force: bool = False, version: Optional[str] = None,
                 conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (document_id,))
             conn.execute(f"DELETE FROM {schema.DOCUMENTS} WHERE id = ?", (document_id,))
         summary.removed = len(gone)
-        _copy_facets(conn)
-        rebuild_search(conn)
+        refresh_search(conn, searched.hexdigest())
         _save_types(conn, types)
         conn.commit()
         summary.figures, summary.checks, summary.failed_checks = conn.execute(
@@ -311,12 +328,3 @@ def build(db, force: bool = False, version: Optional[str] = None,
             f" (SELECT COUNT(*) FROM {schema.CHECKS} WHERE status = 'fail')").fetchone()
     return summary
 
-
-def _copy_facets(conn) -> None:
-    """Site, province and year of each figure/check row from its document (facets in Datasette)."""
-    for table in (schema.FIGURES, schema.CHECKS):
-        conn.execute(
-            f"UPDATE {table} SET site = d.site, province = d.province, year = d.year"
-            f" FROM {schema.DOCUMENTS} AS d WHERE d.id = {table}.document_id")
-    conn.execute(f"UPDATE {schema.PROJECTS} SET province = d.province"
-                 f" FROM {schema.DOCUMENTS} AS d WHERE d.id = {schema.PROJECTS}.document_id")

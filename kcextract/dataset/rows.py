@@ -87,7 +87,13 @@ class RowContext:
     document_id: int
     url: Optional[str]              # canonical URL, else the fetched one: the figures' source links
     duplicate: bool                 # a syndicated copy: its figures are never summed
-    province: Optional[str]         # the projects' province
+    province: Optional[str]         # the document's province (a facet of every row)
+    site: Optional[str] = None      # the document's site and publication year (facets of the
+    year: Optional[int] = None      # figure and check rows, for Datasette)
+
+    def facets(self) -> dict:
+        """The document's facet columns of its figure and check rows."""
+        return {"site": self.site, "province": self.province, "year": self.year}
 
 
 def figure_rows(context: RowContext, figures, checks, text: str) -> list:
@@ -114,6 +120,7 @@ def figure_rows(context: RowContext, figures, checks, text: str) -> list:
         years = tuple(getattr(figure, "period_years", ()) or ())
         row["period_year"] = years[0] if len(years) == 1 else None
         row["source_link"] = text_fragment_link(context.url, figure.text)
+        row.update(context.facets())
         rows.append(row)
     return rows
 
@@ -125,6 +132,7 @@ def check_rows(context: RowContext, checks, ids_by_span: dict) -> list:
                "document_id": context.document_id}
         row.update(record_of(check))
         row["operand_figure_ids"] = [ids_by_span.get((o.start, o.end)) for o in check.operands]
+        row.update(context.facets())
         rows.append(row)
     return rows
 

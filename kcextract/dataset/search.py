@@ -4,13 +4,46 @@ SQLite's ``unicode61`` tokenizer folds diacritics by default, so a search for ``
 also finds ``hoa`` and ``hỏa``: in Vietnamese those are different words (peace, flower,
 fire). ``remove_diacritics 0`` keeps them apart; case is still folded. The index is an
 external-content FTS5 table over the corpus's own ``documents`` table (no second copy
-of the texts), rebuilt by every ``kcextract dataset``; Datasette finds it by its
+of the texts), rebuilt by ``kcextract dataset`` when a document was added, removed or
+retitled or its text changed since the last build; Datasette finds it by its
 ``content="documents"`` declaration.
 """
 from __future__ import annotations
 
+import hashlib
+
+from kcextract.dataset.schema import META
+
 FTS_TABLE = "documents_fts"
 TOKENIZER = "unicode61 remove_diacritics 0"
+# The META key of the digest of the documents the index was last built from.
+BUILT_FROM = "search:documents"
+
+
+class SearchDigest:
+    """A digest of what the index is built from: each document's id, title and text hash, in order."""
+
+    def __init__(self):
+        self._hash = hashlib.sha256()
+
+    def add(self, document_id: int, title, text_hash: str) -> None:
+        self._hash.update(f"{document_id}\x00{title}\x00{text_hash}\x01".encode("utf-8", "surrogatepass"))
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def refresh_search(conn, digest: str) -> bool:
+    """Rebuild ``documents_fts`` unless it exists and was built from documents with ``digest``
+    (re-extracting a corpus after a pattern change leaves its texts and titles as they were,
+    and the index with them); True when rebuilt."""
+    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (FTS_TABLE,)).fetchone()
+    built_from = conn.execute(f"SELECT value FROM {META} WHERE key = ?", (BUILT_FROM,)).fetchone()
+    if exists and built_from and built_from[0] == digest:
+        return False
+    rebuild_search(conn)
+    conn.execute(f"INSERT OR REPLACE INTO {META} (key, value) VALUES (?, ?)", (BUILT_FROM, digest))
+    return True
 
 
 def rebuild_search(conn) -> None:
