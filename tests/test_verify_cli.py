@@ -83,3 +83,22 @@ def test_bad_input_exits_2_and_still_checks_the_others(tmp_path):
 def test_no_input_is_a_usage_error():
     result = run()
     assert result.exit_code == 2 and "give at least one file" in result.output
+
+
+def test_a_table_per_document_in_input_order_and_the_counts_of_what_was_shown():
+    """With several inputs, each document with something to show gets its own table, titled
+    with its source, in the order given (laid out where it was verified, printed as it comes);
+    the last line counts the rows shown."""
+    result = run(SEED_000, SEED_001, SEED_004)
+    assert result.exit_code == 1
+    titles = [line.strip() for line in result.output.splitlines() if line.startswith("Checks: ")]
+    assert titles == [f"Checks: {SEED_000}", f"Checks: {SEED_004}"]       # 001 has only unverifiable claims
+    last = result.output.rstrip().splitlines()[-1]
+    shown = result.output.count("│ ✓ │"), result.output.count("│ ✗ │")
+    assert last == f"{shown[0]} ✓  {shown[1]} ✗  0 ?" and shown[1] == 1 and shown[0] > 5
+    failures = run(SEED_000, SEED_001, SEED_004, "--only-failures")
+    assert failures.exit_code == 1 and failures.output.rstrip().splitlines()[-1] == "0 ✓  1 ✗  0 ?"
+    assert [line.strip() for line in failures.output.splitlines() if line.startswith("Checks: ")] == \
+           [f"Checks: {SEED_000}"]
+    everything = run(SEED_001, "--all")
+    assert everything.exit_code == 0 and everything.output.rstrip().splitlines()[-1] == "0 ✓  0 ✗  2 ?"
