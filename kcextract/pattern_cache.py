@@ -21,6 +21,7 @@ import pickle
 import sys
 import tempfile
 import time
+from dataclasses import fields
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -28,6 +29,15 @@ CACHE_ENV = "KCEXTRACT_CACHE_DIR"
 FORMAT = 1          # bump when the layout of an entry changes
 KEEP = 8            # entries kept (several checkouts or pattern folders share one cache folder)
 _SUFFIX = ".pickle"
+
+
+def made_by_init(self):
+    """``__reduce__`` of a dataclass kept in the cache: pickled as a call of its class with its
+    fields, so an object read from the cache is made by ``__init__`` as a fresh one is. Unpickled the
+    default way (``__new__``, then its ``__dict__`` filled), its attributes were read by CPython's
+    generic, unspecialised lookup: extraction took 1.5% more instructions with the cache than without
+    it, verification 0.9% more with the cues cached."""
+    return self.__class__, tuple(getattr(self, f.name) for f in fields(self))
 
 
 def cache_dir() -> Optional[Path]:

@@ -20,6 +20,7 @@ from typing import Optional
 import regex
 
 from kcextract.exceptions import PatternFileError
+from kcextract.pattern_cache import made_by_init
 from kcextract.folded import folded_in_place
 from kcextract.reach import consumed_run, shortest
 from kcextract.starts import NUMBER_KEY, candidates, is_class, positions, tried_at
@@ -63,6 +64,8 @@ _REF = regex.compile(r"(?<!\\p)(?<!\\P)\{([A-Z][A-Z_]+)\}")
 class Lexicon:
     """Named word lists (``{NAME}`` in a regex) and the meaning of each entry."""
 
+    __reduce__ = made_by_init
+
     lists: dict
     meanings: dict
 
@@ -90,6 +93,8 @@ def _word_regex(word: str) -> str:
 @dataclass(frozen=True)
 class Pattern:
     """One compiled pattern entry of a figure file."""
+
+    __reduce__ = made_by_init
 
     id: str
     kind: str
@@ -128,6 +133,8 @@ class Gate:
     The four patterns of numbers in words all start with one; scanning for it once and
     running them near its hits costs a quarter of four full scans.
     """
+
+    __reduce__ = made_by_init
 
     id: str
     regex: "regex.Pattern"
@@ -170,6 +177,8 @@ class PeriodRule:
     """A way of stating a time (frames.yaml ``periods``): its regex, and what it gives
     when it names no year (``relative``: 0 this year, -1 the year before)."""
 
+    __reduce__ = made_by_init
+
     id: str
     regex: "regex.Pattern"
     relative: Optional[int] = None
@@ -183,6 +192,8 @@ class FrameRules:
     ``period_regex`` is every period rule in one alternation (group ``rule<i>`` tells
     which one matched), so a text is scanned once, the earlier rule winning at a position.
     """
+
+    __reduce__ = made_by_init
 
     periods: tuple = ()
     cues: dict = field(default_factory=dict)
@@ -204,6 +215,8 @@ class FrameRules:
 @dataclass(frozen=True)
 class PatternSet:
     """Everything the extractor needs from ``patterns/``."""
+
+    __reduce__ = made_by_init
 
     lexicon: Lexicon
     fragments: dict

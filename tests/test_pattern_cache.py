@@ -297,3 +297,29 @@ def test_a_changed_relations_file_or_a_damaged_cues_entry_is_validated_again(cac
     C.load_cues.cache_clear()
     C.load_cues()
     assert len(cue_loads) == 3
+
+
+def test_what_the_cache_holds_is_made_again_by_init_when_read(monkeypatch):
+    """Pattern and cue objects pickle as a call of their class (pattern_cache.made_by_init): read
+    back, they are made by ``__init__`` like fresh ones (unpickled into a filled ``__dict__``, their
+    attributes were read by CPython's slow generic lookup), with the same fields."""
+    from kcextract.verifier import cues as C
+
+    fresh_patterns, fresh_cues = P._load_pattern_set(P.PATTERN_DIR), C.load_relations(C.RELATIONS_FILE)
+    made = []
+    for cls in (P.Pattern, P.Gate, P.PatternSet, C.Cue, C.Cues):  # (each is made by its __init__)
+        def counting(self, *args, __init__=cls.__init__, **kwargs):
+            made.append(type(self).__name__)
+            __init__(self, *args, **kwargs)
+        monkeypatch.setattr(cls, "__init__", counting)
+    patterns = pickle.loads(pickle.dumps(fresh_patterns))
+    cues = pickle.loads(pickle.dumps(fresh_cues))
+    assert made.count("Pattern") == len(fresh_patterns.patterns) and made.count("PatternSet") == 1
+    assert made.count("Gate") == len(fresh_patterns.gates)
+    assert made.count("Cue") == len(fresh_cues.entries) and made.count("Cues") == 1
+    assert [vars(p) for p in patterns.patterns][0].keys() == vars(fresh_patterns.patterns[0]).keys()
+    assert [(p.id, p.regex.pattern, p.starts) for p in patterns.patterns] == \
+           [(p.id, p.regex.pattern, p.starts) for p in fresh_patterns.patterns]
+    assert [(c.id, c.pattern.pattern, c.anchors) for c in cues.entries] == \
+           [(c.id, c.pattern.pattern, c.anchors) for c in fresh_cues.entries]
+    assert cues.words == fresh_cues.words

@@ -13,6 +13,7 @@ from typing import Optional
 import regex
 
 from kcextract.exceptions import PatternFileError
+from kcextract.pattern_cache import made_by_init
 from kcextract.patterns import PATTERN_DIR, check_keys, read_data_file
 
 RELATIONS_FILE = PATTERN_DIR / "relations.yaml"
@@ -31,6 +32,8 @@ FLAGS = regex.VERBOSE | regex.IGNORECASE | regex.V1
 class Cue:
     """One compiled cue entry."""
 
+    __reduce__ = made_by_init
+
     id: str
     role: str
     pattern: regex.Pattern
@@ -47,6 +50,10 @@ class Cue:
 
 class Cues:
     """All cues of a relations file, by role, in file order."""
+
+    def __reduce__(self):
+        """Made again by ``__init__`` when read from the disk cache (see ``made_by_init``)."""
+        return Cues, (self.entries,)
 
     def __init__(self, entries: list[Cue]):
         self.entries = entries
