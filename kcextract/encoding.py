@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-
 from kcextract.exceptions import SourceError
 
 DATA_FILE = Path(__file__).parent / "data" / "legacy_encodings.yaml"

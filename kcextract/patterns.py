@@ -20,8 +20,8 @@ from typing import Optional
 import regex
 
 from kcextract.exceptions import PatternFileError
-from kcextract.pattern_cache import made_by_init
 from kcextract.folded import folded_in_place
+from kcextract.pattern_cache import made_by_init
 from kcextract.reach import consumed_run, shortest
 from kcextract.starts import NUMBER_KEY, candidates, is_class, positions, tried_at
 from kcextract.wordindex import trie_alternation as word_trie
@@ -264,8 +264,9 @@ def _safe_loader(yaml):
 
 
 def read_data_file(path) -> dict:
-    """The one reader of every data file of ``patterns/``: YAML, a mapping at the top level,
-    or a :class:`PatternFileError` naming the file (never a bare YAML traceback)."""
+    """The one reader of every data file (``patterns/`` and the package's own YAML: legacy
+    encodings, highlights, project frames): YAML, a mapping at the top level, or a
+    :class:`PatternFileError` naming the file (never a bare YAML traceback)."""
     import yaml     # here, not at the top: a start that finds patterns/ in the disk cache parses no YAML
 
     path = Path(path)
