@@ -23,7 +23,7 @@ import tempfile
 import time
 from dataclasses import fields
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 CACHE_ENV = "KCEXTRACT_CACHE_DIR"
 FORMAT = 1          # bump when the layout of an entry changes
@@ -98,6 +98,17 @@ def read(key: str, kind: str = "patterns") -> Optional[dict]:
     except OSError:
         pass
     return entry
+
+
+def kept(key: str, kind: str, make: Callable, of_type: type):
+    """What ``make()`` returns, kept under ``key`` as the entry of ``kind``: the one read from the
+    cache when it holds an ``of_type`` there, else made now and written for the next start."""
+    entry = read(key, kind)
+    if entry and isinstance(entry.get(kind), of_type):
+        return entry[kind]
+    made = make()
+    write(key, kind, **{kind: made})
+    return made
 
 
 def _private(stat) -> bool:

@@ -19,9 +19,9 @@ from typing import Optional
 
 import regex
 
+from kcextract import pattern_cache
 from kcextract.exceptions import PatternFileError
 from kcextract.folded import folded_in_place
-from kcextract.pattern_cache import made_by_init
 from kcextract.reach import consumed_run, shortest
 from kcextract.starts import NUMBER_KEY, candidates, is_class, positions, tried_at
 from kcextract.wordindex import trie_alternation as word_trie
@@ -64,7 +64,7 @@ _REF = regex.compile(r"(?<!\\p)(?<!\\P)\{([A-Z][A-Z_]+)\}")
 class Lexicon:
     """Named word lists (``{NAME}`` in a regex) and the meaning of each entry."""
 
-    __reduce__ = made_by_init
+    __reduce__ = pattern_cache.made_by_init
 
     lists: dict
     meanings: dict
@@ -94,7 +94,7 @@ def _word_regex(word: str) -> str:
 class Pattern:
     """One compiled pattern entry of a figure file."""
 
-    __reduce__ = made_by_init
+    __reduce__ = pattern_cache.made_by_init
 
     id: str
     kind: str
@@ -134,7 +134,7 @@ class Gate:
     running them near its hits costs a quarter of four full scans.
     """
 
-    __reduce__ = made_by_init
+    __reduce__ = pattern_cache.made_by_init
 
     id: str
     regex: "regex.Pattern"
@@ -177,7 +177,7 @@ class PeriodRule:
     """A way of stating a time (frames.yaml ``periods``): its regex, and what it gives
     when it names no year (``relative``: 0 this year, -1 the year before)."""
 
-    __reduce__ = made_by_init
+    __reduce__ = pattern_cache.made_by_init
 
     id: str
     regex: "regex.Pattern"
@@ -193,7 +193,7 @@ class FrameRules:
     which one matched), so a text is scanned once, the earlier rule winning at a position.
     """
 
-    __reduce__ = made_by_init
+    __reduce__ = pattern_cache.made_by_init
 
     periods: tuple = ()
     cues: dict = field(default_factory=dict)
@@ -216,7 +216,7 @@ class FrameRules:
 class PatternSet:
     """Everything the extractor needs from ``patterns/``."""
 
-    __reduce__ = made_by_init
+    __reduce__ = pattern_cache.made_by_init
 
     lexicon: Lexicon
     fragments: dict
@@ -302,8 +302,6 @@ DATA_FILES = {
 def _cache_key(base: Path) -> str:
     """The disk-cache key of the pattern folder ``base``: every data file in it and the code
     of every loader (a changed check must re-check), with the versions that pickles depend on."""
-    from kcextract import pattern_cache
-
     package = Path(__file__).resolve().parent
     # (starts and wordindex shape what is kept: the prefilters' words are cut to the number
     # index's key, their lists compiled as its tries; reach checks that no regex matches empty)
@@ -334,8 +332,6 @@ def validate_data_files(directory: Optional[Path] = None) -> list[str]:
     keys, regexes, examples); the first bad file raises :class:`PatternFileError`.
     Skipped when the disk cache says these very files passed already.
     Returns the names of the files checked."""
-    from kcextract import pattern_cache
-
     base = Path(directory) if directory else PATTERN_DIR
     if not base.is_dir():
         raise PatternFileError(base, None, None, "pattern directory not found (set KCEXTRACT_PATTERNS)")
@@ -889,18 +885,10 @@ def word_regex(name: str) -> "regex.Pattern":
 def load_patterns(directory: Optional[str] = None) -> PatternSet:
     """Load and validate every pattern file (cached: the set is immutable), or take the set
     from the disk cache when these files were loaded and validated before."""
-    from kcextract import pattern_cache
-
     base = Path(directory) if directory else PATTERN_DIR
     if not base.is_dir():
         raise PatternFileError(base, None, None, "pattern directory not found (set KCEXTRACT_PATTERNS)")
-    key = _cache_key(base)
-    entry = pattern_cache.read(key)
-    if entry and isinstance(entry.get("patterns"), PatternSet):
-        return entry["patterns"]
-    patterns = _load_pattern_set(base)
-    pattern_cache.write(key, patterns=patterns, validated=False)
-    return patterns
+    return pattern_cache.kept(_cache_key(base), "patterns", lambda: _load_pattern_set(base), PatternSet)
 
 
 def _load_pattern_set(base: Path) -> PatternSet:

@@ -12,8 +12,8 @@ from typing import Optional
 
 import regex
 
+from kcextract import pattern_cache
 from kcextract.exceptions import PatternFileError
-from kcextract.pattern_cache import made_by_init
 from kcextract.patterns import PATTERN_DIR, check_keys, read_data_file
 
 RELATIONS_FILE = PATTERN_DIR / "relations.yaml"
@@ -32,7 +32,7 @@ FLAGS = regex.VERBOSE | regex.IGNORECASE | regex.V1
 class Cue:
     """One compiled cue entry."""
 
-    __reduce__ = made_by_init
+    __reduce__ = pattern_cache.made_by_init
 
     id: str
     role: str
@@ -206,13 +206,6 @@ def load_relations(path) -> Cues:
 def load_cues() -> Cues:
     """The project's relation cues (cached; the compiled set is never mutated), taken from the
     disk cache when these very pattern files and loading code were validated before."""
-    from kcextract import pattern_cache
     from kcextract.patterns import pattern_files_key
 
-    key = pattern_files_key()
-    entry = pattern_cache.read(key, kind="cues")
-    if entry and isinstance(entry.get("cues"), Cues):
-        return entry["cues"]
-    cues = load_relations(RELATIONS_FILE)
-    pattern_cache.write(key, kind="cues", cues=cues)
-    return cues
+    return pattern_cache.kept(pattern_files_key(), "cues", lambda: load_relations(RELATIONS_FILE), Cues)
