@@ -257,7 +257,16 @@ def _generic_programme(matched: str, keyword: str, name: str) -> bool:
     return not (dated and keyword.casefold().startswith("chương"))
 
 
-_BUILDERS = {"money": _money, "percent": _percent, "count": _count, "project": _project}
+def _malformed(doc: _Work, pattern: Pattern, m, lex: Lexicon) -> None:
+    """Never a figure: the number of a malformed-number pattern ('12..5 tỷ đồng') is read only
+    to raise the ValueError that reports it as unreadable (a shape that does read gives nothing:
+    the money or percent patterns, run before, chose not to take it)."""
+    parse_vn_number(m["num"])
+    return None
+
+
+_BUILDERS = {"money": _money, "percent": _percent, "count": _count, "project": _project,
+             "malformed": _malformed}
 
 
 def _place(text: str, offset: int) -> str:

@@ -54,7 +54,8 @@ ENTRY_KEYS = {
 FRAGMENT_KEYS = {"id", "regex", "note", "match", "no_match"}
 GATE_KEYS = {"id", "regex", "note", "before", "after", "anchored", "match", "no_match", "starts", "number_then",
              "number_ends_then"}
-ENTRY_KINDS = {"money", "percent", "count", "project", "blocked", "period"}
+# (malformed: digits no reading fits, before a money or percent word; reported, never a figure)
+ENTRY_KINDS = {"money", "percent", "count", "project", "blocked", "period", "malformed"}
 EXAMPLE_KEYS = {"text", "span"}
 
 _REF = regex.compile(r"(?<!\\p)(?<!\\P)\{([A-Z][A-Z_]+)\}")

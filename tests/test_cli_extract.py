@@ -109,6 +109,21 @@ def test_an_unreadable_number_is_reported_with_source_and_place(tmp_path, monkey
     assert [json.loads(l)["text"] for l in result.stdout.splitlines()] == ["12 cơ sở"]
 
 
+def test_a_malformed_number_as_published_is_reported_not_lost(tmp_path):
+    """Digits that no reading fits before a money or percent word ('12..5 tỷ đồng', a typo as
+    published) are reported with file, line and column; the readable figures around them are
+    kept, and a readable number that no money pattern took ('1.500 đồng chí') is no problem."""
+    doc = tmp_path / "typo.txt"
+    doc.write_text("Tổng kinh phí 12..5 tỷ đồng, trong đó 7.456,43 triệu đồng.\n"
+                   "Tỷ lệ tăng 23,2,3% so với năm trước; 1.500 đồng chí tham dự.", encoding="utf-8")
+    result = run("extract", str(doc))
+    assert result.exit_code == 1
+    assert f"Error: {doc}:1:15: could not read the number in '12..5 tỷ đồng' (not a number: '12..5')" in result.stderr
+    assert f"Error: {doc}:2:12: could not read the number in '23,2,3%'" in result.stderr
+    assert result.stderr.count("could not read") == 2
+    assert "7.456,43 triệu đồng" in [json.loads(l)["text"] for l in result.stdout.splitlines()]
+
+
 def test_the_python_api_warns_instead(monkeypatch):
     import warnings
 
