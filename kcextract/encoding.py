@@ -226,6 +226,33 @@ def _try(data: bytes, codec: str) -> str | None:
         return None
 
 
+# What a file that is not text most often is, by its first bytes: the attachments of the
+# Sở Công Thương sites (PDF, Word, Excel, archives) and the images beside them.
+_SIGNATURES = (
+    (b"%PDF", "a PDF document", "convert it to text first (pdftotext, say)"),
+    (b"PK\x03\x04", "a ZIP archive", "a .docx or .xlsx is one: save it as text first"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document", "a .doc or .xls: save it as text first"),
+    (b"\x89PNG", "a PNG image", None), (b"\xff\xd8\xff", "a JPEG image", None),
+    (b"GIF8", "a GIF image", None), (b"\x1f\x8b", "gzip-compressed data", "decompress it first"),
+    (b"Rar!", "a RAR archive", "extract it first"),
+)
+
+
+def not_text(data: bytes, source: str) -> SourceError:
+    """The error for binary ``data`` (NUL bytes in its first 4 KB): what it is, when its first
+    bytes tell, and what to do; else where the first NUL byte is.
+
+    >>> str(not_text(b"%PDF-1.4\\n\\x00", "bao-cao.txt"))
+    'bao-cao.txt: a PDF document, not a text document: convert it to text first (pdftotext, say)'
+    >>> str(not_text(b"ab\\x00", "x.txt"))
+    'x.txt at 2: binary data (NUL bytes), not a text document'
+    """
+    for head, what, advice in _SIGNATURES:
+        if data.startswith(head):
+            return SourceError(source, f"{what}, not a text document" + (f": {advice}" if advice else ""))
+    return SourceError(source, "binary data (NUL bytes), not a text document", data.index(b"\x00"))
+
+
 def decode_bytes(data: bytes, source: str, declared: str | None = None) -> str:
     """Decode a fetched document to NFC text; raise SourceError rather than return mojibake.
 
@@ -237,7 +264,7 @@ def decode_bytes(data: bytes, source: str, declared: str | None = None) -> str:
         as mojibake (e.g. UTF-8 stored twice); the position is a byte offset.
     """
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise SourceError(source, "binary data (NUL bytes), not a text document", data.index(b"\x00"))
+        raise not_text(data, source)
 
     # 1. Byte order mark: authoritative.
     for bom, codec in (

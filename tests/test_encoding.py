@@ -92,8 +92,26 @@ def test_double_encoded_utf8_raises_with_byte_offset():
 
 def test_binary_raises():
     with pytest.raises(SourceError) as info:
-        decode_bytes(b"%PDF-1.4\x00\x01\x02", "report.pdf")
-    assert info.value.position == 8
+        decode_bytes(b"\x01\x02abc\x00\x01\x02", "report.txt")
+    assert info.value.position == 5 and "binary data (NUL bytes)" in info.value.reason
+
+
+@pytest.mark.parametrize("head, what", [
+    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00", "a PDF document, not a text document: convert it"),
+    (b"PK\x03\x04\x14\x00\x06\x00", "a ZIP archive, not a text document: a .docx or .xlsx"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG image, not a text document"),
+    (b"\x1f\x8b\x08\x00\x00\x00", "gzip-compressed data, not a text document"),
+])
+def test_a_file_that_is_not_text_is_named_for_what_it_is(tmp_path, head, what):
+    """A PDF or a .docx saved as .txt (or given with no suffix) is told apart by its first bytes,
+    so the message says what the file is and what to do, not just that it has NUL bytes."""
+    from kcextract.inputs import iter_documents
+
+    path = tmp_path / "bao-cao.txt"
+    path.write_bytes(head + bytes(range(256)) * 4)
+    problems = []
+    assert list(iter_documents([str(path)], on_problem=problems.append)) == []
+    assert [p.source for p in problems] == [str(path)] and problems[0].message.startswith(what)
 
 
 def test_undecodable_declared_utf8_falls_back():
