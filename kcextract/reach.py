@@ -48,8 +48,9 @@ BEYOND = float("inf")
 
 
 # A named group, '(?P<name>' or the ``regex`` module's '(?<name>': read under a name of its own
-# (the ``regex`` module lets two groups share a name, the standard parser does not).
-_NAMED = re.compile(r"(?<!\\)((?:\\\\)*)\(\?P?<(?![=!])\w+>")
+# (the ``regex`` module lets two groups share a name, the standard parser does not); a named
+# back-reference '(?P=name)' follows its group's new name.
+_NAMED = re.compile(r"(?<!\\)((?:\\\\)*)(?:\(\?P?<(?![=!])(\w+)>|\(\?P=(\w+)\))")
 # A numbered back-reference or a conditional: what a renamed group could make mean another group.
 _NUMBERED = re.compile(r"(?<!\\)(?:\\\\)*(?:\\[1-9]|\(\?\()")
 
@@ -65,8 +66,15 @@ def _parsed(source: str, flags: int):
         properties.append(m.group(2))
         return m.group(1) + chr(_PRIVATE + len(properties) - 1)
 
-    names = itertools.count()
-    renamed = _NAMED.sub(lambda m: f"{m.group(1)}(?P<g{next(names)}>", source)
+    names, latest = itertools.count(), {}
+
+    def rename(m) -> str:
+        if m.group(2) is None:      # a back-reference: to the group of that name opened last
+            return f"{m.group(1)}(?P=" + latest.get(m.group(3), m.group(3)) + ")"
+        latest[m.group(2)] = f"g{next(names)}"
+        return f"{m.group(1)}(?P<{latest[m.group(2)]}>"
+
+    renamed = _NAMED.sub(rename, source)
     if renamed != source and _NUMBERED.search(source):
         return None
     try:
@@ -106,6 +114,8 @@ def shortest(source: str, flags: int) -> Optional[int]:
 
     >>> shortest(r"(?<=\\s)\\d+(?:\\s*%)?", 0), shortest(r"(?=\\d)\\d*", 0), shortest(r"(?<n>a)|(?<n>bc)", 0)
     (1, 0, 1)
+    >>> shortest(r"(?P<noun>ab)(?:,(?!(?P=noun))cd)?", 0)    # a named back-reference follows its group
+    2
     """
     read = _parsed(source, flags)
     return None if read is None else read[0].getwidth()[0]
