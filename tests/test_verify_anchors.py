@@ -186,6 +186,28 @@ def test_the_unit_indexes_list_exactly_the_compatible_figures():
     assert all(like == sorted(ctx.like(i)) for i, like in grouped.items())
 
 
+def test_the_unit_indexes_agree_with_compatible_on_pairs_of_nouns():
+    # A pair of nouns ('doanh nghiệp, hợp tác xã') agrees with the units of each of its nouns
+    # and with pairs sharing one: the indexes found by bisection must say the same.
+    from kcextract.verifier.normalised import reading
+    from kcextract.verifier.workspace import compatible
+
+    text = ("Có 150 doanh nghiệp, hợp tác xã tham gia, trong đó 120 doanh nghiệp và 30 hợp tác xã. "
+            "Có 20 tỉnh, thành phố và 6 tỉnh, 3 thành phố đạt; 12 hợp tác xã, tổ hợp tác; 7 hộ; 4 doanh nghiệp FDI.")
+    norm, figures, spans, tables, _ = reading(read_document(text))
+    assert {"doanh nghiệp, hợp tác xã", "tỉnh, thành phố", "hợp tác xã, tổ hợp tác"} <= {f.unit for f in figures}
+    ctx = Context(norm, figures, sentence_spans=spans, tables=tables)
+    n = len(ctx.figures)
+    for i in range(n):
+        assert ctx.like(i) == frozenset(j for j in range(n) if compatible(ctx.figures[j], ctx.figures[i])), \
+            ctx.figures[i].text
+    assert {i: like for group, like in ctx.like_groups() for i in group} == {i: sorted(ctx.like(i)) for i in range(n)}
+    pair = next(i for i, f in enumerate(figures) if f.unit == "doanh nghiệp, hợp tác xã")
+    assert {figures[j].text for j in ctx.like(pair)} >= {"120 doanh nghiệp", "30 hợp tác xã", "4 doanh nghiệp",
+                                                         "12 hợp tác xã, tổ hợp tác"}
+    assert not any(figures[j].unit in ("hộ", "tỉnh") for j in ctx.like(pair))
+
+
 def test_like_groups_gather_only_the_units_that_agree_with_others():
     # like_groups answers a count unit that agrees with no other unit by its own figures:
     # 'làng' and 'làng nghề' agree ('cơ sở' and 'hộ' stand alone), and a count with no unit

@@ -51,7 +51,19 @@ def compatible(a: Figure, b: Figure) -> bool:
 def _compatible_units(kind: str, ua: str, ub: str) -> bool:
     if kind != "count" or not ua or not ub:
         return ua == ub or kind == "count"
-    return ua == ub or ua.startswith(ub + " ") or ub.startswith(ua + " ")
+    if ua == ub or ua.startswith(ub + " ") or ub.startswith(ua + " "):
+        return True
+    # A pair of nouns ('tỉnh, thành phố', '120 doanh nghiệp, hợp tác xã') counts things of
+    # each: the 42 'sản phẩm' of the 46 'sản phẩm, nhóm sản phẩm' are some of them.
+    if "," in ua or "," in ub:
+        return any(_compatible_units(kind, a, b) for a in _nouns(ua) for b in _nouns(ub)
+                   if (a, b) != (ua, ub))
+    return False
+
+
+def _nouns(unit: str) -> list:
+    """The nouns of a count's unit: 'tỉnh, thành phố' -> ['tỉnh', 'thành phố']."""
+    return [noun.strip() for noun in unit.split(",") if noun.strip()]
 
 
 def same_head(a: Figure, b: Figure) -> bool:
@@ -304,6 +316,18 @@ class Context:
         ordered, present = self._count_units()
         if not key:
             return ordered
+        found = self._units_from(key, ordered, present)
+        if "," in key:                # a pair of nouns: the units of each noun too
+            for noun in _nouns(key):
+                found |= self._units_from(noun, ordered, present)
+        # (and the document's pairs with a noun that agrees: few units hold a comma)
+        found.update(u for u in self._pair_units() if _compatible_units("count", key, u))
+        return found
+
+    @staticmethod
+    def _units_from(key: str, ordered: list, present: set) -> set:
+        """The units ``key`` agrees with word by word: an empty unit, the same unit, its own first
+        words and the units that go on from it, found by bisection in the sorted units."""
         words = key.split(" ")
         found = {u for u in ("", key, *(" ".join(words[:k]) for k in range(1, len(words)))) if u in present}
         longer = key + " "
@@ -312,6 +336,13 @@ class Context:
             found.add(ordered[k])
             k += 1
         return found
+
+    def _pair_units(self) -> list:
+        """The count units of the document that pair nouns ('tỉnh, thành phố'), found once."""
+        pairs = self.memo.get("count pair units")
+        if pairs is None:
+            pairs = self.memo["count pair units"] = [u for u in self._count_units()[0] if "," in u]
+        return pairs
 
     def _count_units(self) -> tuple[list, set]:
         """The count units of the document, sorted and as a set (found once)."""
@@ -340,6 +371,10 @@ class Context:
                     while j < len(ordered) and ordered[j].startswith(longer):
                         found.update((unit, ordered[j]))
                         j += 1
+                for pair in self._pair_units():   # (a pair agrees with the units of its nouns)
+                    agree = [u for u in ordered if u != pair and _compatible_units("count", pair, u)]
+                    if agree:
+                        found.update((pair, *agree))
             self.memo["count units with others"] = found
         return found
 
