@@ -38,6 +38,7 @@ RESOLVERS = {
     "implied by a stated change": "stated: level and change in one clause; base = level − change",
     "total and count stated": "inferred: an average against a total and a count stated nearby (confirms only)",
     "growths of total and count stated": "inferred: an average's growth from the growths of its total and count (confirms only)",
+    "counts of other nouns that make it": "inferred: counts of other nouns after a count's 'trong đó' or in its bracket, all of which make it (confirms only)",
     "parts named in following sentences": "inferred: parts in the sentences after a total (or before a total labelled 'tổng'), each named",
     "exports and imports named": "inferred: the exports and imports the words before them name (trade balance)",
     "total of a sum": "inferred: the total of a breakdown the subject is a part of",

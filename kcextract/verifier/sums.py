@@ -105,11 +105,12 @@ def _reported_text(ctx: Context, f) -> str:
     return f.text
 
 
-def _evaluate(ctx: Context, total: int, parts: list[int], may_fail: bool,
-              quiet: bool, closed: bool = False, subset: bool = False,
-              whole: bool = False) -> Optional[SumGroup]:
+def evaluate_parts(ctx: Context, total: int, parts: list[int], may_fail: bool,
+                   quiet: bool, closed: bool = False, subset: bool = False,
+                   whole: bool = False) -> Optional[SumGroup]:
     """First prefix (≥ 2 parts) whose sum matches ``total`` (``whole``: only all the
-    parts together); else fail/unverifiable/None."""
+    parts together); else fail/unverifiable/None (``quiet``: None).  Also the arithmetic of
+    :mod:`~kcextract.verifier.mixed_sums`."""
     figures = ctx.figures
     t = figures[total]
     t_iv, t_value = fig_interval(t), Decimal(t.value)
@@ -232,10 +233,10 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                 t_near = totals[key]
                 like = ctx.like(t_near)
                 parts_all = [i for i in after if i in like]
-                near = _evaluate(ctx, t_near, parts_all, may_fail=False, quiet=True)
+                near = evaluate_parts(ctx, t_near, parts_all, may_fail=False, quiet=True)
                 if near is None or near.check.status != "ok":
                     for j in reversed(earlier):
-                        g = _evaluate(ctx, j, parts_all, may_fail=False, quiet=True)
+                        g = evaluate_parts(ctx, j, parts_all, may_fail=False, quiet=True)
                         if g is not None and g.check.status == "ok":
                             groups.append(g)
                             break
@@ -252,7 +253,7 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                 parts = [i for i in after if i in like and parens[i] == parens[total]]
                 if len(parts) < 2:
                     continue
-                g = _evaluate(ctx, total, parts, may_fail=False, quiet=False)
+                g = evaluate_parts(ctx, total, parts, may_fail=False, quiet=False)
                 if g and g.check.status == "ok" and sentence_end is not None:
                     # 'Trong đó, nhóm A có 10 sản phẩm; nhóm B có 3 …; nhóm C có 2 …; nhóm D có 1 …':
                     # every ';'-separated part of the sentence is a part, not just a prefix that
@@ -261,8 +262,8 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                     nested_cue = any(ctx.anchors.search(c, m.end(), sentence_end) for c in ctx.cues.role("parts"))
                     if (len(listed) > len(g.parts) and _semicolon_separated(ctx, listed) and not nested_cue
                             and not _breaks_down_another(ctx, total, listed, region)):
-                        whole = _evaluate(ctx, total, listed, may_fail=candidates[unit_key(t)] == 1,
-                                          quiet=False, closed=True, whole=True)
+                        whole = evaluate_parts(ctx, total, listed, may_fail=candidates[unit_key(t)] == 1,
+                                               quiet=False, closed=True, whole=True)
                         if whole:
                             groups.append(whole)
                             continue
@@ -276,12 +277,12 @@ def cue_groups(ctx: Context) -> list[SumGroup]:
                     # only figure of its unit there and the parts end with 'còn lại': the rest)
                     unambiguous = (candidates[unit_key(t)] == 1
                                    and (same_sentence or _names_the_rest(ctx, m, in_sentence)))
-                    g = _evaluate(ctx, total, in_sentence, may_fail=unambiguous and not nested,
-                                  quiet=False, closed=_closed_enumeration(ctx, m, in_sentence),
-                                  subset=subset) or g
+                    g = evaluate_parts(ctx, total, in_sentence, may_fail=unambiguous and not nested,
+                                       quiet=False, closed=_closed_enumeration(ctx, m, in_sentence),
+                                       subset=subset) or g
                 if g and g.check.status == "unverifiable" and subset and not (
                         sentence_end is not None and _closed_enumeration(ctx, m, in_sentence)):
-                    g = _evaluate(ctx, total, parts, may_fail=False, quiet=False, subset=True) or g
+                    g = evaluate_parts(ctx, total, parts, may_fail=False, quiet=False, subset=True) or g
                 if g:
                     groups.append(g)
     return groups
@@ -371,7 +372,7 @@ def labelled_groups(ctx: Context, taken: set) -> list[SumGroup]:
                    if j != i and j in like]
         if between:            # the 'tổng' names an earlier figure of the same unit
             continue
-        g = _evaluate(ctx, i, parts, may_fail=False, quiet=True)
+        g = evaluate_parts(ctx, i, parts, may_fail=False, quiet=True)
         if g and g.check.status == "ok":
             groups.append(g)
     return groups
@@ -436,7 +437,7 @@ def list_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
         items = _bullet_amounts(ctx, line_start - 1, i, forward=False)
         if len(items) < 2:
             continue
-        g = _evaluate(ctx, i, items, may_fail=True, quiet=False, closed=True)
+        g = evaluate_parts(ctx, i, items, may_fail=True, quiet=False, closed=True)
         if g:
             groups.append(g)
     return groups
@@ -501,7 +502,7 @@ def heading_total_groups(ctx: Context, taken: set) -> list[SumGroup]:
         if own == first:
             continue          # a sibling item ('a) …: 2.100 triệu' above 'b) …'), not a heading
         nested = bool(own)
-        g = _evaluate(ctx, i, parts, may_fail=nested, quiet=False, closed=nested)
+        g = evaluate_parts(ctx, i, parts, may_fail=nested, quiet=False, closed=nested)
         if g:
             groups.append(g)
     return groups
@@ -540,7 +541,7 @@ def paren_groups(ctx: Context, taken: set) -> list[SumGroup]:
         parts = [j for j in inside if eligible[j] and j in ctx.like(i)]
         if len(parts) < 2:
             continue
-        g = _evaluate(ctx, i, parts, may_fail=False, quiet=True)
+        g = evaluate_parts(ctx, i, parts, may_fail=False, quiet=True)
         if g and g.check.status == "ok" and len(g.parts) == len(parts):
             groups.append(g)
     return groups
@@ -633,7 +634,7 @@ def besides_groups(ctx: Context, taken: set) -> list[SumGroup]:
             t = ctx.figures[before[0]]
             parts = [i for i in ctx.figures_in(s0, s1, kinds=AMOUNT_KINDS)
                      if eligible[i] and compatible(ctx.figures[i], t) and lay.paren(ctx.figures[i].start) is None]
-            g = _evaluate(ctx, before[0], parts, may_fail=True, quiet=False, closed=True, whole=True)
+            g = evaluate_parts(ctx, before[0], parts, may_fail=True, quiet=False, closed=True, whole=True)
             if g:
                 groups.append(g)
     return groups
