@@ -12,8 +12,6 @@ when it holds (resolver 'counts of other nouns that make it') and says nothing o
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterator
-
 import regex
 
 from kcextract.verifier.check import Check
@@ -39,45 +37,54 @@ def find(ctx: Context) -> list[Check]:
     return checks
 
 
-def _counts(ctx: Context, start: int, end: int) -> list[int]:
-    return [i for i in ctx.figures_in(start, end) if ctx.figures[i].kind == "count"]
-
-
 def _parts(ctx: Context, total: int, found: list[int]) -> bool:
-    """Whether ``found`` may be the parts: two to six counts, none of them quoted, a range or
-    the total's own unit but one (two of its unit are :mod:`sums`' work)."""
+    """Whether ``found`` may be the parts: two to six counts, none of them quoted or a range,
+    and none of the total's own unit but one (two of its unit are :mod:`sums`' work)."""
+    if not 2 <= len(found) <= MAX_PARTS:
+        return False
     figures, like = ctx.figures, ctx.like(total)
-    return (2 <= len(found) <= MAX_PARTS and sum(i in like for i in found) <= 1
+    return (sum(i in like for i in found) <= 1
             and all(figures[i].value is not None and figures[i].value_max is None and not ctx.quoted[i]
                     for i in found))
 
 
-def _after_cues(ctx: Context) -> Iterator[tuple[int, list[int]]]:
+def _after_cues(ctx: Context) -> list[tuple[int, list[int]]]:
     """(total, parts) of 'N X, trong đó a Y và b Z': the last count before a parts cue in its
-    sentence, outside brackets, and the counts after the cue to the end of its clause."""
-    lay = ctx.layout
-    for cue in ctx.cues.role("parts"):
-        for m in ctx.anchors.finditer(cue):
-            s0, s1 = lay.sentence(m.start())
-            before = [i for i in _counts(ctx, s0, m.start()) if ctx.parens[i] is None]
-            if not before:
-                continue
-            stop = _PARTS_END.search(ctx.text, m.end(), s1)
-            parts = _counts(ctx, m.end(), stop.start() if stop else s1)
-            if _parts(ctx, before[-1], parts):
-                yield before[-1], parts
+    sentence, outside brackets, and the counts after the cue to the end of its clause.  (Only
+    sentences with three counts are read: few are.)"""
+    by_sentence: dict = {}
+    for i in ctx.indexes("count"):
+        by_sentence.setdefault(ctx.sentences[i], []).append(i)
+    found: list = []
+    for (s0, s1), held in by_sentence.items():
+        if len(held) < 3:
+            continue
+        for cue in ctx.cues.role("parts"):
+            m = ctx.anchors.search(cue, s0, s1)
+            while m is not None:
+                stop = _PARTS_END.search(ctx.text, m.end(), s1)
+                parts = ctx.among(held, m.end(), stop.start() if stop else s1)
+                before = [i for i in ctx.among(held, s0, m.start()) if ctx.parens[i] is None]
+                if before and _parts(ctx, before[-1], parts):
+                    found.append((before[-1], parts))
+                m = ctx.anchors.search(cue, m.end(), s1)
+    return found
 
 
-def _in_brackets(ctx: Context) -> Iterator[tuple[int, list[int]]]:
-    """(total, parts) of 'N X … (a Y, b Z)': a bracket holding only counts, after a count of
-    its sentence with no other figure between them."""
-    lay = ctx.layout
-    for opening, closing in lay.parens:
-        inside = ctx.figures_in(opening + 1, closing)
-        if not inside or any(ctx.figures[i].kind != "count" for i in inside):
+def _in_brackets(ctx: Context) -> list[tuple[int, list[int]]]:
+    """(total, parts) of 'N X … (a Y, b Z)': a bracket holding only counts, two at least,
+    after a count of its sentence with no other figure between them."""
+    lay, parens = ctx.layout, ctx.parens
+    bracketed, found = {}, []
+    for i in ctx.indexes("count"):          # (the brackets that hold two counts: few)
+        if parens[i] is not None:
+            bracketed.setdefault(parens[i], []).append(i)
+    for (opening, closing), held in bracketed.items():
+        if len(held) < 2 or len(ctx.figures_in(opening + 1, closing)) != len(held):
             continue
         s0, _ = lay.sentence(opening)
         before = ctx.figures_in(s0, opening)
-        if before and ctx.figures[before[-1]].kind == "count" and ctx.parens[before[-1]] is None \
-                and _parts(ctx, before[-1], inside):
-            yield before[-1], inside
+        if before and ctx.figures[before[-1]].kind == "count" and parens[before[-1]] is None \
+                and _parts(ctx, before[-1], held):
+            found.append((before[-1], held))
+    return found
