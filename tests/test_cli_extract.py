@@ -78,8 +78,22 @@ def test_html_offsets_point_into_the_text_that_extract_text_prints(tmp_path):
 
 def test_table_format_is_readable():
     result = run("extract", str(SEED_000), "--format", "table", "--kind", "money")
-    assert result.exit_code == 0 and "Figures" in result.stdout
+    assert result.exit_code == 0 and f"Figures: {SEED_000}" in result.stdout
     assert "56.147 triệu đồng" in result.stdout and "tổng kinh phí khuyến công" in result.stdout
+
+
+def test_a_table_per_document_in_input_order_and_the_count_of_rows():
+    """Each document with figures to show gets its own table, titled with its source, in the
+    order given (laid out where it was extracted, printed as it comes); the last line counts
+    the rows shown, which are the JSON Lines records of the same run."""
+    seeds = sorted(SEED_000.parent.glob("*.txt"))[:3]
+    result = run("extract", *map(str, reversed(seeds)), "--format", "table", "--kind", "percent")
+    titles = [line.strip() for line in result.stdout.splitlines() if line.startswith("Figures: ")]
+    records = run("extract", *map(str, reversed(seeds)), "--kind", "percent").stdout.splitlines()
+    with_percent = list(dict.fromkeys(json.loads(line)["source"] for line in records))
+    assert titles == [f"Figures: {source}" for source in with_percent] and len(titles) >= 2
+    assert result.stdout.rstrip().splitlines()[-1] == f"{len(records)} figure(s)"
+    assert result.stdout.count("│ percent │") == len(records)
 
 
 def test_no_input_is_a_usage_error():

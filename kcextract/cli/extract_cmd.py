@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import functools
 import sys
+from dataclasses import dataclass
 
 import click
 
 from kcextract.cli.options import db_option, format_option, jobs_option
 from kcextract.figure import OUTPUT_FIELDS
 from kcextract.inputs import iter_documents
-from kcextract.output import EXIT_BAD_INPUT, EXIT_FINDING, EXIT_OK, RecordWriter, encode_records, nothing_found
+from kcextract.output import (EXIT_BAD_INPUT, EXIT_FINDING, EXIT_OK, RecordWriter, TableLayout, _cell,
+                              encode_records, nothing_found)
 
-TABLE_COLUMNS = ("source", "kind", "text", "value", "unit", "qualifier", "label", "scope", "period_years", "role")
+# A document's table: its title names the source; these are its columns.
+TABLE_COLUMNS = ("kind", "text", "value", "unit", "qualifier", "label", "scope", "period_years", "role")
 
 
 def _flat(record: dict) -> dict:
@@ -19,13 +22,33 @@ def _flat(record: dict) -> dict:
     return {**record, "period_years": ";".join(str(y) for y in record["period_years"])}
 
 
-def _written(analysis, fmt: str, kinds: tuple) -> tuple:
-    """One document's number problems and its figures as the output text (the records, for a
-    table); run in the worker process that made the analysis (``analyse_stream``'s render)."""
+def _records(analysis, kinds: tuple, flat: bool) -> list[dict]:
     records = [figure.to_dict() for figure in analysis.figures if not kinds or figure.kind in kinds]
-    if fmt != "jsonl":
-        records = [_flat(record) for record in records]
-    return analysis.problems, encode_records(fmt, OUTPUT_FIELDS, records)
+    return [_flat(record) for record in records] if flat else records
+
+
+def _written(analysis, fmt: str, kinds: tuple) -> tuple:
+    """One document's number problems and its figures as the output text; run in the worker
+    process that made the analysis (``analyse_stream``'s render)."""
+    return analysis.problems, encode_records(fmt, OUTPUT_FIELDS, _records(analysis, kinds, fmt != "jsonl"))
+
+
+@dataclass(frozen=True)
+class _FigureTable:
+    """``--format table``: one document's number problems, how many figures it shows and its
+    table, laid out in the worker that extracted it (titled with its source)."""
+
+    kinds: tuple
+    layout: TableLayout
+
+    def __call__(self, analysis, text: str, source) -> tuple:
+        from rich.markup import escape
+
+        records = _records(analysis, self.kinds, flat=True)
+        rows = [[escape(_cell(record.get(column))) for column in TABLE_COLUMNS] for record in records]
+        laid_out = self.layout.render(f"Figures: {escape(str(source))}", [(c, "left") for c in TABLE_COLUMNS],
+                                      rows) if rows else ""
+        return analysis.problems, len(rows), laid_out
 
 
 @click.command()
@@ -74,8 +97,21 @@ def extract(inputs, db, site, fmt, show_text, kinds, jobs):
             if len(docs) > 1:             # one document: its text alone, ready to pipe
                 click.echo(f"==> {doc.source} <==")
             click.echo(doc.text)
+    elif fmt == "table":
+        # Each document's table is laid out where it was extracted and printed as it comes.
+        documents = iter_documents(inputs, db=db, on_problem=report, site=site)
+        render, shown = _FigureTable(tuple(kinds), TableLayout.for_stream(sys.stdout)), 0
+        for doc, (problems, rows, laid_out) in analyse_stream(documents, lambda d: (d.text, d.source, d.source),
+                                                              jobs=jobs, render=render):
+            read += 1
+            for message in problems:
+                report_number(message)
+            shown += rows
+            sys.stdout.write(laid_out)
+        if read:
+            click.echo(f"{shown} figure(s)")
     else:
-        writer = RecordWriter(fmt, OUTPUT_FIELDS, table_columns=TABLE_COLUMNS, title="Figures")
+        writer = RecordWriter(fmt, OUTPUT_FIELDS)
         documents = iter_documents(inputs, db=db, on_problem=report, site=site)
         written = functools.partial(_written, fmt=fmt, kinds=tuple(kinds))
         for doc, (problems, text) in analyse_stream(documents, lambda d: (d.text, d.source), jobs=jobs,

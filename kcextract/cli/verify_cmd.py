@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import Optional
 
 import click
 
 from kcextract.cli.options import db_option, format_option, jobs_option
 from kcextract.inputs import iter_documents
-from kcextract.output import EXIT_BAD_INPUT, EXIT_FINDING, EXIT_OK, RecordWriter, location, nothing_found
+from kcextract.output import (EXIT_BAD_INPUT, EXIT_FINDING, EXIT_OK, RecordWriter, TableLayout, location,
+                              nothing_found)
 from kcextract.verifier.check import CHECK_FIELDS
 
 SYMBOL = {"ok": "✓", "fail": "✗", "unverifiable": "?"}
@@ -26,67 +26,46 @@ def _checks_only(analysis) -> tuple:
     return analysis.problems, analysis.checks
 
 
+COLUMNS = (("", "center"), ("kind", "left"), ("reported", "left"), ("expected", "right"),
+           ("explanation", "left"), ("found by", "left"), ("where", "left"))
+
+
 @dataclass(frozen=True)
 class _DocumentTable:
     """What a worker sends back for one document with ``--format table``: its unread numbers,
-    whether a claim failed, the statuses of the rows shown, and its table already laid out by
-    rich (one table a document, titled with its source). Laid out in the workers, a corpus's
-    tables cost the parent only their printing (one table of every check, laid out at the end
-    in one process, took 4.5 of 11 s on 5 MB, and rows held until then)."""
+    whether a claim failed, the statuses of the rows shown, and its table already laid out
+    (one table a document, titled with its source)."""
 
     only_failures: bool
     show_all: bool
-    width: int                      # the parent's terminal width, else 220 (no folding in a file)
-    terminal: bool                  # styles only for a terminal
-    color_system: Optional[str]
+    layout: TableLayout
 
     def __call__(self, analysis, text: str, source) -> tuple:
+        from rich.markup import escape
+
         shown = [c for c in analysis.checks if _shown(c, self.only_failures, self.show_all)]
         failed = any(c.status == "fail" for c in analysis.checks)
-        laid_out = self._lay_out(shown, text, source) if shown else ""
+        laid_out = self.layout.render(f"Checks: {escape(str(source))}", COLUMNS,
+                                      [_row(c, text, source) for c in shown]) if shown else ""
         return analysis.problems, failed, tuple(c.status for c in shown), laid_out
 
-    def _lay_out(self, checks: list, text: str, source) -> str:
-        import io
 
-        from rich.console import Console
-        from rich.markup import escape
-        from rich.table import Table
+def _row(check, text: str, source) -> list[str]:
+    """A check's cells; report text is printed as text, never as markup ('[/b]' stays as written)."""
+    from rich.markup import escape
 
-        table = Table(title=f"Checks: {escape(str(source))}", title_justify="left", show_lines=False)
-        for name, justify in (("", "center"), ("kind", "left"), ("reported", "left"),
-                              ("expected", "right"), ("explanation", "left"), ("found by", "left"),
-                              ("where", "left")):
-            table.add_column(name, justify=justify, overflow="fold")
-        for check in checks:
-            r = check.to_dict()
-            style = {"fail": "red", "ok": "green"}.get(r["status"], "yellow")
-            expected = check.expected_text or ("" if r["expected"] is None else str(r["expected"]))
-            found_by = f"{r['resolved_by']} ({r['binding']})" if r["resolved_by"] else ""
-            # Report text is printed as text, never as markup ('[/b]' in a page stays as written).
-            table.add_row(f"[{style}]{SYMBOL[r['status']]}[/]", r["kind"], escape(r["claim_text"]), escape(expected),
-                          escape(r["explanation"]), found_by, escape(location(source, text, check.claim_start)))
-        buffer = io.StringIO()
-        Console(file=buffer, width=self.width, force_terminal=self.terminal,
-                color_system=self.color_system if self.terminal else None).print(table)
-        return buffer.getvalue()
+    r = check.to_dict()
+    style = {"fail": "red", "ok": "green"}.get(r["status"], "yellow")
+    expected = check.expected_text or ("" if r["expected"] is None else str(r["expected"]))
+    found_by = f"{r['resolved_by']} ({r['binding']})" if r["resolved_by"] else ""
+    return [f"[{style}]{SYMBOL[r['status']]}[/]", r["kind"], escape(r["claim_text"]), escape(expected),
+            escape(r["explanation"]), found_by, escape(location(source, text, check.claim_start))]
 
 
 def _shown(check, only_failures: bool, show_all: bool) -> bool:
     if only_failures and check.status != "fail":
         return False
     return show_all or check.status != "unverifiable"
-
-
-def _table_for(stream, only_failures: bool, show_all: bool) -> _DocumentTable:
-    """The table render for ``stream``: its terminal's width and colours, or 220 columns and
-    none in a pipe or a file."""
-    from rich.console import Console
-
-    console = Console(file=stream)
-    terminal = console.is_terminal
-    return _DocumentTable(only_failures, show_all, console.width if terminal else 220, terminal,
-                          console.color_system)
 
 
 @click.command()
@@ -132,7 +111,7 @@ def verify(inputs, db, fmt, only_failures, show_all, jobs):
     if fmt == "table":
         # Each document's table is laid out where it was verified and printed as it comes.
         shown = {status: 0 for status in SYMBOL}
-        render = _table_for(sys.stdout, only_failures, show_all)
+        render = _DocumentTable(only_failures, show_all, TableLayout.for_stream(sys.stdout))
         for doc, (numbers_unread, doc_failed, statuses, laid_out) in analyse_stream(
                 documents, lambda d: (d.text, d.source, d.source), jobs=jobs, verify=True, render=render):
             documents_read += 1
