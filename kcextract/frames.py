@@ -224,8 +224,12 @@ _LEADING_NUMBERS = regex.compile(r"^(?:\d[\d.,/]*\s+)+")
 _DIGIT = regex.compile(r"\d")
 _FOLLOWING = regex.compile(r"[^,;.()\n]{3,80}")
 _PART_STOP = regex.compile(r"[,;.()\n]")
+# A capitalised name after a scope head ('tỉnh Bắc Kạn'), or a region named by its direction
+# ('khu vực phía Nam', 'vùng miền Trung'): 'phía', 'miền' are lower-case but part of the name.
+# (its words on one line: a name does not run on into the next paragraph's first word)
 _SCOPE_NAME = regex.compile(
-    r"\s+(?P<name>(?:\p{Lu}[\p{L}\p{M}.]*|[A-Z]{2,})(?:(?:\s+|\s*-\s*)(?:\p{Lu}[\p{L}\p{M}.]*|[A-Z]{2,}))*)")
+    r"\s+(?P<name>(?:(?:phía|miền)[^\S\n]+)?(?:\p{Lu}[\p{L}\p{M}.]*|[A-Z]{2,})"
+    r"(?:(?:[^\S\n]+|[^\S\n]*-[^\S\n]*)(?:\p{Lu}[\p{L}\p{M}.]*|[A-Z]{2,}))*)")
 
 
 def clause_start(text: str, lo: int, start: int) -> int:
@@ -370,10 +374,13 @@ def role_of(kind: str, text: str, lead_lo: int, start: int, end: int, clause_hi:
 _SCOPE_LISTS = ("SCOPE_HEAD", "SCOPE_PREPOSITION", "SCOPE_WHOLE")
 
 
-def scope_of(text: str, lo: int, start: int, words: Optional[WordIndex] = None) -> Optional[str]:
+def scope_of(text: str, lo: int, start: int, words: Optional[WordIndex] = None,
+             names_end: Optional[int] = None) -> Optional[str]:
     """Whose a figure is: the last place, market or company named in its sentence before it
-    ('tỉnh Bắc Kạn', 'thị trường EU'), else a whole ('cả nước', 'toàn tỉnh')."""
+    ('tỉnh Bắc Kạn', 'thị trường EU'), else a whole ('cả nước', 'toàn tỉnh').  Its head is
+    looked for in [lo, start), its name may run to ``names_end`` (default: ``start``)."""
     words = words or _plain(text)
+    names_end = start if names_end is None else names_end
     if not words.may_match_any(_SCOPE_LISTS, lo, start):      # (half the figures: none of their words)
         return None
     heads = words.matches("SCOPE_HEAD", lo, start)
@@ -384,10 +391,11 @@ def scope_of(text: str, lo: int, start: int, words: Optional[WordIndex] = None) 
     while heads or prepositions:
         keep_head = not prepositions or bool(heads) and heads[-1].start() >= prepositions[-1].start()
         head = heads.pop() if keep_head else prepositions.pop()
-        name = _name_after(text, head.end(), start, names)
+        name = _name_after(text, head.end(), names_end, names)
         if name and not office.match(text, name.start("name"), start):
             word = head.group(0) if keep_head and head.group(0)[:1].islower() else ""
-            return (word + " " + name.group("name")).strip()
+            # (a '.' the name ends with closes its sentence: 'thành phố Hà Nội.')
+            return (word + " " + name.group("name").rstrip(".")).strip()
     whole = words.last("SCOPE_WHOLE", lo, start)
     return whole.group(0) if whole else None
 
@@ -407,7 +415,9 @@ def _first_scope(text: str, words: Optional[WordIndex] = None) -> Optional[str]:
     """The first whose a text names (its headline's province or the whole country), for the
     figures stated before any sentence names one."""
     for s0 in range(0, min(len(text), 4000), 400):
-        found = scope_of(text, s0, min(len(text), s0 + 400), words)
+        # (a name may run past its window: 'Sở Công Thương TP. Hồ Chí Minh' across the 400th
+        # character is 'Hồ Chí Minh', not 'Hồ Chí')
+        found = scope_of(text, s0, min(len(text), s0 + 400), words, names_end=min(len(text), s0 + 480))
         if found:
             return found
     return None

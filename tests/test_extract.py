@@ -238,6 +238,29 @@ def test_label_and_scope():
     assert _frames("cả nước có 48 cơ sở đạt chuẩn")["48 cơ sở"].scope == "cả nước"
 
 
+@pytest.mark.parametrize("text, figure, scope", [
+    # a region named by its direction
+    ("Kinh phí của 18 tỉnh, thành phố khu vực phía Nam là 41.200 triệu đồng.", "41.200 triệu đồng",
+     "khu vực phía Nam"),
+    ("Các tỉnh miền Trung đã hỗ trợ 37 cơ sở.", "37 cơ sở", "tỉnh miền Trung"),
+    # a name ends with its line and before its sentence's full stop
+    ("Trung tâm khuyến công huyện Krông Búk\nNgành chức năng đã hỗ trợ 6 cơ sở.", "6 cơ sở", "huyện Krông Búk"),
+    # the national motto atop an official report is nobody's scope ('XÃ' is a commune's head)
+    ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nUBND TỈNH PHÚ YÊN\nNăm 2023 hỗ trợ 14 cơ sở.", "14 cơ sở", "PHÚ YÊN"),
+])
+def test_scope_names(text, figure, scope):
+    assert _frames(text)[figure].scope == scope
+
+
+def test_the_first_scope_of_a_text_is_not_cut_where_its_window_ends():
+    # figures before any sentence names whose they are take the first place the text names;
+    # it is looked for 400 characters at a time, and a name across the 400th is read whole
+    lead = "Hội nghị tổng kết công tác khuyến công năm 2023 đã diễn ra. " * 8
+    text = lead[:375] + " Sở Công Thương tỉnh Bắc Giang chủ trì.\n\nCó 12 đề án được hỗ trợ."
+    assert text.index("Bắc Giang") < 400 < text.index("Bắc Giang") + len("Bắc Giang")
+    assert _frames(text)["12 đề án"].scope == "tỉnh Bắc Giang"
+
+
 # --- counts of nouns no list knows, money as legal and budget writing has it --------------------------
 
 @pytest.mark.parametrize("text, figure, value, of_total", [
