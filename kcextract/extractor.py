@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Callable, Iterator, Optional
 
 
-from kcextract.frames import find_qualifier, frame_figures
+from kcextract.frames import find_qualifier, frame_figures, qualifier_after
 from kcextract.periods import PeriodIndex
 from kcextract.exceptions import UnreadableNumberWarning
 from kcextract.figure import Figure
@@ -89,6 +89,8 @@ class _Work:
             o_start, o_end = norm.to_original(start, end)
             os0, os1 = norm.to_original(s0, s1)
         word, q_start = qualifier or find_qualifier(norm.text, start)
+        if word == "exact" and qualifier is None:
+            word = qualifier_after(norm.text, end) or word      # ('từ 1 tỷ USD trở lên')
         if q_start is not None and norm.starts is not None:
             q_start = norm.to_original(q_start, q_start)[0]
         if "value" in fields:

@@ -114,6 +114,22 @@ def find_qualifier(text: str, start: int) -> tuple[str, Optional[int]]:
     return meaning, q_start
 
 
+_AFTER_FIRST = ("trở", "Trở", "TRỞ")         # (the first word of every QUALIFIER_AFTER entry)
+
+
+def qualifier_after(text: str, end: int) -> Optional[str]:
+    """The qualifier written right after a figure ending at ``end`` ('trở lên'), or None.
+
+    >>> qualifier_after("có kim ngạch từ 1 tỷ USD trở lên gồm", 24), qualifier_after("1 tỷ USD, trở thành", 8)
+    ('at_least', None)
+    """
+    after = text[end:end + 16].lstrip(" \t")
+    if not after.startswith(_AFTER_FIRST):
+        return None
+    m = word_regex("QUALIFIER_AFTER").match(after)
+    return load_patterns().lexicon.meaning("QUALIFIER_AFTER", m.group(0)) if m else None
+
+
 @functools.lru_cache(maxsize=1)
 def _stop_words() -> tuple:
     """LABEL_STOP case-folded, and the first words of its two-word entries."""

@@ -32,6 +32,9 @@ def one(text, kind=None):
     ("Tổng kinh phí là 1 tỷ 200 triệu đồng.", "1 tỷ 200 triệu đồng", 1200000000, "VND", "exact"),
     ("xuất khẩu đạt 24.000 USD.", "24.000 USD", 24000, "USD", "exact"),
     ("tổng vốn 2,52 tỉ đồng.", "2,52 tỉ đồng", 2520000000, "VND", "exact"),
+    ("các thị trường có kim ngạch tăng từ 1 tỷ USD trở lên gồm", "1 tỷ USD", 1000000000, "USD", "at_least"),
+    ("mức hỗ trợ từ 300 triệu đồng trở xuống", "300 triệu đồng", 300000000, "VND", "at_most"),
+    ("hơn 2 tỷ đồng trở lên", "2 tỷ đồng", 2000000000, "VND", "over"),
 ])
 def test_money(text, surface, value, currency, qualifier):
     f = one(text, "money")
