@@ -114,7 +114,10 @@ def find_qualifier(text: str, start: int) -> tuple[str, Optional[int]]:
     return meaning, q_start
 
 
-_AFTER_FIRST = ("trở", "Trở", "TRỞ")         # (the first word of every QUALIFIER_AFTER entry)
+@functools.lru_cache(maxsize=1)
+def _after_first_words() -> tuple:
+    """The first word of each QUALIFIER_AFTER entry, case-folded."""
+    return tuple({w.split()[0].casefold() for w in load_patterns().lexicon.lists["QUALIFIER_AFTER"]})
 
 
 def qualifier_after(text: str, end: int) -> Optional[str]:
@@ -124,7 +127,8 @@ def qualifier_after(text: str, end: int) -> Optional[str]:
     ('at_least', None)
     """
     after = text[end:end + 16].lstrip(" \t")
-    if not after.startswith(_AFTER_FIRST):
+    # (most figures are followed by none of its first words: told without the regex)
+    if not after[:8].casefold().startswith(_after_first_words()):
         return None
     m = word_regex("QUALIFIER_AFTER").match(after)
     return load_patterns().lexicon.meaning("QUALIFIER_AFTER", m.group(0)) if m else None

@@ -142,10 +142,11 @@ def _json_line(record: dict) -> str:
 
 
 def _csv_cells(record: dict, columns: Sequence[str]) -> dict:
-    return {k: _cell(record.get(k)) for k in columns}
+    return {k: cell_text(record.get(k)) for k in columns}
 
 
-def _cell(value) -> str:
+def cell_text(value) -> str:
+    """A record's value as one CSV or table cell: lists and mappings as JSON, None as empty."""
     if value is None:
         return ""
     if isinstance(value, (list, dict)):

@@ -10,7 +10,7 @@ import click
 from kcextract.cli.options import db_option, format_option, jobs_option
 from kcextract.figure import OUTPUT_FIELDS
 from kcextract.inputs import iter_documents
-from kcextract.output import (EXIT_BAD_INPUT, EXIT_FINDING, EXIT_OK, RecordWriter, TableLayout, _cell,
+from kcextract.output import (EXIT_BAD_INPUT, EXIT_FINDING, EXIT_OK, RecordWriter, TableLayout, cell_text,
                               encode_records, nothing_found)
 
 # A document's table: its title names the source; these are its columns.
@@ -45,7 +45,7 @@ class _FigureTable:
         from rich.markup import escape
 
         records = _records(analysis, self.kinds, flat=True)
-        rows = [[escape(_cell(record.get(column))) for column in TABLE_COLUMNS] for record in records]
+        rows = [[escape(cell_text(record.get(column))) for column in TABLE_COLUMNS] for record in records]
         laid_out = self.layout.render(f"Figures: {escape(str(source))}", [(c, "left") for c in TABLE_COLUMNS],
                                       rows) if rows else ""
         return analysis.problems, len(rows), laid_out

@@ -294,7 +294,7 @@ def find_lists(ctx: Context) -> list[Check]:
             list_start = m.end()
             line_end = lay.line(m.end())[1]
             if ctx.text[list_start:line_end].strip(" \t:"):
-                # ('… là: tôm, cá tra và cá các loại đã đạt lần lượt …': the items end where
+                # ('… là: gạo, cà phê và hạt điều đã đạt lần lượt …': the items end where
                 # what each of them did begins)
                 after = ctx.cues.phrase("respectively").search(ctx.text, list_start, s1)
                 list_end = after.start() if after else s1

@@ -1,9 +1,9 @@
 """A count split into counts of other things: confirmed when they make it, never accused.
 
-``trên 23.000 cơ sở sản xuất kinh doanh, trong đó gần 4.400 doanh nghiệp và 18.600 hộ kinh
-doanh cá thể`` and ``34 nghề truyền thống, làng nghề … được công nhận (04 nghề truyền thống,
-30 làng nghề …)``: Vietnamese reports break a count of establishments into enterprises and
-households, or of crafts into crafts and craft villages, naming each part by its own noun.
+``trên 12.000 cơ sở sản xuất kinh doanh, trong đó gần 2.400 doanh nghiệp và 9.600 hộ kinh
+doanh`` and ``27 nghề truyền thống, làng nghề … được công nhận (06 nghề truyền thống, 21 làng
+nghề)``: Vietnamese reports break a count of establishments into enterprises and households,
+or of crafts into crafts and craft villages, naming each part by its own noun.
 :mod:`~kcextract.verifier.sums` adds parts of the total's own unit; counts of other nouns may
 as well be details (``trong đó 20 doanh nghiệp FDI và 300 lao động``), so they are taken for
 the parts only when every one of them, together, makes the total: such a sum is reported
