@@ -12,6 +12,7 @@ when it holds (resolver 'counts of other nouns that make it') and says nothing o
 from __future__ import annotations
 
 import dataclasses
+
 import regex
 
 from kcextract.verifier.check import Check
