@@ -70,8 +70,13 @@ def _part_start(ctx: Context, f, reach: int) -> int:
     kinh phí khuyến công địa phương 720 triệu đồng, các cơ sở đối ứng 240 triệu đồng' each
     amount is described by the words since the last comma."""
     start = max(ctx.layout.clause_start(f.start), f.start - reach)
-    # (a comma is looked for only where it could move the start: not back to the text's start)
-    return max(start, ctx.text.rfind(",", start, f.start) + 1)
+    # (a comma is looked for only where it could move the start: not back to the text's start;
+    # a comma inside a figure parts nothing: the decimal comma of '56,6 tỷ đồng', the pair of
+    # nouns of 'tổng kinh phí … của 63 tỉnh, thành phố là 230,9 tỷ đồng')
+    comma = ctx.text.rfind(",", start, f.start)
+    while comma >= 0 and ctx.inside_figure(comma):
+        comma = ctx.text.rfind(",", start, comma)
+    return max(start, comma + 1)
 
 
 def _years(text: str) -> set:

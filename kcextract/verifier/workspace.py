@@ -607,6 +607,12 @@ class Context:
         """The index of the first figure that starts at or after ``pos``."""
         return bisect.bisect_left(self._starts, max(0, pos))
 
+    def inside_figure(self, pos: int) -> bool:
+        """Whether ``pos`` lies inside a figure's text ('56,6' of '56,6 tỷ đồng', the comma of
+        '63 tỉnh, thành phố'), where a comma or a word is the figure's, not the sentence's."""
+        k = bisect.bisect_right(self._starts, pos) - 1
+        return k >= 0 and self.figures[k].end > pos
+
     def first_figure_after(self, pos: int, end: int) -> Optional[int]:
         i = bisect.bisect_left(self._starts, pos)
         if i < len(self.figures):
