@@ -64,17 +64,19 @@ def base_words(ctx: Context, claim_end: int) -> str:
     return found
 
 
-def _part_start(ctx: Context, f, reach: int) -> int:
+def _part_start(ctx: Context, f, reach: int, past_figures: bool = False) -> int:
     """Where the words describing figure ``f`` begin: its own comma-separated part of its
     clause, at most ``reach`` characters back.  In 'tổng kinh phí 960 triệu đồng, trong đó
     kinh phí khuyến công địa phương 720 triệu đồng, các cơ sở đối ứng 240 triệu đồng' each
-    amount is described by the words since the last comma."""
+    amount is described by the words since the last comma.  ``past_figures``: a comma inside
+    a figure parts nothing (the pair of nouns of 'tổng kế hoạch kinh phí … của 63 tỉnh, thành
+    phố là 230,9 tỷ đồng', a decimal comma), as the words that describe a whole are read.  (The
+    plan finders keep the comma: a plan word beyond it, as in 'kế hoạch kinh phí … của 20 tỉnh,
+    thành phố là 64.710 triệu đồng', is the year's plan, rarely the plan of a later claim.)"""
     start = max(ctx.layout.clause_start(f.start), f.start - reach)
-    # (a comma is looked for only where it could move the start: not back to the text's start;
-    # a comma inside a figure parts nothing: the decimal comma of '56,6 tỷ đồng', the pair of
-    # nouns of 'tổng kinh phí … của 63 tỉnh, thành phố là 230,9 tỷ đồng')
+    # (a comma is looked for only where it could move the start: not back to the text's start)
     comma = ctx.text.rfind(",", start, f.start)
-    while comma >= 0 and ctx.inside_figure(comma):
+    while past_figures and comma >= 0 and ctx.inside_figure(comma):
         comma = ctx.text.rfind(",", start, comma)
     return max(start, comma + 1)
 
@@ -117,7 +119,7 @@ def _shared_words(ctx: Context, wanted: frozenset, candidates) -> list[tuple[int
 
 def _described_words(ctx: Context, i: int) -> frozenset:
     f = ctx.figures[i]
-    start = _part_start(ctx, f, 120)
+    start = _part_start(ctx, f, 120, past_figures=True)
     after = ctx.text[f.end:f.end + 60]
     stop = _DESCRIPTION_STOP.search(after)
     found = words(ctx.text[start:f.start]) | words(after[:stop.start()] if stop else after)
