@@ -136,6 +136,12 @@ def test_a_malformed_number_as_published_is_reported_not_lost(tmp_path):
     assert f"Error: {doc}:2:12: could not read the number in '23,2,3%'" in result.stderr
     assert result.stderr.count("could not read") == 2
     assert "7.456,43 triệu đồng" in [json.loads(l)["text"] for l in result.stdout.splitlines()]
+    # a version before 'đồng bộ' (in sync), a plot before a place named Đồng …: no amounts, no messages
+    other = tmp_path / "not-money.txt"
+    other.write_text("Hệ thống chạy bản 2.1.3 đồng bộ tốt. Nhà máy tại lô 3.2.1 Đồng Xoài có 5 cơ sở.",
+                     encoding="utf-8")
+    quiet = run("extract", str(other))
+    assert quiet.exit_code == 0 and "could not read" not in quiet.stderr
 
 
 def test_the_python_api_warns_instead(monkeypatch):
