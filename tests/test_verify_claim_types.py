@@ -262,3 +262,13 @@ def test_the_or_and_joint_places_are_the_regex_matches():
     for text in entry["match"] + entry["no_match"] + made:
         for lo, hi in ((0, len(text)), (1, len(text) - 1)):
             assert _joints(pattern, text, lo, hi) == [m.span() for m in pattern.finditer(text, lo, hi)], text
+
+
+def test_a_count_made_by_counts_of_other_nouns_is_explained_in_their_own_nouns():
+    # the sum is said in the total's noun, each part in its own, qualifiers as written
+    check = _one("Toàn tỉnh hiện có trên 12.000 cơ sở sản xuất kinh doanh, trong đó gần 2.400 doanh nghiệp "
+                 "và 9.600 hộ kinh doanh cá thể.", "sum", "12.000 cơ sở")
+    assert (check.status, check.resolved_by, check.binding) == ("ok", "counts of other nouns that make it", "inferred")
+    assert check.explanation == ("gần 2.400 doanh nghiệp + 9.600 hộ kinh doanh = 12.000 cơ sở, "
+                                 "báo cáo ghi trên 12.000 cơ sở")
+    assert check.expected_text == "12.000 cơ sở"

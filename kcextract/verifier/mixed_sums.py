@@ -16,8 +16,8 @@ import dataclasses
 import regex
 
 from kcextract.verifier.check import Check
-from kcextract.verifier.sums import evaluate_parts
-from kcextract.verifier.workspace import Context
+from kcextract.verifier.sums import evaluate_parts, reported_text
+from kcextract.verifier.workspace import Context, amount_text
 
 RESOLVED = {"resolved_by": "counts of other nouns that make it", "binding": "inferred"}
 # Where the parts after a cue end: the clause's ';', a bracket, a line, or the sentence's end.
@@ -34,8 +34,18 @@ def find(ctx: Context) -> list[Check]:
         g = evaluate_parts(ctx, total, parts, may_fail=False, quiet=True, whole=True)
         if g is not None and g.check.status == "ok":
             seen.add(total)
-            checks.append(dataclasses.replace(g.check, **RESOLVED))
+            checks.append(dataclasses.replace(g.check, **RESOLVED, **_explained(ctx, total, parts, g.check)))
     return checks
+
+
+def _explained(ctx: Context, total: int, parts: list[int], check: Check) -> dict:
+    """The explanation in the parts' own nouns, and the sum in the total's: '2.400 doanh nghiệp +
+    9.600 hộ = 12.000 cơ sở, báo cáo ghi trên 12.000 cơ sở' (the common wording would give the
+    sum the first part's noun)."""
+    t = ctx.figures[total]
+    _, expected = amount_text([t], check.expected, with_unit=True)
+    said = " + ".join(reported_text(ctx, ctx.figures[i]) for i in parts)
+    return {"explanation": f"{said} = {expected}, báo cáo ghi {reported_text(ctx, t)}", "expected_text": expected}
 
 
 def _parts(ctx: Context, total: int, found: list[int]) -> bool:

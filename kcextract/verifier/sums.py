@@ -99,7 +99,8 @@ def _begins_in(places: Optional[list[int]], start: int, end: int) -> bool:
     return k < len(places) and places[k] < end
 
 
-def _reported_text(ctx: Context, f) -> str:
+def reported_text(ctx: Context, f) -> str:
+    """The figure as the report writes it, its qualifier included ('gần 6,7 tỷ đồng')."""
     if f.qualifier_start is not None and f.qualifier_start < f.start:
         return ctx.text[f.qualifier_start:f.end]
     return f.text
@@ -133,7 +134,7 @@ def evaluate_parts(ctx: Context, total: int, parts: list[int], may_fail: bool,
     # (the sum of the parts used: the running sum where they end, added in the same order)
     s = chosen_sum if chosen else point
     nums, e = amount_text(figs, s, with_unit=True, scale_too=(t,))
-    r = _reported_text(ctx, t)
+    r = reported_text(ctx, t)
     explanation = f"{' + '.join(nums)} = {e}, báo cáo ghi {r}"
     status = "ok"
     if not chosen:
