@@ -73,10 +73,6 @@ class RecordWriter:
         """Write what :func:`encode_records` made of some records (in a worker process)."""
         self.stream.write(encoded)
 
-    def write_all(self, records: Iterable[dict]) -> None:
-        for record in records:
-            self.write(record)
-
     def close(self) -> None:
         self.stream.flush()
 
